@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+/** Every setting the app reads from the environment. README's "Settings" table mirrors this. */
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  FERRETDB_BIN: z.string().min(1).optional(),
+  FERRETDB_CACHE_DIR: z.string().min(1).default(path.join(homedir(), '.cache', 'school-support-brokerage')),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: positiveInt(24 * 60).default(30),
+  COOKIE_SECURE: booleanFlag.optional(),
+  TRUST_PROXY: booleanFlag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SIGN_IN_MAX_FAILURES_PER_ACCOUNT: positiveInt(1000).default(10),
+  SIGN_IN_MAX_FAILURES_PER_IP: positiveInt(10000).default(15),
+  SIGN_IN_LOCKOUT_MINUTES: positiveInt(24 * 60).default(15),
+  UPLOAD_MAX_PHOTO_MB: positiveInt(50).default(5),
+  UPLOAD_MAX_DOCUMENT_MB: positiveInt(100).default(10),
+  SEED_DEMO_DATA: booleanFlag.optional(),
+  LA_NAME: z.string().min(1).max(100).default('Anyshire County Council'),
+  SERVICE_NAME: z.string().min(1).max(100).default('School support directory'),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  mongodbUri: string | undefined;
+  dataDir: string;
+  ferretdb: { binary: string | undefined; cacheDir: string };
+  session: { secret: string; idleMinutes: number; cookieSecure: boolean };
+  trustProxy: boolean;
+  logLevel: string;
+  signIn: { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number };
+  uploads: { maxPhotoBytes: number; maxDocumentBytes: number };
+  seedDemoData: boolean;
+  laName: string;
+  serviceName: string;
+};
+
+export class ConfigError extends Error {}
+
+const MB = 1024 * 1024;
+
+/**
+ * Parses the environment into a Config, or throws a ConfigError whose message is one line naming
+ * the variable and what is wrong with it.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv): Config {
+  const parsed = environmentSchema.safeParse(emptyToUndefined(environment));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const received = environment[String(issue.path[0])];
+    throw new ConfigError(
+      `Setting ${String(issue.path[0])} is invalid: ${issue.message}` +
+        (received === undefined ? '' : ` (got "${received.slice(0, 40)}")`),
+    );
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.SESSION_SECRET) {
+    throw new ConfigError('Setting SESSION_SECRET is required when NODE_ENV=production (at least 32 characters).');
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    mongodbUri: e.MONGODB_URI,
+    dataDir,
+    ferretdb: { binary: e.FERRETDB_BIN, cacheDir: path.resolve(e.FERRETDB_CACHE_DIR) },
+    session: {
+      secret: e.SESSION_SECRET ?? readOrCreateSecret(dataDir),
+      idleMinutes: e.SESSION_IDLE_MINUTES,
+      cookieSecure: e.COOKIE_SECURE ?? production,
+    },
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    signIn: {
+      maxFailuresPerAccount: e.SIGN_IN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: e.SIGN_IN_MAX_FAILURES_PER_IP,
+      lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
+    },
+    uploads: { maxPhotoBytes: e.UPLOAD_MAX_PHOTO_MB * MB, maxDocumentBytes: e.UPLOAD_MAX_DOCUMENT_MB * MB },
+    seedDemoData: e.SEED_DEMO_DATA ?? !production,
+    laName: e.LA_NAME,
+    serviceName: e.SERVICE_NAME,
+  };
+}
+
+/** An exported but empty variable (`PORT=`) means "use the default", as most tools treat it. */
+function emptyToUndefined(environment: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, value === '' ? undefined : value]));
+}
+
+/** Outside production the secret is generated once and kept beside the data, so sessions survive restarts. */
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+
+export type EmbeddedDatabase = { uri: string; port: number; stop: () => Promise<void> };
+
+const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts FerretDB on SQLite files under dataDir, on a free loopback port, and resolves once it
+ * answers a ping. The child watches its stdin, so it also stops if this process dies abruptly.
+ */
+export async function startEmbeddedFerretdb(options: {
+  binary: string;
+  dataDir: string;
+  port?: number;
+  logLevel?: string;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const port = options.port ?? (await freeLoopbackPort());
+  const child = spawn(
+    options.binary,
+    [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=file:${dataDir}/`, `--log-level=${options.logLevel ?? 'error'}`],
+    { stdio: ['pipe', 'inherit', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+    process.stderr.write(chunk);
+  });
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  try {
+    await waitUntilAnswering(uri, child, () => stderr);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  return { uri, port, stop: () => stopChild(child) };
+}
+
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitUntilAnswering(uri: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  while (Date.now() < deadline) {
+    if (exited !== undefined) throw new Error(`The embedded database exited (code ${exited}): ${stderr().trim()}`);
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 250, connectTimeoutMS: 250 });
+    try {
+      await client.db('admin').command({ ping: 1 });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+  throw new Error(`The embedded database did not answer within ${READY_TIMEOUT_MS / 1000} s: ${stderr().trim()}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.stdin?.end();
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../lib/project-root';
+
+const SOURCE_DIR = path.join(projectRoot, 'tools', 'ferretdb');
+const SOURCE_FILES = ['main.go', 'go.mod', 'go.sum'];
+
+/** Binary name carries a hash of our Go sources, so a change to them builds a fresh binary. */
+export function ferretdbBinaryPath(cacheDir: string): string {
+  const hash = createHash('sha256');
+  for (const file of SOURCE_FILES) hash.update(readFileSync(path.join(SOURCE_DIR, file)));
+  return path.join(cacheDir, `ferretdb-v1.24.2-${hash.digest('hex').slice(0, 12)}`);
+}
+
+/**
+ * Returns the path of a runnable FerretDB, building it with Go the first time.
+ * The build goes to a temporary name and is renamed into place, so an interrupted or
+ * concurrent build never leaves a half-written binary behind.
+ */
+export async function ensureFerretdbBinary(
+  options: { cacheDir: string; override?: string | undefined },
+  say: (line: string) => void = (line) => console.log(line),
+): Promise<string> {
+  if (options.override) {
+    if (!existsSync(options.override)) throw new Error(`FERRETDB_BIN points at ${options.override}, which does not exist`);
+    return options.override;
+  }
+  const binary = ferretdbBinaryPath(options.cacheDir);
+  if (existsSync(binary)) return binary;
+
+  mkdirSync(options.cacheDir, { recursive: true });
+  const partial = `${binary}.${process.pid}.partial`;
+  say('Building the embedded database (FerretDB v1.24.2 on SQLite) with Go. This happens once per machine');
+  say(`and takes a few minutes on a fresh machine; the binary is cached in ${options.cacheDir}.`);
+  const started = Date.now();
+  const ticker = setInterval(() => say(`  still building... ${Math.round((Date.now() - started) / 1000)} s`), 15_000);
+  try {
+    await run('go', ['build', '-trimpath', '-o', partial, '.'], SOURCE_DIR);
+  } finally {
+    clearInterval(ticker);
+  }
+  renameSync(partial, binary);
+  say(`Embedded database built in ${Math.round((Date.now() - started) / 1000)} s.`);
+  return binary;
+}
+
+function run(command: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'ENOENT'
+          ? new Error('Go 1.24+ is needed to build the embedded database. Install Go, or set MONGODB_URI to use MongoDB.')
+          : error,
+      ),
+    );
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}

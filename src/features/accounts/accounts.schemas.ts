@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ROLES } from './roles';
+
+export const PASSWORD_MIN_LENGTH = 12;
+
+const emailField = (missing: string) =>
+  z
+  .string({ error: missing })
+  .trim()
+  .min(1, missing)
+  .max(254, 'Email address must be 254 characters or fewer')
+  .email('Enter an email address in the correct format, like name@example.org')
+  .transform((value) => value.toLowerCase());
+
+const newPassword = z
+  .string({ error: 'Enter a new password' })
+  .min(1, 'Enter a new password')
+  .min(PASSWORD_MIN_LENGTH, `Password must be ${PASSWORD_MIN_LENGTH} characters or more`)
+  .max(128, 'Password must be 128 characters or fewer');
+
+export const signInSchema = z.object({
+  email: emailField('Enter your email address'),
+  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(128, 'Enter your password'),
+});
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password').max(128),
+    newPassword,
+    confirmPassword: z.string({ error: 'Enter the new password again' }).min(1, 'Enter the new password again'),
+  })
+  .refine((form) => form.newPassword === form.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'The passwords do not match',
+  })
+  .refine((form) => form.newPassword !== form.currentPassword, {
+    path: ['newPassword'],
+    message: 'The new password must be different from your current password',
+  });
+
+export const createUserSchema = z
+  .object({
+    name: z
+      .string({ error: 'Enter the person’s full name' })
+      .trim()
+      .min(1, 'Enter the person’s full name')
+      .max(100, 'Name must be 100 characters or fewer'),
+    email: emailField('Enter their email address'),
+    role: z.enum(ROLES, { error: 'Select a role' }),
+    school: z.string().trim().optional(),
+    password: newPassword,
+  })
+  .superRefine((form, context) => {
+    if (form.role === 'school' && !form.school) {
+      context.addIssue({ code: 'custom', path: ['school'], message: 'Select the school this person works at' });
+    }
+  });
+
+export type SignInForm = z.infer<typeof signInSchema>;
+export type ChangePasswordForm = z.infer<typeof changePasswordSchema>;
+export type CreateUserForm = z.infer<typeof createUserSchema>;

@@ -1,0 +1,22 @@
+import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { ROLES } from './roles';
+
+const userSchema = new Schema(
+  {
+    email: { type: String, required: true, unique: true, lowercase: true, trim: true, maxlength: 254 },
+    name: { type: String, required: true, trim: true, maxlength: 100 },
+    role: { type: String, required: true, enum: ROLES },
+    school: { type: Schema.Types.ObjectId, ref: 'School' },
+    passwordHash: { type: String, required: true },
+    active: { type: Boolean, required: true, default: true },
+    mustChangePassword: { type: Boolean, required: true, default: false },
+    lastSignInAt: { type: Date },
+  },
+  { timestamps: true },
+);
+
+userSchema.index({ role: 1, name: 1 });
+
+export type UserFields = InferSchemaType<typeof userSchema>;
+export type UserDocument = HydratedDocument<UserFields>;
+export const User = model('User', userSchema);

@@ -1,0 +1,16 @@
+import { Schema, model } from 'mongoose';
+
+/** Append-only record of who did what, when and why. */
+const auditEntrySchema = new Schema({
+  at: { type: Date, required: true, default: () => new Date() },
+  actor: { type: Schema.Types.ObjectId, ref: 'User' },
+  action: { type: String, required: true },
+  subjectType: { type: String, required: true },
+  subjectId: { type: Schema.Types.ObjectId, required: true },
+  reason: { type: String, maxlength: 2000 },
+  changes: { type: Schema.Types.Mixed },
+});
+
+auditEntrySchema.index({ subjectType: 1, subjectId: 1, at: -1 });
+
+export const AuditEntry = model('AuditEntry', auditEntrySchema);

@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { paths } from '../../paths';
+import { requireRole } from '../../web/authentication';
+import { providerDashboard, schoolDashboard, tradedServicesDashboard } from './dashboards.service';
+
+/** Each role's home page. Each is refused to every other role. */
+export function dashboardsRoutes(): Router {
+  const router = Router();
+
+  router.get(paths.dashboards.sip, requireRole('sip'), (_req, res) => {
+    res.render('dashboards/sip', { pageTitle: 'Home' });
+  });
+
+  router.get(paths.dashboards.school, requireRole('school'), async (req, res) => {
+    res.render('dashboards/school', { pageTitle: 'Home', ...(await schoolDashboard(req.user!)) });
+  });
+
+  router.get(paths.dashboards.provider, requireRole('provider'), async (req, res) => {
+    res.render('dashboards/provider', { pageTitle: 'Home', ...(await providerDashboard(req.user!)) });
+  });
+
+  router.get(paths.dashboards.traded_services, requireRole('traded_services'), async (_req, res) => {
+    res.render('dashboards/traded-services', { pageTitle: 'Home', ...(await tradedServicesDashboard()) });
+  });
+
+  return router;
+}

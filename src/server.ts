@@ -1,0 +1,79 @@
+import type { Server } from 'node:http';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { connectDatabase } from './db/connect';
+import { DATABASE_NAME } from './db/database-name';
+import { startEmbeddedFerretdb, type EmbeddedDatabase } from './db/embedded-ferretdb';
+import { ensureFerretdbBinary } from './db/ferretdb-binary';
+import { ensureLibraryIndexes, schedulePurge } from './db/maintenance';
+import { createLogger } from './web/logging';
+import { seedDemoDataIfEmpty } from '../seed/demo-data';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  // Filled in as start-up proceeds, so a shutdown at any point stops exactly what has started.
+  const running: { embedded?: EmbeddedDatabase; server?: Server; stopPurge?: () => void } = {};
+  let stopping = false;
+  const shutDown = async (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    running.stopPurge?.();
+    await new Promise((resolve) => (running.server ? running.server.close(resolve) : resolve(undefined)));
+    await mongoose.disconnect().catch(() => undefined);
+    await running.embedded?.stop();
+    process.exit(exitCode);
+  };
+  process.once('SIGINT', () => void shutDown(0));
+  process.once('SIGTERM', () => void shutDown(0));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception; stopping');
+    void shutDown(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled rejection; stopping');
+    void shutDown(1);
+  });
+
+  let uri = config.mongodbUri;
+  if (!uri) {
+    const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
+    console.log(`Starting the embedded database (FerretDB on SQLite) in ${path.relative(process.cwd(), config.dataDir) || '.'}/ ...`);
+    running.embedded = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir });
+    uri = `${running.embedded.uri}${DATABASE_NAME}`;
+  }
+  await connectDatabase(uri);
+  const db = mongoose.connection.db!;
+  await ensureLibraryIndexes(db);
+  running.stopPurge = schedulePurge(db, logger);
+
+  if (config.seedDemoData && (await seedDemoDataIfEmpty())) {
+    console.log('Loaded demo data into an empty database (accounts are listed in the README).');
+  }
+
+  const app = createApp({ config, logger, connection: mongoose.connection });
+  running.server = app.listen(config.port, () => {
+    console.log(`${config.serviceName} is running at http://localhost:${config.port}`);
+  });
+  running.server.on('error', (error) => {
+    console.error(`Could not listen on port ${config.port}: ${error.message}`);
+    void shutDown(1);
+  });
+}
+
+void main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,47 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import mongoose from 'mongoose';
+import type { Logger } from 'pino';
+import { NotAllowedError, NotFoundError } from '../lib/errors';
+import { ForbiddenError } from './authentication';
+import { CSRF_ERROR_CODE } from './csrf';
+
+export const notFound: RequestHandler = (_req, res) => {
+  res.status(404).render('errors/not-found', { pageTitle: 'Page not found' });
+};
+
+/** Turns any error into a friendly page. Users never see stack traces or database messages. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+
+    if ((error as { code?: string }).code === CSRF_ERROR_CODE) {
+      return res.status(403).render('errors/csrf', { pageTitle: 'This page has expired' });
+    }
+    if (error instanceof ForbiddenError || error instanceof NotAllowedError) {
+      return res.status(403).render('errors/forbidden', { pageTitle: 'You do not have permission to see this page' });
+    }
+    if (error instanceof NotFoundError) return notFound(req, res, next);
+    if (status === 413) {
+      return res.status(413).render('errors/server-error', { pageTitle: 'What you sent is too large' });
+    }
+    if (status && status >= 400 && status < 500) {
+      return res.status(400).render('errors/server-error', { pageTitle: 'Sorry, there is a problem with the service' });
+    }
+    if (databaseUnavailable(error)) {
+      logger.error({ err: error }, 'database unavailable');
+      res.setHeader('Retry-After', '10');
+      return res.status(503).render('errors/unavailable', { pageTitle: 'Sorry, the service is unavailable' });
+    }
+    logger.error({ err: error, path: req.path }, 'unhandled error');
+    res.status(500).render('errors/server-error', { pageTitle: 'Sorry, there is a problem with the service' });
+  };
+}
+
+function databaseUnavailable(error: unknown): boolean {
+  const name = (error as { name?: string }).name ?? '';
+  return (
+    mongoose.connection.readyState !== 1 ||
+    /^Mongo(Network|ServerSelection|NotConnected|PoolCleared|Topology)/.test(name)
+  );
+}

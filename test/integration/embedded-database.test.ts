@@ -1,0 +1,62 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { MongoClient } from 'mongodb';
+import { startEmbeddedFerretdb } from '../../src/db/embedded-ferretdb';
+
+describe('the embedded database', () => {
+  it('keeps data in SQLite files across a stop and a start', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-embedded-'));
+    const binary = process.env.FERRETDB_BIN_RESOLVED!;
+
+    const first = await startEmbeddedFerretdb({ binary, dataDir });
+    const client = await MongoClient.connect(first.uri);
+    await client.db('school_support').collection('users').insertOne({ email: 'kept@test.example' });
+    await client.close();
+    await first.stop();
+    expect(readdirSync(dataDir).some((file) => file.endsWith('.sqlite'))).toBe(true);
+
+    const second = await startEmbeddedFerretdb({ binary, dataDir });
+    const again = await MongoClient.connect(second.uri);
+    expect(await again.db('school_support').collection('users').countDocuments({ email: 'kept@test.example' })).toBe(1);
+    await again.close();
+    await second.stop();
+  });
+
+  it('reports a clear error when it cannot start', async () => {
+    await expect(startEmbeddedFerretdb({ binary: '/bin/false', dataDir: mkdtempSync(path.join(tmpdir(), 'ssb-bad-')) })).rejects.toThrow(
+      /embedded database exited/,
+    );
+  });
+
+  it('stops when the app that started it is killed outright', async () => {
+    const fixture = path.join(__dirname, '..', 'support', 'fixtures', 'start-embedded-and-wait.ts');
+    const app = spawn(process.execPath, ['--import', 'tsx', fixture, process.env.FERRETDB_BIN_RESOLVED!, mkdtempSync(path.join(tmpdir(), 'ssb-crash-'))], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const port = await new Promise<number>((resolve) => {
+      app.stdout!.on('data', (chunk: Buffer) => {
+        const match = /PORT (\d+)/.exec(chunk.toString());
+        if (match) resolve(Number(match[1]));
+      });
+    });
+    expect(await accepts(port)).toBe(true);
+    app.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await accepts(port))) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await accepts(port)).toBe(false);
+  }, 30_000);
+});
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,100 @@
+import type { Express } from 'express';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import request from 'supertest';
+import { User } from '../../src/features/accounts/user.model';
+import { paths } from '../../src/paths';
+import { buildTestApp } from '../support/app';
+import { useTestDatabase } from '../support/database';
+import { createUser, TEST_PASSWORD } from '../support/factories';
+import { signedInAgent, submitForm } from '../support/http';
+
+useTestDatabase();
+
+describe('CSRF protection', () => {
+  let app: Express;
+  beforeAll(() => {
+    app = buildTestApp();
+  });
+
+  it('refuses a POST without a valid token with a friendly page, and changes nothing', async () => {
+    const admin = await createUser('traded_services');
+    const agent = await signedInAgent(app, admin.email);
+    for (const token of [undefined, 'forged-token']) {
+      const response = await agent
+        .post(paths.admin.newUser)
+        .type('form')
+        .send({ name: 'Sneaky', email: 'sneaky@test.example', role: 'sip', password: 'a temporary passphrase', ...(token ? { _csrf: token } : {}) });
+      expect(response.status).toBe(403);
+      expect(response.text).toContain('This page has expired');
+    }
+    expect(await User.exists({ email: 'sneaky@test.example' })).toBeNull();
+  });
+
+  it('protects sign-in and sign-out too', async () => {
+    const user = await createUser('sip');
+    const signIn = await request(app).post(paths.signIn).type('form').send({ email: user.email, password: TEST_PASSWORD });
+    expect(signIn.status).toBe(403);
+    const agent = await signedInAgent(app, user.email);
+    expect((await agent.post(paths.signOut).type('form').send({})).status).toBe(403);
+    expect((await agent.get(paths.dashboards.sip)).status).toBe(200);
+  });
+});
+
+describe('security headers', () => {
+  let app: Express;
+  beforeAll(() => {
+    app = buildTestApp();
+  });
+
+  it('sends a strict Content-Security-Policy with a per-request nonce and no inline allowances', async () => {
+    const first = await request(app).get(paths.signIn);
+    const second = await request(app).get(paths.signIn);
+    const csp = first.headers['content-security-policy'] as string;
+    expect(csp).toMatch(/default-src 'self'/);
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(second.headers['content-security-policy']).not.toBe(csp);
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+    const inlineScripts = first.text.match(/<script(?![^>]*\bsrc=)[^>]*>/g) ?? [];
+    expect(inlineScripts.length).toBeGreaterThan(0);
+    for (const tag of inlineScripts) expect(tag).toContain(`nonce="${nonce}"`);
+    expect(first.text).not.toMatch(/\sstyle="/);
+    expect(first.headers['x-content-type-options']).toBe('nosniff');
+    expect(first.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('errors and logging', () => {
+  it('never shows a stack trace or database message to users', async () => {
+    const app = buildTestApp();
+    const user = await createUser('school', { school: '64b7f0000000000000000000' });
+    const agent = await signedInAgent(app, user.email);
+    const response = await agent.get(paths.dashboards.school);
+    expect(response.status).toBe(404);
+    expect(response.text).not.toMatch(/at .*\.ts:\d+|Error:|Mongo|Cast/);
+  });
+
+  it('logs requests as structured lines without passwords, cookies or session ids', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = buildTestApp({}, pino({ level: 'info' }, sink));
+    const user = await createUser('sip');
+    const agent = request.agent(app);
+    await submitForm(agent, paths.signIn, { email: user.email, password: TEST_PASSWORD });
+    await agent.get(`${paths.dashboards.sip}?token=secret-query`);
+    const log = lines.join('\n');
+    const entries = lines.map((line) => JSON.parse(line) as { req?: { method: string; path: string }; res?: { statusCode: number } });
+    expect(entries.some((entry) => entry.req?.method === 'POST' && entry.req.path === paths.signIn && entry.res?.statusCode === 302)).toBe(true);
+    expect(log).not.toContain(TEST_PASSWORD);
+    expect(log).not.toContain('ssb.sid');
+    expect(log).not.toContain('secret-query');
+    expect(log).not.toMatch(/cookie/i);
+  });
+});

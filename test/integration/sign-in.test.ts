@@ -1,0 +1,201 @@
+import type { Express } from 'express';
+import mongoose from 'mongoose';
+import request from 'supertest';
+import { User } from '../../src/features/accounts/user.model';
+import { paths } from '../../src/paths';
+import { SESSION_COLLECTION } from '../../src/web/session';
+import { buildTestApp } from '../support/app';
+import { resetSignInLimits, useTestDatabase } from '../support/database';
+import { createUser, TEST_PASSWORD } from '../support/factories';
+import { csrfTokenFrom, signedInAgent, submitForm } from '../support/http';
+import { ROLES } from '../../src/features/accounts/roles';
+
+useTestDatabase();
+beforeEach(resetSignInLimits);
+
+const sessionCookie = (response: request.Response) =>
+  ([] as string[]).concat(response.headers['set-cookie'] ?? []).find((cookie) => cookie.startsWith('ssb.sid='));
+const sessionCount = () => mongoose.connection.db!.collection(SESSION_COLLECTION).countDocuments({ 'session.passport': { $exists: true } });
+
+describe('sign-in', () => {
+  let app: Express;
+  beforeAll(() => {
+    app = buildTestApp();
+  });
+
+  it.each(ROLES)('signs a %s in and sends them to their own home page', async (role) => {
+    const user = await createUser(role);
+    const agent = request.agent(app);
+    const response = await submitForm(agent, paths.signIn, { email: user.email.toUpperCase(), password: TEST_PASSWORD });
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe(paths.dashboards[role]);
+    const home = await agent.get(paths.dashboards[role]);
+    expect(home.status).toBe(200);
+    expect(home.text).toContain(user.name);
+  });
+
+  it('shows the sign-in form with a CSRF token', async () => {
+    const page = await request(app).get(paths.signIn);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h1 class="govuk-heading-l">Sign in</h1>');
+    expect(csrfTokenFrom(page.text)).toBeTruthy();
+  });
+
+  it.each([
+    ['a wrong password', async () => ({ email: (await createUser('sip')).email, password: 'not the password' }), 'Enter a correct email address and password'],
+    ['an unknown email', async () => ({ email: 'nobody@test.example', password: TEST_PASSWORD }), 'Enter a correct email address and password'],
+    ['an empty form', async () => ({ email: '', password: '' }), 'Enter your email address'],
+    ['a malformed email', async () => ({ email: 'head at school', password: 'x' }), 'Enter an email address in the correct format'],
+  ])('refuses %s with a clear message and no session', async (_case, fields, message) => {
+    const agent = request.agent(app);
+    const before = await sessionCount();
+    const response = await submitForm(agent, paths.signIn, await fields());
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('govuk-error-summary');
+    expect(response.text).toContain(message);
+    expect(await sessionCount()).toBe(before);
+    expect((await agent.get(paths.dashboards.sip)).headers.location).toBe(paths.signIn);
+  });
+
+  it('keeps the email typed after a failed attempt but never the password', async () => {
+    const response = await submitForm(request.agent(app), paths.signIn, { email: 'kept@test.example', password: 'secret-typed' });
+    expect(response.text).toContain('value="kept@test.example"');
+    expect(response.text).not.toContain('secret-typed');
+  });
+
+  it('refuses fields sent as objects (email[$ne]=x) without querying with them', async () => {
+    const user = await createUser('traded_services');
+    const agent = request.agent(app);
+    const page = await agent.get(paths.signIn);
+    const response = await agent
+      .post(paths.signIn)
+      .type('form')
+      .send(`email[$ne]=x&password[$ne]=x&_csrf=${encodeURIComponent(csrfTokenFrom(page.text))}`);
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('Enter your email address');
+    expect((await agent.get(paths.dashboards.traded_services)).status).toBe(302);
+    expect(user.email).toBeTruthy();
+  });
+
+  it('gives a new session id at sign-in, so a fixed session is worthless', async () => {
+    const user = await createUser('provider');
+    const agent = request.agent(app);
+    const page = await agent.get(paths.signIn);
+    const before = sessionCookie(page);
+    const response = await agent.post(paths.signIn).type('form').send({ email: user.email, password: TEST_PASSWORD, _csrf: csrfTokenFrom(page.text) });
+    const after = sessionCookie(response);
+    expect(before).toBeDefined();
+    expect(after).toBeDefined();
+    expect(after!.split(';')[0]).not.toBe(before!.split(';')[0]);
+  });
+
+  it('sets session cookies httpOnly and SameSite=Lax, with an idle expiry', async () => {
+    const cookie = sessionCookie(await request(app).get(paths.signIn))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Expires=/);
+  });
+
+  it('marks cookies Secure when COOKIE_SECURE=true', async () => {
+    const secureApp = buildTestApp({ COOKIE_SECURE: 'true', TRUST_PROXY: 'true' });
+    const response = await request(secureApp).get(paths.signIn).set('X-Forwarded-Proto', 'https');
+    expect(sessionCookie(response)).toMatch(/Secure/);
+  });
+
+  it('returns to the page asked for before sign-in, but never to another site', async () => {
+    const user = await createUser('traded_services');
+    const agent = request.agent(app);
+    await agent.get(paths.admin.users);
+    const response = await submitForm(agent, paths.signIn, { email: user.email, password: TEST_PASSWORD });
+    expect(response.headers.location).toBe(paths.admin.users);
+
+    const other = request.agent(app);
+    await other.get('//evil.example/');
+    const response2 = await submitForm(other, paths.signIn, { email: user.email, password: TEST_PASSWORD });
+    expect(response2.headers.location).toBe(paths.dashboards.traded_services);
+  });
+
+  it('sign-out destroys the session: the old cookie no longer works', async () => {
+    const user = await createUser('sip');
+    const agent = await signedInAgent(app, user.email);
+    const home = await agent.get(paths.dashboards.sip);
+    const cookie = home.request.cookies;
+    const signOut = await agent.post(paths.signOut).type('form').send({ _csrf: csrfTokenFrom(home.text) });
+    expect(signOut.headers.location).toBe(paths.signIn);
+    const replay = await request(app).get(paths.dashboards.sip).set('Cookie', cookie);
+    expect(replay.status).toBe(302);
+    expect(replay.headers.location).toBe(paths.signIn);
+  });
+
+  it('times out an idle session', async () => {
+    const user = await createUser('sip');
+    const agent = await signedInAgent(app, user.email);
+    expect((await agent.get(paths.dashboards.sip)).status).toBe(200);
+    await mongoose.connection.db!.collection(SESSION_COLLECTION).updateMany({}, { $set: { expires: new Date(Date.now() - 1000) } });
+    const response = await agent.get(paths.dashboards.sip);
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe(paths.signIn);
+  });
+
+  it('stops a deactivated user signing in, and ends their open sessions', async () => {
+    const user = await createUser('school');
+    const agent = await signedInAgent(app, user.email);
+    expect((await agent.get(paths.dashboards.school)).status).toBe(200);
+    await User.updateOne({ _id: user._id }, { $set: { active: false } });
+    expect((await agent.get(paths.dashboards.school)).headers.location).toBe(paths.signIn);
+    const again = await submitForm(request.agent(app), paths.signIn, { email: user.email, password: TEST_PASSWORD });
+    expect(again.status).toBe(400);
+    expect(again.text).toContain('Enter a correct email address and password');
+  });
+
+  it('sends someone with a temporary password to change it before anything else', async () => {
+    const user = await createUser('sip', { mustChangePassword: true });
+    const agent = request.agent(app);
+    const response = await submitForm(agent, paths.signIn, { email: user.email, password: TEST_PASSWORD });
+    expect(response.headers.location).toBe(paths.changePassword);
+    expect((await agent.get(paths.dashboards.sip)).headers.location).toBe(paths.changePassword);
+  });
+});
+
+describe('sign-in rate limiting', () => {
+  let app: Express;
+  beforeAll(() => {
+    app = buildTestApp();
+  });
+
+  it('refuses an account after repeated failures (the 11th of 20 rapid attempts) with a clear message, even with the right password', async () => {
+    const user = await createUser('sip');
+    const agent = request.agent(app);
+    const statuses: number[] = [];
+    for (let attempt = 1; attempt <= 20; attempt++) {
+      const response = await submitForm(agent, paths.signIn, { email: user.email, password: `wrong ${attempt}` });
+      statuses.push(response.status);
+      if (attempt === 20) expect(response.text).toMatch(/You have tried to sign in too many times. Wait 15 minutes, then try again/);
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
+    expect(statuses.slice(10)).toEqual(Array(10).fill(429));
+    const right = await submitForm(agent, paths.signIn, { email: user.email, password: TEST_PASSWORD });
+    expect(right.status).toBe(429);
+  });
+
+  it('refuses an address trying many accounts', async () => {
+    const limited = buildTestApp({ SIGN_IN_MAX_FAILURES_PER_IP: '3' });
+    const agent = request.agent(limited);
+    const statuses: number[] = [];
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      statuses.push((await submitForm(agent, paths.signIn, { email: `someone${attempt}@test.example`, password: 'guess' })).status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 429]);
+  });
+
+  it('clears the account count after a successful sign-in', async () => {
+    const user = await createUser('provider');
+    const limited = buildTestApp({ SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '3', SIGN_IN_MAX_FAILURES_PER_IP: '1000' });
+    for (let round = 0; round < 2; round++) {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        expect((await submitForm(request.agent(limited), paths.signIn, { email: user.email, password: 'wrong' })).status).toBe(400);
+      }
+      expect((await submitForm(request.agent(limited), paths.signIn, { email: user.email, password: TEST_PASSWORD })).status).toBe(302);
+    }
+  });
+});

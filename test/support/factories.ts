@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../../src/features/accounts/passwords';
+import type { Role } from '../../src/features/accounts/roles';
+import { User } from '../../src/features/accounts/user.model';
+import { School } from '../../src/features/schools/school.model';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+let passwordHash: Promise<string> | undefined;
+
+export async function createSchool(overrides: Partial<{ urn: string; name: string }> = {}) {
+  const urn = overrides.urn ?? String(800000 + Math.floor(Math.random() * 99999));
+  return School.create({ urn, name: overrides.name ?? `Test School ${urn}`, localAuthority: 'Testshire', phase: 'Primary' });
+}
+
+export async function createUser(
+  role: Role,
+  overrides: Partial<{ email: string; name: string; active: boolean; mustChangePassword: boolean; school: unknown }> = {},
+) {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const school = role === 'school' && !overrides.school ? (await createSchool())._id : overrides.school;
+  return User.create({
+    email: overrides.email ?? `${role}.${randomBytes(4).toString('hex')}@test.example`,
+    name: overrides.name ?? `Test ${role}`,
+    role,
+    school,
+    passwordHash: await passwordHash,
+    active: overrides.active ?? true,
+    mustChangePassword: overrides.mustChangePassword ?? false,
+  });
+}

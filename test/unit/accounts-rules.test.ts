@@ -1,0 +1,74 @@
+import { changePasswordSchema, createUserSchema, signInSchema } from '../../src/features/accounts/accounts.schemas';
+import { canManageUsers, type SessionUser } from '../../src/features/accounts/accounts.service';
+import { navigationFor, ROLES, type Role } from '../../src/features/accounts/roles';
+import { safeReturnPath } from '../../src/web/authentication';
+
+const userWithRole = (role: Role): SessionUser => ({
+  id: '1',
+  name: 'n',
+  email: 'e@x.example',
+  role,
+  schoolId: undefined,
+  mustChangePassword: false,
+});
+
+describe('sign-in form', () => {
+  it('normalises the email and refuses non-text values', () => {
+    expect(signInSchema.parse({ email: ' Head@School.Example ', password: 'p' }).email).toBe('head@school.example');
+    expect(signInSchema.safeParse({ email: { $ne: 'x' }, password: 'p' }).success).toBe(false);
+    expect(signInSchema.safeParse({ email: 'not-an-email', password: 'p' }).error?.issues[0]?.message).toMatch(/correct format/);
+  });
+});
+
+describe('password rules', () => {
+  const base = { currentPassword: 'old password here', newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' };
+  it('accepts a long new password that is confirmed', () => {
+    expect(changePasswordSchema.safeParse(base).success).toBe(true);
+  });
+  it('refuses short, unconfirmed or unchanged passwords with a message on the right field', () => {
+    const short = changePasswordSchema.safeParse({ ...base, newPassword: 'short', confirmPassword: 'short' });
+    expect(short.error?.issues[0]).toMatchObject({ path: ['newPassword'], message: expect.stringMatching(/12 characters/) });
+    const mismatch = changePasswordSchema.safeParse({ ...base, confirmPassword: 'something else entirely' });
+    expect(mismatch.error?.issues[0]).toMatchObject({ path: ['confirmPassword'] });
+    const same = changePasswordSchema.safeParse({ ...base, newPassword: base.currentPassword, confirmPassword: base.currentPassword });
+    expect(same.error?.issues[0]).toMatchObject({ path: ['newPassword'] });
+  });
+});
+
+describe('new user form', () => {
+  const valid = { name: 'Ann Example', email: 'ann@school.example', role: 'sip', password: 'temporary password 1' };
+  it('needs a school for school users only', () => {
+    expect(createUserSchema.safeParse(valid).success).toBe(true);
+    const school = createUserSchema.safeParse({ ...valid, role: 'school' });
+    expect(school.error?.issues[0]).toMatchObject({ path: ['school'] });
+  });
+  it('refuses an unknown role', () => {
+    expect(createUserSchema.safeParse({ ...valid, role: 'admin' }).error?.issues[0]?.message).toBe('Select a role');
+  });
+});
+
+describe('who may do what', () => {
+  it.each(ROLES)('%s manages users only if Traded Services', (role) => {
+    expect(canManageUsers(userWithRole(role))).toBe(role === 'traded_services');
+  });
+
+  it('shows the Users page in navigation only to Traded Services', () => {
+    for (const role of ROLES) {
+      expect(navigationFor(role).some((item) => item.text === 'Users')).toBe(role === 'traded_services');
+    }
+  });
+});
+
+describe('safeReturnPath', () => {
+  it.each([
+    ['/admin/users', '/admin/users'],
+    ['/sip?tab=1', '/sip?tab=1'],
+    ['//evil.example/x', undefined],
+    ['/\\evil.example', undefined],
+    ['https://evil.example', undefined],
+    ['javascript:alert(1)', undefined],
+    [undefined, undefined],
+  ])('%s → %s', (candidate, expected) => {
+    expect(safeReturnPath(candidate)).toBe(expected);
+  });
+});

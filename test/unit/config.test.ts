@@ -1,0 +1,51 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const dataDir = () => mkdtempSync(path.join(tmpdir(), 'ssb-config-'));
+
+describe('loadConfig', () => {
+  it('gives working defaults with an empty environment', () => {
+    const config = loadConfig({ DATA_DIR: dataDir() });
+    expect(config.port).toBe(3000);
+    expect(config.mongodbUri).toBeUndefined();
+    expect(config.session.idleMinutes).toBe(30);
+    expect(config.session.cookieSecure).toBe(false);
+    expect(config.seedDemoData).toBe(true);
+    expect(config.uploads).toEqual({ maxPhotoBytes: 5 * 1024 * 1024, maxDocumentBytes: 10 * 1024 * 1024 });
+  });
+
+  it('generates a session secret once and keeps it in the data folder', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir }).session.secret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(path.join(dir, 'session-secret'), 'utf8')).toBe(first);
+    expect(loadConfig({ DATA_DIR: dir }).session.secret).toBe(first);
+  });
+
+  it('names the variable and the problem in one line', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^Setting PORT is invalid: .*\(got "eighty"\)$/);
+    expect(() => loadConfig({ MONGODB_URI: 'postgres://x' })).toThrow(/MONGODB_URI .*mongodb:\/\//);
+    expect(() => loadConfig({ COOKIE_SECURE: 'yes' })).toThrow(/COOKIE_SECURE/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('requires a strong session secret in production and does not write one', () => {
+    const dir = dataDir();
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/SESSION_SECRET is required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET .*32/);
+    expect(existsSync(path.join(dir, 'session-secret'))).toBe(false);
+  });
+
+  it('secures cookies and skips demo data in production by default', () => {
+    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(40) });
+    expect(config.session.cookieSecure).toBe(true);
+    expect(config.seedDemoData).toBe(false);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATA_DIR: dataDir() }).port).toBe(3000);
+  });
+});
