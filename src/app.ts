@@ -28,10 +28,12 @@ export function createApp({ config, logger, connection }: AppDependencies): expr
   const app = express();
   app.set('views', path.join(projectRoot, 'views'));
   app.set('view engine', 'ejs');
+  app.set('view cache', config.env !== 'development');
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
 
   app.get(paths.health, healthCheck);
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, paths.assets.favicon));
   app.use(setUpSecurityHeaders({ https: config.session.cookieSecure }));
   app.use(setUpPageLocals({ serviceName: config.serviceName, organisationName: config.laName }));
   app.use(setUpRequestLogging(logger));

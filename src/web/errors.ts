@@ -23,10 +23,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (error instanceof NotFoundError) return notFound(req, res, next);
     if (status === 413) {
-      return res.status(413).render('errors/server-error', { pageTitle: 'What you sent is too large' });
+      return res.status(413).render('errors/too-large', { pageTitle: 'What you sent is too large' });
     }
     if (status && status >= 400 && status < 500) {
-      return res.status(400).render('errors/server-error', { pageTitle: 'Sorry, there is a problem with the service' });
+      return res.status(400).render('errors/bad-request', { pageTitle: 'Sorry, there is a problem with what was sent' });
     }
     if (databaseUnavailable(error)) {
       logger.error({ err: error }, 'database unavailable');

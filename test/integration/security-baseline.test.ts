@@ -98,3 +98,17 @@ describe('errors and logging', () => {
     expect(log).not.toMatch(/cookie/i);
   });
 });
+
+describe('oversized and malformed requests', () => {
+  let app: Express;
+  beforeAll(() => {
+    app = buildTestApp();
+  });
+
+  it('refuses a huge form body with a clear page and no crash', async () => {
+    const response = await request(app).post(paths.signIn).type('form').send({ email: 'x'.repeat(200_000), password: 'y' });
+    expect(response.status).toBe(413);
+    expect(response.text).toContain('What you sent is too large');
+    expect((await request(app).get(paths.health)).status).toBe(200);
+  });
+});

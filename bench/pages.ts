@@ -1,0 +1,77 @@
+// Throughput and latency of the foundation's pages, on the embedded database, with autocannon.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import mongoose from 'mongoose';
+import pino from 'pino';
+import request from 'supertest';
+import { DEMO_PASSWORD, seedDemoData } from '../seed/demo-data';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { connectDatabase } from '../src/db/connect';
+import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
+import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
+import { ensureLibraryIndexes } from '../src/db/maintenance';
+import { paths } from '../src/paths';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+
+async function sessionCookie(app: Parameters<typeof request.agent>[0], email: string): Promise<string> {
+  const agent = request.agent(app);
+  const page = await agent.get(paths.signIn);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  const response = await agent.post(paths.signIn).type('form').send({ email, password: DEMO_PASSWORD, _csrf: csrf });
+  return ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-bench-pages-'));
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', SIGN_IN_MAX_FAILURES_PER_IP: '10000' });
+  const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
+  const database = await startEmbeddedFerretdb({ binary, dataDir });
+  await connectDatabase(`${database.uri}bench`);
+  await ensureLibraryIndexes(mongoose.connection.db!);
+  await seedDemoData();
+  const app = createApp({ config, logger: pino({ level: 'silent' }), connection: mongoose.connection });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+
+  const cases = [
+    { name: 'GET /healthz', path: paths.health },
+    { name: 'GET /sign-in (signed out)', path: paths.signIn },
+    { name: 'GET /sip (SIP home)', path: paths.dashboards.sip, cookie: await sessionCookie(app, 'sip@demo.example') },
+    {
+      name: 'GET /traded-services (counts)',
+      path: paths.dashboards.traded_services,
+      cookie: await sessionCookie(app, 'tradedservices@demo.example'),
+    },
+    { name: 'GET /admin/users (list)', path: paths.admin.users, cookie: await sessionCookie(app, 'tradedservices@demo.example') },
+  ];
+
+  console.log(`${CONNECTIONS} connections, ${SECONDS} s per page, embedded FerretDB on SQLite`);
+  console.log('page                              req/s    p50 ms  p97.5 ms  p99 ms  errors/non-2xx');
+  for (const bench of cases) {
+    const result = await autocannon({
+      url: base + bench.path,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      headers: bench.cookie ? { cookie: bench.cookie } : {},
+    });
+    console.log(
+      `${bench.name.padEnd(32)} ${result.requests.average.toFixed(0).padStart(6)} ${String(result.latency.p50).padStart(9)} ${String(
+        result.latency.p97_5,
+      ).padStart(9)} ${String(result.latency.p99).padStart(7)}  ${result.errors + result.non2xx}`,
+    );
+  }
+  server.close();
+  await mongoose.disconnect();
+  await database.stop();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
