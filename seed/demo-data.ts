@@ -3,6 +3,7 @@ import type { Role } from '../src/features/accounts/roles';
 import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
 import { School } from '../src/features/schools/school.model';
+import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
 
 /** Shown in the README. Demo data is loaded only outside production unless SEED_DEMO_DATA=true. */
 export const DEMO_PASSWORD = 'school-support-demo';
@@ -54,6 +55,7 @@ const DEMO_LISTINGS = [
 
 /** Idempotent: inserts what is missing and leaves anything already there (and its edits) alone. */
 export async function seedDemoData(): Promise<void> {
+  await ensureDefaultTaxonomy();
   for (const school of DEMO_SCHOOLS) {
     await School.updateOne({ urn: school.urn }, { $setOnInsert: school }, { upsert: true });
   }

@@ -8,6 +8,7 @@ import { DATABASE_NAME } from './db/database-name';
 import { startEmbeddedFerretdb, type EmbeddedDatabase } from './db/embedded-ferretdb';
 import { ensureFerretdbBinary } from './db/ferretdb-binary';
 import { ensureLibraryIndexes, schedulePurge } from './db/maintenance';
+import { ensureDefaultTaxonomy } from './features/taxonomy/taxonomy.service';
 import { createLogger } from './web/logging';
 import { seedDemoDataIfEmpty } from '../seed/demo-data';
 
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   await ensureLibraryIndexes(db);
   running.stopPurge = schedulePurge(db, logger);
 
+  await ensureDefaultTaxonomy();
   if (config.seedDemoData && (await seedDemoDataIfEmpty())) {
     console.log('Loaded demo data into an empty database (accounts are listed in the README).');
   }

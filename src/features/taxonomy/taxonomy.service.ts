@@ -1,0 +1,82 @@
+import { DEFAULT_TAXONOMY } from './taxonomy.defaults';
+import { TaxonomyTerm, TERM_KINDS, type TermKind } from './taxonomy.model';
+
+export type Term = {
+  slug: string;
+  label: string;
+  synonyms: string[];
+  categories: string[];
+  providerTypes: string[];
+};
+
+const toTerm = (term: { slug: string; label: string; synonyms: string[]; categories: string[]; providerTypes: string[] }): Term => ({
+  slug: term.slug,
+  label: term.label,
+  synonyms: term.synonyms,
+  categories: term.categories,
+  providerTypes: term.providerTypes,
+});
+
+/** The active terms of one list, in display order. */
+export async function activeTerms(kind: TermKind): Promise<Term[]> {
+  const terms = await TaxonomyTerm.find({ kind, status: 'active' }).sort({ order: 1, label: 1 }).lean();
+  return terms.map(toTerm);
+}
+
+/** Choices for a form's checkboxes or select: { value, text }. */
+export async function termChoices(kind: TermKind): Promise<{ value: string; text: string }[]> {
+  return (await activeTerms(kind)).map((term) => ({ value: term.slug, text: term.label }));
+}
+
+/**
+ * Maps slugs (possibly of retired or merged terms) to what they mean now: a merged term resolves to
+ * the term it was merged into, so old references keep working.
+ */
+export async function resolveTerms(kind: TermKind, slugs: readonly string[]): Promise<Term[]> {
+  if (slugs.length === 0) return [];
+  const terms = await TaxonomyTerm.find({ kind }).lean();
+  const bySlug = new Map(terms.map((term) => [term.slug, term]));
+  const resolved = new Map<string, Term>();
+  for (const slug of slugs) {
+    let term = bySlug.get(slug);
+    for (let hops = 0; term?.mergedInto && hops < 10; hops++) term = bySlug.get(term.mergedInto);
+    if (term) resolved.set(term.slug, toTerm(term));
+  }
+  return [...resolved.values()];
+}
+
+/** True when every slug is an active term of this list (for validating submitted forms). */
+export async function areActiveTerms(kind: TermKind, slugs: readonly string[]): Promise<boolean> {
+  if (slugs.length === 0) return true;
+  const unique = [...new Set(slugs)];
+  return (await TaxonomyTerm.countDocuments({ kind, status: 'active', slug: { $in: unique } })) === unique.length;
+}
+
+/** Loads the default lists into an empty taxonomy; terms already there (and their edits) are kept. */
+export async function ensureDefaultTaxonomy(): Promise<number> {
+  let inserted = 0;
+  for (const kind of TERM_KINDS) {
+    const defaults = DEFAULT_TAXONOMY[kind];
+    for (const [order, term] of defaults.entries()) {
+      const result = await TaxonomyTerm.updateOne(
+        { kind, slug: term.slug },
+        {
+          $setOnInsert: {
+            kind,
+            slug: term.slug,
+            label: term.label,
+            description: term.description,
+            synonyms: term.synonyms ?? [],
+            categories: term.categories ?? [],
+            providerTypes: term.providerTypes ?? [],
+            status: 'active',
+            order,
+          },
+        },
+        { upsert: true },
+      );
+      inserted += result.upsertedCount;
+    }
+  }
+  return inserted;
+}
