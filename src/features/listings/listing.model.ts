@@ -10,8 +10,9 @@ export const PROVIDER_TYPES = [
   'traded_service',
   'good_practice_school',
 ] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
 
-export const PROVIDER_TYPE_LABELS: Record<(typeof PROVIDER_TYPES)[number], string> = {
+export const PROVIDER_TYPE_LABELS: Record<ProviderType, string> = {
   nle: 'National Leader of Education',
   lle: 'Local Leader of Education',
   sle: 'Specialist Leader of Education',
@@ -22,23 +23,67 @@ export const PROVIDER_TYPE_LABELS: Record<(typeof PROVIDER_TYPES)[number], strin
   good_practice_school: 'Good-practice school',
 };
 
-export const LISTING_STATUSES = ['draft', 'submitted', 'approved', 'changes_requested', 'rejected', 'suspended'] as const;
+/** Types that hold a designation awarded for a period, which must be re-accredited. */
+export const DESIGNATED_TYPES: readonly ProviderType[] = ['nle', 'lle', 'sle', 'ast'];
 
-/** A provider's pen portrait. The listings issue adds the full portrait and its approval workflow. */
+export const LISTING_STATUSES = ['draft', 'submitted', 'approved', 'changes_requested', 'rejected', 'suspended'] as const;
+export type ListingStatus = (typeof LISTING_STATUSES)[number];
+
+export const CAPACITY_PERIODS = ['term', 'year'] as const;
+
+/**
+ * A provider's pen portrait. The top-level fields are the version users see (the approved one once
+ * published); a material edit to a published listing waits in pendingRevision until approved.
+ * Taxonomy fields hold term slugs (see features/taxonomy).
+ */
 const listingSchema = new Schema(
   {
     name: { type: String, required: true, trim: true, maxlength: 120 },
     providerType: { type: String, required: true, enum: PROVIDER_TYPES },
     organisation: { type: String, trim: true, maxlength: 200 },
+    // The provider's own school, if any: it may never recommend this listing.
+    employingSchool: { type: Schema.Types.ObjectId, ref: 'School' },
     summary: { type: String, trim: true, maxlength: 400 },
+    experience: { type: String, trim: true, maxlength: 5000 },
+    expertise: { type: [String], default: [] },
+    phases: { type: [String], default: [] },
+    subjects: { type: [String], default: [] },
+    contexts: { type: [String], default: [] },
+    offers: { type: [String], default: [] },
+    areas: { type: [String], default: [] },
+    capacity: {
+      days: { type: Number, min: 0, max: 365 },
+      period: { type: String, enum: CAPACITY_PERIODS },
+    },
+    fundedByLa: { type: Boolean, required: true, default: false },
+    dailyRatePence: { type: Number, min: 0, max: 1_000_000 },
+    contact: {
+      name: { type: String, trim: true, maxlength: 100 },
+      email: { type: String, trim: true, lowercase: true, maxlength: 254 },
+      phone: { type: String, trim: true, maxlength: 30 },
+      route: { type: String, trim: true, maxlength: 400 },
+    },
+    designation: {
+      awardedOn: { type: Date },
+      expiresOn: { type: Date },
+    },
+    photo: { type: Schema.Types.ObjectId, ref: 'StoredFile' },
+    evidence: { type: [{ type: Schema.Types.ObjectId, ref: 'StoredFile' }], default: [] },
     owners: { type: [{ type: Schema.Types.ObjectId, ref: 'User' }], default: [] },
     status: { type: String, required: true, enum: LISTING_STATUSES, default: 'draft' },
+    statusReason: { type: String, trim: true, maxlength: 2000 },
+    publishedAt: { type: Date },
+    reviewDueOn: { type: Date },
+    pendingRevision: { type: Schema.Types.Mixed },
+    // Bumped on every change that matters to the directory, so search indexes can tell they are stale.
+    revision: { type: Number, required: true, default: 0 },
   },
   { timestamps: true },
 );
 
 listingSchema.index({ owners: 1 });
-listingSchema.index({ status: 1 });
+listingSchema.index({ status: 1, reviewDueOn: 1 });
+listingSchema.index({ updatedAt: 1 });
 
 export type ListingFields = InferSchemaType<typeof listingSchema>;
 export const Listing = model('Listing', listingSchema);
