@@ -28,7 +28,7 @@ export function createApp({ config, logger, connection }: AppDependencies): expr
   const app = express();
   app.set('views', path.join(projectRoot, 'views'));
   app.set('view engine', 'ejs');
-  app.set('view cache', config.env !== 'development');
+  app.set('view cache', true);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
 
