@@ -5,7 +5,7 @@ import { School } from '../schools/school.model';
 import type { ChangePasswordForm, CreateUserForm } from './accounts.schemas';
 import { hashPassword, spendVerificationTime, verifyPassword } from './passwords';
 import type { Role } from './roles';
-import { User, type UserDocument } from './user.model';
+import { User, type UserFields } from './user.model';
 
 /** What the rest of the app knows about the signed-in person. */
 export type SessionUser = {
@@ -17,9 +17,11 @@ export type SessionUser = {
   mustChangePassword: boolean;
 };
 
-export function toSessionUser(user: UserDocument): SessionUser {
+type StoredUser = Pick<UserFields, 'name' | 'email' | 'role' | 'school' | 'mustChangePassword'> & { _id: Types.ObjectId };
+
+export function toSessionUser(user: StoredUser): SessionUser {
   return {
-    id: user.id as string,
+    id: user._id.toString(),
     name: user.name,
     email: user.email,
     role: user.role as Role,
@@ -47,7 +49,7 @@ export async function authenticate(email: string, password: string): Promise<Ses
 /** Used on every request: a deactivated or deleted user's sessions stop working at once. */
 export async function findActiveUser(id: string): Promise<SessionUser | null> {
   if (!Types.ObjectId.isValid(id)) return null;
-  const user = await User.findOne({ _id: id, active: true });
+  const user = await User.findOne({ _id: id, active: true }, { name: 1, email: 1, role: 1, school: 1, mustChangePassword: 1 }).lean();
   return user ? toSessionUser(user) : null;
 }
 
