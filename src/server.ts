@@ -1,13 +1,10 @@
 import type { Server } from 'node:http';
-import path from 'node:path';
 import mongoose from 'mongoose';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { connectDatabase } from './db/connect';
-import { DATABASE_NAME } from './db/database-name';
-import { startEmbeddedFerretdb, type EmbeddedDatabase } from './db/embedded-ferretdb';
-import { ensureFerretdbBinary } from './db/ferretdb-binary';
 import { ensureLibraryIndexes, schedulePurge } from './db/maintenance';
+import { openDatabase, type OpenDatabase } from './db/open-database';
 import { ensureDefaultTaxonomy } from './features/taxonomy/taxonomy.service';
 import { createLogger } from './web/logging';
 import { seedDemoDataIfEmpty } from '../seed/demo-data';
@@ -26,7 +23,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
 
   // Filled in as start-up proceeds, so a shutdown at any point stops exactly what has started.
-  const running: { embedded?: EmbeddedDatabase; server?: Server; stopPurge?: () => void } = {};
+  const running: { database?: OpenDatabase; server?: Server; stopPurge?: () => void } = {};
   let stopping = false;
   const shutDown = async (exitCode: number) => {
     if (stopping) return;
@@ -34,7 +31,7 @@ async function main(): Promise<void> {
     running.stopPurge?.();
     await new Promise((resolve) => (running.server ? running.server.close(resolve) : resolve(undefined)));
     await mongoose.disconnect().catch(() => undefined);
-    await running.embedded?.stop();
+    await running.database?.close();
     process.exit(exitCode);
   };
   process.once('SIGINT', () => void shutDown(0));
@@ -48,14 +45,8 @@ async function main(): Promise<void> {
     void shutDown(1);
   });
 
-  let uri = config.mongodbUri;
-  if (!uri) {
-    const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
-    console.log(`Starting the embedded database (FerretDB on SQLite) in ${path.relative(process.cwd(), config.dataDir) || '.'}/ ...`);
-    running.embedded = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir });
-    uri = `${running.embedded.uri}${DATABASE_NAME}`;
-  }
-  await connectDatabase(uri);
+  running.database = await openDatabase(config);
+  await connectDatabase(running.database.uri);
   const db = mongoose.connection.db!;
   await ensureLibraryIndexes(db);
   running.stopPurge = schedulePurge(db, logger);

@@ -1,11 +1,13 @@
 import mongoose from 'mongoose';
 
 mongoose.set('strictQuery', true);
+// Fail fast while the database is unreachable (the error page answers 503) instead of queueing requests.
+mongoose.set('bufferCommands', false);
 
 export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
   return mongoose.connect(uri, {
     ...(dbName ? { dbName } : {}),
-    serverSelectionTimeoutMS: 5_000,
+    serverSelectionTimeoutMS: 3_000,
   });
 }
 
