@@ -4,41 +4,82 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 
-export type EmbeddedDatabase = { uri: string; port: number; stop: () => Promise<void> };
+export type EmbeddedDatabase = { uri: string; port: number; pid: () => number | undefined; stop: () => Promise<void> };
 
 const READY_TIMEOUT_MS = 30_000;
+const RESTART_DELAYS_MS = [500, 1_000, 2_000, 5_000, 10_000];
+
+type LaunchOptions = { binary: string; dataDir: string; port: number; logLevel: string };
 
 /**
  * Starts FerretDB on SQLite files under dataDir, on a free loopback port, and resolves once it
- * answers a ping. The child watches its stdin, so it also stops if this process dies abruptly.
+ * answers a ping. If it dies while the app runs, it is started again on the same port (the driver
+ * reconnects by itself). The child watches its stdin, so it stops if this process dies abruptly.
  */
 export async function startEmbeddedFerretdb(options: {
   binary: string;
   dataDir: string;
   port?: number;
   logLevel?: string;
+  onRestart?: (attempt: number, error?: Error) => void;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const port = options.port ?? (await freeLoopbackPort());
-  const child = spawn(
-    options.binary,
-    [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=file:${dataDir}/`, `--log-level=${options.logLevel ?? 'error'}`],
-    { stdio: ['pipe', 'inherit', 'pipe'] },
-  );
+  const launch: LaunchOptions = {
+    binary: options.binary,
+    dataDir,
+    port: options.port ?? (await freeLoopbackPort()),
+    logLevel: options.logLevel ?? 'error',
+  };
+  let child = await launchUntilReady(launch);
+  let stopping = false;
+
+  const superviseExit = (exited: ChildProcess) => {
+    exited.once('exit', () => {
+      if (!stopping) void restart(0);
+    });
+  };
+  const restart = async (attempt: number): Promise<void> => {
+    await new Promise((resolve) => setTimeout(resolve, RESTART_DELAYS_MS[Math.min(attempt, RESTART_DELAYS_MS.length - 1)]));
+    if (stopping) return;
+    try {
+      child = await launchUntilReady(launch);
+      options.onRestart?.(attempt + 1);
+      superviseExit(child);
+    } catch (error) {
+      options.onRestart?.(attempt + 1, error as Error);
+      await restart(attempt + 1);
+    }
+  };
+  superviseExit(child);
+
+  return {
+    uri: `mongodb://127.0.0.1:${launch.port}/`,
+    port: launch.port,
+    pid: () => child.pid,
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
+  };
+}
+
+async function launchUntilReady({ binary, dataDir, port, logLevel }: LaunchOptions): Promise<ChildProcess> {
+  const child = spawn(binary, [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=file:${dataDir}/`, `--log-level=${logLevel}`], {
+    stdio: ['pipe', 'inherit', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
     process.stderr.write(chunk);
   });
-  const uri = `mongodb://127.0.0.1:${port}/`;
   try {
-    await waitUntilAnswering(uri, child, () => stderr);
+    await waitUntilAnswering(`mongodb://127.0.0.1:${port}/`, child, () => stderr);
+    return child;
   } catch (error) {
     await stopChild(child);
     throw error;
   }
-  return { uri, port, stop: () => stopChild(child) };
 }
 
 export function freeLoopbackPort(): Promise<number> {

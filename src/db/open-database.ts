@@ -23,7 +23,12 @@ export async function openDatabase(config: Config, say: (line: string) => void =
 
   const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary }, say);
   say(`Starting the embedded database (FerretDB on SQLite) in ${path.relative(process.cwd(), config.dataDir) || '.'}/ ...`);
-  const embedded = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir });
+  const embedded = await startEmbeddedFerretdb({
+    binary,
+    dataDir: config.dataDir,
+    onRestart: (attempt, error) =>
+      say(error ? `The embedded database could not be restarted (attempt ${attempt}): ${error.message}` : 'The embedded database stopped unexpectedly and was restarted.'),
+  });
   const announcement = path.join(config.dataDir, ANNOUNCEMENT);
   writeFileSync(announcement, JSON.stringify({ uri: embedded.uri, pid: process.pid }));
   return {

@@ -25,6 +25,33 @@ describe('the embedded database', () => {
     await second.stop();
   });
 
+  it('starts again on the same port if it dies while the app runs', async () => {
+    const restarts: number[] = [];
+    const database = await startEmbeddedFerretdb({
+      binary: process.env.FERRETDB_BIN_RESOLVED!,
+      dataDir: mkdtempSync(path.join(tmpdir(), 'ssb-restart-')),
+      onRestart: (attempt) => restarts.push(attempt),
+    });
+    const client = await MongoClient.connect(database.uri);
+    await client.db('school_support').collection('kept').insertOne({ n: 1 });
+    const firstPid = database.pid();
+    process.kill(firstPid!, 'SIGKILL');
+    const deadline = Date.now() + 15_000;
+    let answered = false;
+    while (!answered && Date.now() < deadline) {
+      answered = await client
+        .db('school_support')
+        .collection('kept')
+        .countDocuments({ n: 1 })
+        .then((count) => count === 1, () => false);
+    }
+    expect(answered).toBe(true);
+    expect(database.pid()).not.toBe(firstPid);
+    expect(restarts).toEqual([1]);
+    await client.close();
+    await database.stop();
+  }, 30_000);
+
   it('reports a clear error when it cannot start', async () => {
     await expect(startEmbeddedFerretdb({ binary: '/bin/false', dataDir: mkdtempSync(path.join(tmpdir(), 'ssb-bad-')) })).rejects.toThrow(
       /embedded database exited/,
