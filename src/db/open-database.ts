@@ -22,7 +22,8 @@ export async function openDatabase(config: Config, say: (line: string) => void =
   if (announced) return { uri: announced, startedHere: false, close: async () => undefined };
 
   const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary }, say);
-  say(`Starting the embedded database (FerretDB on SQLite) in ${path.relative(process.cwd(), config.dataDir) || '.'}/ ...`);
+  const shown = path.relative(process.cwd(), config.dataDir);
+  say(`Starting the embedded database (FerretDB on SQLite) in ${shown.startsWith('..') ? config.dataDir : shown || '.'}/ ...`);
   const embedded = await startEmbeddedFerretdb({
     binary,
     dataDir: config.dataDir,
