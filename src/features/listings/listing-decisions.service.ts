@@ -6,7 +6,7 @@ import { canDecideListings } from './listing-access';
 import { REVIEWED_FIELDS } from './listing-revisions';
 import { nextReviewDate } from './listing-visibility';
 import { Listing, type ListingRecord } from './listing.model';
-import { findListing, RECOMMENDATIONS_NEEDED, standingRecommendationCount, type ListingRules } from './listings.service';
+import { claimListingChange, findListing, RECOMMENDATIONS_NEEDED, standingRecommendationCount, type ListingRules } from './listings.service';
 import type { DecisionForm } from './listings.schemas';
 
 export type DecisionResult = { ok: true } | { ok: false; message: string };
@@ -42,7 +42,7 @@ export async function decideListing(actor: SessionUser, id: string, form: Decisi
           $inc: { revision: 1 },
         }
       : { $set: { status: form.decision === 'reject' ? 'rejected' : 'changes_requested', statusReason: form.reason } };
-  const decided = await Listing.findOneAndUpdate({ _id: listing._id, status: 'submitted' }, update);
+  const decided = (await claimListingChange(listing)) && (await Listing.findOneAndUpdate({ _id: listing._id, status: 'submitted' }, update));
   if (!decided) return { ok: false, message: ALREADY_DECIDED };
   const action = { approve: 'listing_approved', changes_requested: 'listing_changes_requested', reject: 'listing_rejected' }[form.decision];
   await recordAudit({ actor: by, action, subjectType: 'Listing', subjectId: listing._id, reason: form.reason });
@@ -53,12 +53,14 @@ export async function decideListing(actor: SessionUser, id: string, form: Decisi
 export async function setListingSuspended(actor: SessionUser, id: string, suspended: boolean, reason?: string): Promise<DecisionResult> {
   const by = decider(actor);
   const listing = await findListing(id);
-  const changed = await Listing.findOneAndUpdate(
+  const changed =
+    (await claimListingChange(listing)) &&
+    (await Listing.findOneAndUpdate(
     { _id: listing._id, status: suspended ? 'approved' : 'suspended' },
     suspended
       ? { $set: { status: 'suspended', statusReason: reason }, $inc: { revision: 1 } }
       : { $set: { status: 'approved' }, $unset: { statusReason: 1 }, $inc: { revision: 1 } },
-  );
+  ));
   if (!changed) return { ok: false, message: ALREADY_DECIDED };
   await recordAudit({
     actor: by,
@@ -76,10 +78,12 @@ export async function recordListingReviewed(actor: SessionUser, id: string, rule
   const listing = await findListing(id);
   const now = new Date();
   const reviewDueOn = nextReviewDate(listing.designation?.expiresOn, now, rules.reviewMonths);
-  const changed = await Listing.findOneAndUpdate(
-    { _id: listing._id, status: { $in: ['approved', 'suspended'] }, reviewDueOn: listing.reviewDueOn },
-    { $set: { lastReviewedAt: now, reviewDueOn }, $inc: { revision: 1 } },
-  );
+  const changed =
+    (await claimListingChange(listing)) &&
+    (await Listing.findOneAndUpdate(
+      { _id: listing._id, status: { $in: ['approved', 'suspended'] } },
+      { $set: { lastReviewedAt: now, reviewDueOn }, $inc: { revision: 1 } },
+    ));
   if (!changed) return { ok: false, message: ALREADY_DECIDED };
   await recordAudit({ actor: by, action: 'listing_reviewed', subjectType: 'Listing', subjectId: listing._id, changes: { reviewDueOn } });
   return { ok: true };
@@ -115,7 +119,7 @@ export async function decideRevision(
     }
     update = { $set: set, $unset: { pendingRevision: 1, ...Object.fromEntries(unset.map((field) => [field, 1])) }, $inc: { revision: 1 } };
   }
-  const changed = await Listing.findOneAndUpdate(filter, update);
+  const changed = (await claimListingChange(listing)) && (await Listing.findOneAndUpdate(filter, update));
   if (!changed) return { ok: false, message: ALREADY_DECIDED };
   await recordAudit({
     actor: by,

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { claimOnce } from '../../db/claims';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
@@ -21,6 +22,14 @@ export type FieldProblem = { field: string; message: string };
 export type SaveResult = { ok: true; id: string; outcome: 'saved' | 'revision_pending' } | { ok: false; problems: FieldProblem[] };
 
 const actorId = (user: SessionUser) => new Types.ObjectId(user.id);
+
+/**
+ * Claims the right to change this version of the listing (identified by its last update), so of two
+ * people changing it at once exactly one goes ahead; the conditional update still guards the state.
+ */
+export function claimListingChange(listing: Pick<ListingRecord, '_id' | 'updatedAt'>): Promise<boolean> {
+  return claimOnce(`listing:${listing._id.toString()}:${new Date(listing.updatedAt).getTime()}`);
+}
 
 export async function findListing(id: string): Promise<ListingRecord> {
   if (!Types.ObjectId.isValid(id)) throw new NotFoundError();
@@ -189,10 +198,12 @@ export async function submitListing(actor: SessionUser, id: string): Promise<Sub
       message: `You have ${standing} of ${RECOMMENDATIONS_NEEDED} recommendations. Two schools (not your own) must recommend this listing before you can send it for approval`,
     };
   }
-  const submitted = await Listing.findOneAndUpdate(
-    { _id: listing._id, status: { $in: ['draft', 'changes_requested'] } },
-    { $set: { status: 'submitted' }, $unset: { statusReason: 1 } },
-  );
+  const submitted =
+    (await claimListingChange(listing)) &&
+    (await Listing.findOneAndUpdate(
+      { _id: listing._id, status: { $in: ['draft', 'changes_requested'] } },
+      { $set: { status: 'submitted' }, $unset: { statusReason: 1 } },
+    ));
   if (!submitted) return { ok: false, message: 'This listing has already been sent for approval' };
   await recordAudit({ actor: actorId(actor), action: 'listing_submitted', subjectType: 'Listing', subjectId: listing._id });
   return { ok: true };
