@@ -2,6 +2,7 @@ import { hashPassword } from '../src/features/accounts/passwords';
 import type { Role } from '../src/features/accounts/roles';
 import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
+import { Recommendation } from '../src/features/recommendations/recommendation.model';
 import { School } from '../src/features/schools/school.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
 
@@ -15,6 +16,7 @@ export const DEMO_SCHOOLS = [
   { urn: '900003', name: "St Anne's CofE Primary School", localAuthority: 'Anyshire', phase: 'Primary', postcode: 'AN5 6SA' },
   { urn: '900004', name: 'Hillcrest School', localAuthority: 'Anyshire', phase: 'Secondary', postcode: 'AN7 8HS' },
   { urn: '900005', name: 'Meadow View Special School', localAuthority: 'Anyshire', phase: 'Special', postcode: 'AN9 1MV' },
+  { urn: '900006', name: 'Brookfield Infant School', localAuthority: 'Anyshire', phase: 'Primary', postcode: 'AN2 3BI' },
 ];
 
 export const DEMO_USERS: { email: string; name: string; role: Role; schoolUrn?: string }[] = [
@@ -26,30 +28,75 @@ export const DEMO_USERS: { email: string; name: string; role: Role; schoolUrn?: 
   { email: 'literacy.team@demo.example', name: 'Lena Morris', role: 'provider' },
 ];
 
+const MONTH = 30 * 24 * 60 * 60 * 1000;
+
+/** Rich pen portraits so the directory has real content; recommendedBy are demo school URNs. */
 const DEMO_LISTINGS = [
   {
     name: 'Priya Shah, Local Leader of Education',
     providerType: 'lle',
     organisation: 'Hillcrest School',
+    employingUrn: '900004',
     summary: 'Headteacher who has led two schools out of special measures; coaches new and acting heads.',
+    experience:
+      'Headteacher of Hillcrest School since 2016, which moved from requires improvement to good in two years.\n\nBefore that I led St Mark\'s Primary out of special measures. I coach new and acting heads through their first year, and support schools preparing for inspection.',
+    expertise: ['leadership-and-management', 'governance', 'assessment-tracking-and-data'],
+    phases: ['primary', 'secondary'],
+    subjects: [],
+    contexts: ['causing-concern', 'new-headteacher', 'urban'],
+    offers: ['coaching', 'mentoring', 'review', 'action-planning'],
+    areas: ['North Anyshire', 'Riverton'],
+    capacity: { days: 12, period: 'term' },
+    fundedByLa: false,
+    dailyRatePence: 55000,
+    contact: { name: 'Priya Shah', email: 'provider@demo.example', route: 'Email first; I reply within two school days.' },
+    designation: { awardedOn: new Date('2023-09-01'), expiresOn: new Date('2027-08-31') },
     ownerEmail: 'provider@demo.example',
     status: 'approved',
+    recommendedBy: ['900001', '900002'],
   },
   {
     name: 'Hillcrest School: Key Stage 3 mathematics',
     providerType: 'good_practice_school',
     organisation: 'Hillcrest School',
+    employingUrn: '900004',
     summary: 'Mastery approach to KS3 maths that lifted progress for disadvantaged pupils three years running.',
+    experience: 'Our maths department redesigned KS3 around small steps and daily retrieval. Visiting teams see lessons and planning, and meet our subject leader.',
+    expertise: ['mathematics-and-numeracy', 'curriculum-and-subject-leadership'],
+    phases: ['secondary'],
+    subjects: ['mathematics'],
+    contexts: ['high-pupil-premium'],
+    offers: ['school-to-school-visits', 'training'],
+    areas: ['Anyshire'],
+    capacity: { days: 6, period: 'year' },
+    fundedByLa: false,
+    dailyRatePence: 40000,
+    contact: { name: 'Maths department', email: 'provider@demo.example' },
+    designation: { expiresOn: undefined },
     ownerEmail: 'provider@demo.example',
     status: 'draft',
+    recommendedBy: ['900001'],
   },
   {
     name: 'Anyshire Literacy Team',
     providerType: 'traded_service',
     organisation: 'Anyshire County Council',
+    employingUrn: '',
     summary: 'Phonics and early reading training, reviews of English provision, and support for new English leads.',
+    experience: 'A team of four literacy consultants working with over sixty Anyshire schools a year on phonics, reading and writing.',
+    expertise: ['english-and-literacy', 'early-years'],
+    phases: ['eyfs', 'primary'],
+    subjects: ['english', 'phonics'],
+    contexts: ['high-eal', 'small-school', 'rural'],
+    offers: ['training', 'review', 'modelling'],
+    areas: ['Anyshire'],
+    capacity: { days: 40, period: 'term' },
+    fundedByLa: true,
+    contact: { name: 'Lena Morris', email: 'literacy.team@demo.example', phone: '01632 960 001' },
+    designation: { expiresOn: undefined },
     ownerEmail: 'literacy.team@demo.example',
     status: 'approved',
+    recommendedBy: ['900003', '900006'],
   },
 ] as const;
 
@@ -81,12 +128,31 @@ export async function seedDemoData(): Promise<void> {
   }
   const userIds = new Map((await User.find({ email: { $in: DEMO_USERS.map((u) => u.email) } }).lean()).map((u) => [u.email, u._id]));
 
-  for (const { ownerEmail, ...listing } of DEMO_LISTINGS) {
+  const now = Date.now();
+  for (const { ownerEmail, employingUrn, recommendedBy, ...listing } of DEMO_LISTINGS) {
+    const approved = listing.status === 'approved';
     await Listing.updateOne(
       { name: listing.name },
-      { $setOnInsert: { ...listing, owners: [userIds.get(ownerEmail)] } },
+      {
+        $setOnInsert: {
+          ...listing,
+          employingSchool: employingUrn ? schoolIds.get(employingUrn) : undefined,
+          owners: [userIds.get(ownerEmail)],
+          ...(approved
+            ? { publishedAt: new Date(now - 2 * MONTH), lastReviewedAt: new Date(now - 2 * MONTH), reviewDueOn: listing.designation.expiresOn ?? new Date(now + 22 * MONTH), revision: 1 }
+            : {}),
+        },
+      },
       { upsert: true },
     );
+    const saved = (await Listing.findOne({ name: listing.name }, { _id: 1 }).lean())!;
+    for (const urn of recommendedBy) {
+      await Recommendation.updateOne(
+        { listing: saved._id, school: schoolIds.get(urn) },
+        { $setOnInsert: { status: 'given', statement: 'We worked with them over two terms and saw clear improvement.', workSeen: '2024 to 2025', answeredAt: new Date(now - 3 * MONTH) } },
+        { upsert: true },
+      );
+    }
   }
 }
 

@@ -7,6 +7,8 @@ import { accountsRoutes, requirePasswordChangeFirst } from './features/accounts/
 import { SignInThrottle } from './features/accounts/sign-in-throttle';
 import { usersRoutes } from './features/accounts/users.routes';
 import { dashboardsRoutes } from './features/dashboards/dashboards.routes';
+import { listingFormUploads, listingsRoutes } from './features/listings/listings.routes';
+import { recommendationsRoutes } from './features/recommendations/recommendations.routes';
 import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
 import { setUpAuthentication } from './web/authentication';
@@ -41,6 +43,7 @@ export function createApp({ config, logger, connection }: AppDependencies): expr
   app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication());
+  app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
   app.use(setUpCsrf());
   app.use(setUpUserLocals);
   app.use(requirePasswordChangeFirst);
@@ -48,6 +51,8 @@ export function createApp({ config, logger, connection }: AppDependencies): expr
   app.use(accountsRoutes(new SignInThrottle(db, config.signIn)));
   app.use(dashboardsRoutes());
   app.use(usersRoutes());
+  app.use(listingsRoutes(config));
+  app.use(recommendationsRoutes(config));
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -27,7 +27,10 @@ const environmentSchema = z.object({
   SIGN_IN_MAX_FAILURES_PER_IP: positiveInt(10000).default(15),
   SIGN_IN_LOCKOUT_MINUTES: positiveInt(24 * 60).default(15),
   UPLOAD_MAX_PHOTO_MB: positiveInt(50).default(5),
-  UPLOAD_MAX_DOCUMENT_MB: positiveInt(100).default(10),
+  // A stored file must fit in one 16 MB database document.
+  UPLOAD_MAX_DOCUMENT_MB: positiveInt(15).default(10),
+  LISTING_REVIEW_MONTHS: positiveInt(120).default(24),
+  LISTING_REVIEW_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   SEED_DEMO_DATA: booleanFlag.optional(),
   LA_NAME: z.string().min(1).max(100).default('Anyshire County Council'),
   SERVICE_NAME: z.string().min(1).max(100).default('School support directory'),
@@ -44,6 +47,7 @@ export type Config = {
   logLevel: string;
   signIn: { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number };
   uploads: { maxPhotoBytes: number; maxDocumentBytes: number };
+  listings: { reviewMonths: number; reviewGraceDays: number };
   seedDemoData: boolean;
   laName: string;
   serviceName: string;
@@ -92,6 +96,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
     },
     uploads: { maxPhotoBytes: e.UPLOAD_MAX_PHOTO_MB * MB, maxDocumentBytes: e.UPLOAD_MAX_DOCUMENT_MB * MB },
+    listings: { reviewMonths: e.LISTING_REVIEW_MONTHS, reviewGraceDays: e.LISTING_REVIEW_GRACE_DAYS },
     seedDemoData: e.SEED_DEMO_DATA ?? !production,
     laName: e.LA_NAME,
     serviceName: e.SERVICE_NAME,

@@ -21,7 +21,11 @@ export function navigationFor(role: Role): NavigationItem[] {
   const home = { href: dashboardPathFor(role), text: 'Home' };
   switch (role) {
     case 'traded_services':
-      return [home, { href: paths.admin.users, text: 'Users' }];
+      return [home, { href: paths.listings.queue, text: 'Listings' }, { href: paths.admin.users, text: 'Users' }];
+    case 'provider':
+      return [home, { href: paths.listings.own, text: 'Your listings' }];
+    case 'school':
+      return [home, { href: paths.recommendations.inbox, text: 'Recommendations' }];
     default:
       return [home];
   }

@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType } from 'mongoose';
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
 export const PROVIDER_TYPES = [
   'nle',
@@ -73,7 +73,9 @@ const listingSchema = new Schema(
     status: { type: String, required: true, enum: LISTING_STATUSES, default: 'draft' },
     statusReason: { type: String, trim: true, maxlength: 2000 },
     publishedAt: { type: Date },
+    lastReviewedAt: { type: Date },
     reviewDueOn: { type: Date },
+    // { fields: the proposed pen portrait fields, submittedAt, submittedBy } while a material edit waits.
     pendingRevision: { type: Schema.Types.Mixed },
     // Bumped on every change that matters to the directory, so search indexes can tell they are stale.
     revision: { type: Number, required: true, default: 0 },
@@ -86,4 +88,14 @@ listingSchema.index({ status: 1, reviewDueOn: 1 });
 listingSchema.index({ updatedAt: 1 });
 
 export type ListingFields = InferSchemaType<typeof listingSchema>;
+export type ListingRecord = ListingFields & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
 export const Listing = model('Listing', listingSchema);
+
+export const LISTING_STATUS_LABELS: Record<ListingStatus, string> = {
+  draft: 'Draft',
+  submitted: 'Awaiting approval',
+  approved: 'Published',
+  changes_requested: 'Changes requested',
+  rejected: 'Rejected',
+  suspended: 'Suspended',
+};

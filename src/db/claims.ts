@@ -1,0 +1,19 @@
+import mongoose from 'mongoose';
+
+export const CLAIMS_COLLECTION = 'claims';
+
+/**
+ * True for exactly one caller per key, however many ask at once. FerretDB v1 does not apply a
+ * conditional update atomically (measured: two concurrent `updateOne({ _id, status: 'submitted' })`
+ * calls both modify the document), but it does enforce the unique _id, so the first insert of a key
+ * wins and every other gets a duplicate-key error. On MongoDB this is equally correct.
+ */
+export async function claimOnce(key: string): Promise<boolean> {
+  try {
+    await mongoose.connection.db!.collection<{ _id: string; at: Date }>(CLAIMS_COLLECTION).insertOne({ _id: key, at: new Date() });
+    return true;
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return false;
+    throw error;
+  }
+}

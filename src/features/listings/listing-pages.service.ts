@@ -1,0 +1,262 @@
+import type { Types } from 'mongoose';
+import { NotAllowedError } from '../../lib/errors';
+import { formatDate, formatDateTime, formatPounds } from '../../lib/format';
+import { paths } from '../../paths';
+import type { SessionUser } from '../accounts/accounts.service';
+import { AuditEntry } from '../audit/audit.model';
+import {
+  canRecommendListing,
+  canRequestRecommendations,
+  ownSchoolRecommendation,
+  recommendationsOfListing,
+} from '../recommendations/recommendations.service';
+import { School } from '../schools/school.model';
+import { resolveTerms } from '../taxonomy/taxonomy.service';
+import type { TermKind } from '../taxonomy/taxonomy.model';
+import { canDecideListings, canEditListing, canManageListing, canSubmitListing, isOwnerOf } from './listing-access';
+import { changedReviewedFields, REVIEWED_FIELD_LABELS, type ReviewedField, type ReviewedValues } from './listing-revisions';
+import { isListedInDirectory, reviewStateOf, type ReviewState } from './listing-visibility';
+import { DESIGNATED_TYPES, Listing, LISTING_STATUS_LABELS, PROVIDER_TYPE_LABELS, type ListingRecord, type ProviderType } from './listing.model';
+import { evidenceFilesOf, findListing, RECOMMENDATIONS_NEEDED, standingRecommendationCount, type ListingRules } from './listings.service';
+
+type PendingRevision = { fields: ReviewedValues; changed: ReviewedField[]; submittedAt: Date };
+const pendingOf = (listing: ListingRecord) => listing.pendingRevision as PendingRevision | undefined;
+
+const TERM_FIELDS: [ReviewedField, TermKind][] = [
+  ['expertise', 'category'],
+  ['phases', 'phase'],
+  ['subjects', 'subject'],
+  ['contexts', 'context'],
+  ['offers', 'offer'],
+];
+
+async function termLabels(kind: TermKind, slugs: unknown): Promise<string[]> {
+  return (await resolveTerms(kind, (slugs as string[] | undefined) ?? [])).map((term) => term.label);
+}
+
+async function schoolName(id: unknown): Promise<string | undefined> {
+  if (!id) return undefined;
+  return (await School.findById(id, { name: 1 }).lean())?.name;
+}
+
+function rateText(values: ReviewedValues): string {
+  if (values.fundedByLa) return 'Funded by the LA';
+  return typeof values.dailyRatePence === 'number' ? `${formatPounds(values.dailyRatePence)} a day` : 'Not given';
+}
+
+/** One field's value as a reader sees it, for the pen portrait and the reviewers' diff. */
+async function displayValue(field: ReviewedField, values: ReviewedValues): Promise<string> {
+  const termKind = TERM_FIELDS.find(([name]) => name === field)?.[1];
+  if (termKind) return (await termLabels(termKind, values[field])).join(', ');
+  switch (field) {
+    case 'providerType':
+      return PROVIDER_TYPE_LABELS[values.providerType as ProviderType] ?? '';
+    case 'employingSchool':
+      return (await schoolName(values.employingSchool)) ?? '';
+    case 'fundedByLa':
+      return values.fundedByLa ? 'Yes' : 'No';
+    case 'dailyRatePence':
+      return rateText(values);
+    case 'areas':
+      return ((values.areas as string[] | undefined) ?? []).join(', ');
+    case 'designation': {
+      const designation = values.designation as { awardedOn?: Date; expiresOn?: Date } | undefined;
+      if (!designation?.awardedOn && !designation?.expiresOn) return '';
+      return `Awarded ${formatDate(designation.awardedOn)}, expires ${formatDate(designation.expiresOn)}`;
+    }
+    default:
+      return values[field] === undefined || values[field] === null ? '' : String(values[field]);
+  }
+}
+
+/** The pen portrait as shown: the published version, or (owners and Traded Services) the pending one. */
+export async function penPortraitPage(actor: SessionUser, listing: ListingRecord, wantPending: boolean, rules: ListingRules) {
+  const pending = pendingOf(listing);
+  const showingPending = wantPending && Boolean(pending) && canManageListing(actor, listing);
+  const values: ReviewedValues = showingPending ? pending!.fields : (listing as ReviewedValues);
+  const designation = values.designation as { awardedOn?: Date; expiresOn?: Date } | undefined;
+  const files = await evidenceFilesOf(listing);
+  const recommendations = (await recommendationsOfListing(listing._id, canDecideListings(actor))).filter((row) => row.status === 'given');
+  const ownRecommendation = await ownSchoolRecommendation(actor, listing._id);
+  const id = listing._id.toString();
+  return {
+    listingId: id,
+    showingPending,
+    hasPending: Boolean(pending) && canManageListing(actor, listing),
+    canManage: canManageListing(actor, listing),
+    listed: isListedInDirectory(listing, new Date(), rules.reviewGraceDays),
+    statusLabel: LISTING_STATUS_LABELS[listing.status],
+    portrait: {
+      name: String(values.name),
+      typeLabel: PROVIDER_TYPE_LABELS[values.providerType as ProviderType],
+      designated: DESIGNATED_TYPES.includes(values.providerType as ProviderType),
+      designationAwarded: formatDate(designation?.awardedOn),
+      designationExpires: formatDate(designation?.expiresOn),
+      organisation: values.organisation ? String(values.organisation) : undefined,
+      employingSchoolName: await schoolName(values.employingSchool),
+      summary: String(values.summary ?? ''),
+      experience: String(values.experience ?? ''),
+      expertise: await termLabels('category', values.expertise),
+      phases: await termLabels('phase', values.phases),
+      subjects: await termLabels('subject', values.subjects),
+      contexts: await termLabels('context', values.contexts),
+      offers: await termLabels('offer', values.offers),
+      areas: (values.areas as string[] | undefined) ?? [],
+      capacity: listing.capacity?.days !== undefined && listing.capacity.days !== null ? `${listing.capacity.days} days a ${listing.capacity.period}` : 'Not given',
+      rate: rateText(values),
+      contact: listing.contact ?? {},
+      photoUrl: listing.photo ? paths.listings.file(id, listing.photo.toString()) : undefined,
+      evidence: files.map((file) => ({ ...file, href: paths.listings.file(id, file.id) })),
+      recommendations,
+      lastReviewed: formatDate(listing.lastReviewedAt),
+    },
+    canRecommend: canRecommendListing(actor, listing) && ownRecommendation !== 'given',
+    canWithdraw: ownRecommendation === 'given',
+  };
+}
+
+/** Where a listing stands and what is missing, with the actions this user may take. */
+export async function listingStatusPage(actor: SessionUser, listing: ListingRecord, rules: ListingRules) {
+  if (!canManageListing(actor, listing)) throw new NotAllowedError();
+  const standing = await standingRecommendationCount(listing);
+  const pending = pendingOf(listing);
+  const now = new Date();
+  return {
+    listingId: listing._id.toString(),
+    name: listing.name,
+    status: listing.status,
+    statusLabel: LISTING_STATUS_LABELS[listing.status],
+    statusReason: listing.statusReason,
+    standing,
+    needed: RECOMMENDATIONS_NEEDED,
+    missing: Math.max(0, RECOMMENDATIONS_NEEDED - standing),
+    recommendations: await recommendationsOfListing(listing._id, canDecideListings(actor)),
+    pendingSubmittedAt: pending ? formatDateTime(pending.submittedAt) : undefined,
+    reviewDueOn: formatDate(listing.reviewDueOn),
+    reviewState: listing.status === 'approved' ? reviewStateOf(listing.reviewDueOn, now, rules.reviewGraceDays) : 'not_due',
+    lastReviewed: formatDate(listing.lastReviewedAt),
+    listed: isListedInDirectory(listing, now, rules.reviewGraceDays),
+    can: {
+      edit: canEditListing(actor, listing),
+      submit: canSubmitListing(actor, listing),
+      request: canRequestRecommendations(actor, listing),
+      decide: canDecideListings(actor) && listing.status === 'submitted',
+      suspend: canDecideListings(actor) && listing.status === 'approved',
+      reinstate: canDecideListings(actor) && listing.status === 'suspended',
+      review: canDecideListings(actor) && (listing.status === 'approved' || listing.status === 'suspended'),
+      decideRevision: canDecideListings(actor) && Boolean(pending),
+    },
+  };
+}
+
+export type OwnListingRow = { id: string; name: string; typeLabel: string; statusLabel: string; recommendations: string; revisionPending: boolean };
+
+export async function listingsOfOwner(actor: SessionUser): Promise<OwnListingRow[]> {
+  if (actor.role !== 'provider') throw new NotAllowedError();
+  const listings = await Listing.find({ owners: actor.id }).sort({ name: 1 }).lean<ListingRecord[]>();
+  const rows: OwnListingRow[] = [];
+  for (const listing of listings) {
+    rows.push({
+      id: listing._id.toString(),
+      name: listing.name,
+      typeLabel: PROVIDER_TYPE_LABELS[listing.providerType],
+      statusLabel: LISTING_STATUS_LABELS[listing.status],
+      recommendations: `${Math.min(await standingRecommendationCount(listing), RECOMMENDATIONS_NEEDED)} of ${RECOMMENDATIONS_NEEDED} recommendations`,
+      revisionPending: Boolean(listing.pendingRevision),
+    });
+  }
+  return rows;
+}
+
+export type QueueRow = { id: string; name: string; typeLabel: string; statusLabel: string; since: string; reviewDueOn: string; reviewState: ReviewState };
+
+/** Traded Services' queue: decisions waiting, revisions waiting, reviews due, and suspended listings. */
+export async function approvalQueue(actor: SessionUser, rules: ListingRules, now = new Date()) {
+  if (!canDecideListings(actor)) throw new NotAllowedError();
+  const row = (listing: ListingRecord, since: Date | undefined): QueueRow => ({
+    id: listing._id.toString(),
+    name: listing.name,
+    typeLabel: PROVIDER_TYPE_LABELS[listing.providerType],
+    statusLabel: LISTING_STATUS_LABELS[listing.status],
+    since: formatDate(since),
+    reviewDueOn: formatDate(listing.reviewDueOn),
+    reviewState: reviewStateOf(listing.reviewDueOn, now, rules.reviewGraceDays),
+  });
+  const [submitted, revisions, overdue, suspended] = await Promise.all([
+    Listing.find({ status: 'submitted' }).sort({ updatedAt: 1 }).lean<ListingRecord[]>(),
+    Listing.find({ pendingRevision: { $exists: true } }).sort({ updatedAt: 1 }).lean<ListingRecord[]>(),
+    Listing.find({ status: 'approved', reviewDueOn: { $lte: now } }).sort({ reviewDueOn: 1 }).lean<ListingRecord[]>(),
+    Listing.find({ status: 'suspended' }).sort({ name: 1 }).lean<ListingRecord[]>(),
+  ]);
+  return {
+    submitted: submitted.map((listing) => row(listing, listing.updatedAt)),
+    revisions: revisions.map((listing) => row(listing, pendingOf(listing)?.submittedAt)),
+    overdue: overdue.map((listing) => row(listing, listing.reviewDueOn ?? undefined)),
+    suspended: suspended.map((listing) => row(listing, listing.updatedAt)),
+  };
+}
+
+export type DiffRow = { label: string; before: string; after: string };
+
+/** The field-by-field difference between the published version and the pending revision. */
+export async function revisionDiffPage(actor: SessionUser, id: string) {
+  if (!canDecideListings(actor)) throw new NotAllowedError();
+  const listing = await findListing(id);
+  const pending = pendingOf(listing);
+  if (!pending) return { listingId: id, name: listing.name, rows: [] as DiffRow[], submittedAt: undefined, submittedAtIso: undefined };
+  const rows: DiffRow[] = [];
+  for (const field of changedReviewedFields(listing as ReviewedValues, pending.fields)) {
+    rows.push({
+      label: REVIEWED_FIELD_LABELS[field],
+      before: await displayValue(field, listing as ReviewedValues),
+      after: await displayValue(field, pending.fields),
+    });
+  }
+  return { listingId: id, name: listing.name, rows, submittedAt: formatDateTime(pending.submittedAt), submittedAtIso: new Date(pending.submittedAt).toISOString() };
+}
+
+const ACTION_TEXT: Record<string, string> = {
+  listing_created: 'Listing created',
+  listing_edited: 'Listing edited',
+  evidence_removed: 'Evidence document removed',
+  listing_submitted: 'Sent for approval',
+  listing_approved: 'Approved and published',
+  listing_changes_requested: 'Changes requested',
+  listing_rejected: 'Rejected',
+  listing_suspended: 'Suspended',
+  listing_reinstated: 'Reinstated',
+  listing_reviewed: 'Reviewed',
+  revision_submitted: 'Changes sent for review',
+  revision_approved: 'Changes approved and published',
+  revision_rejected: 'Changes not accepted',
+  recommendation_requested: 'Recommendation requested',
+  recommendation_given: 'Recommended',
+  recommendation_declined: 'Recommendation request declined',
+  recommendation_withdrawn: 'Recommendation withdrawn',
+};
+
+/** Who did what, when and why; the provider is not told which school declined. */
+export async function listingHistoryPage(actor: SessionUser, id: string) {
+  const listing = await findListing(id);
+  if (!canManageListing(actor, listing)) throw new NotAllowedError();
+  const entries = await AuditEntry.find({ subjectType: 'Listing', subjectId: listing._id })
+    .sort({ at: -1, _id: -1 })
+    .populate<{ actor: { name: string } | null }>('actor', 'name')
+    .lean();
+  const hideDecliner = isOwnerOf(actor, listing);
+  const rows = [];
+  for (const entry of entries) {
+    const changes = (entry.changes ?? {}) as { school?: Types.ObjectId; fields?: ReviewedField[] };
+    const hidden = hideDecliner && entry.action === 'recommendation_declined';
+    const school = changes.school && !hidden ? await schoolName(changes.school) : undefined;
+    rows.push({
+      at: formatDateTime(entry.at),
+      what: ACTION_TEXT[entry.action] ?? entry.action,
+      who: hidden ? 'A school' : (entry.actor?.name ?? 'Unknown'),
+      school,
+      fields: (changes.fields ?? []).map((field) => REVIEWED_FIELD_LABELS[field] ?? field).join(', '),
+      reason: entry.reason ?? undefined,
+    });
+  }
+  return { listingId: id, name: listing.name, rows };
+}

@@ -1,0 +1,47 @@
+import type { ListingStatus } from './listing.model';
+
+/** What the directory needs to know to decide whether a listing is shown. */
+export type VisibilityFacts = { status: ListingStatus | string; reviewDueOn?: Date | null };
+
+export const DEFAULT_REVIEW_GRACE_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The moment an overdue listing leaves the directory: its review date plus the grace period. */
+export function hiddenFrom(reviewDueOn: Date, reviewGraceDays: number): Date {
+  return new Date(reviewDueOn.getTime() + reviewGraceDays * DAY_MS);
+}
+
+/**
+ * True when the directory shows this listing: approved (so not suspended, draft or rejected) and not
+ * past its review date by more than the grace period. Pass the configured grace
+ * (config.listings.reviewGraceDays).
+ */
+export function isListedInDirectory(
+  listing: VisibilityFacts,
+  now: Date,
+  reviewGraceDays = DEFAULT_REVIEW_GRACE_DAYS,
+): boolean {
+  if (listing.status !== 'approved') return false;
+  if (!listing.reviewDueOn) return true;
+  return now.getTime() < hiddenFrom(listing.reviewDueOn, reviewGraceDays).getTime();
+}
+
+export type ReviewState = 'not_due' | 'overdue' | 'hidden';
+
+/** Where a published listing stands against its review date, for the Traded Services queue. */
+export function reviewStateOf(reviewDueOn: Date | null | undefined, now: Date, reviewGraceDays: number): ReviewState {
+  if (!reviewDueOn || now.getTime() < reviewDueOn.getTime()) return 'not_due';
+  return now.getTime() < hiddenFrom(reviewDueOn, reviewGraceDays).getTime() ? 'overdue' : 'hidden';
+}
+
+/**
+ * A listing is next due for review when its designation expires (designated types) or, failing that,
+ * a set number of months after it was approved or last reviewed.
+ */
+export function nextReviewDate(designationExpiresOn: Date | null | undefined, reviewedAt: Date, reviewMonths: number): Date {
+  // An expired designation makes the listing due at once: it needs re-accrediting, not a new period.
+  if (designationExpiresOn) return designationExpiresOn;
+  const due = new Date(reviewedAt);
+  due.setUTCMonth(due.getUTCMonth() + reviewMonths);
+  return due;
+}

@@ -1,0 +1,144 @@
+import { Types } from 'mongoose';
+import { NotAllowedError } from '../../lib/errors';
+import type { SessionUser } from '../accounts/accounts.service';
+import { recordAudit } from '../audit/audit.service';
+import { isOwnerOf } from '../listings/listing-access';
+import type { ListingRecord } from '../listings/listing.model';
+import { findListing } from '../listings/listings.service';
+import { School } from '../schools/school.model';
+import { Recommendation, type RecommendationStatus } from './recommendation.model';
+import type { RecommendForm } from './recommendations.schemas';
+
+export type RecommendationResult = { ok: true } | { ok: false; message: string };
+
+const CLOSED_STATUSES: readonly string[] = ['rejected'];
+
+/** Only a school user, for a listing that is not their own school's and not rejected. */
+export function canRecommendListing(user: SessionUser, listing: Pick<ListingRecord, 'status' | 'employingSchool'>): boolean {
+  return (
+    user.role === 'school' &&
+    Boolean(user.schoolId) &&
+    listing.employingSchool?.toString() !== user.schoolId &&
+    !CLOSED_STATUSES.includes(listing.status)
+  );
+}
+
+/** Owners ask schools to recommend; never their own school. */
+export function canRequestRecommendations(user: SessionUser, listing: Pick<ListingRecord, 'status' | 'owners'>): boolean {
+  return isOwnerOf(user, listing) && !CLOSED_STATUSES.includes(listing.status);
+}
+
+const audit = (actor: SessionUser, action: string, listing: Types.ObjectId, school: Types.ObjectId, reason?: string) =>
+  recordAudit({ actor: new Types.ObjectId(actor.id), action, subjectType: 'Listing', subjectId: listing, reason, changes: { school } });
+
+export async function requestRecommendations(actor: SessionUser, listingId: string, schoolIds: string[]): Promise<RecommendationResult> {
+  const listing = await findListing(listingId);
+  if (!canRequestRecommendations(actor, listing)) throw new NotAllowedError();
+  if (schoolIds.some((school) => school === listing.employingSchool?.toString())) {
+    return { ok: false, message: 'Your own school cannot recommend your listing' };
+  }
+  const schools = await School.find({ _id: { $in: schoolIds } }, { _id: 1 }).lean();
+  if (schools.length !== new Set(schoolIds).size) return { ok: false, message: 'Select schools from the list' };
+  for (const school of schools) {
+    const result = await Recommendation.updateOne(
+      { listing: listing._id, school: school._id },
+      { $setOnInsert: { status: 'requested', requestedBy: new Types.ObjectId(actor.id), requestedAt: new Date() } },
+      { upsert: true },
+    );
+    if (result.upsertedCount > 0) await audit(actor, 'recommendation_requested', listing._id, school._id);
+  }
+  return { ok: true };
+}
+
+function schoolOf(actor: SessionUser): Types.ObjectId {
+  if (actor.role !== 'school' || !actor.schoolId) throw new NotAllowedError();
+  return new Types.ObjectId(actor.schoolId);
+}
+
+/**
+ * Recommend, asked or not. One conditional upsert: it matches only a record that is not already a
+ * standing recommendation, so a second one from the same school hits the unique index and is refused.
+ */
+export async function recommendListing(actor: SessionUser, listingId: string, form: RecommendForm): Promise<RecommendationResult> {
+  const school = schoolOf(actor);
+  const listing = await findListing(listingId);
+  if (!canRecommendListing(actor, listing)) throw new NotAllowedError();
+  try {
+    await Recommendation.findOneAndUpdate(
+      { listing: listing._id, school, status: { $ne: 'given' } },
+      { $set: { status: 'given', statement: form.statement, workSeen: form.workSeen, answeredBy: new Types.ObjectId(actor.id), answeredAt: new Date() } },
+      { upsert: true },
+    );
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return { ok: false, message: 'Your school has already recommended this listing' };
+    throw error;
+  }
+  await audit(actor, 'recommendation_given', listing._id, school);
+  return { ok: true };
+}
+
+async function answer(actor: SessionUser, listingId: string, from: RecommendationStatus, to: RecommendationStatus, action: string) {
+  const school = schoolOf(actor);
+  const listing = await findListing(listingId);
+  const changed = await Recommendation.findOneAndUpdate(
+    { listing: listing._id, school, status: from },
+    { $set: { status: to, answeredBy: new Types.ObjectId(actor.id), answeredAt: new Date() } },
+  );
+  if (!changed) return { ok: false as const, message: 'There is nothing to change: this has already been answered' };
+  await audit(actor, action, listing._id, school);
+  return { ok: true as const };
+}
+
+export const declineRecommendation = (actor: SessionUser, listingId: string) =>
+  answer(actor, listingId, 'requested', 'declined', 'recommendation_declined');
+
+/** A withdrawn recommendation stops counting at once, for submission and for approval. */
+export const withdrawRecommendation = (actor: SessionUser, listingId: string) =>
+  answer(actor, listingId, 'given', 'withdrawn', 'recommendation_withdrawn');
+
+export type SchoolRecommendationRow = { listingId: string; listingName: string; status: RecommendationStatus; answeredAt?: Date };
+
+/** The school's requests waiting for an answer, and what it has already said. */
+export async function recommendationsOfSchool(actor: SessionUser): Promise<{ waiting: SchoolRecommendationRow[]; answered: SchoolRecommendationRow[] }> {
+  const school = schoolOf(actor);
+  const rows = await Recommendation.find({ school })
+    .sort({ updatedAt: -1 })
+    .populate<{ listing: { _id: Types.ObjectId; name: string } | null }>('listing', 'name')
+    .lean();
+  const shaped = rows
+    .filter((row) => row.listing)
+    .map((row) => ({
+      listingId: row.listing!._id.toString(),
+      listingName: row.listing!.name,
+      status: row.status as RecommendationStatus,
+      answeredAt: row.answeredAt ?? undefined,
+    }));
+  return { waiting: shaped.filter((row) => row.status === 'requested'), answered: shaped.filter((row) => row.status !== 'requested') };
+}
+
+export type ListingRecommendationRow = { schoolName: string; status: RecommendationStatus; statement?: string; workSeen?: string; answeredAt?: Date };
+
+/**
+ * Every school asked or recommending, for the owner's and Traded Services' view of a listing. Which
+ * school declined is shown only when revealDecliners (never to the provider).
+ */
+export async function recommendationsOfListing(listingId: Types.ObjectId, revealDecliners: boolean): Promise<ListingRecommendationRow[]> {
+  const rows = await Recommendation.find({ listing: listingId })
+    .sort({ createdAt: 1 })
+    .populate<{ school: { name: string } | null }>('school', 'name')
+    .lean();
+  return rows.map((row) => ({
+    schoolName: row.status === 'declined' && !revealDecliners ? 'A school' : (row.school?.name ?? 'A school'),
+    status: row.status as RecommendationStatus,
+    statement: row.statement ?? undefined,
+    workSeen: row.workSeen ?? undefined,
+    answeredAt: row.answeredAt ?? undefined,
+  }));
+}
+
+/** The signed-in school's own record for this listing, if any. */
+export async function ownSchoolRecommendation(actor: SessionUser, listingId: Types.ObjectId): Promise<RecommendationStatus | undefined> {
+  if (actor.role !== 'school' || !actor.schoolId) return undefined;
+  const row = await Recommendation.findOne({ listing: listingId, school: new Types.ObjectId(actor.schoolId) }).lean();
+  return row ? (row.status as RecommendationStatus) : undefined;
+}
