@@ -13,6 +13,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   maxWorkers: 2,
+  // Generous: argon2 hashing on a busy 2-core machine makes setup slow; it never stands in for a behaviour check.
+  testTimeout: 30_000,
   projects: [
     project('unit'),
     project('integration', { slowTestThreshold: 10 }),

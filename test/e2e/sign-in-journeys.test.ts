@@ -6,7 +6,7 @@ import { buildTestApp } from '../support/app';
 import { expectNoSeriousAccessibilityIssues, launchBrowser, serve } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 useTestDatabase();
 
 let browser: Browser;

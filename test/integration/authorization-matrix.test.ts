@@ -1,6 +1,8 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { ROLES, type Role } from '../../src/features/accounts/roles';
+import { Listing } from '../../src/features/listings/listing.model';
+import { StoredFile } from '../../src/features/listings/stored-file.model';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
@@ -10,8 +12,9 @@ import { listRoutes } from '../support/routes';
 
 useTestDatabase();
 
-type Who = Role | 'signedOut';
-type Outcome = 'ok' | 'redirect' | 'signIn' | 'forbidden' | 'notFound' | 'badRequest';
+/** A role, signed out, or a user of the right role who is not the record's (another provider, another school). */
+type Who = Role | 'signedOut' | 'otherProvider' | 'otherSchool';
+type Outcome = 'ok' | 'redirect' | 'signIn' | 'forbidden' | 'notFound' | 'badRequest' | 'conflict';
 
 /** What each kind of visitor gets; a role missing from `as` gets the route's `others` outcome. */
 type Entry = {
@@ -19,15 +22,18 @@ type Entry = {
   url: (fixtures: Fixtures) => string;
   form?: (fixtures: Fixtures) => Record<string, string>;
   signedOut: Outcome;
-  as: Partial<Record<Role, Outcome>>;
+  as: Partial<Record<Exclude<Who, 'signedOut'>, Outcome>>;
   others: Outcome;
   // Ends the session it runs in, so it gets a session of its own.
   endsSession?: true;
 };
 
-type Fixtures = { otherUserId: string };
+type Fixtures = { otherUserId: string; listingId: string; fileId: string };
 
 const TRADED_SERVICES_ONLY = { as: { traded_services: 'ok' as Outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome };
+const OWNER_ONLY = (owner: Outcome) => ({ as: { provider: owner }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
+const SCHOOLS_ONLY = (school: Outcome) => ({ as: { school, otherSchool: school }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
+const SIGNED_IN = { as: {}, others: 'ok' as Outcome, signedOut: 'signIn' as Outcome };
 
 /**
  * Every route × every role and signed out. A route the app serves that is missing here fails the
@@ -43,8 +49,8 @@ const MATRIX: Entry[] = [
   { route: 'GET /account/password', url: () => paths.changePassword, signedOut: 'signIn', as: {}, others: 'ok' },
   { route: 'POST /account/password', url: () => paths.changePassword, form: () => ({}), signedOut: 'signIn', as: {}, others: 'badRequest' },
   { route: 'GET /sip', url: () => paths.dashboards.sip, signedOut: 'signIn', as: { sip: 'ok' }, others: 'forbidden' },
-  { route: 'GET /school', url: () => paths.dashboards.school, signedOut: 'signIn', as: { school: 'ok' }, others: 'forbidden' },
-  { route: 'GET /provider', url: () => paths.dashboards.provider, signedOut: 'signIn', as: { provider: 'ok' }, others: 'forbidden' },
+  { route: 'GET /school', url: () => paths.dashboards.school, signedOut: 'signIn', as: { school: 'ok', otherSchool: 'ok' }, others: 'forbidden' },
+  { route: 'GET /provider', url: () => paths.dashboards.provider, signedOut: 'signIn', as: { provider: 'ok', otherProvider: 'ok' }, others: 'forbidden' },
   { route: 'GET /traded-services', url: () => paths.dashboards.traded_services, signedOut: 'signIn', as: { traded_services: 'ok' }, others: 'forbidden' },
   { route: 'GET /admin/users', url: () => paths.admin.users, ...TRADED_SERVICES_ONLY },
   { route: 'GET /admin/users/new', url: () => paths.admin.newUser, ...TRADED_SERVICES_ONLY },
@@ -52,6 +58,38 @@ const MATRIX: Entry[] = [
   { route: 'GET /admin/users/:id', url: (f) => paths.admin.user(f.otherUserId), ...TRADED_SERVICES_ONLY },
   { route: 'POST /admin/users/:id/deactivate', url: (f) => paths.admin.deactivateUser(f.otherUserId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
   { route: 'POST /admin/users/:id/reactivate', url: (f) => paths.admin.reactivateUser(f.otherUserId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
+
+  // Listings: the fixture listing is published and owned by `provider`; `otherProvider` owns nothing.
+  { route: 'GET /your-listings', url: () => paths.listings.own, ...OWNER_ONLY('ok'), as: { provider: 'ok', otherProvider: 'ok' } },
+  { route: 'GET /your-listings/new', url: () => paths.listings.new, ...OWNER_ONLY('ok'), as: { provider: 'ok', otherProvider: 'ok' } },
+  { route: 'POST /your-listings/new', url: () => paths.listings.new, form: () => ({}), ...OWNER_ONLY('badRequest'), as: { provider: 'badRequest', otherProvider: 'badRequest' } },
+  { route: 'GET /listings', url: () => paths.listings.queue, ...TRADED_SERVICES_ONLY },
+  { route: 'GET /listings/:id', url: (f) => paths.listings.listing(f.listingId), ...SIGNED_IN },
+  { route: 'GET /listings/:id/edit', url: (f) => paths.listings.edit(f.listingId), ...OWNER_ONLY('ok') },
+  { route: 'POST /listings/:id/edit', url: (f) => paths.listings.edit(f.listingId), form: () => ({}), ...OWNER_ONLY('badRequest') },
+  { route: 'GET /listings/:id/status', url: (f) => paths.listings.status(f.listingId), ...OWNER_ONLY('ok'), as: { provider: 'ok', traded_services: 'ok' } },
+  { route: 'GET /listings/:id/history', url: (f) => paths.listings.history(f.listingId), ...OWNER_ONLY('ok'), as: { provider: 'ok', traded_services: 'ok' } },
+  { route: 'GET /listings/:id/files/:fileId', url: (f) => paths.listings.file(f.listingId, f.fileId), ...SIGNED_IN },
+  { route: 'POST /listings/:id/files/:fileId/remove', url: (f) => paths.listings.removeFile(f.listingId, f.fileId), ...OWNER_ONLY('redirect') },
+  // Only a draft can be sent for approval: the published fixture refuses even its owner.
+  { route: 'POST /listings/:id/submit', url: (f) => paths.listings.submit(f.listingId), ...OWNER_ONLY('forbidden') },
+  { route: 'GET /listings/:id/decision', url: (f) => paths.listings.decide(f.listingId), ...TRADED_SERVICES_ONLY },
+  { route: 'POST /listings/:id/decision', url: (f) => paths.listings.decide(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'POST /listings/:id/suspend', url: (f) => paths.listings.suspend(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  // The fixture is published, not suspended or overdue, and has no waiting revision: the actions say so.
+  { route: 'POST /listings/:id/reinstate', url: (f) => paths.listings.reinstate(f.listingId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'conflict' } },
+  { route: 'POST /listings/:id/reviewed', url: (f) => paths.listings.reviewed(f.listingId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'conflict' } },
+  { route: 'GET /listings/:id/revision', url: (f) => paths.listings.revision(f.listingId), ...TRADED_SERVICES_ONLY },
+  { route: 'POST /listings/:id/revision', url: (f) => paths.listings.revision(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+
+  // Recommendations: schools recommend; the owner asks.
+  { route: 'GET /recommendations', url: () => paths.recommendations.inbox, ...SCHOOLS_ONLY('ok') },
+  { route: 'GET /listings/:id/recommendations/request', url: (f) => paths.recommendations.request(f.listingId), ...OWNER_ONLY('ok') },
+  { route: 'POST /listings/:id/recommendations/request', url: (f) => paths.recommendations.request(f.listingId), form: () => ({}), ...OWNER_ONLY('badRequest') },
+  { route: 'GET /listings/:id/recommend', url: (f) => paths.recommendations.recommend(f.listingId), ...SCHOOLS_ONLY('ok') },
+  { route: 'POST /listings/:id/recommend', url: (f) => paths.recommendations.recommend(f.listingId), form: () => ({}), ...SCHOOLS_ONLY('badRequest') },
+  { route: 'POST /listings/:id/recommend/decline', url: (f) => paths.recommendations.decline(f.listingId), ...SCHOOLS_ONLY('redirect') },
+  { route: 'POST /listings/:id/recommend/withdraw', url: (f) => paths.recommendations.withdraw(f.listingId), ...SCHOOLS_ONLY('redirect') },
 ];
 
 const STATUS: Record<Outcome, (status: number, location: string | undefined) => boolean> = {
@@ -61,22 +99,45 @@ const STATUS: Record<Outcome, (status: number, location: string | undefined) => 
   forbidden: (status) => status === 403,
   notFound: (status) => status === 404,
   badRequest: (status) => status === 400,
+  conflict: (status) => status === 409,
 };
+
+/** Someone of the right role but not the record's gets what the route gives everyone else, unless stated. */
+function outcomeFor(entry: Entry, who: Who): Outcome {
+  if (who === 'signedOut') return entry.signedOut;
+  if (who === 'otherProvider') return entry.as.otherProvider ?? (entry.as.provider && entry.as.provider !== 'forbidden' ? 'forbidden' : entry.others);
+  if (who === 'otherSchool') return entry.as.otherSchool ?? (entry.as.school && entry.as.school !== 'forbidden' ? 'forbidden' : entry.others);
+  return entry.as[who] ?? entry.others;
+}
 
 describe('authorization matrix', () => {
   let app: Express;
   const agents = new Map<Who, Agent>();
   let fixtures: Fixtures;
-  const emails = new Map<Role, string>();
+  const emails = new Map<Exclude<Who, 'signedOut'>, string>();
 
   beforeAll(async () => {
     app = buildTestApp();
-    for (const role of ROLES) {
-      emails.set(role, (await createUser(role)).email);
-      agents.set(role, await signedInAgent(app, emails.get(role)!));
+    const users = new Map<Exclude<Who, 'signedOut'>, Awaited<ReturnType<typeof createUser>>>();
+    for (const role of ROLES) users.set(role, await createUser(role));
+    users.set('otherProvider', await createUser('provider'));
+    users.set('otherSchool', await createUser('school'));
+    for (const [who, user] of users) {
+      emails.set(who, user.email);
+      agents.set(who, await signedInAgent(app, user.email));
     }
     agents.set('signedOut', request.agent(app));
-    fixtures = { otherUserId: (await createUser('provider')).id as string };
+    const listing = await Listing.create({
+      name: 'Matrix listing',
+      providerType: 'sle',
+      owners: [users.get('provider')!._id],
+      status: 'approved',
+      publishedAt: new Date(),
+      reviewDueOn: new Date(Date.now() + 365 * 86_400_000),
+    });
+    const file = await StoredFile.create({ listing: listing._id, kind: 'evidence', filename: 'case-study.pdf', contentType: 'application/pdf', size: 9, data: Buffer.from('%PDF-1.7\n') });
+    await Listing.updateOne({ _id: listing._id }, { $set: { evidence: [file._id] } });
+    fixtures = { otherUserId: (await createUser('provider')).id as string, listingId: listing.id as string, fileId: file.id as string };
   });
   beforeEach(resetSignInLimits);
 
@@ -85,7 +146,7 @@ describe('authorization matrix', () => {
   });
 
   const cases = MATRIX.flatMap((entry) =>
-    (['signedOut', ...ROLES] as Who[]).map((who) => [entry.route, who, who === 'signedOut' ? entry.signedOut : (entry.as[who] ?? entry.others), entry] as const),
+    (['signedOut', ...ROLES, 'otherProvider', 'otherSchool'] as Who[]).map((who) => [entry.route, who, outcomeFor(entry, who), entry] as const),
   );
 
   it.each(cases)('%s as %s → %s', async (route, who, expected, entry) => {

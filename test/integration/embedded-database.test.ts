@@ -39,6 +39,10 @@ describe('the embedded database', () => {
     const deadline = Date.now() + 15_000;
     let answered = false;
     while (!answered && Date.now() < deadline) {
+      if (database.pid() === firstPid) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
       answered = await client
         .db('school_support')
         .collection('kept')

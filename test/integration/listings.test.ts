@@ -12,7 +12,6 @@ import { useTestDatabase } from '../support/database';
 import { createSchool, createUser } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, submitForm, type Agent } from '../support/http';
 
-jest.setTimeout(30_000);
 useTestDatabase();
 
 const FORM: Record<string, string | string[]> = {

@@ -1,15 +1,16 @@
 import type { Express } from 'express';
 
-type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
 
 /** Every route the app serves, as "METHOD /path/:param", read from Express's own router. */
 export function listRoutes(app: Express): string[] {
   const walk = (stack: Layer[]): string[] =>
     stack.flatMap((layer) => {
       if (layer.route) {
+        const routePaths = ([] as string[]).concat(layer.route.path);
         return Object.keys(layer.route.methods)
           .filter((method) => method !== '_all')
-          .map((method) => `${method.toUpperCase()} ${layer.route!.path}`);
+          .flatMap((method) => routePaths.map((routePath) => `${method.toUpperCase()} ${routePath}`));
       }
       return layer.handle?.stack ? walk(layer.handle.stack) : [];
     });

@@ -4,7 +4,7 @@ import { paths } from '../../paths';
 import { requireRole } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
-import { findListing, viewableListing } from '../listings/listings.service';
+import { viewableListing } from '../listings/listings.service';
 import { listSchoolChoices } from '../schools/schools.service';
 import { recommendSchema, requestSchema } from './recommendations.schemas';
 import {
@@ -12,6 +12,7 @@ import {
   declineRecommendation,
   recommendationsOfSchool,
   recommendListing,
+  listingToRequestRecommendationsFor,
   requestRecommendations,
   withdrawRecommendation,
 } from './recommendations.service';
@@ -30,6 +31,7 @@ export function recommendationsRoutes(config: Config): Router {
   router.get(paths.recommendations.request(':id'), requireRole('provider'), async (req: IdRequest, res) => renderRequest(req, res));
 
   router.post(paths.recommendations.request(':id'), requireRole('provider'), async (req: IdRequest, res) => {
+    await listingToRequestRecommendationsFor(req.user!, req.params.id);
     const parsed = requestSchema.safeParse(req.body);
     if (!parsed.success) return renderRequest(req, res, formErrorsFrom(parsed.error, ['schools']));
     const result = await requestRecommendations(req.user!, req.params.id, parsed.data.schools);
@@ -64,7 +66,7 @@ export function recommendationsRoutes(config: Config): Router {
 }
 
 async function renderRequest(req: IdRequest, res: Response, errors?: FormErrors) {
-  const listing = await findListing(req.params.id);
+  const listing = await listingToRequestRecommendationsFor(req.user!, req.params.id);
   const schools = (await listSchoolChoices()).filter((school) => school.id !== listing.employingSchool?.toString());
   res.status(errors ? 400 : 200).render('recommendations/request', {
     pageTitle: 'Ask schools to recommend you',

@@ -31,9 +31,15 @@ export function canRequestRecommendations(user: SessionUser, listing: Pick<Listi
 const audit = (actor: SessionUser, action: string, listing: Types.ObjectId, school: Types.ObjectId, reason?: string) =>
   recordAudit({ actor: new Types.ObjectId(actor.id), action, subjectType: 'Listing', subjectId: listing, reason, changes: { school } });
 
-export async function requestRecommendations(actor: SessionUser, listingId: string, schoolIds: string[]): Promise<RecommendationResult> {
+/** The listing, if this user may ask schools to recommend it (its owner, while it can still gather them). */
+export async function listingToRequestRecommendationsFor(actor: SessionUser, listingId: string): Promise<ListingRecord> {
   const listing = await findListing(listingId);
   if (!canRequestRecommendations(actor, listing)) throw new NotAllowedError();
+  return listing;
+}
+
+export async function requestRecommendations(actor: SessionUser, listingId: string, schoolIds: string[]): Promise<RecommendationResult> {
+  const listing = await listingToRequestRecommendationsFor(actor, listingId);
   if (schoolIds.some((school) => school === listing.employingSchool?.toString())) {
     return { ok: false, message: 'Your own school cannot recommend your listing' };
   }
