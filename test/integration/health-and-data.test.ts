@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import request from 'supertest';
+import { CLAIMS_COLLECTION } from '../../src/db/claims';
 import { purgeExpired } from '../../src/db/maintenance';
 import { User } from '../../src/features/accounts/user.model';
 import { Listing } from '../../src/features/listings/listing.model';
@@ -37,13 +38,15 @@ describe('demo data', () => {
 });
 
 describe('purging expired records (in place of TTL indexes)', () => {
-  it('removes expired sessions and rate-limit counters and keeps live ones', async () => {
+  it('removes expired sessions, rate-limit counters and stale claims, and keeps live ones', async () => {
     const db = mongoose.connection.db!;
     const past = new Date(Date.now() - 60_000);
     const future = new Date(Date.now() + 60_000);
     await db.collection(SESSION_COLLECTION).insertMany([{ _id: 'old' as never, expires: past, session: '{}' }, { _id: 'live' as never, expires: future, session: '{}' }]);
     await db.collection(RATE_LIMIT_COLLECTION).insertMany([{ key: 'old', points: 1, expire: past }, { key: 'live', points: 1, expire: future }]);
-    expect(await purgeExpired(db)).toEqual({ sessions: 1, rateLimits: 1 });
+    await db.collection(CLAIMS_COLLECTION).insertMany([{ _id: 'stale' as never, at: new Date(Date.now() - 3_600_000) }, { _id: 'fresh' as never, at: new Date() }]);
+    expect(await purgeExpired(db)).toEqual({ sessions: 1, rateLimits: 1, claims: 1 });
+    expect(await db.collection(CLAIMS_COLLECTION).countDocuments({ _id: 'fresh' as never })).toBe(1);
     expect(await db.collection(SESSION_COLLECTION).countDocuments({ _id: 'live' as never })).toBe(1);
     expect(await db.collection(RATE_LIMIT_COLLECTION).countDocuments({ key: 'live' })).toBe(1);
   });

@@ -178,6 +178,20 @@ describe('sign-in rate limiting', () => {
     expect(right.status).toBe(429);
   });
 
+  it('counts guesses sent in parallel: no more than the limit get a password check', async () => {
+    const user = await createUser('school');
+    const parallel = buildTestApp({ SIGN_IN_MAX_FAILURES_PER_IP: '1000' });
+    const agents = await Promise.all(Array.from({ length: 25 }, async () => {
+      const agent = request.agent(parallel);
+      return { agent, token: csrfTokenFrom((await agent.get(paths.signIn)).text) };
+    }));
+    const statuses = await Promise.all(
+      agents.map(({ agent, token }) => agent.post(paths.signIn).type('form').send({ email: user.email, password: 'a wrong guess', _csrf: token }).then((response) => response.status)),
+    );
+    expect(statuses.filter((status) => status === 400)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+  });
+
   it('refuses an address trying many accounts', async () => {
     const limited = buildTestApp({ SIGN_IN_MAX_FAILURES_PER_IP: '3' });
     const agent = request.agent(limited);

@@ -27,7 +27,7 @@ export function accountsRoutes(throttle: SignInThrottle): Router {
     const { email } = parsed.data;
     const ip = req.ip ?? 'unknown';
 
-    const verdict = await throttle.check(ip, email);
+    const verdict = await throttle.attempt(ip, email);
     if (!verdict.allowed) {
       const wait = `${verdict.retryAfterMinutes} minute${verdict.retryAfterMinutes === 1 ? '' : 's'}`;
       res.setHeader('Retry-After', String(verdict.retryAfterMinutes * 60));
@@ -41,10 +41,9 @@ export function accountsRoutes(throttle: SignInThrottle): Router {
 
     const user = await authenticateWithPassport(req, res);
     if (!user) {
-      await throttle.recordFailure(ip, email);
       return renderSignIn(res, req, fieldErrors({ email: SIGN_IN_FAILED, password: SIGN_IN_FAILED }, ['email', 'password']));
     }
-    await throttle.recordSuccess(email);
+    await throttle.succeeded(ip, email);
     const returnTo = safeReturnPath(req.session.returnTo);
     await logIn(req, user);
     res.redirect(user.mustChangePassword ? paths.changePassword : (returnTo ?? dashboardPathFor(user.role)));
