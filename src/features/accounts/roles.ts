@@ -21,7 +21,11 @@ export function navigationFor(role: Role): NavigationItem[] {
   const home = { href: dashboardPathFor(role), text: 'Home' };
   switch (role) {
     case 'traded_services':
-      return [home, { href: paths.admin.users, text: 'Users' }];
+      return [home, { href: paths.admin.users, text: 'Users' }, { href: paths.schools.list, text: 'Schools' }, { href: paths.admin.outbox, text: 'Outbox' }];
+    case 'sip':
+      return [home, { href: paths.schools.yourSchools, text: 'Your schools' }];
+    case 'school':
+      return [home, { href: paths.schools.yourSchool, text: 'Your school' }];
     default:
       return [home];
   }
