@@ -32,7 +32,7 @@ export const paths = {
     import: '/schools/import',
     importJob: (id: string) => `/schools/import/${id}`,
     scheme: '/schools/support-levels',
-    schemeLevel: (code: string) => `/schools/support-levels/${encodeURIComponent(code)}`,
+    schemeLevel: (code: string) => `/schools/support-levels/${code}`,
     yourSchool: '/your-school',
     yourSchools: '/your-schools',
   },

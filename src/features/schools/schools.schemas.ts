@@ -18,6 +18,13 @@ export const schoolSearchSchema = z.object({
 
 const datePart = z.string().trim().optional().default('');
 
+type DateParts = { 'reviewDue-day'?: unknown; 'reviewDue-month'?: unknown; 'reviewDue-year'?: unknown };
+
+function reviewDateOf(form: DateParts): Date | null {
+  const parts = [form['reviewDue-day'], form['reviewDue-month'], form['reviewDue-year']].map((part) => (typeof part === 'string' ? part.trim() : ''));
+  return parts.every((part) => /^\d+$/.test(part)) ? calendarDate(Number(parts[2]), Number(parts[1]), Number(parts[0])) : null;
+}
+
 export const supportLevelSchema = z
   .object({
     level: z.string({ error: 'Select a support level' }).trim().min(1, 'Select a support level').max(20),
@@ -31,17 +38,13 @@ export const supportLevelSchema = z
     'reviewDue-year': datePart,
     basedOn: z.string().max(40).optional().default(''),
   })
-  .transform((form, context) => {
-    const parts = [form['reviewDue-day'], form['reviewDue-month'], form['reviewDue-year']];
-    const reviewDue = parts.every((part) => /^\d+$/.test(part))
-      ? calendarDate(Number(parts[2]), Number(parts[1]), Number(parts[0]))
-      : null;
-    if (!reviewDue) {
-      context.addIssue({ code: 'custom', path: ['reviewDue'], message: 'Enter a real review date, for example 20 12 2026' });
-      return z.NEVER;
-    }
-    return { level: form.level, reason: form.reason, reviewDue, basedOn: form.basedOn };
-  });
+  .refine((form) => reviewDateOf(form) !== null, {
+    path: ['reviewDue'],
+    message: 'Enter a real review date, for example 20 12 2026',
+    // Checked even when other fields are wrong, so every problem shows at once.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  })
+  .transform((form) => ({ level: form.level, reason: form.reason, reviewDue: reviewDateOf(form)!, basedOn: form.basedOn }));
 
 export const prioritiesSchema = z.object({
   needs: stringList,
