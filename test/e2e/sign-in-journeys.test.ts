@@ -89,12 +89,12 @@ describe('forms and errors', () => {
     await closePage(page);
   });
 
-  it('lets Traded Services add a user, with errors beside the fields first', async () => {
+  it('lets Traded Services invite a user, who sets a password with the emailed link', async () => {
     const page = await openPage();
     await signIn(page, 'tradedservices@demo.example');
     await visit(page, paths.admin.newUser);
     await page.getByLabel('Full name').fill('Nadia New');
-    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('button', { name: 'Send invitation' }).click();
     const summary = await page.locator('.govuk-error-summary').innerText();
     expect(summary).toContain('Enter their email address');
     expect(summary).toContain('Select a role');
@@ -102,13 +102,40 @@ describe('forms and errors', () => {
     await expectNoSeriousAccessibilityIssues(page);
 
     await page.getByLabel('Email address').fill('nadia.new@demo.example');
-    await page.getByLabel('School Improvement Partner').check();
-    await page.getByLabel('Temporary password').fill('a temporary passphrase');
-    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByLabel('School', { exact: true }).check();
+    await page.getByLabel('School URN (for school users)').fill('900003');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Nadia New');
-    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Nadia New can now sign in');
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Nadia New has been invited');
     await expectNoSeriousAccessibilityIssues(page);
     await visit(page, paths.admin.users);
+    await visit(page, paths.admin.outbox);
+    const link = /http:\/\/\S+set-password\?token=[\w-]+/.exec(await page.locator('.app-mail-text').first().innerText())![0];
+    await closePage(page);
+
+    const newcomer = await openPage();
+    await visit(newcomer, new URL(link).pathname + new URL(link).search);
+    await newcomer.getByLabel('Password', { exact: true }).fill('nadia chooses a passphrase');
+    await newcomer.getByLabel('Confirm password').fill('nadia chooses a passphrase');
+    await newcomer.getByRole('button', { name: 'Set password' }).click();
+    expect(await newcomer.locator('.govuk-notification-banner').innerText()).toContain('Your password has been set');
+    await expectNoSeriousAccessibilityIssues(newcomer);
+    await signIn(newcomer, 'nadia.new@demo.example', 'nadia chooses a passphrase', { checkAccessibility: false });
+    expect(await newcomer.getByRole('heading', { level: 1 }).innerText()).toBe('Welcome, Nadia New');
+    await visit(newcomer, new URL(link).pathname + new URL(link).search);
+    expect(await newcomer.getByRole('heading', { level: 1 }).innerText()).toBe('This link has already been used');
+    await closePage(newcomer);
+  });
+
+  it('asks for a password reset link', async () => {
+    const page = await openPage();
+    await visit(page, paths.signIn);
+    await page.getByRole('link', { name: 'I have forgotten my password' }).click();
+    await expectNoSeriousAccessibilityIssues(page);
+    await page.getByLabel('Email address').fill('sip@demo.example');
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Check your email');
+    await expectNoSeriousAccessibilityIssues(page);
     await closePage(page);
   });
 
