@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { Types } from 'mongoose';
 import { School } from '../school.model';
 import { readGiasRecords } from './gias-reader';
 import { SKIP_REASONS, schoolFromGiasRecord, type ImportedSchool, type RowOptions, type SkipReason } from './gias-row';
@@ -80,59 +82,77 @@ async function checkGias(open: () => Readable, options: ImportOptions): Promise<
   return report;
 }
 
+type Existing = { id: Types.ObjectId; facts: string; closed: boolean };
+
+/**
+ * What is already stored, by URN, read once with one streamed query: FerretDB on SQLite scans a
+ * collection for any filter but `_id`, so looking schools up by URN per batch would be quadratic.
+ * About 100 bytes a school (5 MB for every school in England).
+ */
+async function existingSchools(): Promise<Map<string, Existing>> {
+  const existing = new Map<string, Existing>();
+  const cursor = School.find({}, { urn: 1, ...Object.fromEntries(IMPORTED_FIELDS.map((field) => [field, 1])) }).lean().cursor({ batchSize: 2000 });
+  for await (const school of cursor) {
+    existing.set(school.urn, { id: school._id, facts: factsKey(school as unknown as Partial<ImportedSchool>), closed: school.status === 'closed' });
+  }
+  return existing;
+}
+
 async function applyGias(open: () => Readable, options: ImportOptions, report: ImportReport): Promise<void> {
+  const existing = await existingSchools();
   let batch: ImportedSchool[] = [];
   for await (const { outcome } of outcomes(open, 'importing', options)) {
     if (outcome.kind !== 'school') continue;
     batch.push(outcome.school);
     if (batch.length >= BATCH_SIZE) {
-      await applyBatch(batch, report);
+      await applyBatch(batch, existing, report);
       batch = [];
     }
   }
-  if (batch.length > 0) await applyBatch(batch, report);
+  if (batch.length > 0) await applyBatch(batch, existing, report);
 }
 
-/** Writes only new and changed schools, so a repeated import changes nothing. */
-async function applyBatch(batch: ImportedSchool[], report: ImportReport): Promise<void> {
-  const existing = await School.find({ urn: { $in: batch.map((school) => school.urn) } }, { urn: 1, ...projection() }).lean();
-  const byUrn = new Map(existing.map((school) => [school.urn, school as unknown as Partial<ImportedSchool>]));
+/** Writes only new and changed schools, so a repeated import changes nothing. Updates go by `_id`. */
+async function applyBatch(batch: ImportedSchool[], existing: Map<string, Existing>, report: ImportReport): Promise<void> {
   const importedAt = new Date();
-  const writes = [];
+  const inserts: Record<string, unknown>[] = [];
+  const updates: { updateOne: { filter: { _id: Types.ObjectId }; update: Record<string, Record<string, unknown>> } }[] = [];
   for (const school of batch) {
-    const before = byUrn.get(school.urn);
-    if (before && sameFacts(before, school)) {
+    const before = existing.get(school.urn);
+    const facts = factsKey(school);
+    if (before?.facts === facts) {
       report.unchanged++;
       continue;
     }
-    if (before) report.updated++;
-    else report.created++;
-    if (school.status === 'closed' && before?.status !== 'closed') report.closed++;
-    byUrn.set(school.urn, school);
-    const set: Record<string, unknown> = { importedAt };
-    const unset: Record<string, 1> = {};
-    for (const field of IMPORTED_FIELDS) {
-      if (school[field] === undefined) unset[field] = 1;
-      else set[field] = school[field];
+    if (school.status === 'closed' && !before?.closed) report.closed++;
+    if (!before) {
+      report.created++;
+      const id = new Types.ObjectId();
+      existing.set(school.urn, { id, facts, closed: school.status === 'closed' });
+      inserts.push({ _id: id, urn: school.urn, importedAt, ...definedFields(school) });
+      continue;
     }
-    writes.push({
+    report.updated++;
+    existing.set(school.urn, { id: before.id, facts, closed: school.status === 'closed' });
+    const unset: Record<string, 1> = Object.fromEntries(IMPORTED_FIELDS.filter((field) => school[field] === undefined).map((field) => [field, 1 as const]));
+    updates.push({
       updateOne: {
-        filter: { urn: school.urn },
-        update: { $set: set, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
-        upsert: true,
+        filter: { _id: before.id },
+        update: { $set: { importedAt, ...definedFields(school) }, ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) },
       },
     });
   }
-  if (writes.length > 0) await School.bulkWrite(writes, { ordered: false });
+  if (inserts.length > 0) await School.insertMany(inserts, { ordered: false, lean: true });
+  if (updates.length > 0) await School.bulkWrite(updates, { ordered: false });
 }
 
-function projection(): Record<string, 1> {
-  return Object.fromEntries(IMPORTED_FIELDS.map((field) => [field, 1]));
+function definedFields(school: ImportedSchool): Record<string, unknown> {
+  return Object.fromEntries(IMPORTED_FIELDS.filter((field) => school[field] !== undefined).map((field) => [field, school[field]]));
 }
 
-/** Compares the imported facts as JSON (dates become ISO strings; empty and missing are alike). */
-function sameFacts(before: Partial<ImportedSchool>, after: ImportedSchool): boolean {
-  return IMPORTED_FIELDS.every((field) => JSON.stringify(normalise(before[field])) === JSON.stringify(normalise(after[field])));
+/** A digest of the imported facts (dates as ISO strings; empty and missing alike), to spot changes. */
+function factsKey(school: Partial<ImportedSchool>): string {
+  return createHash('sha1').update(JSON.stringify(IMPORTED_FIELDS.map((field) => normalise(school[field])))).digest('base64');
 }
 
 function normalise(value: unknown): unknown {
