@@ -1,32 +1,19 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
-import { expectNoSeriousAccessibilityIssues, launchBrowser, serve } from '../support/browser';
+import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
 jest.setTimeout(90_000);
 useTestDatabase();
 
-let browser: Browser;
-let baseUrl: string;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  await seedDemoData();
-  ({ baseUrl, close } = await serve(buildTestApp()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await close?.();
-});
+const running = useDemoAppInBrowser(seedDemoData, () => buildTestApp());
 
 async function signedIn(email: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-  const page = await (await browser.newContext(options)).newPage();
-  await page.goto(baseUrl + paths.signIn);
+  const page = await (await running.browser.newContext(options)).newPage();
+  await page.goto(running.baseUrl + paths.signIn);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -40,7 +27,7 @@ async function checked(page: Page): Promise<void> {
 describe('Traded Services and schools', () => {
   it('imports the GIAS sample by upload, without JavaScript, watching the progress page until the report', async () => {
     const page = await signedIn('tradedservices@demo.example', { javaScriptEnabled: false });
-    await page.goto(baseUrl + paths.schools.import);
+    await page.goto(running.baseUrl + paths.schools.import);
     await page.getByLabel('GIAS establishment file').setInputFiles(path.join(__dirname, '..', 'fixtures', 'gias', 'gias_subset.csv'));
     await page.getByRole('button', { name: 'Import schools' }).click();
     // The progress page reloads itself (meta refresh) until the import ends.
@@ -51,9 +38,9 @@ describe('Traded Services and schools', () => {
 
   it('searches schools, sets a level with a reason, and checks every page for accessibility', async () => {
     const page = await signedIn('tradedservices@demo.example');
-    await page.goto(baseUrl + paths.schools.import);
+    await page.goto(running.baseUrl + paths.schools.import);
     await checked(page);
-    await page.goto(baseUrl + paths.schools.list);
+    await page.goto(running.baseUrl + paths.schools.list);
     await checked(page);
     await page.getByLabel('School name or URN').fill('oakfield');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -69,12 +56,12 @@ describe('Traded Services and schools', () => {
     await checked(page);
     await page.getByLabel('Why is the level being set?').fill('Safeguarding concerns raised at the visit');
     await page.getByRole('button', { name: 'Save support level' }).click();
-    await page.waitForURL(baseUrl + paths.schools.school('900001'));
+    await page.waitForURL(running.baseUrl + paths.schools.school('900001'));
     expect(await page.locator('.govuk-notification-banner').innerText()).toContain('The support level has been recorded');
     expect(await page.locator('main').innerText()).toContain('Safeguarding concerns raised at the visit');
     await checked(page);
 
-    await page.goto(baseUrl + paths.schools.scheme);
+    await page.goto(running.baseUrl + paths.schools.scheme);
     await checked(page);
     await page.getByRole('link', { name: 'Change level 2' }).click();
     await checked(page);
@@ -99,7 +86,7 @@ describe('Traded Services and schools', () => {
     await school.getByRole('button', { name: 'Save priorities' }).click();
     expect(await school.locator('main').innerText()).toContain('Phonics outcomes are falling');
     await checked(school);
-    await school.goto(baseUrl + paths.schools.school('900001'));
+    await school.goto(running.baseUrl + paths.schools.school('900001'));
     expect(await school.getByRole('heading', { level: 1 }).innerText()).toBe('You do not have permission to see this page');
     await school.context().close();
   });

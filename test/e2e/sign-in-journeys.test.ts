@@ -1,32 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '../../seed/demo-data';
 import { navigationFor, type Role } from '../../src/features/accounts/roles';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
-import { expectNoSeriousAccessibilityIssues, launchBrowser, serve } from '../support/browser';
+import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
 jest.setTimeout(60_000);
 useTestDatabase();
 
-let browser: Browser;
-let baseUrl: string;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  await seedDemoData();
-  ({ baseUrl, close } = await serve(buildTestApp()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await close?.();
-});
+const running = useDemoAppInBrowser(seedDemoData, () => buildTestApp());
 
 /** A page in a fresh browser context (its own cookies); axe needs pages made this way. */
 async function openPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext(options);
+  const context = await running.browser.newContext(options);
   return context.newPage();
 }
 
@@ -35,14 +22,14 @@ async function closePage(page: Page): Promise<void> {
 }
 
 async function visit(page: Page, path: string): Promise<void> {
-  await page.goto(baseUrl + path);
+  await page.goto(running.baseUrl + path);
   await expectNoSeriousAccessibilityIssues(page);
 }
 
 /** axe runs as a script, so with JavaScript off the page is only loaded (the same pages are checked with it on). */
 async function signIn(page: Page, email: string, password = DEMO_PASSWORD, { checkAccessibility = true } = {}): Promise<void> {
   if (checkAccessibility) await visit(page, paths.signIn);
-  else await page.goto(baseUrl + paths.signIn);
+  else await page.goto(running.baseUrl + paths.signIn);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -66,14 +53,14 @@ describe.each(oneUserPerRole)('$role journey', ({ email, name, role }) => {
 
     for (const item of navigationFor(role)) {
       await visit(page, item.href);
-      expect(page.url()).toBe(baseUrl + item.href);
+      expect(page.url()).toBe(running.baseUrl + item.href);
     }
     await visit(page, paths.changePassword);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(baseUrl + paths.signIn);
-    await page.goto(baseUrl + paths.dashboards[role]);
-    expect(page.url()).toBe(baseUrl + paths.signIn);
+    await page.waitForURL(running.baseUrl + paths.signIn);
+    await page.goto(running.baseUrl + paths.dashboards[role]);
+    expect(page.url()).toBe(running.baseUrl + paths.signIn);
     await closePage(page);
   });
 });
@@ -145,7 +132,7 @@ describe('forms and errors', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Welcome, Priya Shah');
     expect(await page.locator('body').getAttribute('class')).not.toContain('js-enabled');
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(baseUrl + paths.signIn);
+    await page.waitForURL(running.baseUrl + paths.signIn);
     await closePage(page);
   });
 
