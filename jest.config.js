@@ -15,7 +15,7 @@ module.exports = {
   maxWorkers: 2,
   projects: [
     project('unit'),
-    project('integration', { slowTestThreshold: 10 }),
+    project('integration', { slowTestThreshold: 10, testTimeout: 20_000 }),
     project('e2e', { slowTestThreshold: 30 }),
   ],
 };

@@ -55,7 +55,7 @@ export function schoolsRoutes(): Router {
     if (!parsed.success) return renderLevelForm(req, res, formErrorsFrom(parsed.error, LEVEL_FIELDS));
     const result = await setSupportLevel(req.user!, req.params.urn, parsed.data);
     if (!result.ok) return renderLevelForm(req, res, fieldErrors({ [result.field]: result.message }, LEVEL_FIELDS));
-    setNotification(req, { type: 'success', text: 'The support level has been recorded.' });
+    await setNotification(req, { type: 'success', text: 'The support level has been recorded.' });
     res.redirect(schoolPagePath(req));
   });
 
@@ -65,7 +65,7 @@ export function schoolsRoutes(): Router {
     if (!parsed.success) return renderPrioritiesForm(req, res, formErrorsFrom(parsed.error, ['needs', 'notes']));
     const result = await setPriorities(req.user!, req.params.urn, parsed.data);
     if (!result.ok) return renderPrioritiesForm(req, res, fieldErrors({ [result.field]: result.message }));
-    setNotification(req, { type: 'success', text: 'The priorities have been saved.' });
+    await setNotification(req, { type: 'success', text: 'The priorities have been saved.' });
     res.redirect(schoolPagePath(req));
   });
 
@@ -73,7 +73,7 @@ export function schoolsRoutes(): Router {
     const parsed = assignSipSchema.parse(req.body);
     const result = await assignSip(req.user!, req.params.urn, parsed.sip);
     if (!result.ok) return renderSchool(req, res, req.params.urn, fieldErrors({ [result.field]: result.message }));
-    setNotification(req, { type: 'success', text: parsed.sip ? 'The school is now in that SIP’s caseload.' : 'The school is no longer in a SIP’s caseload.' });
+    await setNotification(req, { type: 'success', text: parsed.sip ? 'The school is now in that SIP’s caseload.' : 'The school is no longer in a SIP’s caseload.' });
     res.redirect(paths.schools.school(req.params.urn));
   });
 
