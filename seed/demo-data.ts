@@ -1,9 +1,15 @@
+import type { Types } from 'mongoose';
 import { hashPassword } from '../src/features/accounts/passwords';
 import type { Role } from '../src/features/accounts/roles';
 import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
 import { Recommendation } from '../src/features/recommendations/recommendation.model';
+import { nextTermlyReview } from '../src/features/schools/review-dates';
 import { School } from '../src/features/schools/school.model';
+import { SchoolSupport } from '../src/features/schools/school-support.model';
+import { SupportScheme } from '../src/features/schools/support-scheme.model';
+import { SCHEME_PRESETS } from '../src/features/schools/support-scheme.presets';
+import { TaxonomyTerm } from '../src/features/taxonomy/taxonomy.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
 
 /** Shown in the README. Demo data is loaded only outside production unless SEED_DEMO_DATA=true. */
@@ -100,6 +106,36 @@ const DEMO_LISTINGS = [
   },
 ] as const;
 
+const DEMO_SIP_CASELOAD = ['900001', '900002', '900003'];
+
+// Levels under the South Gloucestershire scheme, and priorities as need slugs from the default taxonomy.
+const DEMO_SUPPORT: { urn: string; level: '1' | '2' | '3'; reason: string; needs: string[]; notes: string }[] = [
+  { urn: '900001', level: '2', reason: 'New headteacher and falling KS2 maths results.', needs: ['ks2-maths-progress-below-national', 'new-headteacher-needs-mentoring'], notes: 'Mentoring for the new head this year.' },
+  { urn: '900002', level: '3', reason: 'Ofsted judged the school to require improvement; attendance is falling.', needs: ['persistent-absence-rising', 'teaching-quality-inconsistent'], notes: '' },
+  { urn: '900003', level: '1', reason: 'Securely good; leaders know their priorities.', needs: [], notes: 'Sharing our phonics practice with other schools.' },
+  { urn: '900004', level: '1', reason: 'Securely good.', needs: [], notes: '' },
+];
+
+async function seedSchoolSupport(tradedServices: Types.ObjectId, sip: Types.ObjectId): Promise<void> {
+  const preset = SCHEME_PRESETS.south_gloucestershire;
+  await SupportScheme.updateOne(
+    { key: 'current' },
+    { $setOnInsert: { key: 'current', name: preset.name, preset: 'south_gloucestershire', levels: preset.levels } },
+    { upsert: true },
+  );
+  await School.updateMany({ urn: { $in: DEMO_SIP_CASELOAD }, sip: { $exists: false } }, { $set: { sip } });
+  const needSlugs = new Set((await TaxonomyTerm.find({ kind: 'need' }, { slug: 1 }).lean()).map((term) => term.slug));
+  for (const support of DEMO_SUPPORT) {
+    const school = await School.findOne({ urn: support.urn }, { _id: 1 }).lean();
+    if (!school) continue;
+    const label = preset.levels.find((level) => level.code === support.level)!.label;
+    const decision = { level: support.level, levelLabel: label, setBy: tradedServices, setAt: new Date(), reason: support.reason, reviewDue: nextTermlyReview(new Date()) };
+    await SchoolSupport.updateOne({ school: school._id }, { $setOnInsert: { school: school._id, current: decision, history: [decision] } }, { upsert: true });
+    const priorities = { needs: support.needs.filter((slug) => needSlugs.has(slug)), notes: support.notes, updatedAt: new Date(), updatedBy: tradedServices };
+    await School.updateOne({ _id: school._id, priorities: { $exists: false } }, { $set: { priorities } });
+  }
+}
+
 /** Idempotent: inserts what is missing and leaves anything already there (and its edits) alone. */
 export async function seedDemoData(): Promise<void> {
   await ensureDefaultTaxonomy();
@@ -127,6 +163,8 @@ export async function seedDemoData(): Promise<void> {
     );
   }
   const userIds = new Map((await User.find({ email: { $in: DEMO_USERS.map((u) => u.email) } }).lean()).map((u) => [u.email, u._id]));
+
+  await seedSchoolSupport(userIds.get('tradedservices@demo.example')!, userIds.get('sip@demo.example')!);
 
   const now = Date.now();
   for (const { ownerEmail, employingUrn, recommendedBy, ...listing } of DEMO_LISTINGS) {

@@ -5,10 +5,16 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { accountsRoutes, requirePasswordChangeFirst } from './features/accounts/accounts.routes';
 import { SignInThrottle } from './features/accounts/sign-in-throttle';
+import { passwordLinksRoutes } from './features/accounts/password-links.routes';
 import { usersRoutes } from './features/accounts/users.routes';
+import { createMailer } from './features/mail/mailer';
+import { outboxRoutes } from './features/mail/outbox.routes';
 import { dashboardsRoutes } from './features/dashboards/dashboards.routes';
 import { listingFormUploads, listingsRoutes } from './features/listings/listings.routes';
 import { recommendationsRoutes } from './features/recommendations/recommendations.routes';
+import { giasImportRoutes, giasUploadParser } from './features/schools/gias/import.routes';
+import { schoolsRoutes } from './features/schools/schools.routes';
+import { supportSchemeRoutes } from './features/schools/support-scheme.routes';
 import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
 import { setUpAuthentication } from './web/authentication';
@@ -44,15 +50,23 @@ export function createApp({ config, logger, connection }: AppDependencies): expr
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication());
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
+  app.post(paths.schools.import, giasUploadParser(config.uploads.maxGiasBytes)); // multipart: parsed before the CSRF check
   app.use(setUpCsrf());
   app.use(setUpUserLocals);
   app.use(requirePasswordChangeFirst);
 
+  const mailer = createMailer(config.mail);
+  const accountLinks = { mailer, baseUrl: config.baseUrl, serviceName: config.serviceName, ...config.tokens };
   app.use(accountsRoutes(new SignInThrottle(db, config.signIn)));
+  app.use(passwordLinksRoutes(accountLinks));
   app.use(dashboardsRoutes());
-  app.use(usersRoutes());
   app.use(listingsRoutes(config));
   app.use(recommendationsRoutes(config));
+  app.use(usersRoutes(accountLinks));
+  app.use(outboxRoutes(mailer));
+  app.use(giasImportRoutes());
+  app.use(supportSchemeRoutes());
+  app.use(schoolsRoutes());
 
   app.use(notFound);
   app.use(errorHandler(logger));

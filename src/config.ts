@@ -31,6 +31,16 @@ const environmentSchema = z.object({
   UPLOAD_MAX_DOCUMENT_MB: positiveInt(15).default(10),
   LISTING_REVIEW_MONTHS: positiveInt(120).default(24),
   LISTING_REVIEW_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  UPLOAD_MAX_GIAS_MB: positiveInt(1000).default(200),
+  BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  SMTP_SECURE: booleanFlag.default(false),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  MAIL_FROM: z.string().min(3).max(200).optional(),
+  INVITATION_EXPIRY_HOURS: positiveInt(24 * 30).default(72),
+  PASSWORD_RESET_EXPIRY_MINUTES: positiveInt(24 * 60).default(60),
   SEED_DEMO_DATA: booleanFlag.optional(),
   LA_NAME: z.string().min(1).max(100).default('Anyshire County Council'),
   SERVICE_NAME: z.string().min(1).max(100).default('School support directory'),
@@ -46,8 +56,16 @@ export type Config = {
   trustProxy: boolean;
   logLevel: string;
   signIn: { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number };
-  uploads: { maxPhotoBytes: number; maxDocumentBytes: number };
+  uploads: { maxPhotoBytes: number; maxDocumentBytes: number; maxGiasBytes: number };
   listings: { reviewMonths: number; reviewGraceDays: number };
+  /** Where users reach the service, for links in emails. */
+  baseUrl: string;
+  mail: {
+    from: string;
+    /** Unset: mail is kept in the outbox collection, for Traded Services to read, instead of sent. */
+    smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined } | undefined;
+  };
+  tokens: { invitationHours: number; passwordResetMinutes: number };
   seedDemoData: boolean;
   laName: string;
   serviceName: string;
@@ -95,8 +113,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       maxFailuresPerIp: e.SIGN_IN_MAX_FAILURES_PER_IP,
       lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
     },
-    uploads: { maxPhotoBytes: e.UPLOAD_MAX_PHOTO_MB * MB, maxDocumentBytes: e.UPLOAD_MAX_DOCUMENT_MB * MB },
+    uploads: {
+      maxPhotoBytes: e.UPLOAD_MAX_PHOTO_MB * MB,
+      maxDocumentBytes: e.UPLOAD_MAX_DOCUMENT_MB * MB,
+      maxGiasBytes: e.UPLOAD_MAX_GIAS_MB * MB,
+    },
     listings: { reviewMonths: e.LISTING_REVIEW_MONTHS, reviewGraceDays: e.LISTING_REVIEW_GRACE_DAYS },
+    baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    mail: {
+      from: e.MAIL_FROM ?? `${e.SERVICE_NAME} <no-reply@localhost>`,
+      smtp: e.SMTP_HOST
+        ? { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, password: e.SMTP_PASSWORD }
+        : undefined,
+    },
+    tokens: { invitationHours: e.INVITATION_EXPIRY_HOURS, passwordResetMinutes: e.PASSWORD_RESET_EXPIRY_MINUTES },
     seedDemoData: e.SEED_DEMO_DATA ?? !production,
     laName: e.LA_NAME,
     serviceName: e.SERVICE_NAME,

@@ -8,9 +8,14 @@ declare module 'express-session' {
   }
 }
 
-/** A message shown once, on the next page (after a redirect). */
-export function setNotification(req: Request, notification: Notification): void {
+/**
+ * A message shown once, on the next page (after a redirect). The session is saved before this
+ * resolves: express-session otherwise sends the redirect's headers before its store write ends, and
+ * a quick browser can ask for the next page first and miss the message.
+ */
+export async function setNotification(req: Request, notification: Notification): Promise<void> {
   req.session.notification = notification;
+  await new Promise<void>((resolve, reject) => req.session.save((error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve())));
 }
 
 export function takeNotification(req: Request): Notification | null {

@@ -1,32 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '../../seed/demo-data';
 import { navigationFor, type Role } from '../../src/features/accounts/roles';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
-import { expectNoSeriousAccessibilityIssues, launchBrowser, serve } from '../support/browser';
+import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
 jest.setTimeout(120_000);
 useTestDatabase();
 
-let browser: Browser;
-let baseUrl: string;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  await seedDemoData();
-  ({ baseUrl, close } = await serve(buildTestApp()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await close?.();
-});
+const running = useDemoAppInBrowser(seedDemoData, () => buildTestApp());
 
 /** A page in a fresh browser context (its own cookies); axe needs pages made this way. */
 async function openPage(options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-  const context = await browser.newContext(options);
+  const context = await running.browser.newContext(options);
   return context.newPage();
 }
 
@@ -35,14 +22,14 @@ async function closePage(page: Page): Promise<void> {
 }
 
 async function visit(page: Page, path: string): Promise<void> {
-  await page.goto(baseUrl + path);
+  await page.goto(running.baseUrl + path);
   await expectNoSeriousAccessibilityIssues(page);
 }
 
 /** axe runs as a script, so with JavaScript off the page is only loaded (the same pages are checked with it on). */
 async function signIn(page: Page, email: string, password = DEMO_PASSWORD, { checkAccessibility = true } = {}): Promise<void> {
   if (checkAccessibility) await visit(page, paths.signIn);
-  else await page.goto(baseUrl + paths.signIn);
+  else await page.goto(running.baseUrl + paths.signIn);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -66,14 +53,14 @@ describe.each(oneUserPerRole)('$role journey', ({ email, name, role }) => {
 
     for (const item of navigationFor(role)) {
       await visit(page, item.href);
-      expect(page.url()).toBe(baseUrl + item.href);
+      expect(page.url()).toBe(running.baseUrl + item.href);
     }
     await visit(page, paths.changePassword);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(baseUrl + paths.signIn);
-    await page.goto(baseUrl + paths.dashboards[role]);
-    expect(page.url()).toBe(baseUrl + paths.signIn);
+    await page.waitForURL(running.baseUrl + paths.signIn);
+    await page.goto(running.baseUrl + paths.dashboards[role]);
+    expect(page.url()).toBe(running.baseUrl + paths.signIn);
     await closePage(page);
   });
 });
@@ -89,12 +76,12 @@ describe('forms and errors', () => {
     await closePage(page);
   });
 
-  it('lets Traded Services add a user, with errors beside the fields first', async () => {
+  it('lets Traded Services invite a user, who sets a password with the emailed link', async () => {
     const page = await openPage();
     await signIn(page, 'tradedservices@demo.example');
     await visit(page, paths.admin.newUser);
     await page.getByLabel('Full name').fill('Nadia New');
-    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('button', { name: 'Send invitation' }).click();
     const summary = await page.locator('.govuk-error-summary').innerText();
     expect(summary).toContain('Enter their email address');
     expect(summary).toContain('Select a role');
@@ -102,13 +89,40 @@ describe('forms and errors', () => {
     await expectNoSeriousAccessibilityIssues(page);
 
     await page.getByLabel('Email address').fill('nadia.new@demo.example');
-    await page.getByLabel('School Improvement Partner').check();
-    await page.getByLabel('Temporary password').fill('a temporary passphrase');
-    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByLabel('School', { exact: true }).check();
+    await page.getByLabel('School URN (for school users)').fill('900003');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Nadia New');
-    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Nadia New can now sign in');
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Nadia New has been invited');
     await expectNoSeriousAccessibilityIssues(page);
     await visit(page, paths.admin.users);
+    await visit(page, paths.admin.outbox);
+    const link = /http:\/\/\S+set-password\?token=[\w-]+/.exec(await page.locator('.app-mail-text').first().innerText())![0];
+    await closePage(page);
+
+    const newcomer = await openPage();
+    await visit(newcomer, new URL(link).pathname + new URL(link).search);
+    await newcomer.getByLabel('Password', { exact: true }).fill('nadia chooses a passphrase');
+    await newcomer.getByLabel('Confirm password').fill('nadia chooses a passphrase');
+    await newcomer.getByRole('button', { name: 'Set password' }).click();
+    expect(await newcomer.locator('.govuk-notification-banner').innerText()).toContain('Your password has been set');
+    await expectNoSeriousAccessibilityIssues(newcomer);
+    await signIn(newcomer, 'nadia.new@demo.example', 'nadia chooses a passphrase', { checkAccessibility: false });
+    expect(await newcomer.getByRole('heading', { level: 1 }).innerText()).toBe('Welcome, Nadia New');
+    await visit(newcomer, new URL(link).pathname + new URL(link).search);
+    expect(await newcomer.getByRole('heading', { level: 1 }).innerText()).toBe('This link has already been used');
+    await closePage(newcomer);
+  });
+
+  it('asks for a password reset link', async () => {
+    const page = await openPage();
+    await visit(page, paths.signIn);
+    await page.getByRole('link', { name: 'I have forgotten my password' }).click();
+    await expectNoSeriousAccessibilityIssues(page);
+    await page.getByLabel('Email address').fill('sip@demo.example');
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Check your email');
+    await expectNoSeriousAccessibilityIssues(page);
     await closePage(page);
   });
 
@@ -118,7 +132,7 @@ describe('forms and errors', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Welcome, Priya Shah');
     expect(await page.locator('body').getAttribute('class')).not.toContain('js-enabled');
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL(baseUrl + paths.signIn);
+    await page.waitForURL(running.baseUrl + paths.signIn);
     await closePage(page);
   });
 

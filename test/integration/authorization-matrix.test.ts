@@ -3,6 +3,10 @@ import request from 'supertest';
 import { ROLES, type Role } from '../../src/features/accounts/roles';
 import { Listing } from '../../src/features/listings/listing.model';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
+import { ImportJob } from '../../src/features/schools/gias/import-job.model';
+import { School } from '../../src/features/schools/school.model';
+import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
+import { toSessionUser } from '../../src/features/accounts/accounts.service';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
@@ -13,8 +17,8 @@ import { listRoutes } from '../support/routes';
 useTestDatabase();
 
 /** A role, signed out, or a user of the right role who is not the record's (another provider, another school). */
-type Who = Role | 'signedOut' | 'otherProvider' | 'otherSchool';
-type Outcome = 'ok' | 'redirect' | 'signIn' | 'forbidden' | 'notFound' | 'badRequest' | 'conflict';
+type Who = Role | 'signedOut' | 'otherProvider' | 'otherSchool' | 'otherSip';
+type Outcome = 'ok' | 'redirect' | 'signIn' | 'forbidden' | 'notFound' | 'badRequest' | 'conflict' | 'gone';
 
 /** What each kind of visitor gets; a role missing from `as` gets the route's `others` outcome. */
 type Entry = {
@@ -28,12 +32,15 @@ type Entry = {
   endsSession?: true;
 };
 
-type Fixtures = { otherUserId: string; listingId: string; fileId: string };
+type Fixtures = { otherUserId: string; listingId: string; fileId: string; schoolUrn: string; importJobId: string; sipUserId: string };
 
 const TRADED_SERVICES_ONLY = { as: { traded_services: 'ok' as Outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome };
 const OWNER_ONLY = (owner: Outcome) => ({ as: { provider: owner }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const SCHOOLS_ONLY = (school: Outcome) => ({ as: { school, otherSchool: school }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const SIGNED_IN = { as: {}, others: 'ok' as Outcome, signedOut: 'signIn' as Outcome };
+/** The fixture school's own users, its SIP and Traded Services; nobody else. */
+const SCHOOL_RECORD = (outcome: Outcome) => ({ as: { school: outcome, sip: outcome, traded_services: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
+const PUBLIC = { as: {}, others: 'ok' as Outcome, signedOut: 'ok' as Outcome };
 
 /**
  * Every route × every role and signed out. A route the app serves that is missing here fails the
@@ -48,7 +55,7 @@ const MATRIX: Entry[] = [
   { route: 'POST /sign-out', url: () => paths.signOut, signedOut: 'signIn', as: {}, others: 'signIn', endsSession: true },
   { route: 'GET /account/password', url: () => paths.changePassword, signedOut: 'signIn', as: {}, others: 'ok' },
   { route: 'POST /account/password', url: () => paths.changePassword, form: () => ({}), signedOut: 'signIn', as: {}, others: 'badRequest' },
-  { route: 'GET /sip', url: () => paths.dashboards.sip, signedOut: 'signIn', as: { sip: 'ok' }, others: 'forbidden' },
+  { route: 'GET /sip', url: () => paths.dashboards.sip, signedOut: 'signIn', as: { sip: 'ok', otherSip: 'ok' }, others: 'forbidden' },
   { route: 'GET /school', url: () => paths.dashboards.school, signedOut: 'signIn', as: { school: 'ok', otherSchool: 'ok' }, others: 'forbidden' },
   { route: 'GET /provider', url: () => paths.dashboards.provider, signedOut: 'signIn', as: { provider: 'ok', otherProvider: 'ok' }, others: 'forbidden' },
   { route: 'GET /traded-services', url: () => paths.dashboards.traded_services, signedOut: 'signIn', as: { traded_services: 'ok' }, others: 'forbidden' },
@@ -58,6 +65,33 @@ const MATRIX: Entry[] = [
   { route: 'GET /admin/users/:id', url: (f) => paths.admin.user(f.otherUserId), ...TRADED_SERVICES_ONLY },
   { route: 'POST /admin/users/:id/deactivate', url: (f) => paths.admin.deactivateUser(f.otherUserId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
   { route: 'POST /admin/users/:id/reactivate', url: (f) => paths.admin.reactivateUser(f.otherUserId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
+  // The fixture user has set a password: there is no invitation to send again.
+  { route: 'POST /admin/users/:id/invitation', url: (f) => paths.admin.resendInvitation(f.otherUserId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'notFound' } },
+  { route: 'GET /admin/outbox', url: () => paths.admin.outbox, ...TRADED_SERVICES_ONLY },
+
+  // One-time links: without a valid token the page explains the link is not valid (410), to anyone.
+  { route: 'GET /account/set-password', url: () => paths.setPassword, signedOut: 'gone', as: {}, others: 'gone' },
+  { route: 'POST /account/set-password', url: () => paths.setPassword, form: () => ({ token: 'not-a-token' }), signedOut: 'gone', as: {}, others: 'gone' },
+  { route: 'GET /account/forgotten-password', url: () => paths.forgottenPassword, ...PUBLIC },
+  { route: 'POST /account/forgotten-password', url: () => paths.forgottenPassword, form: () => ({ email: 'nobody@test.example' }), ...PUBLIC },
+
+  // Schools: the fixture school belongs to `school` and is in `sip`'s caseload.
+  { route: 'GET /schools', url: () => paths.schools.list, ...TRADED_SERVICES_ONLY },
+  { route: 'GET /your-school', url: () => paths.schools.yourSchool, ...SCHOOLS_ONLY('ok') },
+  { route: 'GET /your-schools', url: () => paths.schools.yourSchools, signedOut: 'signIn', as: { sip: 'ok', otherSip: 'ok' }, others: 'forbidden' },
+  { route: 'GET /schools/:urn', url: (f) => paths.schools.school(f.schoolUrn), ...SCHOOL_RECORD('ok') },
+  { route: 'GET /schools/:urn/level', url: (f) => paths.schools.level(f.schoolUrn), ...SCHOOL_RECORD('forbidden'), as: { sip: 'ok', traded_services: 'ok' } },
+  { route: 'POST /schools/:urn/level', url: (f) => paths.schools.level(f.schoolUrn), form: () => ({}), ...SCHOOL_RECORD('forbidden'), as: { sip: 'badRequest', traded_services: 'badRequest' } },
+  { route: 'GET /schools/:urn/priorities', url: (f) => paths.schools.priorities(f.schoolUrn), ...SCHOOL_RECORD('ok') },
+  { route: 'POST /schools/:urn/priorities', url: (f) => paths.schools.priorities(f.schoolUrn), form: () => ({ needs: 'no-such-need' }), ...SCHOOL_RECORD('badRequest') },
+  { route: 'POST /schools/:urn/sip', url: (f) => paths.schools.sip(f.schoolUrn), form: (f) => ({ sip: f.sipUserId }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
+  { route: 'GET /schools/import', url: () => paths.schools.import, ...TRADED_SERVICES_ONLY },
+  { route: 'POST /schools/import', url: () => paths.schools.import, form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'GET /schools/import/:id', url: (f) => paths.schools.importJob(f.importJobId), ...TRADED_SERVICES_ONLY },
+  { route: 'GET /schools/support-levels', url: () => paths.schools.scheme, ...TRADED_SERVICES_ONLY },
+  { route: 'POST /schools/support-levels', url: () => paths.schools.scheme, form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'GET /schools/support-levels/:code', url: () => paths.schools.schemeLevel('1'), ...TRADED_SERVICES_ONLY },
+  { route: 'POST /schools/support-levels/:code', url: () => paths.schools.schemeLevel('1'), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
 
   // Listings: the fixture listing is published and owned by `provider`; `otherProvider` owns nothing.
   { route: 'GET /your-listings', url: () => paths.listings.own, ...OWNER_ONLY('ok'), as: { provider: 'ok', otherProvider: 'ok' } },
@@ -100,6 +134,7 @@ const STATUS: Record<Outcome, (status: number, location: string | undefined) => 
   notFound: (status) => status === 404,
   badRequest: (status) => status === 400,
   conflict: (status) => status === 409,
+  gone: (status) => status === 410,
 };
 
 /** Someone of the right role but not the record's gets what the route gives everyone else, unless stated. */
@@ -107,6 +142,7 @@ function outcomeFor(entry: Entry, who: Who): Outcome {
   if (who === 'signedOut') return entry.signedOut;
   if (who === 'otherProvider') return entry.as.otherProvider ?? (entry.as.provider && entry.as.provider !== 'forbidden' ? 'forbidden' : entry.others);
   if (who === 'otherSchool') return entry.as.otherSchool ?? (entry.as.school && entry.as.school !== 'forbidden' ? 'forbidden' : entry.others);
+  if (who === 'otherSip') return entry.as.otherSip ?? (entry.as.sip && entry.as.sip !== 'forbidden' ? 'forbidden' : entry.others);
   return entry.as[who] ?? entry.others;
 }
 
@@ -122,6 +158,7 @@ describe('authorization matrix', () => {
     for (const role of ROLES) users.set(role, await createUser(role));
     users.set('otherProvider', await createUser('provider'));
     users.set('otherSchool', await createUser('school'));
+    users.set('otherSip', await createUser('sip'));
     for (const [who, user] of users) {
       emails.set(who, user.email);
       agents.set(who, await signedInAgent(app, user.email));
@@ -137,7 +174,17 @@ describe('authorization matrix', () => {
     });
     const file = await StoredFile.create({ listing: listing._id, kind: 'evidence', filename: 'case-study.pdf', contentType: 'application/pdf', size: 9, data: Buffer.from('%PDF-1.7\n') });
     await Listing.updateOne({ _id: listing._id }, { $set: { evidence: [file._id] } });
-    fixtures = { otherUserId: (await createUser('provider')).id as string, listingId: listing.id as string, fileId: file.id as string };
+    const school = await School.findByIdAndUpdate(users.get('school')!.school, { $set: { sip: users.get('sip')!._id } }, { new: true });
+    const job = await ImportJob.create({ fileName: 'edubasealldata.csv', totalBytes: 100, startedBy: users.get('traded_services')!._id });
+    fixtures = {
+      otherUserId: (await createUser('provider')).id as string,
+      listingId: listing.id as string,
+      fileId: file.id as string,
+      schoolUrn: school!.urn,
+      importJobId: job.id as string,
+      sipUserId: users.get('sip')!.id as string,
+    };
+    await chooseSchemePreset(toSessionUser(users.get('traded_services')!), 'south_gloucestershire');
   });
   beforeEach(resetSignInLimits);
 
@@ -146,7 +193,7 @@ describe('authorization matrix', () => {
   });
 
   const cases = MATRIX.flatMap((entry) =>
-    (['signedOut', ...ROLES, 'otherProvider', 'otherSchool'] as Who[]).map((who) => [entry.route, who, outcomeFor(entry, who), entry] as const),
+    (['signedOut', ...ROLES, 'otherProvider', 'otherSchool', 'otherSip'] as Who[]).map((who) => [entry.route, who, outcomeFor(entry, who), entry] as const),
   );
 
   it.each(cases)('%s as %s → %s', async (route, who, expected, entry) => {

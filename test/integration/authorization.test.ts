@@ -17,6 +17,12 @@ const ROLE_PAGES: [string, Role][] = [
   [paths.dashboards.traded_services, 'traded_services'],
   [paths.admin.users, 'traded_services'],
   [paths.admin.newUser, 'traded_services'],
+  [paths.admin.outbox, 'traded_services'],
+  [paths.schools.list, 'traded_services'],
+  [paths.schools.import, 'traded_services'],
+  [paths.schools.scheme, 'traded_services'],
+  [paths.schools.yourSchools, 'sip'],
+  [paths.schools.yourSchool, 'school'],
 ];
 
 describe('each role sees only its own pages', () => {

@@ -2,6 +2,8 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { AuditEntry } from '../../src/features/audit/audit.model';
 import { User } from '../../src/features/accounts/user.model';
+import { OutboxMessage } from '../../src/features/mail/outbox.model';
+import { AccountToken } from '../../src/features/accounts/account-token.model';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
@@ -9,6 +11,16 @@ import { createSchool, createUser, TEST_PASSWORD } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, submitForm, type Agent } from '../support/http';
 
 useTestDatabase();
+
+/** The set-password link in the latest email to this address (no SMTP in tests: mail goes to the outbox). */
+async function latestLinkTo(email: string): Promise<string> {
+  const message = await OutboxMessage.findOne({ to: email }).sort({ createdAt: -1 }).lean();
+  const match = /http:\/\/localhost:\d+(\/account\/set-password\?token=[\w-]+)/.exec(message?.text ?? '');
+  if (!match) throw new Error(`No set-password link mailed to ${email}`);
+  return match[1]!;
+}
+
+const tokenOf = (link: string) => new URL(link, 'http://x').searchParams.get('token')!;
 
 describe('Traded Services manage users', () => {
   let app: Express;
@@ -24,33 +36,40 @@ describe('Traded Services manage users', () => {
     admin = await signedInAgent(app, user.email);
   });
 
-  it('adds a school user, who must change the temporary password at first sign-in', async () => {
+  it('invites a school user by URN, who sets a password with the one-time link and signs in', async () => {
     const school = await createSchool({ name: 'Brookside Primary' });
     const response = await submitForm(admin, paths.admin.newUser, {
       name: 'Hana Head',
       email: 'Hana.Head@Brookside.example',
       role: 'school',
-      school: school.id as string,
-      password: 'a temporary passphrase',
+      school: school.urn,
     });
     expect(response.status).toBe(302);
     const created = await User.findOne({ email: 'hana.head@brookside.example' }).lean();
-    expect(created).toMatchObject({ role: 'school', active: true, mustChangePassword: true });
+    expect(created).toMatchObject({ role: 'school', active: true });
+    expect(created!.passwordHash).toBeUndefined();
     expect(created!.school!.toString()).toBe(school.id);
-    expect(await AuditEntry.exists({ action: 'user_created', subjectId: created!._id })).toBeTruthy();
+    expect(await AuditEntry.exists({ action: 'user_invited', subjectId: created!._id })).toBeTruthy();
+    expect((await admin.get(response.headers.location!)).text).toContain('Invited: has not set a password yet');
 
+    const link = await latestLinkTo('hana.head@brookside.example');
     const newcomer = request.agent(app);
-    const signIn = await submitForm(newcomer, paths.signIn, { email: 'hana.head@brookside.example', password: 'a temporary passphrase' });
-    expect(signIn.headers.location).toBe(paths.changePassword);
-    const changed = await submitForm(newcomer, paths.changePassword, {
-      currentPassword: 'a temporary passphrase',
-      newPassword: 'my very own passphrase',
-      confirmPassword: 'my very own passphrase',
-    });
-    expect(changed.headers.location).toBe(paths.dashboards.school);
-    const home = await newcomer.get(paths.dashboards.school);
-    expect(home.text).toContain('Brookside Primary');
-    expect(home.text).toContain('Your password has been changed.');
+    const set = await submitForm(newcomer, link, { token: tokenOf(link), newPassword: 'my very own passphrase', confirmPassword: 'my very own passphrase' }, paths.setPassword);
+    expect(set.headers.location).toBe(paths.signIn);
+    const signIn = await submitForm(newcomer, paths.signIn, { email: 'hana.head@brookside.example', password: 'my very own passphrase' });
+    expect(signIn.headers.location).toBe(paths.dashboards.school);
+    expect((await newcomer.get(paths.dashboards.school)).text).toContain('Brookside Primary');
+  });
+
+  it('refuses a school URN that does not exist or is closed', async () => {
+    const closed = await createSchool({ name: 'Shut School' });
+    await closed.updateOne({ $set: { status: 'closed' } });
+    for (const urn of ['999999', closed.urn]) {
+      const response = await submitForm(admin, paths.admin.newUser, { name: 'No School', email: `x${urn}@example.org`, role: 'school', school: urn });
+      expect(response.status).toBe(400);
+      expect(response.text).toContain(`There is no open school with URN ${urn}`);
+      expect(response.text).toContain(`value="${urn}"`);
+    }
   });
 
   it('shows each problem beside its field and keeps what was typed', async () => {
@@ -58,16 +77,13 @@ describe('Traded Services manage users', () => {
       name: 'Kept Name',
       email: 'not an email',
       role: 'school',
-      password: 'short',
     });
     expect(response.status).toBe(400);
     expect(response.text).toContain('govuk-error-summary');
     expect(response.text).toContain('Enter an email address in the correct format');
-    expect(response.text).toContain('Select the school this person works at');
-    expect(response.text).toContain('Password must be 12 characters or more');
+    expect(response.text).toContain('Enter the URN of the school this person works at');
     expect(response.text).toContain('value="Kept Name"');
     expect(response.text).toContain('value="not an email"');
-    expect(response.text).not.toContain('value="short"');
   });
 
   it('refuses a second account with the same email', async () => {
@@ -76,7 +92,6 @@ describe('Traded Services manage users', () => {
       name: 'Duplicate',
       email: existing.email.toUpperCase(),
       role: 'sip',
-      password: 'a temporary passphrase',
     });
     expect(response.status).toBe(400);
     expect(response.text).toContain('A user with this email address already exists');
@@ -152,5 +167,80 @@ describe('changing your own password', () => {
     expect(response.status).toBe(302);
     expect((await submitForm(request.agent(app), paths.signIn, { email: user.email, password: TEST_PASSWORD })).status).toBe(400);
     expect((await submitForm(request.agent(app), paths.signIn, { email: user.email, password: 'a different passphrase' })).status).toBe(302);
+  });
+});
+
+describe('one-time links to set a password', () => {
+  let app: Express;
+  let admin: Agent;
+  beforeAll(async () => {
+    app = buildTestApp({ INVITATION_EXPIRY_HOURS: '1' });
+    admin = await signedInAgent(app, (await createUser('traded_services')).email);
+  });
+
+  async function invite(email: string): Promise<string> {
+    await submitForm(admin, paths.admin.newUser, { name: 'Link Tester', email, role: 'provider' });
+    return latestLinkTo(email);
+  }
+
+  it('stores only a hash of the token, and the link works once', async () => {
+    const link = await invite('once@example.org');
+    expect(JSON.stringify(await AccountToken.find().lean())).not.toContain(tokenOf(link));
+    const fields = { token: tokenOf(link), newPassword: 'first chosen passphrase', confirmPassword: 'first chosen passphrase' };
+    expect((await submitForm(request.agent(app), link, fields, paths.setPassword)).status).toBe(302);
+
+    const again = await request(app).get(link);
+    expect(again.status).toBe(410);
+    expect(again.text).toContain('This link has already been used');
+    const reuse = await submitForm(request.agent(app), paths.forgottenPassword, { ...fields, newPassword: 'attacker passphrase 1', confirmPassword: 'attacker passphrase 1' }, paths.setPassword);
+    expect(reuse.status).toBe(410);
+    expect((await submitForm(request.agent(app), paths.signIn, { email: 'once@example.org', password: 'first chosen passphrase' })).status).toBe(302);
+  });
+
+  it('gives a clear page for an expired or unknown link', async () => {
+    const link = await invite('late@example.org');
+    await AccountToken.updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await request(app).get(link);
+    expect(expired.status).toBe(410);
+    expect(expired.text).toContain('This link has expired');
+    expect(expired.text).toContain('ask the Traded Services team to send your invitation again');
+    const unknown = await request(app).get(`${paths.setPassword}?token=made-up`);
+    expect(unknown.status).toBe(410);
+    expect(unknown.text).toContain('This link is not valid');
+  });
+
+  it('sends the invitation again, and only the newest link works', async () => {
+    const first = await invite('resend@example.org');
+    const user = await User.findOne({ email: 'resend@example.org' }).lean();
+    await submitForm(admin, paths.admin.user(user!._id.toString()), {}, paths.admin.resendInvitation(user!._id.toString()));
+    const second = await latestLinkTo('resend@example.org');
+    expect(second).not.toBe(first);
+    expect((await request(app).get(first)).status).toBe(410);
+    expect((await request(app).get(second)).status).toBe(200);
+  });
+
+  it('resets a forgotten password by email, saying the same whether or not the account exists', async () => {
+    const user = await createUser('sip');
+    const known = await submitForm(request.agent(app), paths.forgottenPassword, { email: user.email });
+    const unknown = await submitForm(request.agent(app), paths.forgottenPassword, { email: 'nobody@example.org' });
+    expect(known.text).toContain('Check your email');
+    expect(unknown.text).toContain('Check your email');
+    expect(await OutboxMessage.exists({ to: 'nobody@example.org' })).toBeNull();
+
+    const link = await latestLinkTo(user.email);
+    const page = await request(app).get(link);
+    expect(page.text).toContain('Choose a new password');
+    const fields = { token: tokenOf(link), newPassword: 'reset passphrase here', confirmPassword: 'reset passphrase here' };
+    expect((await submitForm(request.agent(app), link, fields, paths.setPassword)).status).toBe(302);
+    expect((await submitForm(request.agent(app), paths.signIn, { email: user.email, password: TEST_PASSWORD })).status).toBe(400);
+    expect((await submitForm(request.agent(app), paths.signIn, { email: user.email, password: 'reset passphrase here' })).status).toBe(302);
+  });
+
+  it('shows the outbox to Traded Services only', async () => {
+    expect((await admin.get(paths.admin.outbox)).text).toContain('You have been invited');
+    for (const role of ['sip', 'school', 'provider'] as const) {
+      const agent = await signedInAgent(app, (await createUser(role)).email);
+      expect((await agent.get(paths.admin.outbox)).status).toBe(403);
+    }
   });
 });

@@ -33,3 +33,23 @@ export async function expectNoSeriousAccessibilityIssues(page: Page): Promise<vo
     .map((violation) => `${page.url()}: ${violation.id} (${violation.impact}) on ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
   expect(serious).toEqual([]);
 }
+
+/**
+ * For a journey file: the demo data, the real app on a free port and a browser, started before the
+ * file's tests and stopped after. Read `baseUrl` and `browser` inside tests (they are set in beforeAll).
+ */
+export function useDemoAppInBrowser(seed: () => Promise<void>, buildApp: () => Express): { baseUrl: string; browser: Browser } {
+  const running = {} as { baseUrl: string; browser: Browser; close?: () => Promise<void> };
+  beforeAll(async () => {
+    await seed();
+    const served = await serve(buildApp());
+    running.baseUrl = served.baseUrl;
+    running.close = served.close;
+    running.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await running.browser?.close();
+    await running.close?.();
+  });
+  return running;
+}

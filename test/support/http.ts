@@ -11,13 +11,20 @@ export function csrfTokenFrom(html: string): string {
   return match[1]!;
 }
 
-/** GETs the page to get its CSRF token, then POSTs the form with it, as a browser would. */
+/** The page's hidden fields (such as the version a form was based on), as a browser would send them. */
+export function hiddenFieldsFrom(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields[match[1]!] = match[2]!;
+  return fields;
+}
+
+/** GETs the page to get its CSRF token and hidden fields, then POSTs the form with them, as a browser would. */
 export async function submitForm(agent: Agent, formPath: string, fields: Record<string, string | string[]>, postPath = formPath) {
   const page = await agent.get(formPath);
   return agent
     .post(postPath)
     .type('form')
-    .send({ ...fields, _csrf: csrfTokenFrom(page.text) });
+    .send({ ...hiddenFieldsFrom(page.text), ...fields, _csrf: csrfTokenFrom(page.text) });
 }
 
 export async function signedInAgent(app: Express, email: string, password = TEST_PASSWORD): Promise<Agent> {

@@ -1,4 +1,4 @@
-import { changePasswordSchema, createUserSchema, signInSchema } from '../../src/features/accounts/accounts.schemas';
+import { changePasswordSchema, inviteUserSchema, signInSchema } from '../../src/features/accounts/accounts.schemas';
 import { canManageUsers, type SessionUser } from '../../src/features/accounts/accounts.service';
 import { navigationFor, ROLES, type Role } from '../../src/features/accounts/roles';
 import { safeReturnPath } from '../../src/web/authentication';
@@ -35,15 +35,18 @@ describe('password rules', () => {
   });
 });
 
-describe('new user form', () => {
-  const valid = { name: 'Ann Example', email: 'ann@school.example', role: 'sip', password: 'temporary password 1' };
-  it('needs a school for school users only', () => {
-    expect(createUserSchema.safeParse(valid).success).toBe(true);
-    const school = createUserSchema.safeParse({ ...valid, role: 'school' });
-    expect(school.error?.issues[0]).toMatchObject({ path: ['school'] });
+describe('invite user form', () => {
+  const valid = { name: 'Ann Example', email: 'ann@school.example', role: 'sip' };
+  it('needs a school URN for school users only', () => {
+    expect(inviteUserSchema.safeParse(valid).success).toBe(true);
+    const school = inviteUserSchema.safeParse({ ...valid, role: 'school' });
+    expect(school.error?.issues[0]).toMatchObject({ path: ['school'], message: expect.stringMatching(/URN/) });
+    const malformed = inviteUserSchema.safeParse({ ...valid, role: 'school', school: '12ab' });
+    expect(malformed.error?.issues[0]?.message).toBe('A URN is 6 digits, like 123456');
+    expect(inviteUserSchema.safeParse({ ...valid, role: 'school', school: '123456' }).success).toBe(true);
   });
   it('refuses an unknown role', () => {
-    expect(createUserSchema.safeParse({ ...valid, role: 'admin' }).error?.issues[0]?.message).toBe('Select a role');
+    expect(inviteUserSchema.safeParse({ ...valid, role: 'admin' }).error?.issues[0]?.message).toBe('Select a role');
   });
 });
 

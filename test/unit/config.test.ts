@@ -13,7 +13,9 @@ describe('loadConfig', () => {
     expect(config.session.idleMinutes).toBe(30);
     expect(config.session.cookieSecure).toBe(false);
     expect(config.seedDemoData).toBe(true);
-    expect(config.uploads).toEqual({ maxPhotoBytes: 5 * 1024 * 1024, maxDocumentBytes: 10 * 1024 * 1024 });
+    expect(config.uploads).toEqual({ maxPhotoBytes: 5 * 1024 * 1024, maxDocumentBytes: 10 * 1024 * 1024, maxGiasBytes: 200 * 1024 * 1024 });
+    expect(config.mail.smtp).toBeUndefined();
+    expect(config.baseUrl).toBe('http://localhost:3000');
   });
 
   it('generates a session secret once and keeps it in the data folder', () => {

@@ -38,7 +38,7 @@ export const changePasswordSchema = z
     message: 'The new password must be different from your current password',
   });
 
-export const createUserSchema = z
+export const inviteUserSchema = z
   .object({
     name: z
       .string({ error: 'Enter the person’s full name' })
@@ -47,15 +47,24 @@ export const createUserSchema = z
       .max(100, 'Name must be 100 characters or fewer'),
     email: emailField('Enter their email address'),
     role: z.enum(ROLES, { error: 'Select a role' }),
-    school: z.string().trim().optional(),
-    password: newPassword,
+    school: z.string().trim().max(20).optional().default(''),
   })
   .superRefine((form, context) => {
-    if (form.role === 'school' && !form.school) {
-      context.addIssue({ code: 'custom', path: ['school'], message: 'Select the school this person works at' });
-    }
+    if (form.role !== 'school') return;
+    if (!form.school) context.addIssue({ code: 'custom', path: ['school'], message: 'Enter the URN of the school this person works at' });
+    else if (!/^\d{6}$/.test(form.school)) context.addIssue({ code: 'custom', path: ['school'], message: 'A URN is 6 digits, like 123456' });
   });
+
+export const setPasswordSchema = z
+  .object({
+    token: z.string().max(100).optional().default(''),
+    newPassword,
+    confirmPassword: z.string({ error: 'Enter the password again' }).min(1, 'Enter the password again'),
+  })
+  .refine((form) => form.newPassword === form.confirmPassword, { path: ['confirmPassword'], message: 'The passwords do not match' });
+
+export const forgottenPasswordSchema = z.object({ email: emailField('Enter your email address') });
 
 export type SignInForm = z.infer<typeof signInSchema>;
 export type ChangePasswordForm = z.infer<typeof changePasswordSchema>;
-export type CreateUserForm = z.infer<typeof createUserSchema>;
+export type InviteUserForm = z.infer<typeof inviteUserSchema>;

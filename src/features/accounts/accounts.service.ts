@@ -1,8 +1,7 @@
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { recordAudit } from '../audit/audit.service';
-import { School } from '../schools/school.model';
-import type { ChangePasswordForm, CreateUserForm } from './accounts.schemas';
+import type { ChangePasswordForm } from './accounts.schemas';
 import { hashPassword, spendVerificationTime, verifyPassword } from './passwords';
 import type { Role } from './roles';
 import { User, type UserFields } from './user.model';
@@ -41,6 +40,11 @@ export async function authenticate(email: string, password: string): Promise<Ses
     await spendVerificationTime(password);
     return null;
   }
+  // Someone invited who has not yet set a password cannot sign in with any.
+  if (!user.passwordHash) {
+    await spendVerificationTime(password);
+    return null;
+  }
   if (!(await verifyPassword(user.passwordHash, password)) || !user.active) return null;
   await User.updateOne({ _id: user._id }, { $set: { lastSignInAt: new Date() } });
   return toSessionUser(user);
@@ -58,7 +62,7 @@ export type ChangePasswordResult = { ok: true } | { ok: false; field: 'currentPa
 export async function changeOwnPassword(actor: SessionUser, form: ChangePasswordForm): Promise<ChangePasswordResult> {
   const user = await User.findOne({ _id: actor.id, active: true });
   if (!user) throw new NotFoundError();
-  if (!(await verifyPassword(user.passwordHash, form.currentPassword))) {
+  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, form.currentPassword))) {
     return { ok: false, field: 'currentPassword', message: 'Your current password is not right' };
   }
   await User.updateOne(
@@ -67,44 +71,6 @@ export async function changeOwnPassword(actor: SessionUser, form: ChangePassword
   );
   await recordAudit({ actor: user._id, action: 'password_changed', subjectType: 'User', subjectId: user._id });
   return { ok: true };
-}
-
-export type CreateUserResult = { ok: true; id: string } | { ok: false; field: keyof CreateUserForm; message: string };
-
-export async function createUser(actor: SessionUser, form: CreateUserForm): Promise<CreateUserResult> {
-  if (!canManageUsers(actor)) throw new NotAllowedError();
-  let school: Types.ObjectId | undefined;
-  if (form.role === 'school') {
-    const found = Types.ObjectId.isValid(form.school ?? '') ? await School.findById(form.school) : null;
-    if (!found) return { ok: false, field: 'school', message: 'Select the school this person works at' };
-    school = found._id;
-  }
-  if (await User.exists({ email: form.email })) {
-    return { ok: false, field: 'email', message: 'A user with this email address already exists' };
-  }
-  try {
-    const user = await User.create({
-      name: form.name,
-      email: form.email,
-      role: form.role,
-      school,
-      passwordHash: await hashPassword(form.password),
-      mustChangePassword: true,
-    });
-    await recordAudit({
-      actor: new Types.ObjectId(actor.id),
-      action: 'user_created',
-      subjectType: 'User',
-      subjectId: user._id,
-      changes: { role: form.role, email: form.email },
-    });
-    return { ok: true, id: user.id as string };
-  } catch (error) {
-    if ((error as { code?: number }).code === 11000) {
-      return { ok: false, field: 'email', message: 'A user with this email address already exists' };
-    }
-    throw error;
-  }
 }
 
 /** Deactivate or reactivate, as one conditional update so a double click records one change. */
@@ -131,6 +97,8 @@ export type UserSummary = {
   email: string;
   role: Role;
   active: boolean;
+  /** Invited, and has not yet set a password with the link. */
+  awaitingPassword: boolean;
   schoolName: string | undefined;
   lastSignInAt: Date | undefined;
 };
@@ -141,6 +109,7 @@ type UserWithSchool = {
   email: string;
   role: string;
   active: boolean;
+  passwordHash?: string | null;
   lastSignInAt?: Date | null;
   school?: { name: string } | null;
 };
@@ -152,6 +121,7 @@ function toUserSummary(user: UserWithSchool): UserSummary {
     email: user.email,
     role: user.role as Role,
     active: user.active,
+    awaitingPassword: !user.passwordHash,
     schoolName: user.school?.name,
     lastSignInAt: user.lastSignInAt ?? undefined,
   };

@@ -21,11 +21,19 @@ export function navigationFor(role: Role): NavigationItem[] {
   const home = { href: dashboardPathFor(role), text: 'Home' };
   switch (role) {
     case 'traded_services':
-      return [home, { href: paths.listings.queue, text: 'Listings' }, { href: paths.admin.users, text: 'Users' }];
+      return [
+        home,
+        { href: paths.listings.queue, text: 'Listings' },
+        { href: paths.schools.list, text: 'Schools' },
+        { href: paths.admin.users, text: 'Users' },
+        { href: paths.admin.outbox, text: 'Outbox' },
+      ];
     case 'provider':
       return [home, { href: paths.listings.own, text: 'Your listings' }];
+    case 'sip':
+      return [home, { href: paths.schools.yourSchools, text: 'Your schools' }];
     case 'school':
-      return [home, { href: paths.recommendations.inbox, text: 'Recommendations' }];
+      return [home, { href: paths.schools.yourSchool, text: 'Your school' }, { href: paths.recommendations.inbox, text: 'Recommendations' }];
     default:
       return [home];
   }

@@ -7,7 +7,9 @@ const userSchema = new Schema(
     name: { type: String, required: true, trim: true, maxlength: 100 },
     role: { type: String, required: true, enum: ROLES },
     school: { type: Schema.Types.ObjectId, ref: 'School' },
-    passwordHash: { type: String, required: true },
+    // Unset until an invited user sets a password with their one-time link.
+    passwordHash: { type: String },
+    invitedAt: { type: Date },
     active: { type: Boolean, required: true, default: true },
     mustChangePassword: { type: Boolean, required: true, default: false },
     lastSignInAt: { type: Date },

@@ -3,15 +3,15 @@ import { paths } from '../../paths';
 import { requireRole } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
-import { listSchoolChoices } from '../schools/schools.service';
-import { createUserSchema, PASSWORD_MIN_LENGTH } from './accounts.schemas';
-import { createUser, getUser, listUsers, setUserActive } from './accounts.service';
+import { inviteUserSchema } from './accounts.schemas';
+import { getUser, listUsers, setUserActive } from './accounts.service';
+import { inviteUser, resendInvitation, type AccountLinks } from './invitations.service';
 import { ROLE_LABELS, ROLES } from './roles';
 
-const FIELD_ORDER = ['name', 'email', 'role', 'school', 'password'];
+const FIELD_ORDER = ['name', 'email', 'role', 'school'];
 
-/** Traded Services manage who can use the service. */
-export function usersRoutes(): Router {
+/** Traded Services manage who can use the service, inviting each person by email. */
+export function usersRoutes(links: AccountLinks): Router {
   const router = Router();
   router.use(paths.admin.users, requireRole('traded_services'));
 
@@ -19,18 +19,22 @@ export function usersRoutes(): Router {
     res.render('accounts/users', { pageTitle: 'Users', users: await listUsers(req.user!), roleLabels: ROLE_LABELS });
   });
 
-  router.get(paths.admin.newUser, async (req, res) => renderNewUser(req, res));
+  router.get(paths.admin.newUser, (req, res) => renderNewUser(req, res));
 
   router.post(paths.admin.newUser, async (req, res) => {
-    const parsed = createUserSchema.safeParse(req.body);
+    const parsed = inviteUserSchema.safeParse(req.body);
     if (!parsed.success) return renderNewUser(req, res, formErrorsFrom(parsed.error, FIELD_ORDER));
-    const result = await createUser(req.user!, parsed.data);
+    const result = await inviteUser(req.user!, parsed.data, links);
     if (!result.ok) return renderNewUser(req, res, fieldErrors({ [result.field]: result.message }, FIELD_ORDER));
-    setNotification(req, {
-      type: 'success',
-      text: `${parsed.data.name} can now sign in with the temporary password you chose. They will be asked to change it.`,
-    });
+    await setNotification(req, { type: 'success', text: `${parsed.data.name} has been invited. ${whereTheLinkWent(links)}` });
     res.redirect(paths.admin.user(result.id));
+  });
+
+  router.post(paths.admin.resendInvitation(':id'), async (req: Request<{ id: string }>, res) => {
+    await resendInvitation(req.user!, req.params.id, links);
+    const user = await getUser(req.user!, req.params.id);
+    await setNotification(req, { type: 'success', text: `A new invitation has been sent to ${user.name}; the earlier link no longer works. ${whereTheLinkWent(links)}` });
+    res.redirect(paths.admin.user(req.params.id));
   });
 
   router.get(paths.admin.user(':id'), async (req: Request<{ id: string }>, res) => {
@@ -45,7 +49,7 @@ export function usersRoutes(): Router {
     router.post(path, async (req: Request<{ id: string }>, res) => {
       await setUserActive(req.user!, req.params.id, active);
       const user = await getUser(req.user!, req.params.id);
-      setNotification(req, { type: 'success', text: `${user.name} ${message}.` });
+      await setNotification(req, { type: 'success', text: `${user.name} ${message}.` });
       res.redirect(paths.admin.user(req.params.id));
     });
   }
@@ -53,14 +57,18 @@ export function usersRoutes(): Router {
   return router;
 }
 
-async function renderNewUser(req: Request, res: Response, errors?: FormErrors): Promise<void> {
+function whereTheLinkWent(links: AccountLinks): string {
+  return links.mailer.via === 'smtp'
+    ? `We have emailed them a link to set their password; it expires in ${links.invitationHours} hours.`
+    : `No mail server is set up: their link to set a password is in the Outbox, to pass on. It expires in ${links.invitationHours} hours.`;
+}
+
+function renderNewUser(req: Request, res: Response, errors?: FormErrors): void {
   res.status(errors ? 400 : 200).render('accounts/new-user', {
-    pageTitle: 'Add a user',
+    pageTitle: 'Invite a user',
     errors,
-    values: valuesToRedisplay(req.body, ['password']),
+    values: valuesToRedisplay(req.body),
     roles: ROLES.map((role) => ({ value: role, text: ROLE_LABELS[role] })),
-    schools: (await listSchoolChoices()).map((school) => ({ value: school.id, text: `${school.name} (URN ${school.urn})` })),
-    minLength: PASSWORD_MIN_LENGTH,
     backLink: paths.admin.users,
   });
 }

@@ -1,14 +1,15 @@
 import { Router } from 'express';
 import { paths } from '../../paths';
 import { requireRole } from '../../web/authentication';
+import { sipCaseload } from '../schools/schools.service';
 import { providerDashboard, schoolDashboard, tradedServicesDashboard } from './dashboards.service';
 
 /** Each role's home page. Each is refused to every other role. */
 export function dashboardsRoutes(): Router {
   const router = Router();
 
-  router.get(paths.dashboards.sip, requireRole('sip'), (_req, res) => {
-    res.render('dashboards/sip', { pageTitle: 'Home' });
+  router.get(paths.dashboards.sip, requireRole('sip'), async (req, res) => {
+    res.render('dashboards/sip', { pageTitle: 'Home', ...(await sipCaseload(req.user!)) });
   });
 
   router.get(paths.dashboards.school, requireRole('school'), async (req, res) => {

@@ -5,7 +5,7 @@ import { requireRole } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
 import { viewableListing } from '../listings/listings.service';
-import { listSchoolChoices } from '../schools/schools.service';
+import { openSchoolChoices } from '../schools/schools.service';
 import { recommendSchema, requestSchema } from './recommendations.schemas';
 import {
   canRecommendListing,
@@ -36,7 +36,7 @@ export function recommendationsRoutes(config: Config): Router {
     if (!parsed.success) return renderRequest(req, res, formErrorsFrom(parsed.error, ['schools']));
     const result = await requestRecommendations(req.user!, req.params.id, parsed.data.schools);
     if (!result.ok) return renderRequest(req, res, fieldErrors({ schools: result.message }));
-    setNotification(req, { type: 'success', text: 'The schools you chose have been asked to recommend your listing.' });
+    await setNotification(req, { type: 'success', text: 'The schools you chose have been asked to recommend your listing.' });
     res.redirect(paths.listings.status(req.params.id));
   });
 
@@ -47,7 +47,7 @@ export function recommendationsRoutes(config: Config): Router {
     if (!parsed.success) return renderRecommend(req, res, config, formErrorsFrom(parsed.error, ['statement', 'workSeen']));
     const result = await recommendListing(req.user!, req.params.id, parsed.data);
     if (!result.ok) return renderRecommend(req, res, config, fieldErrors({ statement: result.message }));
-    setNotification(req, { type: 'success', text: 'Thank you: your recommendation has been recorded.' });
+    await setNotification(req, { type: 'success', text: 'Thank you: your recommendation has been recorded.' });
     res.redirect(paths.recommendations.inbox);
   });
 
@@ -57,7 +57,7 @@ export function recommendationsRoutes(config: Config): Router {
   ] as const) {
     router.post(path, requireRole('school'), async (req: IdRequest, res) => {
       const result = await act(req.user!, req.params.id);
-      setNotification(req, { type: result.ok ? 'success' : 'important', text: result.ok ? message : result.message });
+      await setNotification(req, { type: result.ok ? 'success' : 'important', text: result.ok ? message : result.message });
       res.redirect(paths.recommendations.inbox);
     });
   }
@@ -67,7 +67,7 @@ export function recommendationsRoutes(config: Config): Router {
 
 async function renderRequest(req: IdRequest, res: Response, errors?: FormErrors) {
   const listing = await listingToRequestRecommendationsFor(req.user!, req.params.id);
-  const schools = (await listSchoolChoices()).filter((school) => school.id !== listing.employingSchool?.toString());
+  const schools = (await openSchoolChoices()).filter((school) => school.id !== listing.employingSchool?.toString());
   res.status(errors ? 400 : 200).render('recommendations/request', {
     pageTitle: 'Ask schools to recommend you',
     listingName: listing.name,

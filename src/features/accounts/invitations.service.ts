@@ -1,0 +1,115 @@
+import { Types } from 'mongoose';
+import { NotAllowedError, NotFoundError } from '../../lib/errors';
+import { paths } from '../../paths';
+import { recordAudit } from '../audit/audit.service';
+import type { Mailer } from '../mail/mailer';
+import { findOpenSchoolByUrn } from '../schools/schools.service';
+import { canManageUsers, type SessionUser } from './accounts.service';
+import type { InviteUserForm } from './accounts.schemas';
+import { issueToken, spendToken } from './account-tokens';
+import { hashPassword } from './passwords';
+import { ROLE_LABELS, type Role } from './roles';
+import { User } from './user.model';
+
+/** What sending one-time links needs: where to send from, the service's address and the link lifetimes. */
+export type AccountLinks = {
+  mailer: Mailer;
+  baseUrl: string;
+  serviceName: string;
+  invitationHours: number;
+  passwordResetMinutes: number;
+};
+
+const setPasswordLink = (links: AccountLinks, token: string) => `${links.baseUrl}${paths.setPassword}?token=${token}`;
+
+async function sendInvitation(user: { _id: Types.ObjectId; name: string; email: string; role: string }, links: AccountLinks): Promise<void> {
+  const token = await issueToken(user._id, 'invitation', links.invitationHours * 3_600_000);
+  await links.mailer.send({
+    to: user.email,
+    subject: `You have been invited to ${links.serviceName}`,
+    text: [
+      `Dear ${user.name},`,
+      '',
+      `You have been given an account on ${links.serviceName} as ${ROLE_LABELS[user.role as Role]}.`,
+      'Choose your password with this link. It works once and expires in ' + `${links.invitationHours} hours:`,
+      '',
+      setPasswordLink(links, token),
+      '',
+      'If you were not expecting this, you can ignore this email.',
+    ].join('\n'),
+  });
+}
+
+export type InviteResult = { ok: true; id: string } | { ok: false; field: keyof InviteUserForm; message: string };
+
+/** Creates the account without a password and emails its one-time link to set one. */
+export async function inviteUser(actor: SessionUser, form: InviteUserForm, links: AccountLinks): Promise<InviteResult> {
+  if (!canManageUsers(actor)) throw new NotAllowedError();
+  let school: Types.ObjectId | undefined;
+  if (form.role === 'school') {
+    const found = await findOpenSchoolByUrn(form.school);
+    if (!found) return { ok: false, field: 'school', message: `There is no open school with URN ${form.school}` };
+    school = new Types.ObjectId(found.id);
+  }
+  const duplicate = { ok: false as const, field: 'email' as const, message: 'A user with this email address already exists' };
+  if (await User.exists({ email: form.email })) return duplicate;
+  let user;
+  try {
+    user = await User.create({ name: form.name, email: form.email, role: form.role, school, invitedAt: new Date() });
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return duplicate;
+    throw error;
+  }
+  await recordAudit({
+    actor: new Types.ObjectId(actor.id),
+    action: 'user_invited',
+    subjectType: 'User',
+    subjectId: user._id,
+    changes: { role: form.role, email: form.email },
+  });
+  await sendInvitation(user, links);
+  return { ok: true, id: user.id as string };
+}
+
+/** A fresh link for someone who has not set a password yet; the earlier link stops working. */
+export async function resendInvitation(actor: SessionUser, userId: string, links: AccountLinks): Promise<void> {
+  if (!canManageUsers(actor)) throw new NotAllowedError();
+  const user = Types.ObjectId.isValid(userId) ? await User.findOne({ _id: userId, active: true, passwordHash: { $exists: false } }).lean() : null;
+  if (!user) throw new NotFoundError();
+  await sendInvitation(user, links);
+  await recordAudit({ actor: new Types.ObjectId(actor.id), action: 'invitation_resent', subjectType: 'User', subjectId: user._id });
+}
+
+/** Emails a reset link if this is an active account with a password; says nothing either way. */
+export async function requestPasswordReset(email: string, links: AccountLinks): Promise<void> {
+  const user = await User.findOne({ email, active: true, passwordHash: { $exists: true } }).lean();
+  if (!user) return;
+  const token = await issueToken(user._id, 'password_reset', links.passwordResetMinutes * 60_000);
+  await links.mailer.send({
+    to: user.email,
+    subject: `Reset your password for ${links.serviceName}`,
+    text: [
+      `Dear ${user.name},`,
+      '',
+      `Someone asked to reset the password of your ${links.serviceName} account. Choose a new password with this link.`,
+      `It works once and expires in ${links.passwordResetMinutes} minutes:`,
+      '',
+      setPasswordLink(links, token),
+      '',
+      'If you did not ask for this, ignore this email: your password has not changed.',
+    ].join('\n'),
+  });
+}
+
+/** Sets the password with a one-time link. False when the link is unknown, used, expired or its user deactivated. */
+export async function setPasswordWithLink(token: string, password: string): Promise<boolean> {
+  const spent = await spendToken(token);
+  if (!spent) return false;
+  const updated = await User.updateOne(
+    { _id: spent.user, active: true },
+    { $set: { passwordHash: await hashPassword(password), mustChangePassword: false } },
+  );
+  if (updated.matchedCount === 0) return false;
+  await recordAudit({ actor: spent.user, action: spent.purpose === 'invitation' ? 'password_set_from_invitation' : 'password_reset', subjectType: 'User', subjectId: spent.user });
+  return true;
+}

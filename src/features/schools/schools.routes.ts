@@ -1,0 +1,136 @@
+import { Router, type Request, type Response } from 'express';
+import { formatLongDate } from '../../lib/dates';
+import { paths } from '../../paths';
+import { requireRole, requireSignIn } from '../../web/authentication';
+import { setNotification } from '../../web/flash';
+import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
+import { termChoices } from '../taxonomy/taxonomy.service';
+import { nextTermlyReview } from './review-dates';
+import { assignSipSchema, prioritiesSchema, schoolSearchSchema, supportLevelSchema } from './schools.schemas';
+import {
+  assignSip,
+  prioritiesFormData,
+  schoolPage,
+  searchSchools,
+  setPriorities,
+  setSupportLevel,
+  sipCaseload,
+  sipChoices,
+  supportLevelFormData,
+  urnOfOwnSchool,
+} from './schools.service';
+
+type UrnRequest = Request<{ urn: string }>;
+
+/** Schools, their support levels, priorities and caseloads. Who may see what is decided in the service. */
+export function schoolsRoutes(): Router {
+  const router = Router();
+
+  router.get(paths.schools.list, requireRole('traded_services'), async (req, res) => {
+    const search = schoolSearchSchema.parse(req.query);
+    const results = await searchSchools(req.user!, search);
+    const pageLink = (page: number) => `${paths.schools.list}?${new URLSearchParams({ q: search.q, status: search.status, page: String(page) }).toString()}`;
+    res.render('schools/list', {
+      pageTitle: 'Schools',
+      search,
+      results,
+      previousPage: results.page > 1 ? pageLink(results.page - 1) : undefined,
+      nextPage: results.page < results.pages ? pageLink(results.page + 1) : undefined,
+    });
+  });
+
+  router.get(paths.schools.yourSchool, requireRole('school'), async (req, res) => {
+    await renderSchool(req, res, await urnOfOwnSchool(req.user!));
+  });
+
+  router.get(paths.schools.yourSchools, requireRole('sip'), async (req, res) => {
+    res.render('schools/caseload', { pageTitle: 'Your schools', ...(await sipCaseload(req.user!)) });
+  });
+
+  router.get(paths.schools.school(':urn'), requireSignIn, async (req: UrnRequest, res) => renderSchool(req, res, req.params.urn));
+
+  router.get(paths.schools.level(':urn'), requireSignIn, async (req: UrnRequest, res) => renderLevelForm(req, res));
+  router.post(paths.schools.level(':urn'), requireSignIn, async (req: UrnRequest, res) => {
+    const parsed = supportLevelSchema.safeParse(req.body);
+    if (!parsed.success) return renderLevelForm(req, res, formErrorsFrom(parsed.error, LEVEL_FIELDS));
+    const result = await setSupportLevel(req.user!, req.params.urn, parsed.data);
+    if (!result.ok) return renderLevelForm(req, res, fieldErrors({ [result.field]: result.message }, LEVEL_FIELDS));
+    await setNotification(req, { type: 'success', text: 'The support level has been recorded.' });
+    res.redirect(schoolPagePath(req));
+  });
+
+  router.get(paths.schools.priorities(':urn'), requireSignIn, async (req: UrnRequest, res) => renderPrioritiesForm(req, res));
+  router.post(paths.schools.priorities(':urn'), requireSignIn, async (req: UrnRequest, res) => {
+    const parsed = prioritiesSchema.safeParse(req.body);
+    if (!parsed.success) return renderPrioritiesForm(req, res, formErrorsFrom(parsed.error, ['needs', 'notes']));
+    const result = await setPriorities(req.user!, req.params.urn, parsed.data);
+    if (!result.ok) return renderPrioritiesForm(req, res, fieldErrors({ [result.field]: result.message }));
+    await setNotification(req, { type: 'success', text: 'The priorities have been saved.' });
+    res.redirect(schoolPagePath(req));
+  });
+
+  router.post(paths.schools.sip(':urn'), requireRole('traded_services'), async (req: UrnRequest, res) => {
+    const parsed = assignSipSchema.parse(req.body);
+    const result = await assignSip(req.user!, req.params.urn, parsed.sip);
+    if (!result.ok) return renderSchool(req, res, req.params.urn, fieldErrors({ [result.field]: result.message }));
+    await setNotification(req, { type: 'success', text: parsed.sip ? 'The school is now in that SIP’s caseload.' : 'The school is no longer in a SIP’s caseload.' });
+    res.redirect(paths.schools.school(req.params.urn));
+  });
+
+  return router;
+}
+
+const LEVEL_FIELDS = ['level', 'reason', 'reviewDue'];
+
+/** A school user's own school is at "Your school"; everyone else sees it at its URN. */
+function schoolPagePath(req: UrnRequest): string {
+  return req.user!.role === 'school' ? paths.schools.yourSchool : paths.schools.school(req.params.urn);
+}
+
+async function renderSchool(req: Request, res: Response, urn: string, errors?: FormErrors): Promise<void> {
+  const page = await schoolPage(req.user!, urn);
+  res.status(errors ? 400 : 200).render('schools/school', {
+    pageTitle: page.school.name,
+    ...page,
+    errors,
+    sips: page.can.assignSip ? await sipChoices(req.user!) : [],
+    backLink: req.user!.role === 'traded_services' ? paths.schools.list : undefined,
+  });
+}
+
+async function renderLevelForm(req: UrnRequest, res: Response, errors?: FormErrors): Promise<void> {
+  const data = await supportLevelFormData(req.user!, req.params.urn);
+  const review = nextTermlyReview(new Date());
+  const defaults = {
+    level: data.current?.level ?? '',
+    'reviewDue-day': String(review.getUTCDate()),
+    'reviewDue-month': String(review.getUTCMonth() + 1),
+    'reviewDue-year': String(review.getUTCFullYear()),
+    basedOn: data.current?.basedOn ?? '',
+  };
+  res.status(errors ? 400 : 200).render('schools/level-form', {
+    pageTitle: `Support level for ${data.school.name}`,
+    school: data.school,
+    errors,
+    values: errors ? { ...defaults, ...valuesToRedisplay(req.body) } : defaults,
+    levelChoices: data.levels.map((level) => ({
+      value: level.code,
+      text: `${level.code} ${level.label}`,
+      hint: [level.description, level.entitlementDays ? `Up to ${level.entitlementDays} days of LA-funded support a year.` : ''].filter(Boolean).join(' '),
+    })),
+    defaultReview: formatLongDate(review),
+    backLink: schoolPagePath(req),
+  });
+}
+
+async function renderPrioritiesForm(req: UrnRequest, res: Response, errors?: FormErrors): Promise<void> {
+  const data = await prioritiesFormData(req.user!, req.params.urn);
+  res.status(errors ? 400 : 200).render('schools/priorities-form', {
+    pageTitle: `Priorities for ${data.school.name}`,
+    school: data.school,
+    errors,
+    values: errors ? valuesToRedisplay(req.body) : { needs: data.needs, notes: data.notes },
+    needChoices: await termChoices('need'),
+    backLink: schoolPagePath(req),
+  });
+}

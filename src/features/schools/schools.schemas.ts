@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { calendarDate } from '../../lib/dates';
+import { SCHEME_PRESET_KEYS } from './support-scheme.presets';
+
+export const URN_PATTERN = /^\d{6}$/;
+
+/** A repeated form field arrives as a string, an array of strings, or not at all. */
+const stringList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]).filter((item) => item !== ''));
+
+export const schoolSearchSchema = z.object({
+  q: z.string().trim().max(100).optional().default(''),
+  status: z.enum(['open', 'closed', 'all']).catch('open').default('open'),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+});
+
+const datePart = z.string().trim().optional().default('');
+
+type DateParts = { 'reviewDue-day'?: unknown; 'reviewDue-month'?: unknown; 'reviewDue-year'?: unknown };
+
+function reviewDateOf(form: DateParts): Date | null {
+  const parts = [form['reviewDue-day'], form['reviewDue-month'], form['reviewDue-year']].map((part) => (typeof part === 'string' ? part.trim() : ''));
+  return parts.every((part) => /^\d+$/.test(part)) ? calendarDate(Number(parts[2]), Number(parts[1]), Number(parts[0])) : null;
+}
+
+export const supportLevelSchema = z
+  .object({
+    level: z.string({ error: 'Select a support level' }).trim().min(1, 'Select a support level').max(20),
+    reason: z
+      .string({ error: 'Enter why the level is being set' })
+      .trim()
+      .min(1, 'Enter why the level is being set')
+      .max(2000, 'Reason must be 2000 characters or fewer'),
+    'reviewDue-day': datePart,
+    'reviewDue-month': datePart,
+    'reviewDue-year': datePart,
+    basedOn: z.string().max(40).optional().default(''),
+  })
+  .refine((form) => reviewDateOf(form) !== null, {
+    path: ['reviewDue'],
+    message: 'Enter a real review date, for example 20 12 2026',
+    // Checked even when other fields are wrong, so every problem shows at once.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  })
+  .transform((form) => ({ level: form.level, reason: form.reason, reviewDue: reviewDateOf(form)!, basedOn: form.basedOn }));
+
+export const prioritiesSchema = z.object({
+  needs: stringList,
+  notes: z.string().trim().max(2000, 'Notes must be 2000 characters or fewer').optional().default(''),
+});
+
+export const assignSipSchema = z.object({ sip: z.string().trim().max(24).optional().default('') });
+
+export const schemePresetSchema = z.object({
+  preset: z.enum(SCHEME_PRESET_KEYS as [string, ...string[]], { error: 'Select a scheme' }),
+});
+
+export const schemeLevelSchema = z.object({
+  label: z.string({ error: 'Enter a name for the level' }).trim().min(1, 'Enter a name for the level').max(100, 'Name must be 100 characters or fewer'),
+  description: z.string().trim().max(1000, 'Description must be 1000 characters or fewer').optional().default(''),
+  entitlementDays: z
+    .string()
+    .trim()
+    .optional()
+    .default('')
+    .refine((value) => value === '' || (/^\d{1,3}(\.5)?$/.test(value) && Number(value) <= 365), 'Enter a number of days from 0 to 365, or leave it empty')
+    .transform((value) => (value === '' ? undefined : Number(value))),
+});
+
+export type SchoolSearch = z.infer<typeof schoolSearchSchema>;
+export type SupportLevelForm = z.infer<typeof supportLevelSchema>;
+export type PrioritiesForm = z.infer<typeof prioritiesSchema>;
+export type SchemeLevelForm = z.infer<typeof schemeLevelSchema>;

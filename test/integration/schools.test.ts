@@ -1,0 +1,259 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Express } from 'express';
+import request from 'supertest';
+import { ROLES, type Role } from '../../src/features/accounts/roles';
+import { AuditEntry } from '../../src/features/audit/audit.model';
+import { ImportJob } from '../../src/features/schools/gias/import-job.model';
+import { School } from '../../src/features/schools/school.model';
+import { SchoolSupport } from '../../src/features/schools/school-support.model';
+import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
+import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
+import { toSessionUser } from '../../src/features/accounts/accounts.service';
+import { paths } from '../../src/paths';
+import { buildTestApp } from '../support/app';
+import { useTestDatabase } from '../support/database';
+import { createSchool, createUser } from '../support/factories';
+import { csrfTokenFrom, signedInAgent, submitForm, type Agent } from '../support/http';
+
+useTestDatabase();
+
+const LEVEL_REASON = 'Results fell sharply this summer';
+
+let app: Express;
+const agents = {} as Record<Role | 'otherSchool' | 'otherSip', Agent>;
+let school: Awaited<ReturnType<typeof createSchool>>;
+let otherSchool: Awaited<ReturnType<typeof createSchool>>;
+let sipId: string;
+
+beforeAll(async () => {
+  app = buildTestApp();
+  await ensureDefaultTaxonomy();
+  const admin = await createUser('traded_services');
+  await chooseSchemePreset(toSessionUser(admin), 'south_gloucestershire');
+  school = await createSchool({ urn: '700001', name: 'Caseload Primary' });
+  otherSchool = await createSchool({ urn: '700002', name: 'Elsewhere Academy' });
+  const sip = await createUser('sip', { name: 'Sally SIP' });
+  sipId = sip.id as string;
+  await School.updateOne({ _id: school._id }, { $set: { sip: sip._id } });
+  agents.traded_services = await signedInAgent(app, admin.email);
+  agents.sip = await signedInAgent(app, sip.email);
+  agents.otherSip = await signedInAgent(app, (await createUser('sip')).email);
+  agents.school = await signedInAgent(app, (await createUser('school', { school: school._id })).email);
+  agents.otherSchool = await signedInAgent(app, (await createUser('school', { school: otherSchool._id })).email);
+  agents.provider = await signedInAgent(app, (await createUser('provider')).email);
+});
+
+const levelForm = (level: string, reason = LEVEL_REASON) => ({
+  level,
+  reason,
+  'reviewDue-day': '20',
+  'reviewDue-month': '12',
+  'reviewDue-year': '2030',
+});
+
+describe('support levels', () => {
+  it('lets the school’s SIP set a level, with a reason, recorded in its history', async () => {
+    const response = await submitForm(agents.sip, paths.schools.level(school.urn), levelForm('3'));
+    expect(response.headers.location).toBe(paths.schools.school(school.urn));
+    const support = await SchoolSupport.findOne({ school: school._id }).lean();
+    expect(support!.current).toMatchObject({ level: '3', levelLabel: 'Causing concern', reason: LEVEL_REASON, reviewDue: new Date(Date.UTC(2030, 11, 20)) });
+    expect(support!.history).toHaveLength(1);
+    expect(await AuditEntry.exists({ action: 'support_level_set', subjectId: school._id, reason: LEVEL_REASON })).toBeTruthy();
+
+    const page = await agents.sip.get(paths.schools.school(school.urn));
+    expect(page.text).toContain('3 Causing concern');
+    expect(page.text).toContain('Up to 30 days a year');
+    expect(page.text).toContain('Sally SIP');
+  });
+
+  it('requires a reason and a real review date, keeping what was chosen', async () => {
+    const response = await submitForm(agents.traded_services, paths.schools.level(school.urn), { ...levelForm('2', ''), 'reviewDue-day': '31', 'reviewDue-month': '2' });
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('Enter why the level is being set');
+    expect(response.text).toContain('Enter a real review date');
+    expect(response.text).toMatch(/value="2"[^>]*checked/);
+  });
+
+  it('refuses a change based on a level someone else has since replaced', async () => {
+    const page = await agents.traded_services.get(paths.schools.level(school.urn));
+    const basedOn = /name="basedOn" value="([^"]+)"/.exec(page.text)![1]!;
+    await submitForm(agents.sip, paths.schools.level(school.urn), levelForm('2', 'Improving'));
+    const stale = await agents.traded_services
+      .post(paths.schools.level(school.urn))
+      .type('form')
+      .send({ ...levelForm('1', 'Stale view'), basedOn, _csrf: csrfTokenFrom(page.text) });
+    expect(stale.status).toBe(400);
+    expect(stale.text).toContain('Someone else set this school’s level while you were editing');
+    expect((await SchoolSupport.findOne({ school: school._id }).lean())!.current.level).toBe('2');
+  });
+
+  it('does not let a school set its own level', async () => {
+    const home = await agents.school.get(paths.schools.yourSchool);
+    const response = await agents.school.post(paths.schools.level(school.urn)).type('form').send({ ...levelForm('1'), _csrf: csrfTokenFrom(home.text) });
+    expect(response.status).toBe(403);
+  });
+});
+
+describe('privacy of a school’s support level', () => {
+  beforeAll(async () => {
+    if (!(await SchoolSupport.exists({ school: school._id }))) await submitForm(agents.sip, paths.schools.level(school.urn), levelForm('3'));
+  });
+
+  it.each([
+    ['traded_services', 200],
+    ['sip', 200],
+    ['school', 200],
+    ['otherSip', 403],
+    ['otherSchool', 403],
+    ['provider', 403],
+  ] as const)('%s viewing the school page gets %i', async (who, status) => {
+    const response = await agents[who].get(paths.schools.school(school.urn));
+    expect(response.status).toBe(status);
+    expect(response.text.includes(LEVEL_REASON) || response.text.includes('Improving')).toBe(status === 200);
+  });
+
+  it('shows a school user its own level at "Your school", and never another school’s', async () => {
+    const own = await agents.school.get(paths.schools.yourSchool);
+    expect(own.text).toContain('Caseload Primary');
+    expect(own.text).toContain('History of the support level');
+    const other = await agents.otherSchool.get(paths.schools.yourSchool);
+    expect(other.text).toContain('Elsewhere Academy');
+    expect(other.text).not.toContain('Caseload Primary');
+  });
+
+  it('keeps levels out of the schools search, and the search to Traded Services', async () => {
+    const results = await agents.traded_services.get(`${paths.schools.list}?q=caseload`);
+    expect(results.text).toContain('Caseload Primary');
+    expect(results.text).not.toContain('Causing concern');
+    for (const role of ROLES.filter((role) => role !== 'traded_services')) {
+      expect((await agents[role].get(paths.schools.list)).status).toBe(403);
+    }
+  });
+
+  it('sends a signed-out visitor to sign in', async () => {
+    expect((await request(app).get(paths.schools.school(school.urn))).headers.location).toBe(paths.signIn);
+  });
+
+  it('answers 404 for an unknown or malformed URN', async () => {
+    expect((await agents.traded_services.get(paths.schools.school('123456'))).status).toBe(404);
+    expect((await agents.traded_services.get(paths.schools.school('abc'))).status).toBe(404);
+  });
+});
+
+describe('priorities', () => {
+  it('lets a school record its needs from the taxonomy and its own words', async () => {
+    const response = await submitForm(agents.school, paths.schools.priorities(school.urn), {
+      needs: ['phonics-outcomes-falling', 'persistent-absence-rising'],
+      notes: 'Year 1 phonics check results dropped',
+    });
+    expect(response.headers.location).toBe(paths.schools.yourSchool);
+    expect((await School.findById(school._id).lean())!.priorities).toMatchObject({
+      needs: ['phonics-outcomes-falling', 'persistent-absence-rising'],
+      notes: 'Year 1 phonics check results dropped',
+    });
+    expect((await agents.sip.get(paths.schools.school(school.urn))).text).toContain('Phonics outcomes are falling');
+  });
+
+  it('refuses needs not in the taxonomy, and other schools', async () => {
+    const response = await submitForm(agents.school, paths.schools.priorities(school.urn), { needs: 'made-up-need' });
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('Select needs from the list');
+    expect((await agents.otherSchool.get(paths.schools.priorities(school.urn))).status).toBe(403);
+  });
+});
+
+describe('SIP caseloads', () => {
+  it('lists a SIP’s schools on their home page with level, review date and entitlement', async () => {
+    const home = await agents.sip.get(paths.dashboards.sip);
+    expect(home.text).toContain('Caseload Primary');
+    expect(home.text).toContain('20 December 2030');
+    expect(home.text).not.toContain('Elsewhere Academy');
+    expect((await agents.sip.get(paths.schools.yourSchools)).text).toContain('Caseload Primary');
+  });
+
+  it('lets Traded Services assign a school to a SIP, once', async () => {
+    await submitForm(agents.traded_services, paths.schools.school(otherSchool.urn), { sip: sipId }, paths.schools.sip(otherSchool.urn));
+    await submitForm(agents.traded_services, paths.schools.school(otherSchool.urn), { sip: sipId }, paths.schools.sip(otherSchool.urn));
+    expect((await School.findById(otherSchool._id).lean())!.sip!.toString()).toBe(sipId);
+    expect(await AuditEntry.countDocuments({ action: 'sip_assigned', subjectId: otherSchool._id })).toBe(1);
+    expect((await agents.sip.get(paths.schools.yourSchools)).text).toContain('Elsewhere Academy');
+
+    const refused = await submitForm(agents.traded_services, paths.schools.school(otherSchool.urn), { sip: (await createUser('provider')).id as string }, paths.schools.sip(otherSchool.urn));
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Select a School Improvement Partner from the list');
+  });
+});
+
+describe('support-level schemes', () => {
+  it('lets Traded Services switch to another preset and edit a level’s entitlement', async () => {
+    await submitForm(agents.traded_services, paths.schools.scheme, { preset: 'derby' });
+    const page = await agents.traded_services.get(paths.schools.scheme);
+    expect(page.text).toContain('3a RI with potential to be good');
+    const edited = await submitForm(agents.traded_services, paths.schools.schemeLevel('3a'), { label: 'RI, improving', description: 'Close to good', entitlementDays: '12' });
+    expect(edited.headers.location).toBe(paths.schools.scheme);
+    expect((await agents.traded_services.get(paths.schools.scheme)).text).toContain('3a RI, improving');
+
+    const bad = await submitForm(agents.traded_services, paths.schools.schemeLevel('3a'), { label: '', entitlementDays: 'lots' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('Enter a name for the level');
+    expect(bad.text).toContain('Enter a number of days');
+    expect((await agents.sip.get(paths.schools.scheme)).status).toBe(403);
+    await submitForm(agents.traded_services, paths.schools.scheme, { preset: 'south_gloucestershire' });
+  });
+});
+
+describe('GIAS upload', () => {
+  const subset = readFileSync(path.join(__dirname, '..', 'fixtures', 'gias', 'gias_subset.csv'));
+
+  async function upload(agent: Agent, file: Buffer, name: string, laCodes = '') {
+    const page = await agent.get(paths.schools.import);
+    return agent.post(paths.schools.import).field('_csrf', csrfTokenFrom(page.text)).field('laCodes', laCodes).attach('file', file, name);
+  }
+
+  async function finishedJobPage(agent: Agent, location: string) {
+    for (;;) {
+      const job = await ImportJob.findById(location.split('/').pop()).lean();
+      if (job!.status !== 'running') return agent.get(location);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('imports in the background and shows progress, then the report', async () => {
+    const response = await upload(agents.traded_services, subset, 'edubasealldata.csv');
+    expect(response.status).toBe(302);
+    const progress = await agents.traded_services.get(response.headers.location!);
+    if (progress.text.includes('Importing schools')) expect(progress.text).toContain('http-equiv="refresh"');
+    const report = await finishedJobPage(agents.traded_services, response.headers.location!);
+    expect(report.text).toContain('Import report');
+    expect(report.text).not.toContain('http-equiv="refresh"');
+    expect(report.text).toMatch(/Schools created<\/dt>\s*<dd[^>]*>6</);
+    expect(report.text).toContain('British school overseas');
+    expect(await School.exists({ urn: '137666' })).toBeTruthy();
+  });
+
+  it('refuses a malformed file with a clear message, changing nothing', async () => {
+    const before = await School.countDocuments();
+    const response = await upload(agents.traded_services, Buffer.from('Name,Town\nA,B\n'), 'wrong.csv');
+    const report = await finishedJobPage(agents.traded_services, response.headers.location!);
+    expect(report.text).toContain('The import did not finish');
+    expect(report.text).toContain('no &#34;URN&#34;');
+    expect(report.text).toContain('the schools already here are unchanged');
+    expect(await School.countDocuments()).toBe(before);
+  });
+
+  it('asks for a file, and checks the LA codes', async () => {
+    const page = await agents.traded_services.get(paths.schools.import);
+    const none = await agents.traded_services.post(paths.schools.import).field('_csrf', csrfTokenFrom(page.text)).field('laCodes', 'abc');
+    expect(none.status).toBe(400);
+    expect(none.text).toContain('Select a GIAS establishment file');
+    expect(none.text).toContain('Enter local authority codes of three digits');
+  });
+
+  it('refuses uploads from anyone but Traded Services, and without the CSRF token', async () => {
+    const response = await upload(agents.sip, subset, 'x.csv').catch(() => null);
+    expect(response?.status ?? 403).toBe(403);
+    const noToken = await agents.traded_services.post(paths.schools.import).attach('file', subset, 'x.csv');
+    expect(noToken.status).toBe(403);
+  });
+});
