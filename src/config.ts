@@ -31,6 +31,8 @@ const environmentSchema = z.object({
   SEED_DEMO_DATA: booleanFlag.optional(),
   LA_NAME: z.string().min(1).max(100).default('Anyshire County Council'),
   SERVICE_NAME: z.string().min(1).max(100).default('School support directory'),
+  LISTING_REVIEW_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  DIRECTORY_SYNC_SECONDS: z.coerce.number().min(0).max(3600).default(2),
 });
 
 export type Config = {
@@ -47,6 +49,8 @@ export type Config = {
   seedDemoData: boolean;
   laName: string;
   serviceName: string;
+  listingReviewGraceDays: number;
+  directory: { syncMs: number };
 };
 
 export class ConfigError extends Error {}
@@ -95,6 +99,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     seedDemoData: e.SEED_DEMO_DATA ?? !production,
     laName: e.LA_NAME,
     serviceName: e.SERVICE_NAME,
+    listingReviewGraceDays: e.LISTING_REVIEW_GRACE_DAYS,
+    directory: { syncMs: e.DIRECTORY_SYNC_SECONDS * 1000 },
   };
 }
 

@@ -18,6 +18,38 @@ export const paths = {
     deactivateUser: (id: string) => `/admin/users/${id}/deactivate`,
     reactivateUser: (id: string) => `/admin/users/${id}/reactivate`,
   },
+  help: '/help',
+  listings: {
+    show: (id: string) => `/listings/${id}`,
+  },
+  directory: {
+    search: '/directory',
+    export: '/directory/export.csv',
+    print: '/directory/print',
+    suggest: '/directory/suggest',
+    addToShortlist: (listingId: string) => `/directory/providers/${listingId}/shortlist`,
+  },
+  shortlists: {
+    index: '/shortlists',
+    new: '/shortlists/new',
+    show: (id: string) => `/shortlists/${id}`,
+    print: (id: string) => `/shortlists/${id}/print`,
+    export: (id: string) => `/shortlists/${id}/export.csv`,
+    addEntry: (id: string) => `/shortlists/${id}/entries`,
+    entryNote: (id: string, listingId: string) => `/shortlists/${id}/entries/${listingId}/note`,
+    removeEntry: (id: string, listingId: string) => `/shortlists/${id}/entries/${listingId}/remove`,
+  },
+  openData: {
+    directory: '/open-data/directory.json',
+  },
+  taxonomyAdmin: {
+    index: '/admin/taxonomy',
+    list: (kind: string) => `/admin/taxonomy/${kind}`,
+    term: (kind: string, slug: string) => `/admin/taxonomy/${kind}/${slug}`,
+    merge: (kind: string, slug: string) => `/admin/taxonomy/${kind}/${slug}/merge`,
+    retire: (kind: string, slug: string) => `/admin/taxonomy/${kind}/${slug}/retire`,
+    reinstate: (kind: string, slug: string) => `/admin/taxonomy/${kind}/${slug}/reinstate`,
+  },
   assets: {
     stylesheet: '/public/stylesheets/application.css',
     printStylesheet: '/public/stylesheets/print.css',
