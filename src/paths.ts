@@ -35,7 +35,6 @@ export const paths = {
     show: (id: string) => `/shortlists/${id}`,
     print: (id: string) => `/shortlists/${id}/print`,
     export: (id: string) => `/shortlists/${id}/export.csv`,
-    addEntry: (id: string) => `/shortlists/${id}/entries`,
     entryNote: (id: string, listingId: string) => `/shortlists/${id}/entries/${listingId}/note`,
     removeEntry: (id: string, listingId: string) => `/shortlists/${id}/entries/${listingId}/remove`,
   },

@@ -8,6 +8,7 @@ import { DATABASE_NAME } from './db/database-name';
 import { startEmbeddedFerretdb, type EmbeddedDatabase } from './db/embedded-ferretdb';
 import { ensureFerretdbBinary } from './db/ferretdb-binary';
 import { ensureLibraryIndexes, schedulePurge } from './db/maintenance';
+import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
 import { ensureDefaultTaxonomy } from './features/taxonomy/taxonomy.service';
 import { createLogger } from './web/logging';
 import { seedDemoDataIfEmpty } from '../seed/demo-data';
@@ -65,7 +66,9 @@ async function main(): Promise<void> {
     console.log('Loaded demo data into an empty database (accounts are listed in the README).');
   }
 
-  const app = createApp({ config, logger, connection: mongoose.connection });
+  const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listingReviewGraceDays, syncMs: config.directory.syncMs, logger });
+  await directoryIndex.build();
+  const app = createApp({ config, logger, connection: mongoose.connection, directoryIndex });
   running.server = app.listen(config.port, () => {
     console.log(`${config.serviceName} is running at http://localhost:${config.port}`);
   });

@@ -19,10 +19,15 @@ export type NavigationItem = { href: string; text: string };
 /** The service navigation each role sees; a page not listed here for a role is refused to it. */
 export function navigationFor(role: Role): NavigationItem[] {
   const home = { href: dashboardPathFor(role), text: 'Home' };
+  const findSupport = { href: paths.directory.search, text: 'Find support' };
+  const shortlists = { href: paths.shortlists.index, text: 'Shortlists' };
   switch (role) {
     case 'traded_services':
-      return [home, { href: paths.admin.users, text: 'Users' }];
+      return [home, findSupport, shortlists, { href: paths.admin.users, text: 'Users' }, { href: paths.taxonomyAdmin.index, text: 'Taxonomy' }];
+    case 'sip':
+    case 'school':
+      return [home, findSupport, shortlists];
     default:
-      return [home];
+      return [home, findSupport];
   }
 }

@@ -2,18 +2,15 @@ import MiniSearch, { type Query, type SearchResult } from 'minisearch';
 import { PROVIDER_TYPE_LABELS } from '../listings/listing.model';
 import type { TaxonomySnapshot, TermRef } from '../taxonomy/taxonomy-snapshot';
 import type { TermKind } from '../taxonomy/taxonomy.model';
+import { LISTING_FIELD_FOR_KIND, type ListingTermField, type ListingTermKind } from '../taxonomy/term-references';
 import type { DirectoryDocument } from './directory-document';
 import type { QueryUnit } from './query-understanding';
 import { isStopword, normaliseWord, phraseWords, words } from './search-text';
 
-/** The listing fields that hold term slugs, by the list they come from. */
-export const TERM_FIELDS = [
-  ['expertise', 'category'],
-  ['phases', 'phase'],
-  ['subjects', 'subject'],
-  ['contexts', 'context'],
-  ['offers', 'offer'],
-] as const satisfies readonly (readonly [keyof DirectoryDocument, TermKind])[];
+/** The listing fields that hold term slugs, with the list they come from. */
+export const TERM_FIELDS = (Object.entries(LISTING_FIELD_FOR_KIND) as [ListingTermKind, ListingTermField][]).map(
+  ([kind, field]) => [field, kind] as const,
+);
 
 const PROSE_FIELDS = ['name', 'organisation', 'summary', 'experience'];
 const TEXT_FIELDS = [...PROSE_FIELDS, 'topics'];

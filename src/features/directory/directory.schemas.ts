@@ -9,14 +9,18 @@ import { SORTS } from './directory-filters';
  */
 const MAX_VALUES = 40;
 
-const manyOf = (item: z.ZodType<string>) =>
+const manyOf = <T extends string>(item: z.ZodType<T>) =>
   z
     .union([z.string(), z.array(z.string())])
     .optional()
     .catch(undefined)
     .transform((value) => {
       const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
-      return [...new Set(values.slice(0, MAX_VALUES).map((v) => v.trim()).filter((v) => item.safeParse(v).success))];
+      const valid = values.slice(0, MAX_VALUES).flatMap((v) => {
+        const parsed = item.safeParse(v.trim());
+        return parsed.success ? [parsed.data] : [];
+      });
+      return [...new Set(valid)];
     });
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(80);

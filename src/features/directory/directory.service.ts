@@ -180,6 +180,13 @@ export class DirectoryService {
     return { total: listed.length, groups };
   }
 
+  /** Choices for the search-by-need form: active needs and phases. */
+  async needAndPhaseChoices(): Promise<{ needs: { value: string; text: string }[]; phases: { value: string; text: string }[] }> {
+    const { taxonomy } = await this.keeper.current();
+    const choices = (kind: TermKind) => taxonomy.active(kind).map((term) => ({ value: term.slug, text: term.label }));
+    return { needs: choices('need'), phases: choices('phase') };
+  }
+
   /** One listed provider, or undefined when it is not (or no longer) in the directory. */
   async listedProvider(id: string): Promise<ResultView | undefined> {
     const index = await this.keeper.current();

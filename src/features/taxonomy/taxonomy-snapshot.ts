@@ -88,9 +88,10 @@ export async function loadTaxonomySnapshot(): Promise<TaxonomySnapshot> {
       kind: term.kind,
       slug: term.slug,
       label: term.label,
-      synonyms: term.synonyms,
-      categories: term.categories,
-      providerTypes: term.providerTypes,
+      // Read lean, so arrays a stored term lacks are not defaulted by mongoose.
+      synonyms: term.synonyms ?? [],
+      categories: term.categories ?? [],
+      providerTypes: term.providerTypes ?? [],
       status: term.status,
       mergedInto: term.mergedInto ?? undefined,
       order: term.order,
