@@ -76,8 +76,8 @@ export async function termsOf(user: SessionUser, kind: TermKind): Promise<TermRo
   return terms.map((term) => ({
     slug: term.slug,
     label: term.label,
-    synonyms: term.synonyms,
-    categories: term.categories,
+    synonyms: term.synonyms ?? [],
+    categories: term.categories ?? [],
     status: term.status,
     mergedInto: term.mergedInto ?? null,
     listings: counts.get(term.slug) ?? 0,
@@ -88,7 +88,8 @@ export async function findTerm(user: SessionUser, kind: TermKind, slug: string) 
   requireManager(user);
   const term = await TaxonomyTerm.findOne({ kind, slug }).lean();
   if (!term) throw new NotFoundError();
-  return term;
+  // Lean reads skip schema defaults, and a term stored without synonyms or categories has none.
+  return { ...term, synonyms: term.synonyms ?? [], categories: term.categories ?? [] };
 }
 
 export type TermResult = { ok: true; slug: string } | { ok: false; field: 'label' | 'categories' | 'target'; message: string };
@@ -170,7 +171,7 @@ export async function mergeTerm(user: SessionUser, kind: TermKind, source: strin
   const sourceTerm = await TaxonomyTerm.findOneAndUpdate({ kind, slug: source, mergedInto: { $exists: false } }, { $set: { status: 'retired', mergedInto: target } });
   if (!sourceTerm) throw new NotFoundError();
 
-  const names = [...new Set([sourceTerm.label.toLowerCase(), ...sourceTerm.synonyms])].filter((name) => name !== targetTerm.label.toLowerCase());
+  const names = [...new Set([sourceTerm.label.toLowerCase(), ...(sourceTerm.synonyms ?? [])])].filter((name) => name !== targetTerm.label.toLowerCase());
   await TaxonomyTerm.updateOne({ _id: targetTerm._id }, { $addToSet: { synonyms: { $each: names } } });
 
   let listingsUpdated = 0;
