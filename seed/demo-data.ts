@@ -4,6 +4,7 @@ import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
 import { School } from '../src/features/schools/school.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
+import { seedDemoDirectory } from './demo-directory';
 
 /** Shown in the README. Demo data is loaded only outside production unless SEED_DEMO_DATA=true. */
 export const DEMO_PASSWORD = 'school-support-demo';
@@ -88,6 +89,7 @@ export async function seedDemoData(): Promise<void> {
       { upsert: true },
     );
   }
+  await seedDemoDirectory();
 }
 
 /** Seeds only a database with no users at all; true when it did. */
