@@ -49,7 +49,7 @@ export function toDirectoryDocument(listing: ListingRecord): DirectoryDocument {
     subjects: listing.subjects ?? [],
     contexts: listing.contexts ?? [],
     offers: listing.offers ?? [],
-    areas: listing.areas ?? [],
+    areas: [...new Set(listing.areas ?? [])],
     capacity: typeof capacityDays === 'number' ? { days: capacityDays, period: listing.capacity?.period === 'year' ? 'year' : 'term' } : null,
     fundedByLa: listing.fundedByLa,
     dailyRatePence: listing.dailyRatePence ?? null,

@@ -18,7 +18,10 @@ export type FilterName = (typeof FILTER_NAMES)[number];
 
 export const NO_FILTERS: DirectoryFilters = { type: [], category: [], phase: [], subject: [], context: [], area: [], capacity: false, funded: false };
 
-/** What each filter value reads from a document (listing fields already hold resolved slugs). */
+const YES: readonly string[] = ['yes'];
+const NONE: readonly string[] = [];
+
+/** What each filter value reads from a document (listing fields already hold resolved, distinct slugs). */
 function valuesOf(document: DirectoryDocument, filter: FilterName): readonly string[] {
   switch (filter) {
     case 'type':
@@ -34,15 +37,15 @@ function valuesOf(document: DirectoryDocument, filter: FilterName): readonly str
     case 'area':
       return document.areas;
     case 'capacity':
-      return hasCapacity(document) ? ['yes'] : [];
+      return hasCapacity(document) ? YES : NONE;
     case 'funded':
-      return document.fundedByLa ? ['yes'] : [];
+      return document.fundedByLa ? YES : NONE;
   }
 }
 
 function chosen(filters: DirectoryFilters, filter: FilterName): readonly string[] {
   const value = filters[filter];
-  if (typeof value === 'boolean') return value ? ['yes'] : [];
+  if (typeof value === 'boolean') return value ? YES : NONE;
   return value;
 }
 
@@ -69,12 +72,21 @@ export type FacetCounts = Record<FilterName, Map<string, number>>;
  */
 export function facetCounts(items: readonly { document: DirectoryDocument }[], filters: DirectoryFilters): FacetCounts {
   const counts = Object.fromEntries(FILTER_NAMES.map((filter) => [filter, new Map<string, number>()])) as FacetCounts;
+  const active = FILTER_NAMES.filter((filter) => chosen(filters, filter).length > 0);
   for (const { document } of items) {
-    const failing = FILTER_NAMES.filter((filter) => !passesFilter(document, filters, filter));
     // Passing every filter, a document counts for every filter's values; failing one, only for that one's.
-    const countsFor = failing.length === 0 ? FILTER_NAMES : failing.length === 1 ? failing : [];
+    let failed: FilterName | undefined;
+    let failures = 0;
+    for (const filter of active) {
+      if (!passesFilter(document, filters, filter)) {
+        failed = filter;
+        if (++failures > 1) break;
+      }
+    }
+    const countsFor = failures === 0 ? FILTER_NAMES : failures === 1 ? [failed!] : [];
     for (const filter of countsFor) {
-      for (const value of new Set(valuesOf(document, filter))) counts[filter].set(value, (counts[filter].get(value) ?? 0) + 1);
+      const counted = counts[filter];
+      for (const value of valuesOf(document, filter)) counted.set(value, (counted.get(value) ?? 0) + 1);
     }
   }
   return counts;
@@ -92,7 +104,8 @@ export const SORT_LABELS: Record<Sort, string> = {
 
 type Ranked = { document: DirectoryDocument; score: number };
 
-const byName = (a: Ranked, b: Ranked) => a.document.name.localeCompare(b.document.name, 'en-GB');
+const collator = new Intl.Collator('en-GB');
+const byName = (a: Ranked, b: Ranked) => collator.compare(a.document.name, b.document.name);
 /** Known impact first, higher first; absent (not yet rated) after every known rating. */
 const byImpact = (a: Ranked, b: Ranked) => (b.document.impact?.score ?? -Infinity) - (a.document.impact?.score ?? -Infinity) || 0;
 const byCapacity = (a: Ranked, b: Ranked) => capacityDaysPerYear(b.document) - capacityDaysPerYear(a.document);

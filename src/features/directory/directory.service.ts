@@ -62,6 +62,7 @@ export type SuggestOutcome = {
 type Ranked = { document: DirectoryDocument; score: number; hit?: TextHit };
 
 const MAX_EXPORT_ROWS = 5_000;
+const byName = new Intl.Collator('en-GB');
 const TERM_FILTERS = ['category', 'phase', 'subject', 'context'] as const satisfies readonly TermKind[];
 
 /** Finding providers: search with filters and facets, suggestions for a school's needs, print and export lists. */
@@ -168,7 +169,7 @@ export class DirectoryService {
   async byCategory(): Promise<{ total: number; groups: { slug: string; label: string; providers: ResultView[] }[] }> {
     const index = await this.keeper.current();
     const { taxonomy } = index;
-    const listed = [...this.listed(index)].sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+    const listed = [...this.listed(index)].sort((a, b) => byName.compare(a.name, b.name));
     const groups = taxonomy
       .active('category')
       .map((category) => ({
@@ -238,8 +239,7 @@ function uniqueNeeds(needs: TermRecord[]): TermRecord[] {
 /** Drops filter values nobody could have meant (unknown terms, areas no provider serves); old slugs resolve. */
 function knownFilters(filters: DirectoryFilters, index: DirectoryIndex): DirectoryFilters {
   const { taxonomy } = index;
-  const areas = new Set<string>();
-  for (const document of index.documents()) for (const area of document.areas) areas.add(area);
+  const areas = index.areas();
   const known: DirectoryFilters = {
     ...filters,
     type: filters.type.filter((type) => PROVIDER_TYPES.includes(type)),

@@ -97,7 +97,7 @@ export function matchReasons(document: DirectoryDocument, hit: TextHit | undefin
   let originals: Map<string, string> | undefined;
   for (const [term, fields] of Object.entries(hit.match)) {
     const concept = /^(category|phase|subject|context|offer|type):(.+)$/.exec(term);
-    if (concept && fields.includes('concepts')) {
+    if (concept && fields.includes('terms')) {
       const [, kind, slug] = concept;
       const label = kind === 'type' ? (PROVIDER_TYPE_LABELS as Record<string, string>)[slug!] ?? slug : taxonomy.label(kind as TermKind, slug!);
       reasons.push(`${CONCEPT_NAMES[kind!]}: ${label}`);

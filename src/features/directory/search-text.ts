@@ -17,14 +17,21 @@ const STOPWORDS = new Set([
 /** Letters and digits in any script, plus "&" so "d&t" stays one word; everything else separates words. */
 const WORD = /[\p{L}\p{N}&]+/gu;
 
+const NOT_ASCII = /[^\x00-\x7f]/;
+
 export function words(text: string): string[] {
-  return text.normalize('NFKC').toLowerCase().match(WORD) ?? [];
+  const normalised = NOT_ASCII.test(text) ? text.normalize('NFKC') : text;
+  return normalised.toLowerCase().match(WORD) ?? [];
 }
 
 /** One search term: lower case, with a simple plural "s" removed ("schools" → "school", not "class"). */
 export function normaliseWord(word: string): string {
   const lower = word.toLowerCase();
-  if (lower.length > 3 && lower.endsWith('s') && !/(ss|us|is)$/.test(lower)) return lower.slice(0, -1);
+  const length = lower.length;
+  if (length > 3 && lower.charCodeAt(length - 1) === 115 /* s */) {
+    const before = lower.charCodeAt(length - 2);
+    if (before !== 115 && before !== 117 /* u */ && before !== 105 /* i */) return lower.slice(0, -1);
+  }
   return lower;
 }
 
