@@ -52,8 +52,8 @@ export class DirectoryIndexKeeper {
     return this.inFlight;
   }
 
-  /** Loads every listed provider; returns how long it took and how many went in. */
-  async build(): Promise<{ milliseconds: number; documents: number }> {
+  /** Loads every listed provider; returns how long it took (reading, and in all) and how many went in. */
+  async build(): Promise<{ milliseconds: number; readMilliseconds: number; documents: number }> {
     const started = performance.now();
     const lookStartedAt = new Date();
     const [taxonomy, signature, listings] = await Promise.all([
@@ -61,6 +61,7 @@ export class DirectoryIndexKeeper {
       this.readTaxonomySignature(),
       Listing.find({ status: 'approved' }).lean(),
     ]);
+    const readMilliseconds = performance.now() - started;
     const index = new DirectoryIndex(taxonomy);
     const now = this.now();
     index.addAll(listings.filter((listing) => isListedInDirectory(listing, now, this.options.graceDays)).map(toDirectoryDocument));
@@ -68,26 +69,32 @@ export class DirectoryIndexKeeper {
     this.taxonomySignature = signature;
     this.markLook(lookStartedAt);
     const milliseconds = performance.now() - started;
-    this.options.logger?.info({ documents: index.size, milliseconds: Math.round(milliseconds) }, 'directory index built');
-    return { milliseconds, documents: index.size };
+    this.options.logger?.info({ documents: index.size, milliseconds: Math.round(milliseconds), readMilliseconds: Math.round(readMilliseconds) }, 'directory index built');
+    return { milliseconds, readMilliseconds, documents: index.size };
   }
 
   private async applyChanges(): Promise<void> {
     const index = this.index!;
     const lookStartedAt = new Date();
-    const [signature, changed] = await Promise.all([
+    // First only ids and versions (small, even just after a bulk import), then whole listings for those that changed.
+    const [signature, recent] = await Promise.all([
       this.readTaxonomySignature(),
-      Listing.find({ updatedAt: { $gte: this.changesSince } }).lean(),
+      Listing.find({ updatedAt: { $gte: this.changesSince } }, { _id: 1, updatedAt: 1, revision: 1 }).lean(),
     ]);
     if (signature !== this.taxonomySignature) {
       index.replaceTaxonomy(await loadTaxonomySnapshot());
       this.taxonomySignature = signature;
     }
+    const changedIds = recent
+      .filter((listing) => {
+        const known = index.get(listing._id.toString());
+        return !known || known.revision !== listing.revision || known.updatedAt.getTime() !== listing.updatedAt?.getTime();
+      })
+      .map((listing) => listing._id);
+    const changed = changedIds.length > 0 ? await Listing.find({ _id: { $in: changedIds } }).lean() : [];
     const now = this.now();
     for (const listing of changed) {
       const id = listing._id.toString();
-      const known = index.get(id);
-      if (known && known.revision === listing.revision && known.updatedAt.getTime() === listing.updatedAt?.getTime()) continue;
       if (isListedInDirectory(listing, now, this.options.graceDays)) index.upsert(toDirectoryDocument(listing));
       else index.remove(id);
     }
