@@ -7,8 +7,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
 import pino from 'pino';
-import request from 'supertest';
-import { DEMO_PASSWORD, seedDemoData } from '../seed/demo-data';
+import { seedDemoData } from '../seed/demo-data';
 import { generateListings } from '../seed/directory-generator';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -20,20 +19,13 @@ import { DirectoryIndexKeeper } from '../src/features/directory/directory-index-
 import { Listing } from '../src/features/listings/listing.model';
 import { School } from '../src/features/schools/school.model';
 import { paths } from '../src/paths';
+import { sessionCookie } from './session-cookie';
 
 const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 10_000);
 const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 25_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const MB = 1024 * 1024;
-
-async function sessionCookie(app: Parameters<typeof request.agent>[0], email: string): Promise<string> {
-  const agent = request.agent(app);
-  const page = await agent.get(paths.signIn);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-  const response = await agent.post(paths.signIn).type('form').send({ email, password: DEMO_PASSWORD, _csrf: csrf });
-  return ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
-}
 
 async function insertInBatches(insert: (batch: unknown[]) => Promise<unknown>, documents: unknown[]): Promise<void> {
   for (let i = 0; i < documents.length; i += 1000) await insert(documents.slice(i, i + 1000));

@@ -103,7 +103,7 @@ export class DirectoryIndex {
   /**
    * Documents matching every unit of the query ("all"), or any of them ("any"), with their scores.
    * A word matches the text (with typos and prefixes). A unit naming terms matches a listing tagged
-   * with one of them, or whose prose uses one of their one-word names ("numeracy", "maths").
+   * with one of them, or, for expertise and subjects, whose prose uses one of their one-word names.
    */
   search(units: readonly QueryUnit[], mode: 'all' | 'any'): Map<string, TextHit> {
     let combined: Map<string, TextHit> | undefined;
@@ -135,7 +135,9 @@ export class DirectoryIndex {
           }
           hits.set(id, hit);
         }
-        const term = this.taxonomySnapshot.resolve(kind, slug);
+        // Expertise and subjects are also found in prose ("numeracy" in a summary). Phases, contexts and
+        // offers only by tag: their words ("primary", "rural") fill school names and would match nearly everything.
+        const term = kind === 'category' || kind === 'subject' ? this.taxonomySnapshot.resolve(kind, slug) : undefined;
         for (const name of term ? [term.label, ...term.synonyms] : []) {
           const nameWords = phraseWords(name);
           if (nameWords.length === 1) names.add(nameWords[0]!);

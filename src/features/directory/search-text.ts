@@ -17,7 +17,8 @@ const STOPWORDS = new Set([
 /** Letters and digits in any script, plus "&" so "d&t" stays one word; everything else separates words. */
 const WORD = /[\p{L}\p{N}&]+/gu;
 
-const NOT_ASCII = /[^\x00-\x7f]/;
+// Only text beyond ASCII needs Unicode normalisation (ligatures, full-width letters); most text is ASCII.
+const NOT_ASCII = /[^ -~\t\n\r]/;
 
 export function words(text: string): string[] {
   const normalised = NOT_ASCII.test(text) ? text.normalize('NFKC') : text;
