@@ -11,8 +11,10 @@ export async function seedDemoDirectory(): Promise<void> {
   const owners = await User.find({ email: { $in: DEMO_OWNERS } }, { _id: 1, email: 1 }).lean();
   if (owners.length === 0) return;
   const listings = generateListings(DEMO_DIRECTORY_SIZE, 4242);
-  for (const [i, listing] of listings.entries()) {
-    const owner = owners[listing.providerType === 'traded_service' ? owners.length - 1 : i % owners.length]!;
-    await Listing.updateOne({ name: listing.name }, { $setOnInsert: { ...listing, owners: [owner._id] } }, { upsert: true });
-  }
+  await Listing.bulkWrite(
+    listings.map((listing, i) => {
+      const owner = owners[listing.providerType === 'traded_service' ? owners.length - 1 : i % owners.length]!;
+      return { updateOne: { filter: { name: listing.name }, update: { $setOnInsert: { ...listing, owners: [owner._id] } }, upsert: true } };
+    }),
+  );
 }
