@@ -23,6 +23,7 @@ import { healthCheck } from './web/health';
 import { setUpPageLocals, setUpUserLocals } from './web/locals';
 import { setUpRequestLogging } from './web/logging';
 import { setUpSecurityHeaders } from './web/security-headers';
+import { saveSessionBeforeRedirect } from './web/flash';
 import { setUpSession } from './web/session';
 
 /** directoryIndex: pass one already built (server start-up does); otherwise it is built on first search. */
@@ -52,6 +53,7 @@ export function createApp({ config, logger, connection, directoryIndex }: AppDep
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
   app.use(openDataRoutes(directory, { laName: config.laName, serviceName: config.serviceName }));
   app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
+  app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication());
   app.use(setUpCsrf());

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 export type Notification = { type: 'success' | 'important'; title?: string; text: string };
 
@@ -18,3 +18,17 @@ export function takeNotification(req: Request): Notification | null {
   if (notification) delete req.session.notification;
   return notification;
 }
+
+/**
+ * Saves the session before a redirect goes out. express-session saves it while the response is being
+ * written, so a browser that follows the redirect as soon as the headers arrive can read the session
+ * before the save lands and lose the notification (seen in browser tests on a loaded machine).
+ */
+export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session) return redirect(...args);
+    req.session.save((error) => (error ? next(error) : redirect(...args)));
+  }) as typeof res.redirect;
+  next();
+};

@@ -127,6 +127,7 @@ describe('Traded Services keeping the taxonomy', () => {
     await page.getByLabel('Name', { exact: true }).fill('All-through (3 to 18)');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.waitForURL(baseUrl + paths.taxonomyAdmin.list('phase'));
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Saved “All-through (3 to 18)”');
     expect(await page.locator('table').innerText()).toContain('All-through (3 to 18)');
     await page.getByRole('link', { name: 'All-through (3 to 18)' }).click();
     await page.getByRole('link', { name: /Merge “All-through \(3 to 18\)”/ }).click();
