@@ -48,7 +48,7 @@ async function measure(name: string, url: string, cookie: string): Promise<Measu
     instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
   });
   times.sort((a, b) => a - b);
-  const at = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? NaN;
+  const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? NaN);
   return { name, rps: result.requests.average, p50: at(50), p95: at(95), p99: at(99), failures: result.errors + result.non2xx };
 }
 
