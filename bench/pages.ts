@@ -5,8 +5,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
 import pino from 'pino';
-import request from 'supertest';
-import { DEMO_PASSWORD, seedDemoData } from '../seed/demo-data';
+import { seedDemoData } from '../seed/demo-data';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db/connect';
@@ -14,17 +13,10 @@ import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
 import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
 import { ensureLibraryIndexes } from '../src/db/maintenance';
 import { paths } from '../src/paths';
+import { sessionCookie } from './session-cookie';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
-
-async function sessionCookie(app: Parameters<typeof request.agent>[0], email: string): Promise<string> {
-  const agent = request.agent(app);
-  const page = await agent.get(paths.signIn);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-  const response = await agent.post(paths.signIn).type('form').send({ email, password: DEMO_PASSWORD, _csrf: csrf });
-  return ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
-}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-bench-pages-'));

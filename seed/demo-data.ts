@@ -11,6 +11,7 @@ import { SupportScheme } from '../src/features/schools/support-scheme.model';
 import { SCHEME_PRESETS } from '../src/features/schools/support-scheme.presets';
 import { TaxonomyTerm } from '../src/features/taxonomy/taxonomy.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
+import { seedDemoDirectory } from './demo-directory';
 
 /** Shown in the README. Demo data is loaded only outside production unless SEED_DEMO_DATA=true. */
 export const DEMO_PASSWORD = 'school-support-demo';
@@ -192,6 +193,7 @@ export async function seedDemoData(): Promise<void> {
       );
     }
   }
+  await seedDemoDirectory();
 }
 
 /** Seeds only a database with no users at all; true when it did. */

@@ -15,6 +15,13 @@ import { recommendationsRoutes } from './features/recommendations/recommendation
 import { giasImportRoutes, giasUploadParser } from './features/schools/gias/import.routes';
 import { schoolsRoutes } from './features/schools/schools.routes';
 import { supportSchemeRoutes } from './features/schools/support-scheme.routes';
+import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
+import { directoryRoutes } from './features/directory/directory.routes';
+import { DirectoryService } from './features/directory/directory.service';
+import { openDataRoutes } from './features/directory/open-data.routes';
+import { shortlistsRoutes } from './features/directory/shortlists.routes';
+import { helpRoutes } from './features/help/help.routes';
+import { taxonomyRoutes } from './features/taxonomy/taxonomy.routes';
 import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
 import { setUpAuthentication } from './web/authentication';
@@ -24,14 +31,20 @@ import { healthCheck } from './web/health';
 import { setUpPageLocals, setUpUserLocals } from './web/locals';
 import { setUpRequestLogging } from './web/logging';
 import { setUpSecurityHeaders } from './web/security-headers';
+import { saveSessionBeforeRedirect } from './web/flash';
 import { setUpSession } from './web/session';
 
-export type AppDependencies = { config: Config; logger: Logger; connection: Connection };
+/** directoryIndex: pass one already built (server start-up does); otherwise it is built on first search. */
+export type AppDependencies = { config: Config; logger: Logger; connection: Connection; directoryIndex?: DirectoryIndexKeeper };
 
 /** Builds the app around a connected database. Middleware runs in the order written here. */
-export function createApp({ config, logger, connection }: AppDependencies): express.Express {
+export function createApp({ config, logger, connection, directoryIndex }: AppDependencies): express.Express {
   const db = connection.db;
   if (!db) throw new Error('createApp needs a connected database');
+
+  const directory = new DirectoryService(
+    directoryIndex ?? new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger }),
+  );
 
   const app = express();
   app.set('views', path.join(projectRoot, 'views'));
@@ -46,7 +59,9 @@ export function createApp({ config, logger, connection }: AppDependencies): expr
   app.use(setUpPageLocals({ serviceName: config.serviceName, organisationName: config.laName }));
   app.use(setUpRequestLogging(logger));
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
+  app.use(openDataRoutes(directory, { laName: config.laName, serviceName: config.serviceName }));
   app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
+  app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication());
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
@@ -66,7 +81,11 @@ export function createApp({ config, logger, connection }: AppDependencies): expr
   app.use(outboxRoutes(mailer));
   app.use(giasImportRoutes());
   app.use(supportSchemeRoutes());
-  app.use(schoolsRoutes());
+  app.use(schoolsRoutes(directory));
+  app.use(directoryRoutes(directory));
+  app.use(shortlistsRoutes(directory));
+  app.use(taxonomyRoutes());
+  app.use(helpRoutes());
 
   app.use(notFound);
   app.use(errorHandler(logger));

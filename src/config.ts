@@ -44,6 +44,7 @@ const environmentSchema = z.object({
   SEED_DEMO_DATA: booleanFlag.optional(),
   LA_NAME: z.string().min(1).max(100).default('Anyshire County Council'),
   SERVICE_NAME: z.string().min(1).max(100).default('School support directory'),
+  DIRECTORY_SYNC_SECONDS: z.coerce.number().min(0).max(3600).default(2),
 });
 
 export type Config = {
@@ -69,6 +70,7 @@ export type Config = {
   seedDemoData: boolean;
   laName: string;
   serviceName: string;
+  directory: { syncMs: number };
 };
 
 export class ConfigError extends Error {}
@@ -130,6 +132,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     seedDemoData: e.SEED_DEMO_DATA ?? !production,
     laName: e.LA_NAME,
     serviceName: e.SERVICE_NAME,
+    directory: { syncMs: e.DIRECTORY_SYNC_SECONDS * 1000 },
   };
 }
 

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { connectDatabase } from './db/connect';
 import { ensureLibraryIndexes, schedulePurge } from './db/maintenance';
 import { openDatabase, type OpenDatabase } from './db/open-database';
+import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
 import { ensureDefaultTaxonomy } from './features/taxonomy/taxonomy.service';
 import { createLogger } from './web/logging';
 import { seedDemoDataIfEmpty } from '../seed/demo-data';
@@ -56,7 +57,9 @@ async function main(): Promise<void> {
     console.log('Loaded demo data into an empty database (accounts are listed in the README).');
   }
 
-  const app = createApp({ config, logger, connection: mongoose.connection });
+  const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
+  await directoryIndex.build();
+  const app = createApp({ config, logger, connection: mongoose.connection, directoryIndex });
   running.server = app.listen(config.port, () => {
     console.log(`${config.serviceName} is running at http://localhost:${config.port}`);
   });

@@ -10,10 +10,3 @@ export function parseDayMonthYear(text: string): Date | null {
   const match = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/.exec(text.trim());
   return match ? calendarDate(Number(match[3]), Number(match[2]), Number(match[1])) : null;
 }
-
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** "20 December 2026", for pages. */
-export function formatLongDate(date: Date): string {
-  return longDate.format(date);
-}

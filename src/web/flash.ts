@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 export type Notification = { type: 'success' | 'important'; title?: string; text: string };
 
@@ -8,14 +8,9 @@ declare module 'express-session' {
   }
 }
 
-/**
- * A message shown once, on the next page (after a redirect). The session is saved before this
- * resolves: express-session otherwise sends the redirect's headers before its store write ends, and
- * a quick browser can ask for the next page first and miss the message.
- */
-export async function setNotification(req: Request, notification: Notification): Promise<void> {
+/** A message shown once, on the next page (after a redirect; see saveSessionBeforeRedirect). */
+export function setNotification(req: Request, notification: Notification): void {
   req.session.notification = notification;
-  await new Promise<void>((resolve, reject) => req.session.save((error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve())));
 }
 
 export function takeNotification(req: Request): Notification | null {
@@ -23,3 +18,17 @@ export function takeNotification(req: Request): Notification | null {
   if (notification) delete req.session.notification;
   return notification;
 }
+
+/**
+ * Saves the session before a redirect goes out. express-session saves it while the response is being
+ * written, so a browser that follows the redirect as soon as the headers arrive can read the session
+ * before the save lands and lose the notification (seen in browser tests on a loaded machine).
+ */
+export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session) return redirect(...args);
+    req.session.save((error) => (error ? next(error) : redirect(...args)));
+  }) as typeof res.redirect;
+  next();
+};

@@ -5,6 +5,8 @@ import { Listing } from '../../src/features/listings/listing.model';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
 import { ImportJob } from '../../src/features/schools/gias/import-job.model';
 import { School } from '../../src/features/schools/school.model';
+import { Shortlist, ShortlistEntry } from '../../src/features/directory/shortlist.model';
+import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
 import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
 import { toSessionUser } from '../../src/features/accounts/accounts.service';
 import { paths } from '../../src/paths';
@@ -32,7 +34,15 @@ type Entry = {
   endsSession?: true;
 };
 
-type Fixtures = { otherUserId: string; listingId: string; fileId: string; schoolUrn: string; importJobId: string; sipUserId: string };
+type Fixtures = {
+  otherUserId: string;
+  listingId: string;
+  fileId: string;
+  schoolUrn: string;
+  importJobId: string;
+  sipUserId: string;
+  shortlistId: string;
+};
 
 const TRADED_SERVICES_ONLY = { as: { traded_services: 'ok' as Outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome };
 const OWNER_ONLY = (owner: Outcome) => ({ as: { provider: owner }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
@@ -41,6 +51,11 @@ const SIGNED_IN = { as: {}, others: 'ok' as Outcome, signedOut: 'signIn' as Outc
 /** The fixture school's own users, its SIP and Traded Services; nobody else. */
 const SCHOOL_RECORD = (outcome: Outcome) => ({ as: { school: outcome, sip: outcome, traded_services: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const PUBLIC = { as: {}, others: 'ok' as Outcome, signedOut: 'ok' as Outcome };
+/** SIPs, schools and Traded Services make shortlists; providers do not. */
+const SHORTLISTERS = (outcome: Outcome) => ({ as: { sip: outcome, school: outcome, traded_services: outcome, otherSip: outcome, otherSchool: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
+/** The fixture shortlist: its author (the fixture school's SIP) and, to read it, that school's users. */
+const SHORTLIST_READERS = { as: { sip: 'ok' as Outcome, school: 'ok' as Outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome };
+const SHORTLIST_AUTHOR = { as: { sip: 'redirect' as Outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome };
 
 /**
  * Every route × every role and signed out. A route the app serves that is missing here fails the
@@ -91,6 +106,35 @@ const MATRIX: Entry[] = [
   { route: 'GET /schools/support-levels', url: () => paths.schools.scheme, ...TRADED_SERVICES_ONLY },
   { route: 'POST /schools/support-levels', url: () => paths.schools.scheme, form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   { route: 'GET /schools/support-levels/:code', url: () => paths.schools.schemeLevel('1'), ...TRADED_SERVICES_ONLY },
+  // Directory: every signed-in user searches; the open-data export is public.
+  { route: 'GET /directory', url: () => `${paths.directory.search}?q=maths`, ...SIGNED_IN },
+  { route: 'GET /directory/export.csv', url: () => paths.directory.export, ...SIGNED_IN },
+  { route: 'GET /directory/print', url: () => paths.directory.print, ...SIGNED_IN },
+  { route: 'GET /directory/suggest', url: () => `${paths.directory.suggest}?need=phonics-outcomes-falling`, ...SIGNED_IN },
+  { route: 'GET /help', url: () => paths.help, ...SIGNED_IN },
+  { route: 'GET /open-data/directory.json', url: () => paths.openData.directory, ...PUBLIC },
+  { route: 'GET /directory/providers/:listingId/shortlist', url: (f) => paths.directory.addToShortlist(f.listingId), ...SHORTLISTERS('ok') },
+  { route: 'POST /directory/providers/:listingId/shortlist', url: (f) => paths.directory.addToShortlist(f.listingId), form: () => ({}), ...SHORTLISTERS('badRequest') },
+  { route: 'GET /shortlists', url: () => paths.shortlists.index, ...SHORTLISTERS('ok') },
+  { route: 'GET /shortlists/new', url: () => paths.shortlists.new, ...SHORTLISTERS('ok') },
+  { route: 'POST /shortlists/new', url: () => paths.shortlists.new, form: () => ({}), ...SHORTLISTERS('badRequest') },
+  { route: 'GET /shortlists/:id', url: (f) => paths.shortlists.show(f.shortlistId), ...SHORTLIST_READERS },
+  { route: 'GET /shortlists/:id/print', url: (f) => paths.shortlists.print(f.shortlistId), ...SHORTLIST_READERS },
+  { route: 'GET /shortlists/:id/export.csv', url: (f) => paths.shortlists.export(f.shortlistId), ...SHORTLIST_READERS },
+  { route: 'POST /shortlists/:id/entries/:listingId/note', url: (f) => paths.shortlists.entryNote(f.shortlistId, f.listingId), form: () => ({ note: 'Strong on KS2' }), ...SHORTLIST_AUTHOR },
+  { route: 'POST /shortlists/:id/entries/:listingId/remove', url: (f) => paths.shortlists.removeEntry(f.shortlistId, f.listingId), ...SHORTLIST_AUTHOR },
+
+  // Taxonomy administration: Traded Services only. Retire comes before reinstate, so the term ends as it began.
+  { route: 'GET /admin/taxonomy', url: () => paths.taxonomyAdmin.index, ...TRADED_SERVICES_ONLY },
+  { route: 'GET /admin/taxonomy/:kind', url: () => paths.taxonomyAdmin.list('context'), ...TRADED_SERVICES_ONLY },
+  { route: 'POST /admin/taxonomy/:kind', url: () => paths.taxonomyAdmin.list('context'), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'GET /admin/taxonomy/:kind/:slug', url: () => paths.taxonomyAdmin.term('context', 'rural'), ...TRADED_SERVICES_ONLY },
+  { route: 'POST /admin/taxonomy/:kind/:slug', url: () => paths.taxonomyAdmin.term('context', 'rural'), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'GET /admin/taxonomy/:kind/:slug/merge', url: () => paths.taxonomyAdmin.merge('context', 'rural'), ...TRADED_SERVICES_ONLY },
+  { route: 'POST /admin/taxonomy/:kind/:slug/merge', url: () => paths.taxonomyAdmin.merge('context', 'rural'), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'POST /admin/taxonomy/:kind/:slug/retire', url: () => paths.taxonomyAdmin.retire('context', 'rural'), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
+  { route: 'POST /admin/taxonomy/:kind/:slug/reinstate', url: () => paths.taxonomyAdmin.reinstate('context', 'rural'), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
+
   { route: 'POST /schools/support-levels/:code', url: () => paths.schools.schemeLevel('1'), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
 
   // Listings: the fixture listing is published and owned by `provider`; `otherProvider` owns nothing.
@@ -183,7 +227,10 @@ describe('authorization matrix', () => {
       schoolUrn: school!.urn,
       importJobId: job.id as string,
       sipUserId: users.get('sip')!.id as string,
+      shortlistId: (await Shortlist.create({ title: 'For the visit', school: school!._id, author: users.get('sip')!._id })).id as string,
     };
+    await ShortlistEntry.create({ shortlist: fixtures.shortlistId, listing: listing._id, note: '' });
+    await ensureDefaultTaxonomy();
     await chooseSchemePreset(toSessionUser(users.get('traded_services')!), 'south_gloucestershire');
   });
   beforeEach(resetSignInLimits);

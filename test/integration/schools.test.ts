@@ -13,6 +13,7 @@ import { toSessionUser } from '../../src/features/accounts/accounts.service';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
+import { createListedListing } from '../support/directory';
 import { createSchool, createUser } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, submitForm, type Agent } from '../support/http';
 
@@ -27,7 +28,7 @@ let otherSchool: Awaited<ReturnType<typeof createSchool>>;
 let sipId: string;
 
 beforeAll(async () => {
-  app = buildTestApp();
+  app = buildTestApp({ DIRECTORY_SYNC_SECONDS: '0' });
   await ensureDefaultTaxonomy();
   const admin = await createUser('traded_services');
   await chooseSchemePreset(toSessionUser(admin), 'south_gloucestershire');
@@ -153,6 +154,19 @@ describe('priorities', () => {
       notes: 'Year 1 phonics check results dropped',
     });
     expect((await agents.sip.get(paths.schools.school(school.urn))).text).toContain('Phonics outcomes are falling');
+  });
+
+  it('suggests directory providers for the recorded priorities and the school’s phase', async () => {
+    await School.updateOne({ _id: school._id }, { $set: { phase: 'Primary', priorities: { needs: ['phonics-outcomes-falling'], notes: '' } } });
+    await createListedListing({ name: 'Phonics Lead Primary', expertise: ['english-and-literacy'], phases: ['primary'] });
+    await createListedListing({ name: 'Sixth Form Literacy', expertise: ['english-and-literacy'], phases: ['post-16'] });
+    await createListedListing({ name: 'Maths Only', expertise: ['mathematics-and-numeracy'], phases: ['primary'] });
+    const page = (await agents.sip.get(paths.schools.school(school.urn))).text;
+    const suggested = page.slice(page.indexOf('Suggested support'), page.indexOf('School Improvement Partner</h2>'));
+    expect(suggested).toContain('Phonics Lead Primary');
+    expect(suggested).toContain('Phonics outcomes are falling');
+    expect(suggested).not.toContain('Sixth Form Literacy');
+    expect(suggested).not.toContain('Maths Only');
   });
 
   it('refuses needs not in the taxonomy, and other schools', async () => {

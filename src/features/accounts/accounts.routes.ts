@@ -68,7 +68,7 @@ export function accountsRoutes(throttle: SignInThrottle): Router {
     if (!parsed.success) return renderChangePassword(req, res, formErrorsFrom(parsed.error, order));
     const result = await changeOwnPassword(req.user!, parsed.data);
     if (!result.ok) return renderChangePassword(req, res, fieldErrors({ [result.field]: result.message }, order));
-    await setNotification(req, { type: 'success', text: 'Your password has been changed.' });
+    setNotification(req, { type: 'success', text: 'Your password has been changed.' });
     res.redirect(dashboardPathFor(req.user!.role));
   });
 

@@ -29,7 +29,7 @@ export function passwordLinksRoutes(links: AccountLinks): Router {
     if (!(await setPasswordWithLink(parsed.data.token, parsed.data.newPassword))) {
       return renderLinkProblem(res, state.state === 'usable' ? { state: 'used', purpose: state.purpose } : state);
     }
-    await setNotification(req, { type: 'success', text: 'Your password has been set. Sign in with it now.' });
+    setNotification(req, { type: 'success', text: 'Your password has been set. Sign in with it now.' });
     res.redirect(paths.signIn);
   });
 

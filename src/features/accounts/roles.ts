@@ -19,22 +19,25 @@ export type NavigationItem = { href: string; text: string };
 /** The service navigation each role sees; a page not listed here for a role is refused to it. */
 export function navigationFor(role: Role): NavigationItem[] {
   const home = { href: dashboardPathFor(role), text: 'Home' };
+  const findSupport = { href: paths.directory.search, text: 'Find support' };
+  const shortlists = { href: paths.shortlists.index, text: 'Shortlists' };
   switch (role) {
     case 'traded_services':
       return [
         home,
+        findSupport,
+        shortlists,
         { href: paths.listings.queue, text: 'Listings' },
         { href: paths.schools.list, text: 'Schools' },
         { href: paths.admin.users, text: 'Users' },
+        { href: paths.taxonomyAdmin.index, text: 'Taxonomy' },
         { href: paths.admin.outbox, text: 'Outbox' },
       ];
     case 'provider':
-      return [home, { href: paths.listings.own, text: 'Your listings' }];
+      return [home, findSupport, { href: paths.listings.own, text: 'Your listings' }];
     case 'sip':
-      return [home, { href: paths.schools.yourSchools, text: 'Your schools' }];
+      return [home, findSupport, shortlists, { href: paths.schools.yourSchools, text: 'Your schools' }];
     case 'school':
-      return [home, { href: paths.schools.yourSchool, text: 'Your school' }, { href: paths.recommendations.inbox, text: 'Recommendations' }];
-    default:
-      return [home];
+      return [home, findSupport, shortlists, { href: paths.schools.yourSchool, text: 'Your school' }, { href: paths.recommendations.inbox, text: 'Recommendations' }];
   }
 }

@@ -26,14 +26,14 @@ export function usersRoutes(links: AccountLinks): Router {
     if (!parsed.success) return renderNewUser(req, res, formErrorsFrom(parsed.error, FIELD_ORDER));
     const result = await inviteUser(req.user!, parsed.data, links);
     if (!result.ok) return renderNewUser(req, res, fieldErrors({ [result.field]: result.message }, FIELD_ORDER));
-    await setNotification(req, { type: 'success', text: `${parsed.data.name} has been invited. ${whereTheLinkWent(links)}` });
+    setNotification(req, { type: 'success', text: `${parsed.data.name} has been invited. ${whereTheLinkWent(links)}` });
     res.redirect(paths.admin.user(result.id));
   });
 
   router.post(paths.admin.resendInvitation(':id'), async (req: Request<{ id: string }>, res) => {
     await resendInvitation(req.user!, req.params.id, links);
     const user = await getUser(req.user!, req.params.id);
-    await setNotification(req, { type: 'success', text: `A new invitation has been sent to ${user.name}; the earlier link no longer works. ${whereTheLinkWent(links)}` });
+    setNotification(req, { type: 'success', text: `A new invitation has been sent to ${user.name}; the earlier link no longer works. ${whereTheLinkWent(links)}` });
     res.redirect(paths.admin.user(req.params.id));
   });
 
@@ -49,7 +49,7 @@ export function usersRoutes(links: AccountLinks): Router {
     router.post(path, async (req: Request<{ id: string }>, res) => {
       await setUserActive(req.user!, req.params.id, active);
       const user = await getUser(req.user!, req.params.id);
-      await setNotification(req, { type: 'success', text: `${user.name} ${message}.` });
+      setNotification(req, { type: 'success', text: `${user.name} ${message}.` });
       res.redirect(paths.admin.user(req.params.id));
     });
   }

@@ -68,7 +68,7 @@ export function listingsRoutes(config: Config): Router {
   router.post(paths.listings.new, requireRole('provider'), async (req, res) => {
     const outcome = await saveFromForm(req, limits, 0, (form, uploads) => createListing(req.user!, form, uploads));
     if ('errors' in outcome) return renderForm(req, res, { mode: 'new', errors: outcome.errors });
-    await setNotification(req, { type: 'success', text: 'Your listing has been saved as a draft. Ask two schools to recommend it.' });
+    setNotification(req, { type: 'success', text: 'Your listing has been saved as a draft. Ask two schools to recommend it.' });
     res.redirect(paths.listings.status(outcome.id));
   });
 
@@ -81,7 +81,7 @@ export function listingsRoutes(config: Config): Router {
     const listing = await editableListing(req.user!, req.params.id);
     const outcome = await saveFromForm(req, limits, listing.evidence.length, (form, uploads) => updateListing(req.user!, req.params.id, form, uploads));
     if ('errors' in outcome) return renderForm(req, res, { mode: 'edit', listingId: req.params.id, errors: outcome.errors, live: isLive(listing.status) });
-    await setNotification(req, {
+    setNotification(req, {
       type: 'success',
       text:
         outcome.outcome === 'revision_pending'
@@ -119,14 +119,14 @@ export function listingsRoutes(config: Config): Router {
 
   router.post(paths.listings.removeFile(':id', ':fileId'), requireRole('provider'), async (req: Request<{ id: string; fileId: string }>, res) => {
     await removeEvidence(req.user!, req.params.id, req.params.fileId);
-    await setNotification(req, { type: 'success', text: 'The evidence document has been removed.' });
+    setNotification(req, { type: 'success', text: 'The evidence document has been removed.' });
     res.redirect(paths.listings.edit(req.params.id));
   });
 
   router.post(paths.listings.submit(':id'), requireRole('provider'), async (req: IdRequest, res) => {
     const result = await submitListing(req.user!, req.params.id);
     if (!result.ok) return renderStatusWithError(req, res, rules, 'submit', result.message);
-    await setNotification(req, { type: 'success', text: 'Your listing has been sent to Traded Services for approval.' });
+    setNotification(req, { type: 'success', text: 'Your listing has been sent to Traded Services for approval.' });
     res.redirect(paths.listings.status(req.params.id));
   });
 
@@ -139,7 +139,7 @@ export function listingsRoutes(config: Config): Router {
     if (!parsed.success) return renderDecision(req, res, rules, formErrorsFrom(parsed.error, ['decision', 'reason']));
     const result = await decideListing(req.user!, req.params.id, parsed.data, rules);
     if (!result.ok) return renderStatusWithError(req, res, rules, 'decision', result.message, 409);
-    await setNotification(req, { type: 'success', text: 'Your decision has been recorded and the provider can see it.' });
+    setNotification(req, { type: 'success', text: 'Your decision has been recorded and the provider can see it.' });
     res.redirect(paths.listings.status(req.params.id));
   });
 
@@ -148,21 +148,21 @@ export function listingsRoutes(config: Config): Router {
     if (!parsed.success) return renderStatusWithError(req, res, rules, 'reason', parsed.error.issues[0]!.message);
     const result = await setListingSuspended(req.user!, req.params.id, true, parsed.data.reason);
     if (!result.ok) return renderStatusWithError(req, res, rules, 'reason', result.message, 409);
-    await setNotification(req, { type: 'success', text: 'The listing has been suspended and no longer appears in the directory.' });
+    setNotification(req, { type: 'success', text: 'The listing has been suspended and no longer appears in the directory.' });
     res.redirect(paths.listings.status(req.params.id));
   });
 
   router.post(paths.listings.reinstate(':id'), requireRole('traded_services'), async (req: IdRequest, res) => {
     const result = await setListingSuspended(req.user!, req.params.id, false);
     if (!result.ok) return renderStatusWithError(req, res, rules, 'reinstate', result.message, 409);
-    await setNotification(req, { type: 'success', text: 'The listing has been reinstated.' });
+    setNotification(req, { type: 'success', text: 'The listing has been reinstated.' });
     res.redirect(paths.listings.status(req.params.id));
   });
 
   router.post(paths.listings.reviewed(':id'), requireRole('traded_services'), async (req: IdRequest, res) => {
     const result = await recordListingReviewed(req.user!, req.params.id, rules);
     if (!result.ok) return renderStatusWithError(req, res, rules, 'reviewed', result.message, 409);
-    await setNotification(req, { type: 'success', text: 'The review has been recorded and the next review date set.' });
+    setNotification(req, { type: 'success', text: 'The review has been recorded and the next review date set.' });
     res.redirect(paths.listings.status(req.params.id));
   });
 
@@ -176,7 +176,7 @@ export function listingsRoutes(config: Config): Router {
     const seen = typeof req.body?.submittedAt === 'string' ? (req.body.submittedAt as string) : '';
     const result = await decideRevision(req.user!, req.params.id, parsed.data.decision, seen, parsed.data.reason, rules);
     if (!result.ok) return renderStatusWithError(req, res, rules, 'revision', result.message, 409);
-    await setNotification(req, { type: 'success', text: parsed.data.decision === 'approve' ? 'The changes are now published.' : 'The changes were not accepted; the provider can see why.' });
+    setNotification(req, { type: 'success', text: parsed.data.decision === 'approve' ? 'The changes are now published.' : 'The changes were not accepted; the provider can see why.' });
     res.redirect(paths.listings.status(req.params.id));
   });
 

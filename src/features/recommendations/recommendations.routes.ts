@@ -36,7 +36,7 @@ export function recommendationsRoutes(config: Config): Router {
     if (!parsed.success) return renderRequest(req, res, formErrorsFrom(parsed.error, ['schools']));
     const result = await requestRecommendations(req.user!, req.params.id, parsed.data.schools);
     if (!result.ok) return renderRequest(req, res, fieldErrors({ schools: result.message }));
-    await setNotification(req, { type: 'success', text: 'The schools you chose have been asked to recommend your listing.' });
+    setNotification(req, { type: 'success', text: 'The schools you chose have been asked to recommend your listing.' });
     res.redirect(paths.listings.status(req.params.id));
   });
 
@@ -47,7 +47,7 @@ export function recommendationsRoutes(config: Config): Router {
     if (!parsed.success) return renderRecommend(req, res, config, formErrorsFrom(parsed.error, ['statement', 'workSeen']));
     const result = await recommendListing(req.user!, req.params.id, parsed.data);
     if (!result.ok) return renderRecommend(req, res, config, fieldErrors({ statement: result.message }));
-    await setNotification(req, { type: 'success', text: 'Thank you: your recommendation has been recorded.' });
+    setNotification(req, { type: 'success', text: 'Thank you: your recommendation has been recorded.' });
     res.redirect(paths.recommendations.inbox);
   });
 
@@ -57,7 +57,7 @@ export function recommendationsRoutes(config: Config): Router {
   ] as const) {
     router.post(path, requireRole('school'), async (req: IdRequest, res) => {
       const result = await act(req.user!, req.params.id);
-      await setNotification(req, { type: result.ok ? 'success' : 'important', text: result.ok ? message : result.message });
+      setNotification(req, { type: result.ok ? 'success' : 'important', text: result.ok ? message : result.message });
       res.redirect(paths.recommendations.inbox);
     });
   }

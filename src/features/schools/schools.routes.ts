@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { formatLongDate } from '../../lib/dates';
+import { formatDate } from '../../lib/format';
 import { paths } from '../../paths';
+import type { DirectoryService } from '../directory/directory.service';
 import { requireRole, requireSignIn } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
@@ -19,11 +20,12 @@ import {
   supportLevelFormData,
   urnOfOwnSchool,
 } from './schools.service';
+import { directoryPhaseOf } from './directory-phase';
 
 type UrnRequest = Request<{ urn: string }>;
 
 /** Schools, their support levels, priorities and caseloads. Who may see what is decided in the service. */
-export function schoolsRoutes(): Router {
+export function schoolsRoutes(directory: DirectoryService): Router {
   const router = Router();
 
   router.get(paths.schools.list, requireRole('traded_services'), async (req, res) => {
@@ -40,14 +42,14 @@ export function schoolsRoutes(): Router {
   });
 
   router.get(paths.schools.yourSchool, requireRole('school'), async (req, res) => {
-    await renderSchool(req, res, await urnOfOwnSchool(req.user!));
+    await renderSchool(directory, req, res, await urnOfOwnSchool(req.user!));
   });
 
   router.get(paths.schools.yourSchools, requireRole('sip'), async (req, res) => {
     res.render('schools/caseload', { pageTitle: 'Your schools', ...(await sipCaseload(req.user!)) });
   });
 
-  router.get(paths.schools.school(':urn'), requireSignIn, async (req: UrnRequest, res) => renderSchool(req, res, req.params.urn));
+  router.get(paths.schools.school(':urn'), requireSignIn, async (req: UrnRequest, res) => renderSchool(directory, req, res, req.params.urn));
 
   router.get(paths.schools.level(':urn'), requireSignIn, async (req: UrnRequest, res) => renderLevelForm(req, res));
   router.post(paths.schools.level(':urn'), requireSignIn, async (req: UrnRequest, res) => {
@@ -55,7 +57,7 @@ export function schoolsRoutes(): Router {
     if (!parsed.success) return renderLevelForm(req, res, formErrorsFrom(parsed.error, LEVEL_FIELDS));
     const result = await setSupportLevel(req.user!, req.params.urn, parsed.data);
     if (!result.ok) return renderLevelForm(req, res, fieldErrors({ [result.field]: result.message }, LEVEL_FIELDS));
-    await setNotification(req, { type: 'success', text: 'The support level has been recorded.' });
+    setNotification(req, { type: 'success', text: 'The support level has been recorded.' });
     res.redirect(schoolPagePath(req));
   });
 
@@ -65,15 +67,15 @@ export function schoolsRoutes(): Router {
     if (!parsed.success) return renderPrioritiesForm(req, res, formErrorsFrom(parsed.error, ['needs', 'notes']));
     const result = await setPriorities(req.user!, req.params.urn, parsed.data);
     if (!result.ok) return renderPrioritiesForm(req, res, fieldErrors({ [result.field]: result.message }));
-    await setNotification(req, { type: 'success', text: 'The priorities have been saved.' });
+    setNotification(req, { type: 'success', text: 'The priorities have been saved.' });
     res.redirect(schoolPagePath(req));
   });
 
   router.post(paths.schools.sip(':urn'), requireRole('traded_services'), async (req: UrnRequest, res) => {
     const parsed = assignSipSchema.parse(req.body);
     const result = await assignSip(req.user!, req.params.urn, parsed.sip);
-    if (!result.ok) return renderSchool(req, res, req.params.urn, fieldErrors({ [result.field]: result.message }));
-    await setNotification(req, { type: 'success', text: parsed.sip ? 'The school is now in that SIP’s caseload.' : 'The school is no longer in a SIP’s caseload.' });
+    if (!result.ok) return renderSchool(directory, req, res, req.params.urn, fieldErrors({ [result.field]: result.message }));
+    setNotification(req, { type: 'success', text: parsed.sip ? 'The school is now in that SIP’s caseload.' : 'The school is no longer in a SIP’s caseload.' });
     res.redirect(paths.schools.school(req.params.urn));
   });
 
@@ -87,11 +89,18 @@ function schoolPagePath(req: UrnRequest): string {
   return req.user!.role === 'school' ? paths.schools.yourSchool : paths.schools.school(req.params.urn);
 }
 
-async function renderSchool(req: Request, res: Response, urn: string, errors?: FormErrors): Promise<void> {
+async function renderSchool(directory: DirectoryService, req: Request, res: Response, urn: string, errors?: FormErrors): Promise<void> {
   const page = await schoolPage(req.user!, urn);
+  const suggestions = await directory.suggestedSupport({
+    needSlugs: page.priorities.needs.map((need) => need.slug),
+    freeText: page.priorities.notes,
+    phase: directoryPhaseOf(page.school.phase),
+    limit: 5,
+  });
   res.status(errors ? 400 : 200).render('schools/school', {
     pageTitle: page.school.name,
     ...page,
+    suggestions,
     errors,
     sips: page.can.assignSip ? await sipChoices(req.user!) : [],
     backLink: req.user!.role === 'traded_services' ? paths.schools.list : undefined,
@@ -118,7 +127,7 @@ async function renderLevelForm(req: UrnRequest, res: Response, errors?: FormErro
       text: `${level.code} ${level.label}`,
       hint: [level.description, level.entitlementDays ? `Up to ${level.entitlementDays} days of LA-funded support a year.` : ''].filter(Boolean).join(' '),
     })),
-    defaultReview: formatLongDate(review),
+    defaultReview: formatDate(review),
     backLink: schoolPagePath(req),
   });
 }

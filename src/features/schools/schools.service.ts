@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { formatLongDate } from '../../lib/dates';
+import { formatDate } from '../../lib/format';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../accounts/accounts.service';
 import { User } from '../accounts/user.model';
@@ -78,7 +78,7 @@ export async function schoolPage(user: SessionUser, urn: string) {
       phase: school.phase ?? undefined,
       type: school.type ?? undefined,
       status: SCHOOL_STATUS_LABELS[school.status as SchoolStatus],
-      closedOn: school.closedOn ? formatLongDate(school.closedOn) : undefined,
+      closedOn: school.closedOn ? formatDate(school.closedOn) : undefined,
       address: [...(school.address ?? []), school.postcode].filter(Boolean).join(', '),
       location: school.location ? { latitude: school.location.latitude, longitude: school.location.longitude } : undefined,
       trust: school.trust ?? undefined,
@@ -95,22 +95,22 @@ export async function schoolPage(user: SessionUser, urn: string) {
           description: level?.description ?? undefined,
           entitlementDays: level?.entitlementDays ?? undefined,
           inCurrentScheme: !!level,
-          reviewDue: formatLongDate(current.reviewDue),
+          reviewDue: formatDate(current.reviewDue),
           reviewOverdue: current.reviewDue.getTime() < Date.now(),
           basedOn: current.setAt.toISOString(),
           history: [...support.history].reverse().map((decision) => ({
             label: `${decision.level} ${decision.levelLabel}`,
             setBy: decision.setBy?.name ?? 'A former user',
-            setAt: formatLongDate(decision.setAt),
+            setAt: formatDate(decision.setAt),
             reason: decision.reason,
-            reviewDue: formatLongDate(decision.reviewDue),
+            reviewDue: formatDate(decision.reviewDue),
           })),
         }
       : null,
     priorities: {
       needs: needs.map((need) => ({ slug: need.slug, label: need.label })),
       notes: school.priorities?.notes ?? '',
-      updatedAt: school.priorities?.updatedAt ? formatLongDate(school.priorities.updatedAt) : undefined,
+      updatedAt: school.priorities?.updatedAt ? formatDate(school.priorities.updatedAt) : undefined,
     },
     can: {
       setLevel: canSetSupportLevel(user, found),
@@ -292,7 +292,7 @@ export async function sipCaseload(user: SessionUser) {
         phase: school.phase ?? '',
         closed: school.status === 'closed',
         level: current ? `${current.level} ${current.levelLabel}` : 'Not set',
-        reviewDue: current ? formatLongDate(current.reviewDue) : '',
+        reviewDue: current ? formatDate(current.reviewDue) : '',
         reviewOverdue: current ? current.reviewDue.getTime() < Date.now() : false,
         entitlementDays: current ? findLevel(scheme, current.level)?.entitlementDays : undefined,
         openCommissions: commission?.openCommissions ?? 0,

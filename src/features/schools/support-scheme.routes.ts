@@ -25,7 +25,7 @@ export function supportSchemeRoutes(): Router {
     const parsed = schemePresetSchema.safeParse(req.body);
     if (!parsed.success) return renderScheme(req, res, formErrorsFrom(parsed.error));
     await chooseSchemePreset(req.user!, parsed.data.preset as SchemePresetKey);
-    await setNotification(req, { type: 'success', text: `The ${SCHEME_PRESETS[parsed.data.preset as SchemePresetKey].name} scheme is now in use.` });
+    setNotification(req, { type: 'success', text: `The ${SCHEME_PRESETS[parsed.data.preset as SchemePresetKey].name} scheme is now in use.` });
     res.redirect(paths.schools.scheme);
   });
 
@@ -38,7 +38,7 @@ export function supportSchemeRoutes(): Router {
     const version = typeof req.body?.version === 'string' ? (req.body.version as string) : '';
     const result = await updateSchemeLevel(req.user!, req.params.code, version, parsed.data);
     if (!result.ok) return renderLevel(req, res, fieldErrors({ label: result.message }, order));
-    await setNotification(req, { type: 'success', text: `Level ${req.params.code} has been saved.` });
+    setNotification(req, { type: 'success', text: `Level ${req.params.code} has been saved.` });
     res.redirect(paths.schools.scheme);
   });
 

@@ -1,0 +1,132 @@
+// The directory at national scale: 10,000 published listings and 25,000 schools in a fresh embedded
+// database, then autocannon against a search, a pen portrait and a plain signed-in page (the ceiling).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import mongoose from 'mongoose';
+import pino from 'pino';
+import { seedDemoData } from '../seed/demo-data';
+import { generateListings } from '../seed/directory-generator';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { connectDatabase } from '../src/db/connect';
+import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
+import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
+import { ensureLibraryIndexes } from '../src/db/maintenance';
+import { DirectoryIndexKeeper } from '../src/features/directory/directory-index-keeper';
+import { Listing } from '../src/features/listings/listing.model';
+import { School } from '../src/features/schools/school.model';
+import { paths } from '../src/paths';
+import { sessionCookie } from './session-cookie';
+
+const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 10_000);
+const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 25_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const MB = 1024 * 1024;
+
+async function insertInBatches(insert: (batch: unknown[]) => Promise<unknown>, documents: unknown[]): Promise<void> {
+  for (let i = 0; i < documents.length; i += 1000) await insert(documents.slice(i, i + 1000));
+}
+
+function heapUsed(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+type Measured = { name: string; rps: number; p50: number; p95: number; p99: number; failures: number };
+
+/** autocannon's summary has no p95, so every response time is kept and the percentiles taken from them. */
+async function measure(name: string, url: string, cookie: string): Promise<Measured> {
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers: { cookie } }, (error, finished) =>
+      error ? reject(error) : resolve(finished),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
+  });
+  times.sort((a, b) => a - b);
+  const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? NaN);
+  return { name, rps: result.requests.average, p50: at(50), p95: at(95), p99: at(99), failures: result.errors + result.non2xx };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-bench-search-'));
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    COOKIE_SECURE: 'false',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    SIGN_IN_MAX_FAILURES_PER_IP: '10000',
+  });
+  const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
+  const database = await startEmbeddedFerretdb({ binary, dataDir });
+  await connectDatabase(`${database.uri}bench`);
+  await ensureLibraryIndexes(mongoose.connection.db!);
+  await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
+  await seedDemoData();
+
+  console.log(`Loading ${LISTINGS.toLocaleString('en-GB')} published listings and ${SCHOOLS.toLocaleString('en-GB')} schools ...`);
+  const loadStarted = performance.now();
+  await insertInBatches((batch) => Listing.insertMany(batch, { lean: true }), generateListings(LISTINGS, 7));
+  await insertInBatches(
+    (batch) => School.insertMany(batch, { lean: true }),
+    Array.from({ length: SCHOOLS }, (_, i) => ({
+      urn: String(100000 + i),
+      name: `Bench School ${i}`,
+      localAuthority: `Authority ${i % 150}`,
+      phase: ['Primary', 'Secondary', 'Special', 'All-through'][i % 4],
+      postcode: `BE${i % 99} ${i % 9}CH`,
+    })),
+  );
+  console.log(`Loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+
+  const heapBefore = heapUsed();
+  const keeper = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs });
+  const build = await keeper.build();
+  const heapAfter = heapUsed();
+
+  const app = createApp({ config, logger: pino({ level: 'silent' }), connection: mongoose.connection, directoryIndex: keeper });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const cookie = await sessionCookie(app, 'sip@demo.example');
+
+  const searchPath = `${paths.directory.search}?q=maths+ks2&phase=primary&capacity=yes`;
+  console.log(`\n${CONNECTIONS} connections, ${SECONDS} s each, embedded FerretDB on SQLite, NODE_ENV=production, signed in as a SIP`);
+  const search = await measure(`(a) search: ${searchPath}`, base + searchPath, cookie);
+  const ceiling = await measure(`(c) static: ${paths.help}`, base + paths.help, cookie);
+  const rows = [search, ceiling];
+
+  console.log('\npage                                                          req/s   p50 ms  p95 ms  p99 ms  errors/non-2xx');
+  for (const row of rows) {
+    console.log(
+      `${row.name.padEnd(60)} ${row.rps.toFixed(0).padStart(6)} ${String(row.p50).padStart(8)} ${String(row.p95).padStart(7)} ${String(row.p99).padStart(7)}  ${row.failures}`,
+    );
+  }
+  console.log(
+    '(b) pen portrait: not measured on this branch. The pen portrait page (/listings/:id) belongs to the listings feature; re-run after merge and add it here.',
+  );
+  console.log(`\nratio (a)/(c) throughput: ${((100 * search.rps) / ceiling.rps).toFixed(0)}%   (target ≥ 40%)`);
+  console.log(`search p95: ${search.p95} ms   (target ≤ 50 ms)`);
+  console.log(
+    `index build: ${build.documents.toLocaleString('en-GB')} listings in ${build.milliseconds.toFixed(0)} ms, of which reading them from the database ${build.readMilliseconds.toFixed(0)} ms and indexing ${(build.milliseconds - build.readMilliseconds).toFixed(0)} ms   (target ≤ 2,000 ms)`,
+  );
+  console.log(
+    `index memory: ${((heapAfter - heapBefore) / MB).toFixed(0)} MB of heap for ${build.documents.toLocaleString('en-GB')} listings` +
+      `${(globalThis as { gc?: unknown }).gc ? '' : ' (approximate: run with --expose-gc for a settled figure)'}; process heap ${(process.memoryUsage().heapUsed / MB).toFixed(0)} MB, RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB`,
+  );
+
+  server.close();
+  await mongoose.disconnect();
+  await database.stop();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,265 @@
+import { isListedInDirectory } from '../listings/listing-visibility';
+import { PROVIDER_TYPE_LABELS, PROVIDER_TYPES } from '../listings/listing.model';
+import type { TaxonomySnapshot, TermRecord } from '../taxonomy/taxonomy-snapshot';
+import type { TermKind } from '../taxonomy/taxonomy.model';
+import { hasCapacity, type DirectoryDocument } from './directory-document';
+import {
+  applyFilters,
+  facetCounts,
+  paginate,
+  sortResults,
+  type DirectoryFilters,
+  type FacetCounts,
+  type Sort,
+} from './directory-filters';
+import type { DirectoryIndex, TextHit } from './directory-index';
+import type { DirectoryIndexKeeper } from './directory-index-keeper';
+import { needsMatching } from './need-matching';
+import { understandQuery } from './query-understanding';
+import { filterReasons, matchReasons, toResultView, type ResultView } from './result-view';
+import { MAX_QUERY_CHARACTERS } from './search-text';
+
+/** Where the service gets the current index: the keeper in the app, an index built in memory in unit tests. */
+export type DirectorySource = Pick<DirectoryIndexKeeper, 'current' | 'now' | 'graceDays'>;
+
+export type SearchRequest = { q: string; filters: DirectoryFilters; sort: Sort; page: number };
+
+export type FacetOption = { value: string; text: string; count: number };
+export type Facets = Record<'type' | 'category' | 'phase' | 'subject' | 'context' | 'area', FacetOption[]> & {
+  capacity: number;
+  funded: number;
+};
+
+export type SearchOutcome = {
+  q: string;
+  /** Only the first MAX_QUERY_CHARACTERS of a longer query were searched. */
+  truncated: boolean;
+  /** How the words were understood: "numeracy" → Mathematics and numeracy, Mathematics. */
+  understood: { phrase: string; meanings: string[] }[];
+  /** No provider matched every word, so these match some of them. */
+  relaxed: boolean;
+  /** A need that the words seem to describe, for a link to search by need. */
+  suggestedNeed: { slug: string; label: string } | null;
+  filters: DirectoryFilters;
+  sort: Sort;
+  total: number;
+  page: number;
+  pages: number;
+  results: ResultView[];
+  facets: Facets;
+};
+
+export type SuggestRequest = { needSlugs: readonly string[]; freeText?: string; phase?: string; limit?: number };
+
+export type Suggestion = ResultView & { score: number };
+
+export type SuggestOutcome = {
+  needs: { slug: string; label: string; categories: string[] }[];
+  phase: { slug: string; label: string } | null;
+  results: Suggestion[];
+};
+
+type Ranked = { document: DirectoryDocument; score: number; hit?: TextHit };
+
+const MAX_EXPORT_ROWS = 5_000;
+const byName = new Intl.Collator('en-GB');
+const TERM_FILTERS = ['category', 'phase', 'subject', 'context'] as const satisfies readonly TermKind[];
+
+/** Finding providers: search with filters and facets, suggestions for a school's needs, print and export lists. */
+export class DirectoryService {
+  constructor(private readonly keeper: DirectorySource) {}
+
+  async search(request: SearchRequest): Promise<SearchOutcome> {
+    const index = await this.keeper.current();
+    const { taxonomy } = index;
+    const filters = knownFilters(request.filters, index);
+    const { ranked, units, relaxed } = this.textMatches(index, request.q);
+    const facets = facetCounts(ranked, filters);
+    const matching = sortResults(applyFilters(ranked, filters), request.sort);
+    const { items, page, pages } = paginate(matching, request.page);
+    const exactNeed = units.some((unit) => unit.kind === 'terms' && unit.terms.some((term) => term.kind === 'need'));
+    const need = request.q && !exactNeed ? needsMatching(request.q, taxonomy)[0] : undefined;
+    return {
+      q: request.q,
+      truncated: request.q.length > MAX_QUERY_CHARACTERS,
+      understood: units.flatMap((unit) =>
+        unit.kind === 'terms' ? [{ phrase: unit.phrase, meanings: [...new Set(unit.terms.map((term) => taxonomy.label(term.kind, term.slug)))] }] : [],
+      ),
+      relaxed,
+      suggestedNeed: need ? { slug: need.slug, label: need.label } : null,
+      filters,
+      sort: request.sort,
+      total: matching.length,
+      page,
+      pages,
+      results: items.map((item) => this.view(item, filters, taxonomy)),
+      facets: facetOptions(facets, filters, taxonomy),
+    };
+  }
+
+  /** Every result of a search in order (up to MAX_EXPORT_ROWS), for CSV export. */
+  async searchAll(request: Omit<SearchRequest, 'page'>): Promise<ResultView[]> {
+    const index = await this.keeper.current();
+    const filters = knownFilters(request.filters, index);
+    const { ranked } = this.textMatches(index, request.q);
+    return sortResults(applyFilters(ranked, filters), request.sort)
+      .slice(0, MAX_EXPORT_ROWS)
+      .map((item) => this.view(item, filters, index.taxonomy));
+  }
+
+  /**
+   * Providers ranked against a school's needs (its priorities, by slug, or in its own words) and its
+   * phase: covering more of the needs' categories counts most, then a provider type suited to the
+   * need, the right phase, the words themselves, and having days available. Impact will join the
+   * ranking when feedback exists (DirectoryDocument.impact).
+   */
+  async suggestedSupport({ needSlugs, freeText = '', phase, limit = 20 }: SuggestRequest): Promise<SuggestOutcome> {
+    const index = await this.keeper.current();
+    const { taxonomy } = index;
+    const needs = uniqueNeeds([
+      ...needSlugs.map((slug) => taxonomy.resolve('need', slug)).filter((need): need is TermRecord => need !== undefined),
+      ...needsMatching(freeText, taxonomy),
+    ]);
+    const phaseTerm = phase ? taxonomy.resolve('phase', phase) : undefined;
+    const textHits = freeText.trim() ? index.search(understandQuery(freeText, taxonomy), 'any') : new Map<string, TextHit>();
+    const bestText = Math.max(0, ...[...textHits.values()].map((hit) => hit.score));
+    if (needs.length === 0 && textHits.size === 0) return { needs: [], phase: phaseTerm ? { slug: phaseTerm.slug, label: phaseTerm.label } : null, results: [] };
+
+    const suggestions: (Ranked & { reasons: string[] })[] = [];
+    for (const document of this.listed(index)) {
+      if (phaseTerm && document.phases.length > 0 && !document.phases.includes(phaseTerm.slug) && !document.phases.includes('all-through')) continue;
+      const reasons: string[] = [];
+      let score = 0;
+      for (const need of needs) {
+        const covered = need.categories.filter((category) => document.expertise.includes(category));
+        if (covered.length === 0) continue;
+        score += 10 * covered.length;
+        reasons.push(`For “${need.label}”: ${covered.map((slug) => taxonomy.label('category', slug)).join(', ')}`);
+        if (need.providerTypes.includes(document.providerType)) {
+          score += 5;
+          reasons.push(`${PROVIDER_TYPE_LABELS[document.providerType]}, a type suited to this need`);
+        }
+      }
+      const hit = textHits.get(document.id);
+      if (hit) {
+        score += (5 * hit.score) / bestText;
+        reasons.push(...matchReasons(document, hit, taxonomy));
+      }
+      if (score === 0) continue;
+      if (phaseTerm && document.phases.includes(phaseTerm.slug)) {
+        score += 3;
+        reasons.push(`Works with ${phaseTerm.label.toLowerCase()} schools`);
+      }
+      if (hasCapacity(document)) {
+        score += 2;
+        reasons.push('Has days available');
+      }
+      suggestions.push({ document, score, reasons });
+    }
+    return {
+      needs: needs.map((need) => ({ slug: need.slug, label: need.label, categories: need.categories.map((slug) => taxonomy.label('category', slug)) })),
+      phase: phaseTerm ? { slug: phaseTerm.slug, label: phaseTerm.label } : null,
+      results: sortResults(suggestions, 'relevance')
+        .slice(0, limit)
+        .map((item) => ({ ...toResultView(item.document, taxonomy, item.reasons), score: item.score })),
+    };
+  }
+
+  /** The whole directory grouped by category (a provider appears under each of its categories), for print. */
+  async byCategory(): Promise<{ total: number; groups: { slug: string; label: string; providers: ResultView[] }[] }> {
+    const index = await this.keeper.current();
+    const { taxonomy } = index;
+    const listed = [...this.listed(index)].sort((a, b) => byName.compare(a.name, b.name));
+    const groups = taxonomy
+      .active('category')
+      .map((category) => ({
+        slug: category.slug,
+        label: category.label,
+        providers: listed.filter((document) => document.expertise.includes(category.slug)).map((document) => toResultView(document, taxonomy)),
+      }))
+      .filter((group) => group.providers.length > 0);
+    return { total: listed.length, groups };
+  }
+
+  /** Choices for the search-by-need form: active needs and phases. */
+  async needAndPhaseChoices(): Promise<{ needs: { value: string; text: string }[]; phases: { value: string; text: string }[] }> {
+    const { taxonomy } = await this.keeper.current();
+    const choices = (kind: TermKind) => taxonomy.active(kind).map((term) => ({ value: term.slug, text: term.label }));
+    return { needs: choices('need'), phases: choices('phase') };
+  }
+
+  /** One listed provider, or undefined when it is not (or no longer) in the directory. */
+  async listedProvider(id: string): Promise<ResultView | undefined> {
+    const index = await this.keeper.current();
+    const document = index.get(id);
+    if (!document || !isListedInDirectory(document, this.keeper.now(), this.keeper.graceDays)) return undefined;
+    return toResultView(document, index.taxonomy);
+  }
+
+  /** Listed providers in the shape of the directory, for the open-data export. */
+  async listedDocuments(): Promise<{ documents: DirectoryDocument[]; taxonomy: TaxonomySnapshot }> {
+    const index = await this.keeper.current();
+    return { documents: [...this.listed(index)], taxonomy: index.taxonomy };
+  }
+
+  private *listed(index: DirectoryIndex): Generator<DirectoryDocument> {
+    const now = this.keeper.now();
+    for (const document of index.documents()) if (isListedInDirectory(document, now, this.keeper.graceDays)) yield document;
+  }
+
+  /** All listed providers when there is no query; otherwise those matching every word, or failing that any. */
+  private textMatches(index: DirectoryIndex, q: string) {
+    const units = understandQuery(q, index.taxonomy);
+    if (units.length === 0) return { ranked: [...this.listed(index)].map((document) => ({ document, score: 0 })), units, relaxed: false };
+    let hits = index.search(units, 'all');
+    let relaxed = false;
+    if (hits.size === 0 && units.length > 1) {
+      hits = index.search(units, 'any');
+      relaxed = hits.size > 0;
+    }
+    const now = this.keeper.now();
+    const ranked: Ranked[] = [];
+    for (const [id, hit] of hits) {
+      const document = index.get(id);
+      if (document && isListedInDirectory(document, now, this.keeper.graceDays)) ranked.push({ document, score: hit.score, hit });
+    }
+    return { ranked, units, relaxed };
+  }
+
+  private view(item: Ranked, filters: DirectoryFilters, taxonomy: TaxonomySnapshot): ResultView {
+    const reasons = [...matchReasons(item.document, item.hit, taxonomy), ...filterReasons(item.document, filters, taxonomy)];
+    return toResultView(item.document, taxonomy, reasons);
+  }
+}
+
+function uniqueNeeds(needs: TermRecord[]): TermRecord[] {
+  return [...new Map(needs.map((need) => [need.slug, need])).values()];
+}
+
+/** Drops filter values nobody could have meant (unknown terms, areas no provider serves); old slugs resolve. */
+function knownFilters(filters: DirectoryFilters, index: DirectoryIndex): DirectoryFilters {
+  const { taxonomy } = index;
+  const areas = index.areas();
+  const known: DirectoryFilters = {
+    ...filters,
+    type: filters.type.filter((type) => PROVIDER_TYPES.includes(type)),
+    area: filters.area.filter((area) => areas.has(area)),
+  };
+  for (const kind of TERM_FILTERS) known[kind] = taxonomy.resolveSlugs(kind, filters[kind]);
+  return known;
+}
+
+function facetOptions(counts: FacetCounts, filters: DirectoryFilters, taxonomy: TaxonomySnapshot): Facets {
+  const option = (facet: keyof FacetCounts, value: string, text: string): FacetOption => ({ value, text, count: counts[facet].get(value) ?? 0 });
+  const terms = (kind: (typeof TERM_FILTERS)[number]) => taxonomy.active(kind).map((term) => option(kind, term.slug, term.label));
+  return {
+    type: PROVIDER_TYPES.map((type) => option('type', type, PROVIDER_TYPE_LABELS[type])),
+    category: terms('category'),
+    phase: terms('phase'),
+    subject: terms('subject'),
+    context: terms('context'),
+    area: [...new Set([...counts.area.keys(), ...filters.area])].sort((a, b) => a.localeCompare(b, 'en-GB')).map((area) => option('area', area, area)),
+    capacity: counts.capacity.get('yes') ?? 0,
+    funded: counts.funded.get('yes') ?? 0,
+  };
+}

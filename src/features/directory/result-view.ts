@@ -1,0 +1,143 @@
+import { formatDate, formatPounds } from '../../lib/format';
+import { paths } from '../../paths';
+import { DESIGNATED_TYPES, PROVIDER_TYPE_LABELS } from '../listings/listing.model';
+import type { TaxonomySnapshot } from '../taxonomy/taxonomy-snapshot';
+import type { TermKind } from '../taxonomy/taxonomy.model';
+import type { DirectoryDocument } from './directory-document';
+import type { DirectoryFilters } from './directory-filters';
+import type { TextHit } from './directory-index';
+import { normaliseWord, words } from './search-text';
+
+/** One provider as a result, shortlist entry, printed entry or CSV row shows it. */
+export type ResultView = {
+  id: string;
+  name: string;
+  href: string;
+  typeLabel: string;
+  organisation: string;
+  summary: string;
+  designation: string | null;
+  expertise: string[];
+  phases: string[];
+  subjects: string[];
+  areas: string[];
+  capacity: string;
+  cost: string;
+  impact: string | null;
+  /** Why it is here: what it matched, in words a user understands. */
+  reasons: string[];
+};
+
+const labels = (taxonomy: TaxonomySnapshot, kind: TermKind, slugs: readonly string[]) =>
+  taxonomy.resolveSlugs(kind, slugs).map((slug) => taxonomy.label(kind, slug));
+
+export function capacityText(document: DirectoryDocument): string {
+  if (!document.capacity) return 'Not stated';
+  if (document.capacity.days === 0) return 'No days available';
+  const days = `${document.capacity.days} day${document.capacity.days === 1 ? '' : 's'}`;
+  return `${days} available this ${document.capacity.period}`;
+}
+
+export function costText(document: DirectoryDocument): string {
+  if (document.fundedByLa) return 'Funded by the LA';
+  if (document.dailyRatePence !== null) return `${formatPounds(document.dailyRatePence)} a day`;
+  return 'Rate on request';
+}
+
+function designationText(document: DirectoryDocument): string | null {
+  if (!DESIGNATED_TYPES.includes(document.providerType)) return null;
+  const { awardedOn, expiresOn } = document.designation;
+  const parts = [PROVIDER_TYPE_LABELS[document.providerType]];
+  if (awardedOn) parts.push(`awarded ${formatDate(awardedOn)}`);
+  if (expiresOn) parts.push(`until ${formatDate(expiresOn)}`);
+  return parts.join(', ');
+}
+
+export function toResultView(document: DirectoryDocument, taxonomy: TaxonomySnapshot, reasons: string[] = []): ResultView {
+  return {
+    id: document.id,
+    name: document.name,
+    href: paths.listings.listing(document.id),
+    typeLabel: PROVIDER_TYPE_LABELS[document.providerType],
+    organisation: document.organisation,
+    summary: document.summary,
+    designation: designationText(document),
+    expertise: labels(taxonomy, 'category', document.expertise),
+    phases: labels(taxonomy, 'phase', document.phases),
+    subjects: labels(taxonomy, 'subject', document.subjects),
+    areas: document.areas,
+    capacity: capacityText(document),
+    cost: costText(document),
+    impact: document.impact ? `${document.impact.score.toFixed(1)} out of 5 (${document.impact.responses} schools)` : null,
+    reasons,
+  };
+}
+
+const FIELD_NAMES: Record<string, string> = {
+  name: 'name',
+  organisation: 'organisation',
+  summary: 'summary',
+  experience: 'experience',
+  topics: 'expertise',
+};
+
+const CONCEPT_NAMES: Record<string, string> = {
+  category: 'Expertise',
+  phase: 'Phase',
+  subject: 'Subject',
+  context: 'Context',
+  offer: 'Offers',
+  type: 'Type',
+};
+
+/** "Expertise: Mathematics and numeracy", "“phonics” in summary": what the text search matched. */
+export function matchReasons(document: DirectoryDocument, hit: TextHit | undefined, taxonomy: TaxonomySnapshot): string[] {
+  if (!hit) return [];
+  const reasons: string[] = [];
+  let originals: Map<string, string> | undefined;
+  for (const [term, fields] of Object.entries(hit.match)) {
+    const concept = /^(category|phase|subject|context|offer|type):(.+)$/.exec(term);
+    if (concept && fields.includes('terms')) {
+      const [, kind, slug] = concept;
+      const label = kind === 'type' ? (PROVIDER_TYPE_LABELS as Record<string, string>)[slug!] ?? slug : taxonomy.label(kind as TermKind, slug!);
+      reasons.push(`${CONCEPT_NAMES[kind!]}: ${label}`);
+      continue;
+    }
+    originals ??= originalWords(document, taxonomy);
+    const where = fields.map((field) => FIELD_NAMES[field]).filter(Boolean);
+    if (where.length > 0) reasons.push(`“${originals.get(term) ?? term}” in ${[...new Set(where)].join(' and ')}`);
+  }
+  return [...new Set(reasons)];
+}
+
+/** The word as the listing writes it, for a normalised index term ("phonic" → "phonics"). */
+function originalWords(document: DirectoryDocument, taxonomy: TaxonomySnapshot): Map<string, string> {
+  const text = [document.name, document.organisation, document.summary, ...labels(taxonomy, 'category', document.expertise), document.experience].join(' ');
+  const originals = new Map<string, string>();
+  for (const word of words(text)) {
+    const normalised = normaliseWord(word);
+    if (!originals.has(normalised)) originals.set(normalised, word);
+  }
+  return originals;
+}
+
+/** The filters a result satisfies, as the user chose them ("Phase: Primary", "Has days available"). */
+export function filterReasons(document: DirectoryDocument, filters: DirectoryFilters, taxonomy: TaxonomySnapshot): string[] {
+  const reasons: string[] = [];
+  if (filters.type.includes(document.providerType)) reasons.push(`Type: ${PROVIDER_TYPE_LABELS[document.providerType]}`);
+  const termFilters = [
+    ['category', 'Expertise', document.expertise],
+    ['phase', 'Phase', document.phases],
+    ['subject', 'Subject', document.subjects],
+    ['context', 'Context', document.contexts],
+  ] as const;
+  for (const [kind, name, values] of termFilters) {
+    const matched = values.filter((slug) => filters[kind].includes(slug));
+    if (matched.length > 0) reasons.push(`${name}: ${matched.map((slug) => taxonomy.label(kind, slug)).join(', ')}`);
+  }
+  const areas = document.areas.filter((area) => filters.area.includes(area));
+  if (areas.length > 0) reasons.push(`Area: ${areas.join(', ')}`);
+  if (filters.capacity) reasons.push('Has days available');
+  if (filters.funded) reasons.push('Funded by the LA');
+  return reasons;
+}

@@ -1,0 +1,75 @@
+import { plural } from '../../lib/format';
+import { paths } from '../../paths';
+import { SORTS, SORT_LABELS } from './directory-filters';
+import type { SearchQuery } from './directory.schemas';
+import type { FacetOption, SearchOutcome } from './directory.service';
+
+/** The search state as a query string, so any search, page or sort can be bookmarked or sent. */
+export function searchQueryString(state: Omit<SearchQuery, 'page'> & { page?: number }): string {
+  const params = new URLSearchParams();
+  if (state.q) params.set('q', state.q);
+  for (const filter of ['type', 'category', 'phase', 'subject', 'context', 'area'] as const) {
+    for (const value of state[filter]) params.append(filter, value);
+  }
+  if (state.capacity) params.set('capacity', 'yes');
+  if (state.funded) params.set('funded', 'yes');
+  if (state.sort !== 'relevance') params.set('sort', state.sort);
+  if (state.page && state.page > 1) params.set('page', String(state.page));
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}
+
+type Checkbox = { value: string; text: string };
+const checkboxes = (options: FacetOption[]): Checkbox[] => options.map((option) => ({ value: option.value, text: `${option.text} (${option.count})` }));
+
+/** What the search page shows: the outcome shaped for the template, with every link carrying the state. */
+export function searchPageModel(outcome: SearchOutcome) {
+  const state = { q: outcome.q, ...outcome.filters, sort: outcome.sort };
+  const href = (page: number) => paths.directory.search + searchQueryString({ ...state, page });
+  const filterGroups = [
+    { name: 'type', title: 'Type of provider', options: checkboxes(outcome.facets.type), selected: outcome.filters.type },
+    { name: 'category', title: 'Area of expertise', options: checkboxes(outcome.facets.category), selected: outcome.filters.category },
+    { name: 'phase', title: 'Phase', options: checkboxes(outcome.facets.phase), selected: outcome.filters.phase },
+    { name: 'subject', title: 'Subject', options: checkboxes(outcome.facets.subject), selected: outcome.filters.subject },
+    { name: 'context', title: 'School context', options: checkboxes(outcome.facets.context), selected: outcome.filters.context },
+    { name: 'area', title: 'Area served', options: checkboxes(outcome.facets.area), selected: outcome.filters.area },
+    {
+      name: 'capacity',
+      title: 'Availability',
+      options: [{ value: 'yes', text: `Has days available (${outcome.facets.capacity})` }],
+      selected: outcome.filters.capacity ? ['yes'] : [],
+    },
+    {
+      name: 'funded',
+      title: 'Funding',
+      options: [{ value: 'yes', text: `Funded by the LA (${outcome.facets.funded})` }],
+      selected: outcome.filters.funded ? ['yes'] : [],
+    },
+  ].filter((group) => group.options.length > 0);
+
+  return {
+    search: outcome,
+    heading: outcome.total === 0 ? 'No providers found' : `${plural(outcome.total, 'provider')} found`,
+    filterGroups,
+    sortOptions: SORTS.map((sort) => ({ value: sort, text: SORT_LABELS[sort] })),
+    exportHref: paths.directory.export + searchQueryString({ ...state, page: 1 }),
+    suggestHref: outcome.suggestedNeed ? `${paths.directory.suggest}?need=${encodeURIComponent(outcome.suggestedNeed.slug)}` : null,
+    pagination: paginationLinks(outcome.page, outcome.pages, href),
+  };
+}
+
+/** GOV.UK pagination: first, last, and the pages around the current one, with gaps between. */
+export function paginationLinks(page: number, pages: number, href: (page: number) => string) {
+  if (pages <= 1) return null;
+  const numbers = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const links: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = [];
+  numbers.forEach((number, i) => {
+    if (i > 0 && number - numbers[i - 1]! > 1) links.push({ ellipsis: true });
+    links.push({ number, href: href(number), current: number === page });
+  });
+  return {
+    previous: page > 1 ? href(page - 1) : null,
+    next: page < pages ? href(page + 1) : null,
+    links,
+  };
+}

@@ -1,0 +1,140 @@
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
+import { paths } from '../../src/paths';
+import { buildTestApp } from '../support/app';
+import { expectNoSeriousAccessibilityIssues, launchBrowser, serve } from '../support/browser';
+import { useTestDatabase } from '../support/database';
+
+jest.setTimeout(90_000);
+useTestDatabase();
+
+let browser: Browser;
+let baseUrl: string;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  await seedDemoData();
+  ({ baseUrl, close } = await serve(buildTestApp()));
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await close?.();
+});
+
+async function signedInPage(email: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+  const page = await (await browser.newContext(options)).newPage();
+  await page.goto(baseUrl + paths.signIn);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
+const resultCount = async (page: Page) => Number((await page.locator('#results-heading').innerText()).match(/^(\d+)/)?.[1] ?? 0);
+
+describe('a SIP preparing a school visit', () => {
+  it('searches, filters, sorts and pages without JavaScript, then shortlists a provider with a note and prints it on A4', async () => {
+    const page = await signedInPage('sip@demo.example', { javaScriptEnabled: false });
+    await page.getByRole('link', { name: 'Find support' }).click();
+    const everyone = await resultCount(page);
+    expect(everyone).toBeGreaterThanOrEqual(40);
+
+    await page.getByLabel('Search by name, subject, expertise or what the school needs').fill('maths ks2');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    expect(page.url()).toContain('q=maths+ks2');
+    const maths = await resultCount(page);
+    expect(maths).toBeGreaterThan(0);
+    expect(maths).toBeLessThan(everyone);
+    expect(await page.locator('.app-provider__why').first().innerText()).toContain('Why this matches:');
+
+    await page.locator('input[name="capacity"]').check();
+    await page.getByLabel('Sort by').selectOption('name');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    expect(page.url()).toContain('capacity=yes');
+    expect(page.url()).toContain('sort=name');
+    const names = await page.locator('.app-provider h3').allInnerTexts();
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en-GB')));
+
+    await page.goto(baseUrl + paths.directory.search);
+    await page.getByRole('link', { name: 'Page 2' }).first().click();
+    expect(page.url()).toContain('page=2');
+
+    const firstName = (await page.locator('.app-provider h3').first().innerText()).trim();
+    await page.locator('.app-provider').first().getByRole('link', { name: /Add to a shortlist/ }).click();
+    await page.getByRole('link', { name: 'Start a new shortlist with this provider' }).click();
+    await page.getByLabel('Name of the shortlist').fill('Oakfield autumn visit');
+    await page.getByLabel('School URN').fill('900001');
+    await page.getByLabel(`Note about ${firstName} (optional)`).fill('Ask about Year 5 fluency');
+    await page.getByRole('button', { name: 'Start shortlist' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Oakfield autumn visit');
+    expect(await page.locator('main').innerText()).toContain(firstName);
+    await page.context().close();
+  });
+
+  it('passes the accessibility check on every directory page, and prints a shortlist cleanly', async () => {
+    const page = await signedInPage('sip@demo.example');
+    for (const path of [
+      `${paths.directory.search}?q=phonicks`,
+      `${paths.directory.search}?q=numeracy+KS2&phase=primary&sort=capacity`,
+      `${paths.directory.suggest}?text=our+new+head+needs+a+mentor&phase=primary`,
+      paths.directory.print,
+      paths.shortlists.index,
+      paths.shortlists.new,
+      paths.help,
+    ]) {
+      await page.goto(baseUrl + path);
+      await expectNoSeriousAccessibilityIssues(page);
+    }
+    await page.goto(`${baseUrl}${paths.directory.search}?q=phonics`);
+    await page.locator('.app-provider').first().getByRole('link', { name: /Add to a shortlist/ }).click();
+    await expectNoSeriousAccessibilityIssues(page);
+    await page.getByRole('link', { name: 'Start a new shortlist with this provider' }).click();
+    await page.getByLabel('Name of the shortlist').fill('Riverside follow-up');
+    await page.getByLabel('School URN').fill('900002');
+    await page.getByRole('button', { name: 'Start shortlist' }).click();
+    await page.goto(`${baseUrl}${paths.directory.search}?q=phonics`);
+    await page.locator('.app-provider').nth(1).getByRole('link', { name: /Add to a shortlist/ }).click();
+    await page.getByRole('radio', { name: 'Riverside follow-up' }).check();
+    await page.getByLabel('Note (optional)').fill('Phonics lead for Year 1');
+    await page.getByRole('button', { name: 'Add to shortlist' }).click();
+    await expectNoSeriousAccessibilityIssues(page);
+    await page.getByRole('link', { name: 'Print this shortlist' }).click();
+    await expectNoSeriousAccessibilityIssues(page);
+
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.govuk-service-navigation').isVisible()).toBe(false);
+    expect(await page.locator('.app-print-only').innerText()).toMatch(/Printed on \d{1,2} \w+ \d{4}/);
+    expect(await page.locator('main').innerText()).toContain('Phonics lead for Year 1');
+    const pdf = await page.pdf({ format: 'A4', printBackground: false });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await page.context().close();
+  });
+});
+
+describe('Traded Services keeping the taxonomy', () => {
+  it('renames a phase and sees the new name in the search filters', async () => {
+    const page = await signedInPage('tradedservices@demo.example');
+    await page.getByRole('link', { name: 'Taxonomy' }).click();
+    await expectNoSeriousAccessibilityIssues(page);
+    await page.getByRole('link', { name: 'Phases', exact: true }).click();
+    await page.waitForURL(baseUrl + paths.taxonomyAdmin.list('phase'));
+    await expectNoSeriousAccessibilityIssues(page);
+    await page.getByRole('link', { name: 'All-through', exact: true }).click();
+    await page.waitForURL(baseUrl + paths.taxonomyAdmin.term('phase', 'all-through'));
+    await expectNoSeriousAccessibilityIssues(page);
+    await page.getByLabel('Name', { exact: true }).fill('All-through (3 to 18)');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(baseUrl + paths.taxonomyAdmin.list('phase'));
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Saved “All-through (3 to 18)”');
+    expect(await page.locator('table').innerText()).toContain('All-through (3 to 18)');
+    await page.getByRole('link', { name: 'All-through (3 to 18)' }).click();
+    await page.getByRole('link', { name: /Merge “All-through \(3 to 18\)”/ }).click();
+    await page.waitForURL(baseUrl + paths.taxonomyAdmin.merge('phase', 'all-through'));
+    await expectNoSeriousAccessibilityIssues(page);
+    await page.goto(baseUrl + paths.directory.search);
+    expect(await page.locator('main').innerText()).toContain('All-through (3 to 18)');
+    await page.context().close();
+  });
+});
