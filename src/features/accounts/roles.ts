@@ -19,10 +19,13 @@ export type NavigationItem = { href: string; text: string };
 /** The service navigation each role sees; a page not listed here for a role is refused to it. */
 export function navigationFor(role: Role): NavigationItem[] {
   const home = { href: dashboardPathFor(role), text: 'Home' };
+  const commissions = { href: paths.commissions.list, text: 'Commissions' };
   switch (role) {
     case 'traded_services':
-      return [home, { href: paths.admin.users, text: 'Users' }];
+      return [home, commissions, { href: paths.reports.commissions, text: 'Reports' }, { href: paths.admin.users, text: 'Users' }];
+    case 'sip':
+      return [home, commissions, { href: paths.reports.commissions, text: 'Reports' }];
     default:
-      return [home];
+      return [home, commissions];
   }
 }
