@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { accountsRoutes, requirePasswordChangeFirst } from './features/accounts/accounts.routes';
 import { SignInThrottle } from './features/accounts/sign-in-throttle';
 import { usersRoutes } from './features/accounts/users.routes';
+import { commissionsRoutes } from './features/commissions/commissions.routes';
 import { dashboardsRoutes } from './features/dashboards/dashboards.routes';
 import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
@@ -48,6 +49,7 @@ export function createApp({ config, logger, connection }: AppDependencies): expr
   app.use(accountsRoutes(new SignInThrottle(db, config.signIn)));
   app.use(dashboardsRoutes());
   app.use(usersRoutes());
+  app.use(commissionsRoutes());
 
   app.use(notFound);
   app.use(errorHandler(logger));

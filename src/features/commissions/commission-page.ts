@@ -3,7 +3,12 @@ import { formatDay, formatMoment, formatPence, plural } from '../../lib/format';
 import type { SessionUser } from '../accounts/accounts.service';
 import { auditTrailFor } from '../audit/audit.service';
 import { PROVIDER_TYPE_LABELS, type ProviderType } from '../listings/listing.model';
-import { resolveTerms } from '../taxonomy/taxonomy.service';
+import { listSchoolChoices } from '../schools/schools.service';
+import { activeTerms, resolveTerms } from '../taxonomy/taxonomy.service';
+import type { CommissionRequestForm } from './commissions.schemas';
+import { commissionsWaitingFor, costInPence, type commissionableListing } from './commissions.service';
+import { recentNotificationsFor } from '../notifications/notifications.service';
+import { schoolsInSipCaseload } from './sip-caseload';
 import { FUNDING_LABELS, ROUTE_LABELS, type CommissionRecord, type CommissionRoute, type FundingSource } from './commission.model';
 import { canSeeSupportLevel, partiesOf } from './commission-access';
 import {
@@ -15,6 +20,8 @@ import {
   type CommissionAction,
   type CommissionStatus,
 } from './commission-status';
+
+type ListingForRequest = Awaited<ReturnType<typeof commissionableListing>>;
 
 /** A commission as a list row: the few facts a list shows. */
 export function commissionSummary(commission: CommissionRecord) {
@@ -78,7 +85,7 @@ export async function commissionPage(user: SessionUser, commission: CommissionRe
         : undefined,
     buttons: actions.filter((action) => ACTION_BUTTONS[action]).map((action) => ({ action, text: ACTION_BUTTONS[action]! })),
     links: actions.filter((action) => ACTIONS_WITH_FORMS.includes(action)).map((action) => ({ action, text: LINK_TEXT[action]! })),
-    canGiveFeedback: status === 'completed' && actions.length >= 0 && user.role === 'school',
+    canGiveFeedback: status === 'completed' && user.role === 'school',
     history: trail.map((entry) => ({
       at: formatMoment(entry.at),
       who: (entry.actor as unknown as { name?: string } | null)?.name ?? 'Someone no longer registered',
@@ -93,4 +100,57 @@ function actionLabelFromAudit(auditAction: string): string {
   if (auditAction === 'commission_brokered') return 'Support arranged on the school’s behalf';
   const action = auditAction.replace(/^commission_/, '') as CommissionAction;
   return action in ACTIONS ? ACTION_LABELS[action] : auditAction;
+}
+
+/** What the request form shows: the listing, the areas it can address, and for brokers the schools they may choose. */
+export async function requestFormContext(user: SessionUser, listing: ListingForRequest) {
+  const expertise = listing.expertise.length ? await resolveTerms('category', listing.expertise) : await activeTerms('category');
+  const schools = user.role === 'school' ? [] : await schoolChoicesFor(user);
+  return {
+    listing: {
+      id: listing._id.toString(),
+      name: listing.name,
+      providerType: PROVIDER_TYPE_LABELS[listing.providerType],
+      rate: listing.fundedByLa ? 'Funded by the LA' : `${formatPence(listing.dailyRatePence ?? 0)} a day`,
+      fundedByLa: listing.fundedByLa,
+    },
+    categoryChoices: expertise.map((term) => ({ value: term.slug, text: term.label })),
+    schoolChoices: schools.map((school) => ({ value: school.id, text: `${school.name} (URN ${school.urn})` })),
+  };
+}
+
+/** The schools a broker may arrange support for: all for Traded Services, the caseload for a SIP. */
+async function schoolChoicesFor(user: SessionUser) {
+  const all = await listSchoolChoices();
+  if (user.role === 'traded_services') return all;
+  const caseload = new Set((await schoolsInSipCaseload(user.id)).map(String));
+  return all.filter((school) => caseload.has(school.id));
+}
+
+/** The check-your-answers rows for a request that has not been sent yet. */
+export async function checkAnswersRows(user: SessionUser, listing: ListingForRequest, form: CommissionRequestForm) {
+  const categories = await resolveTerms('category', form.categories);
+  const school = form.school && user.role !== 'school' ? (await listSchoolChoices()).find((choice) => choice.id === form.school) : undefined;
+  const funding = listing.fundedByLa ? 'la' : form.funding;
+  return [
+    { key: 'Provider', text: listing.name, field: '' },
+    ...(school ? [{ key: 'School', text: school.name, field: 'school' }] : []),
+    { key: 'What the school needs to improve', text: form.need, field: 'need' },
+    { key: 'Areas of support', text: categories.map((term) => term.label).join(', '), field: 'categories' },
+    { key: 'Objectives', text: form.objectives, field: 'objectives' },
+    { key: 'How you will know it has worked', text: form.successCriteria, field: 'successCriteria' },
+    { key: 'Days', text: plural(form.days, 'day'), field: 'days' },
+    { key: 'Preferred start', text: formatDay(form.startOn), field: 'startOn' },
+    { key: 'Cost', text: listing.fundedByLa ? 'Funded by the LA' : `${formatPence(costInPence(form.days, listing.dailyRatePence))} (${plural(form.days, 'day')} at ${formatPence(listing.dailyRatePence ?? 0)} a day)`, field: 'days' },
+    { key: 'Funding', text: FUNDING_LABELS[funding], field: listing.fundedByLa ? '' : 'funding' },
+  ];
+}
+
+/** The "Waiting for you" block every role's home page shows. */
+export async function waitingForYouBlock(user: SessionUser) {
+  const [waiting, updates] = await Promise.all([commissionsWaitingFor(user, 10), recentNotificationsFor(user.id)]);
+  return {
+    waiting: waiting.map(commissionSummary),
+    updates: updates.map((update) => ({ subject: update.subject, href: update.href, when: formatMoment(update.createdAt) })),
+  };
 }
