@@ -7,6 +7,7 @@ import { accountsRoutes, requirePasswordChangeFirst } from './features/accounts/
 import { SignInThrottle } from './features/accounts/sign-in-throttle';
 import { usersRoutes } from './features/accounts/users.routes';
 import { commissionsRoutes } from './features/commissions/commissions.routes';
+import { feedbackRoutes, parseFeedbackUpload } from './features/feedback/feedback.routes';
 import { dashboardsRoutes } from './features/dashboards/dashboards.routes';
 import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
@@ -42,6 +43,7 @@ export function createApp({ config, logger, connection }: AppDependencies): expr
   app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication());
+  app.post(paths.commissions.feedback(':id'), parseFeedbackUpload(config.uploads.maxDocumentBytes));
   app.use(setUpCsrf());
   app.use(setUpUserLocals);
   app.use(requirePasswordChangeFirst);
@@ -49,6 +51,7 @@ export function createApp({ config, logger, connection }: AppDependencies): expr
   app.use(accountsRoutes(new SignInThrottle(db, config.signIn)));
   app.use(dashboardsRoutes());
   app.use(usersRoutes());
+  app.use(feedbackRoutes({ feedbackDueDays: config.feedbackDueDays, maxDocumentBytes: config.uploads.maxDocumentBytes }));
   app.use(commissionsRoutes());
 
   app.use(notFound);

@@ -28,6 +28,7 @@ const environmentSchema = z.object({
   SIGN_IN_LOCKOUT_MINUTES: positiveInt(24 * 60).default(15),
   UPLOAD_MAX_PHOTO_MB: positiveInt(50).default(5),
   UPLOAD_MAX_DOCUMENT_MB: positiveInt(100).default(10),
+  FEEDBACK_DUE_DAYS: positiveInt(365).default(14),
   SEED_DEMO_DATA: booleanFlag.optional(),
   LA_NAME: z.string().min(1).max(100).default('Anyshire County Council'),
   SERVICE_NAME: z.string().min(1).max(100).default('School support directory'),
@@ -44,6 +45,7 @@ export type Config = {
   logLevel: string;
   signIn: { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number };
   uploads: { maxPhotoBytes: number; maxDocumentBytes: number };
+  feedbackDueDays: number;
   seedDemoData: boolean;
   laName: string;
   serviceName: string;
@@ -92,6 +94,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
     },
     uploads: { maxPhotoBytes: e.UPLOAD_MAX_PHOTO_MB * MB, maxDocumentBytes: e.UPLOAD_MAX_DOCUMENT_MB * MB },
+    feedbackDueDays: e.FEEDBACK_DUE_DAYS,
     seedDemoData: e.SEED_DEMO_DATA ?? !production,
     laName: e.LA_NAME,
     serviceName: e.SERVICE_NAME,

@@ -4,6 +4,7 @@ import { paths } from '../../paths';
 import { requireSignIn } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
+import { feedbackOnCommission, impactSummaryForListing } from '../feedback/feedback.service';
 import { canBrokerCommissions, canRequestSupportDirectly } from './commission-access';
 import { ACTIONS_WITH_FORMS, checkAnswersRows, commissionPage, commissionSummary, requestFormContext } from './commission-page';
 import { ACTIONS, type CommissionAction } from './commission-status';
@@ -92,7 +93,12 @@ export function commissionsRoutes(): Router {
 
   router.get(paths.commissions.commission(':id'), async (req: Request<{ id: string }>, res) => {
     const commission = await commissionVisibleTo(req.user!, req.params.id);
-    res.render('commissions/commission', { pageTitle: `Commission ${commission.reference}`, commission: await commissionPage(req.user!, commission), backLink: paths.commissions.list });
+    res.render('commissions/commission', {
+      pageTitle: `Commission ${commission.reference}`,
+      commission: await commissionPage(req.user!, commission),
+      feedback: await feedbackOnCommission(req.user!, commission),
+      backLink: paths.commissions.list,
+    });
   });
 
   router.get(paths.commissions.action(':id', ':action'), async (req: Request<{ id: string; action: string }>, res) => {
@@ -129,6 +135,7 @@ async function renderRequestForm(req: Request, res: Response, listingId: string,
     errors,
     values,
     ...context,
+    impact: await impactSummaryForListing(listing._id),
     brokered: !canRequestSupportDirectly(user),
     backLink: paths.commissions.list,
   });
