@@ -8,6 +8,7 @@ import { SignInThrottle } from './features/accounts/sign-in-throttle';
 import { usersRoutes } from './features/accounts/users.routes';
 import { commissionsRoutes } from './features/commissions/commissions.routes';
 import { feedbackRoutes, parseFeedbackUpload } from './features/feedback/feedback.routes';
+import { reportsRoutes } from './features/reports/reports.routes';
 import { dashboardsRoutes } from './features/dashboards/dashboards.routes';
 import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
@@ -53,6 +54,7 @@ export function createApp({ config, logger, connection }: AppDependencies): expr
   app.use(usersRoutes());
   app.use(feedbackRoutes({ feedbackDueDays: config.feedbackDueDays, maxDocumentBytes: config.uploads.maxDocumentBytes }));
   app.use(commissionsRoutes());
+  app.use(reportsRoutes());
 
   app.use(notFound);
   app.use(errorHandler(logger));

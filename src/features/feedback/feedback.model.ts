@@ -18,6 +18,11 @@ const feedbackSchema = new Schema(
     listing: { type: Schema.Types.ObjectId, ref: 'Listing', required: true },
     school: { type: Schema.Types.ObjectId, ref: 'School', required: true },
     givenBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    // Copied from the commission so reports group ratings without joins (FerretDB has no $lookup).
+    listingName: { type: String, required: true },
+    categories: { type: [String], default: [] },
+    termKey: { type: String, required: true },
+    supportLevel: { type: String },
     ratings: { type: new Schema({ quality: rating, impact: rating, value: rating, recommend: rating }, { _id: false }), required: true },
     whatChanged: { type: String, required: true, maxlength: 3000 },
     evidence: { type: Schema.Types.ObjectId, ref: 'FeedbackEvidence' },
