@@ -4,6 +4,7 @@ import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
 import { School } from '../src/features/schools/school.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
+import { DEMO_COMMISSION_USERS, seedDemoCommissions } from './demo-commissions';
 
 /** Shown in the README. Demo data is loaded only outside production unless SEED_DEMO_DATA=true. */
 export const DEMO_PASSWORD = 'school-support-demo';
@@ -24,6 +25,7 @@ export const DEMO_USERS: { email: string; name: string; role: Role; schoolUrn?: 
   { email: 'head.riverside@demo.example', name: 'Rashid Khan', role: 'school', schoolUrn: '900002' },
   { email: 'provider@demo.example', name: 'Priya Shah', role: 'provider' },
   { email: 'literacy.team@demo.example', name: 'Lena Morris', role: 'provider' },
+  ...DEMO_COMMISSION_USERS,
 ];
 
 const DEMO_LISTINGS = [
@@ -88,6 +90,7 @@ export async function seedDemoData(): Promise<void> {
       { upsert: true },
     );
   }
+  await seedDemoCommissions(schoolIds);
 }
 
 /** Seeds only a database with no users at all; true when it did. */

@@ -104,7 +104,9 @@ function actionLabelFromAudit(auditAction: string): string {
 
 /** What the request form shows: the listing, the areas it can address, and for brokers the schools they may choose. */
 export async function requestFormContext(user: SessionUser, listing: ListingForRequest) {
-  const expertise = listing.expertise.length ? await resolveTerms('category', listing.expertise) : await activeTerms('category');
+  // A listing that records no expertise (older records may lack the field) can be asked about anything.
+  const recorded = listing.expertise ?? [];
+  const expertise = recorded.length ? await resolveTerms('category', recorded) : await activeTerms('category');
   const schools = user.role === 'school' ? [] : await schoolChoicesFor(user);
   return {
     listing: {
