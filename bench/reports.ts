@@ -23,7 +23,7 @@ import { paths } from '../src/paths';
 
 const COMMISSIONS = Number(process.env.BENCH_COMMISSIONS ?? 100_000);
 const BATCH = 5_000;
-const RUNS = 5;
+const RUNS = 3;
 const CATEGORIES = DEFAULT_TAXONOMY.category.map((term) => term.slug);
 const LEVELS = ['1 Secure', '2 Vulnerable', '3 Causing concern', undefined];
 
