@@ -12,6 +12,7 @@ import { SCHEME_PRESETS } from '../src/features/schools/support-scheme.presets';
 import { TaxonomyTerm } from '../src/features/taxonomy/taxonomy.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
 import { seedDemoDirectory } from './demo-directory';
+import { DEMO_COMMISSION_USERS, seedDemoCommissions } from './demo-commissions';
 
 /** Shown in the README. Demo data is loaded only outside production unless SEED_DEMO_DATA=true. */
 export const DEMO_PASSWORD = 'school-support-demo';
@@ -33,6 +34,7 @@ export const DEMO_USERS: { email: string; name: string; role: Role; schoolUrn?: 
   { email: 'head.riverside@demo.example', name: 'Rashid Khan', role: 'school', schoolUrn: '900002' },
   { email: 'provider@demo.example', name: 'Priya Shah', role: 'provider' },
   { email: 'literacy.team@demo.example', name: 'Lena Morris', role: 'provider' },
+  ...DEMO_COMMISSION_USERS,
 ];
 
 const MONTH = 30 * 24 * 60 * 60 * 1000;
@@ -194,6 +196,7 @@ export async function seedDemoData(): Promise<void> {
     }
   }
   await seedDemoDirectory();
+  await seedDemoCommissions(schoolIds);
 }
 
 /** Seeds only a database with no users at all; true when it did. */

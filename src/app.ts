@@ -8,7 +8,11 @@ import { SignInThrottle } from './features/accounts/sign-in-throttle';
 import { passwordLinksRoutes } from './features/accounts/password-links.routes';
 import { usersRoutes } from './features/accounts/users.routes';
 import { createMailer } from './features/mail/mailer';
+import { deliverNotificationsByEmail } from './features/notifications/notifications.service';
 import { outboxRoutes } from './features/mail/outbox.routes';
+import { commissionsRoutes } from './features/commissions/commissions.routes';
+import { feedbackRoutes, parseFeedbackUpload } from './features/feedback/feedback.routes';
+import { reportsRoutes } from './features/reports/reports.routes';
 import { dashboardsRoutes } from './features/dashboards/dashboards.routes';
 import { listingFormUploads, listingsRoutes } from './features/listings/listings.routes';
 import { recommendationsRoutes } from './features/recommendations/recommendations.routes';
@@ -66,12 +70,14 @@ export function createApp({ config, logger, connection, directoryIndex }: AppDep
   app.use(setUpAuthentication());
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
   app.post(paths.schools.import, giasUploadParser(config.uploads.maxGiasBytes)); // multipart: parsed before the CSRF check
+  app.post(paths.commissions.feedback(':id'), parseFeedbackUpload(config.uploads.maxDocumentBytes));
   app.use(setUpCsrf());
   app.use(setUpUserLocals);
   app.use(requirePasswordChangeFirst);
 
   const mailer = createMailer(config.mail);
   const accountLinks = { mailer, baseUrl: config.baseUrl, serviceName: config.serviceName, ...config.tokens };
+  deliverNotificationsByEmail({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName });
   app.use(accountsRoutes(new SignInThrottle(db, config.signIn)));
   app.use(passwordLinksRoutes(accountLinks));
   app.use(dashboardsRoutes());
@@ -86,6 +92,9 @@ export function createApp({ config, logger, connection, directoryIndex }: AppDep
   app.use(shortlistsRoutes(directory));
   app.use(taxonomyRoutes());
   app.use(helpRoutes());
+  app.use(feedbackRoutes({ feedbackDueDays: config.feedbackDueDays, maxDocumentBytes: config.uploads.maxDocumentBytes }));
+  app.use(commissionsRoutes());
+  app.use(reportsRoutes());
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -41,6 +41,7 @@ const environmentSchema = z.object({
   MAIL_FROM: z.string().min(3).max(200).optional(),
   INVITATION_EXPIRY_HOURS: positiveInt(24 * 30).default(72),
   PASSWORD_RESET_EXPIRY_MINUTES: positiveInt(24 * 60).default(60),
+  FEEDBACK_DUE_DAYS: positiveInt(365).default(14),
   SEED_DEMO_DATA: booleanFlag.optional(),
   LA_NAME: z.string().min(1).max(100).default('Anyshire County Council'),
   SERVICE_NAME: z.string().min(1).max(100).default('School support directory'),
@@ -67,6 +68,7 @@ export type Config = {
     smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined } | undefined;
   };
   tokens: { invitationHours: number; passwordResetMinutes: number };
+  feedbackDueDays: number;
   seedDemoData: boolean;
   laName: string;
   serviceName: string;
@@ -129,6 +131,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
         : undefined,
     },
     tokens: { invitationHours: e.INVITATION_EXPIRY_HOURS, passwordResetMinutes: e.PASSWORD_RESET_EXPIRY_MINUTES },
+    feedbackDueDays: e.FEEDBACK_DUE_DAYS,
     seedDemoData: e.SEED_DEMO_DATA ?? !production,
     laName: e.LA_NAME,
     serviceName: e.SERVICE_NAME,

@@ -89,6 +89,22 @@ export const paths = {
     retire: (kind: string, slug: string) => `/admin/taxonomy/${kind}/${slug}/retire`,
     reinstate: (kind: string, slug: string) => `/admin/taxonomy/${kind}/${slug}/reinstate`,
   },
+  commissions: {
+    list: '/commissions',
+    new: '/commissions/new',
+    newFor: (listingId: string) => `/commissions/new?listing=${encodeURIComponent(listingId)}`,
+    check: '/commissions/new/check',
+    commission: (id: string) => `/commissions/${id}`,
+    requested: (id: string) => `/commissions/${id}/requested`,
+    action: (id: string, action: string) => `/commissions/${id}/${action.replace(/_/g, '-')}`,
+    feedback: (id: string) => `/commissions/${id}/feedback`,
+    evidence: (id: string) => `/commissions/${id}/feedback/evidence`,
+  },
+  feedbackAttention: '/feedback/attention',
+  reports: {
+    commissions: '/reports',
+    csv: (table: string) => `/reports/${table}.csv`,
+  },
   assets: {
     stylesheet: '/public/stylesheets/application.css',
     printStylesheet: '/public/stylesheets/print.css',

@@ -7,6 +7,7 @@ import { ImportJob } from '../../src/features/schools/gias/import-job.model';
 import { School } from '../../src/features/schools/school.model';
 import { Shortlist, ShortlistEntry } from '../../src/features/directory/shortlist.model';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
+import { requestAs } from '../support/commission-factories';
 import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
 import { toSessionUser } from '../../src/features/accounts/accounts.service';
 import { paths } from '../../src/paths';
@@ -42,6 +43,7 @@ type Fixtures = {
   importJobId: string;
   sipUserId: string;
   shortlistId: string;
+  commissionId: string;
 };
 
 const TRADED_SERVICES_ONLY = { as: { traded_services: 'ok' as Outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome };
@@ -50,11 +52,15 @@ const SCHOOLS_ONLY = (school: Outcome) => ({ as: { school, otherSchool: school }
 const SIGNED_IN = { as: {}, others: 'ok' as Outcome, signedOut: 'signIn' as Outcome };
 /** The fixture school's own users, its SIP and Traded Services; nobody else. */
 const SCHOOL_RECORD = (outcome: Outcome) => ({ as: { school: outcome, sip: outcome, traded_services: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
+const REPORT_TABLE = 'terms';
 const PUBLIC = { as: {}, others: 'ok' as Outcome, signedOut: 'ok' as Outcome };
 /** SIPs, schools and Traded Services make shortlists; providers do not. */
 const SHORTLISTERS = (outcome: Outcome) => ({ as: { sip: outcome, school: outcome, traded_services: outcome, otherSip: outcome, otherSchool: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 /** The fixture shortlist: its author (the fixture school's SIP) and, to read it, that school's users. */
 const SHORTLIST_READERS = { as: { sip: 'ok' as Outcome, school: 'ok' as Outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome };
+/** The fixture commission's school, provider, the school's SIP and Traded Services. */
+const COMMISSION_PARTIES = (outcome: Outcome) => ({ as: { school: outcome, provider: outcome, sip: outcome, traded_services: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
+const SCHOOL_ONLY_RECORD = (outcome: Outcome) => ({ as: { school: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const SHORTLIST_AUTHOR = { as: { sip: 'redirect' as Outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome };
 
 /**
@@ -123,6 +129,25 @@ const MATRIX: Entry[] = [
   { route: 'GET /shortlists/:id/export.csv', url: (f) => paths.shortlists.export(f.shortlistId), ...SHORTLIST_READERS },
   { route: 'POST /shortlists/:id/entries/:listingId/note', url: (f) => paths.shortlists.entryNote(f.shortlistId, f.listingId), form: () => ({ note: 'Strong on KS2' }), ...SHORTLIST_AUTHOR },
   { route: 'POST /shortlists/:id/entries/:listingId/remove', url: (f) => paths.shortlists.removeEntry(f.shortlistId, f.listingId), ...SHORTLIST_AUTHOR },
+
+  // Commissions: the fixture commission was asked for by `school` from `provider`'s listing; the school is in `sip`'s caseload.
+  { route: 'GET /commissions', url: () => paths.commissions.list, ...SIGNED_IN },
+  { route: 'GET /commissions/new', url: (f) => paths.commissions.newFor(f.listingId), ...SHORTLISTERS('ok') },
+  { route: 'POST /commissions/new', url: () => paths.commissions.new, form: (f) => ({ listing: f.listingId }), ...SHORTLISTERS('badRequest') },
+  // Without a request in progress, the check page sends anyone back to their commissions.
+  { route: 'GET /commissions/new/check', url: () => paths.commissions.check, signedOut: 'signIn', as: {}, others: 'redirect' },
+  { route: 'POST /commissions/new/check', url: () => paths.commissions.check, signedOut: 'signIn', as: {}, others: 'redirect' },
+  { route: 'GET /commissions/:id', url: (f) => paths.commissions.commission(f.commissionId), ...COMMISSION_PARTIES('ok') },
+  { route: 'GET /commissions/:id/requested', url: (f) => paths.commissions.requested(f.commissionId), ...COMMISSION_PARTIES('ok') },
+  { route: 'GET /commissions/:id/:action', url: (f) => paths.commissions.action(f.commissionId, 'decline'), ...OWNER_ONLY('ok') },
+  { route: 'POST /commissions/:id/:action', url: (f) => paths.commissions.action(f.commissionId, 'decline'), form: () => ({}), ...OWNER_ONLY('badRequest') },
+  // Feedback opens once the support is complete: until then nobody may give it.
+  { route: 'GET /commissions/:id/feedback', url: (f) => paths.commissions.feedback(f.commissionId), ...SCHOOL_ONLY_RECORD('forbidden') },
+  { route: 'POST /commissions/:id/feedback', url: (f) => paths.commissions.feedback(f.commissionId), form: () => ({}), ...SCHOOL_ONLY_RECORD('forbidden') },
+  { route: 'GET /commissions/:id/feedback/evidence', url: (f) => paths.commissions.evidence(f.commissionId), ...COMMISSION_PARTIES('notFound') },
+  { route: 'GET /feedback/attention', url: () => paths.feedbackAttention, ...TRADED_SERVICES_ONLY },
+  { route: 'GET /reports', url: () => paths.reports.commissions, signedOut: 'signIn', as: { sip: 'ok', otherSip: 'ok', traded_services: 'ok' }, others: 'forbidden' },
+  { route: 'GET /reports/:table.csv', url: () => paths.reports.csv(REPORT_TABLE), signedOut: 'signIn', as: { sip: 'ok', otherSip: 'ok', traded_services: 'ok' }, others: 'forbidden' },
 
   // Taxonomy administration: Traded Services only. Retire comes before reinstate, so the term ends as it began.
   { route: 'GET /admin/taxonomy', url: () => paths.taxonomyAdmin.index, ...TRADED_SERVICES_ONLY },
@@ -227,9 +252,12 @@ describe('authorization matrix', () => {
       schoolUrn: school!.urn,
       importJobId: job.id as string,
       sipUserId: users.get('sip')!.id as string,
+      commissionId: '',
       shortlistId: (await Shortlist.create({ title: 'For the visit', school: school!._id, author: users.get('sip')!._id })).id as string,
     };
     await ShortlistEntry.create({ shortlist: fixtures.shortlistId, listing: listing._id, note: '' });
+    await Listing.updateOne({ _id: listing._id }, { $set: { capacity: { days: 10, period: 'term' }, dailyRatePence: 40_000, expertise: ['mathematics-and-numeracy'] } });
+    fixtures.commissionId = (await requestAs(toSessionUser(users.get('school')!), fixtures.listingId)).id;
     await ensureDefaultTaxonomy();
     await chooseSchemePreset(toSessionUser(users.get('traded_services')!), 'south_gloucestershire');
   });

@@ -21,6 +21,8 @@ export function navigationFor(role: Role): NavigationItem[] {
   const home = { href: dashboardPathFor(role), text: 'Home' };
   const findSupport = { href: paths.directory.search, text: 'Find support' };
   const shortlists = { href: paths.shortlists.index, text: 'Shortlists' };
+  const commissions = { href: paths.commissions.list, text: 'Commissions' };
+  const reports = { href: paths.reports.commissions, text: 'Reports' };
   switch (role) {
     case 'traded_services':
       return [
@@ -28,16 +30,25 @@ export function navigationFor(role: Role): NavigationItem[] {
         findSupport,
         shortlists,
         { href: paths.listings.queue, text: 'Listings' },
+        commissions,
         { href: paths.schools.list, text: 'Schools' },
+        reports,
         { href: paths.admin.users, text: 'Users' },
         { href: paths.taxonomyAdmin.index, text: 'Taxonomy' },
         { href: paths.admin.outbox, text: 'Outbox' },
       ];
     case 'provider':
-      return [home, findSupport, { href: paths.listings.own, text: 'Your listings' }];
+      return [home, findSupport, { href: paths.listings.own, text: 'Your listings' }, commissions];
     case 'sip':
-      return [home, findSupport, shortlists, { href: paths.schools.yourSchools, text: 'Your schools' }];
+      return [home, findSupport, shortlists, { href: paths.schools.yourSchools, text: 'Your schools' }, commissions, reports];
     case 'school':
-      return [home, findSupport, shortlists, { href: paths.schools.yourSchool, text: 'Your school' }, { href: paths.recommendations.inbox, text: 'Recommendations' }];
+      return [
+        home,
+        findSupport,
+        shortlists,
+        { href: paths.schools.yourSchool, text: 'Your school' },
+        { href: paths.recommendations.inbox, text: 'Recommendations' },
+        commissions,
+      ];
   }
 }

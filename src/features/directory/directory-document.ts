@@ -35,7 +35,7 @@ export type DirectoryDocument = {
 
 type ListingRecord = ListingFields & { _id: { toString(): string }; updatedAt?: Date | null };
 
-export function toDirectoryDocument(listing: ListingRecord): DirectoryDocument {
+export function toDirectoryDocument(listing: ListingRecord, impact?: ImpactSummary): DirectoryDocument {
   const capacityDays = listing.capacity?.days;
   return {
     id: listing._id.toString(),
@@ -59,6 +59,7 @@ export function toDirectoryDocument(listing: ListingRecord): DirectoryDocument {
     publishedAt: listing.publishedAt ?? null,
     revision: listing.revision,
     updatedAt: listing.updatedAt ?? new Date(0),
+    ...(impact ? { impact } : {}),
   };
 }
 

@@ -1,9 +1,11 @@
+import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { isListedInDirectory } from '../listings/listing-visibility';
 import { Listing } from '../listings/listing.model';
 import { loadTaxonomySnapshot } from '../taxonomy/taxonomy-snapshot';
 import { TaxonomyTerm } from '../taxonomy/taxonomy.model';
-import { toDirectoryDocument, type DirectoryDocument } from './directory-document';
+import { toDirectoryDocument, type DirectoryDocument, type ImpactSummary } from './directory-document';
+import { impactSummariesForListings, type ImpactSummary as FeedbackSummary } from '../feedback/feedback.service';
 import { DirectoryIndex } from './directory-index';
 
 /**
@@ -64,7 +66,9 @@ export class DirectoryIndexKeeper {
     const readMilliseconds = performance.now() - started;
     const index = new DirectoryIndex(taxonomy);
     const now = this.now();
-    index.addAll(listings.filter((listing) => isListedInDirectory(listing, now, this.options.graceDays)).map(toDirectoryDocument));
+    const listed = listings.filter((listing) => isListedInDirectory(listing, now, this.options.graceDays));
+    const impact = await impactOf(listed.map((listing) => listing._id));
+    index.addAll(listed.map((listing) => toDirectoryDocument(listing, impact.get(listing._id.toString()))));
     this.index = index;
     this.taxonomySignature = signature;
     this.markLook(lookStartedAt);
@@ -93,9 +97,10 @@ export class DirectoryIndexKeeper {
       .map((listing) => listing._id);
     const changed = changedIds.length > 0 ? await Listing.find({ _id: { $in: changedIds } }).lean() : [];
     const now = this.now();
+    const impact = await impactOf(changed.map((listing) => listing._id));
     for (const listing of changed) {
       const id = listing._id.toString();
-      if (isListedInDirectory(listing, now, this.options.graceDays)) index.upsert(toDirectoryDocument(listing));
+      if (isListedInDirectory(listing, now, this.options.graceDays)) index.upsert(toDirectoryDocument(listing, impact.get(id)));
       else index.remove(id);
     }
     this.dropOverdue(index, now);
@@ -118,4 +123,10 @@ export class DirectoryIndexKeeper {
     const terms = await TaxonomyTerm.find({}, { _id: 1, updatedAt: 1 }).sort({ _id: 1 }).lean();
     return terms.map((term) => `${term._id.toString()}@${term.updatedAt?.getTime() ?? 0}`).join(',');
   }
+}
+
+/** Each listing's aggregated impact ratings, where enough schools have responded, as the directory ranks them. */
+async function impactOf(listingIds: Types.ObjectId[]): Promise<Map<string, ImpactSummary>> {
+  const summaries = listingIds.length > 0 ? await impactSummariesForListings(listingIds) : new Map<string, FeedbackSummary>();
+  return new Map([...summaries].map(([id, summary]) => [id, { score: Number(summary.overall), responses: summary.schools }]));
 }

@@ -1,3 +1,6 @@
+import { canBrokerCommissions, canRequestSupportDirectly } from '../commissions/commission-access';
+import { RATING_LABELS, RATINGS } from '../feedback/feedback.model';
+import { impactSummaryForListing } from '../feedback/feedback.service';
 import type { Types } from 'mongoose';
 import { NotAllowedError } from '../../lib/errors';
 import { formatDate, formatDateTime, formatPounds } from '../../lib/format';
@@ -109,9 +112,22 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       evidence: files.map((file) => ({ ...file, href: paths.listings.file(id, file.id) })),
       recommendations,
       lastReviewed: formatDate(listing.lastReviewedAt),
+      impact: await impactRows(listing._id),
     },
+    canAskForSupport: listing.status === 'approved' && (canRequestSupportDirectly(actor) || canBrokerCommissions(actor)),
     canRecommend: canRecommendListing(actor, listing) && ownRecommendation !== 'given',
     canWithdraw: ownRecommendation === 'given',
+  };
+}
+
+/** The aggregated impact ratings, shown only once enough schools have responded that none can be identified. */
+async function impactRows(listingId: ListingRecord['_id']) {
+  const summary = await impactSummaryForListing(listingId);
+  if (!summary) return null;
+  return {
+    schools: summary.schools,
+    overall: summary.overall,
+    rows: RATINGS.map((rating) => ({ label: RATING_LABELS[rating], average: summary.averages[rating] })),
   };
 }
 

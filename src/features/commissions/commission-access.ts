@@ -1,0 +1,58 @@
+import type { Types } from 'mongoose';
+import type { SessionUser } from '../accounts/accounts.service';
+import type { Party } from './commission-status';
+import { isInSipCaseload } from './sip-caseload';
+
+/** What the access rules need to know about a commission. */
+export type CommissionParties = { school: Types.ObjectId; owners: Types.ObjectId[]; brokeredBy?: Types.ObjectId | null };
+
+const isOwner = (user: SessionUser, commission: CommissionParties) => commission.owners.some((owner) => owner.toString() === user.id);
+
+/** A school sees its own commissions; a provider those of listings it owns; a SIP its caseload's; Traded Services all. */
+export async function canViewCommission(user: SessionUser, commission: CommissionParties): Promise<boolean> {
+  switch (user.role) {
+    case 'school':
+      return user.schoolId === commission.school.toString();
+    case 'provider':
+      return isOwner(user, commission);
+    case 'sip':
+      return isInSipCaseload(user.id, commission.school.toString());
+    case 'traded_services':
+      return true;
+  }
+}
+
+/** The sides of a commission this user stands on, which decide the steps they may take. */
+export async function partiesOf(user: SessionUser, commission: CommissionParties): Promise<Party[]> {
+  if (!(await canViewCommission(user, commission))) return [];
+  const parties: Party[] = [];
+  if (user.role === 'school') parties.push('school');
+  if (user.role === 'provider') parties.push('provider');
+  if (user.role === 'traded_services') parties.push('traded_services');
+  if (commission.brokeredBy?.toString() === user.id) parties.push('broker');
+  return parties;
+}
+
+/** Support levels are sensitive: providers never see a school's. */
+export function canSeeSupportLevel(user: SessionUser): boolean {
+  return user.role !== 'provider';
+}
+
+export function canRequestSupportDirectly(user: SessionUser): boolean {
+  return user.role === 'school' && Boolean(user.schoolId);
+}
+
+/** Traded Services broker for any school; a SIP only for schools in their caseload. */
+export async function canBrokerForSchool(user: SessionUser, schoolId: string): Promise<boolean> {
+  if (user.role === 'traded_services') return true;
+  if (user.role === 'sip') return isInSipCaseload(user.id, schoolId);
+  return false;
+}
+
+export function canBrokerCommissions(user: SessionUser): boolean {
+  return user.role === 'traded_services' || user.role === 'sip';
+}
+
+export function canSeeCommissionReports(user: SessionUser): boolean {
+  return user.role === 'traded_services' || user.role === 'sip';
+}

@@ -1,0 +1,55 @@
+import { Schema, Types, model } from 'mongoose';
+import { Commission } from './commission.model';
+
+/**
+ * How a commission changes status safely on FerretDB and MongoDB alike. A conditional
+ * `findOneAndUpdate({ _id, status })` is not enough on FerretDB v1/SQLite, which reads and writes an
+ * updated document outside a transaction (FerretDB issue #3040): two clicks at once can both "win".
+ * Instead every commission carries a version, and a step first inserts its claim on that version,
+ * `${commissionId}:${version}`: the database lets only one such insert succeed. The winner alone then
+ * writes the change and the next version. The claim keeps the change, so if the process stopped between
+ * the two writes, the next reader finishes it (rollForward).
+ */
+type StepChange = { set: Record<string, unknown>; unset: string[] };
+
+const stepSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    commission: { type: Schema.Types.ObjectId, required: true },
+    version: { type: Number, required: true },
+    change: { type: Schema.Types.Mixed, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+const CommissionStep = model('CommissionStep', stepSchema, 'commission_steps');
+
+const stepId = (commissionId: Types.ObjectId, version: number) => `${commissionId.toString()}:${version}`;
+
+async function apply(commissionId: Types.ObjectId, version: number, change: StepChange): Promise<void> {
+  const update: Record<string, unknown> = { $set: { ...change.set, version: version + 1 } };
+  if (change.unset.length) update.$unset = Object.fromEntries(change.unset.map((field) => [field, 1]));
+  await Commission.updateOne({ _id: commissionId, version }, update);
+}
+
+/** Claims the step from `version` and applies it; false when another step claimed that version first. */
+export async function takeStep(commissionId: Types.ObjectId, version: number, change: StepChange): Promise<boolean> {
+  try {
+    await CommissionStep.create({ _id: stepId(commissionId, version), commission: commissionId, version, change, at: new Date() });
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return false;
+    throw error;
+  }
+  await apply(commissionId, version, change);
+  return true;
+}
+
+/** Finishes a claimed step whose change was never written (the process stopped in between). True if it did. */
+export async function rollForward(commissionId: Types.ObjectId, version: number): Promise<boolean> {
+  const step = await CommissionStep.findById(stepId(commissionId, version)).lean();
+  if (!step) return false;
+  await apply(commissionId, version, step.change as StepChange);
+  return true;
+}
+

@@ -1,0 +1,72 @@
+import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { COMMISSION_STATUSES } from './commission-status';
+
+export const ROUTES = ['direct', 'brokered'] as const;
+export type CommissionRoute = (typeof ROUTES)[number];
+export const ROUTE_LABELS: Record<CommissionRoute, string> = { direct: 'Direct', brokered: 'Brokered' };
+
+export const FUNDING_SOURCES = ['school', 'la'] as const;
+export type FundingSource = (typeof FUNDING_SOURCES)[number];
+export const FUNDING_LABELS: Record<FundingSource, string> = { school: 'School-funded', la: 'LA-funded' };
+
+/**
+ * Support asked for by (or brokered for) one school from one listing. The listing's name, type, owners
+ * and rate are copied at request time: later edits to the listing do not change what was agreed, and
+ * who may act on the commission is decided from the commission alone.
+ */
+const commissionSchema = new Schema(
+  {
+    reference: { type: String, required: true, unique: true },
+    school: { type: Schema.Types.ObjectId, ref: 'School', required: true },
+    schoolName: { type: String, required: true },
+    // The school's support level when it asked; never shown to providers.
+    supportLevel: { type: String },
+    listing: { type: Schema.Types.ObjectId, ref: 'Listing', required: true },
+    listingName: { type: String, required: true },
+    providerType: { type: String, required: true },
+    owners: { type: [{ type: Schema.Types.ObjectId, ref: 'User' }], default: [] },
+    route: { type: String, required: true, enum: ROUTES },
+    requestedBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    brokeredBy: { type: Schema.Types.ObjectId, ref: 'User' },
+    need: { type: String, required: true, maxlength: 1000 },
+    categories: { type: [String], default: [] },
+    objectives: { type: String, required: true, maxlength: 2000 },
+    successCriteria: { type: String, required: true, maxlength: 2000 },
+    days: { type: Number, required: true, min: 1, max: 100 },
+    startOn: { type: Date, required: true },
+    // Derived from startOn, kept so reports group without date arithmetic in the database.
+    termKey: { type: String, required: true },
+    academicYear: { type: String, required: true },
+    dailyRatePence: { type: Number, required: true, min: 0 },
+    costPence: { type: Number, required: true, min: 0 },
+    funding: { type: String, required: true, enum: FUNDING_SOURCES },
+    status: { type: String, required: true, enum: COMMISSION_STATUSES },
+    // Bumped by every status step; see commission-steps.ts for why.
+    version: { type: Number, required: true, default: 0 },
+    statusReason: { type: String, maxlength: 2000 },
+    proposal: {
+      days: { type: Number, min: 1, max: 100 },
+      startOn: { type: Date },
+      note: { type: String, maxlength: 2000 },
+    },
+    // What this commission holds in the capacity and entitlement ledgers, so a cancellation gives back exactly that.
+    capacityKey: { type: String },
+    capacityDays: { type: Number, default: 0 },
+    entitlementKey: { type: String },
+    entitlementDays: { type: Number, default: 0 },
+    entitlementApproved: { type: Boolean, default: false },
+    completedAt: { type: Date },
+    feedbackReminderSentAt: { type: Date },
+  },
+  { timestamps: true },
+);
+
+commissionSchema.index({ school: 1, createdAt: -1 });
+commissionSchema.index({ owners: 1, createdAt: -1 });
+commissionSchema.index({ status: 1, completedAt: 1 });
+commissionSchema.index({ termKey: 1 });
+commissionSchema.index({ createdAt: -1 });
+
+export type CommissionFields = InferSchemaType<typeof commissionSchema>;
+export type CommissionRecord = CommissionFields & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+export const Commission = model('Commission', commissionSchema);

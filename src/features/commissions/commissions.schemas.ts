@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { FUNDING_SOURCES } from './commission.model';
+
+const objectId = z.string().regex(/^[a-f0-9]{24}$/i);
+
+const text = (missing: string, max: number, tooLong: string) =>
+  z.string({ error: missing }).trim().min(1, missing).max(max, tooLong);
+
+/** Checkboxes arrive as nothing, one string or several strings. */
+export const stringList = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
+
+const wholeDays = z.coerce
+  .number({ error: 'Enter the number of days as a number, like 3' })
+  .int('Enter a whole number of days')
+  .min(1, 'Days must be 1 or more')
+  .max(100, 'Days must be 100 or fewer');
+
+/** A GOV.UK date input (`name-day`, `name-month`, `name-year`) as a calendar day at midnight UTC. */
+export function calendarDay(body: Record<string, unknown>, name: string): Date | undefined {
+  const parts = ['day', 'month', 'year'].map((part) => String(body[`${name}-${part}`] ?? '').trim());
+  if (!parts.every((part) => /^\d{1,4}$/.test(part))) return undefined;
+  const [day, month, year] = parts.map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const valid = year >= 2000 && year <= 2100 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return valid ? date : undefined;
+}
+
+/** Adds the parsed date under `name` (null when it is not a real date) so the schema checks it with the rest. */
+const withDate = (name: string) => (body: unknown) => {
+  const fields = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  return { ...fields, [name]: calendarDay(fields, name) ?? null };
+};
+const startDate = z.date({ error: 'Enter a real start date, like 15 9 2026' });
+
+/** The request form, shared by schools (direct) and brokers (who also choose the school). */
+export const commissionRequestSchema = z.preprocess(
+  withDate('startOn'),
+  z.object({
+    listing: objectId,
+    school: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value) => value || undefined),
+    need: text('Describe what your school needs to improve', 1000, 'The need must be 1000 characters or fewer'),
+    categories: stringList.refine((list) => list.length > 0, 'Select at least one area the support addresses'),
+    objectives: text('Enter the objectives of the support', 2000, 'Objectives must be 2000 characters or fewer'),
+    successCriteria: text('Enter how you will know it has worked', 2000, 'Success criteria must be 2000 characters or fewer'),
+    days: wholeDays,
+    startOn: startDate,
+    funding: z.enum(FUNDING_SOURCES, { error: 'Select who pays for the support' }),
+  }),
+);
+export type CommissionRequestForm = z.output<typeof commissionRequestSchema>;
+
+export const reasonSchema = z.object({
+  reason: text('Enter a reason', 2000, 'The reason must be 2000 characters or fewer'),
+});
+
+export const proposalSchema = z.preprocess(
+  withDate('startOn'),
+  z.object({
+    days: wholeDays,
+    startOn: startDate,
+    note: text('Explain the change you propose', 2000, 'The explanation must be 2000 characters or fewer'),
+  }),
+);
+export type ProposalForm = z.output<typeof proposalSchema>;

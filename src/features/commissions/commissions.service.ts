@@ -1,0 +1,371 @@
+import { randomInt } from 'node:crypto';
+import { Types, type FilterQuery } from 'mongoose';
+import { academicYearFor, termFor } from '../../lib/academic-calendar';
+import { NotAllowedError, NotFoundError } from '../../lib/errors';
+import { paths } from '../../paths';
+import type { SessionUser } from '../accounts/accounts.service';
+import { User } from '../accounts/user.model';
+import { recordAudit } from '../audit/audit.service';
+import { Listing } from '../listings/listing.model';
+import { notify } from '../notifications/notifications.service';
+import { School } from '../schools/school.model';
+import { Commission, type CommissionFields, type CommissionRecord } from './commission.model';
+import { canBrokerForSchool, canRequestSupportDirectly, canViewCommission, partiesOf } from './commission-access';
+import { ACTION_LABELS, ACTIONS, canTakeAction, WAITING_FOR, type CommissionAction, type CommissionStatus, type Party } from './commission-status';
+import type { CommissionRequestForm, ProposalForm } from './commissions.schemas';
+import { CapacityLedger, capacityKey, committedDays, EntitlementLedger, entitlementKey, releaseDays, reserveDays, type Ledger } from './day-ledgers';
+import { rollForward, takeStep } from './commission-steps';
+import { entitlementForSchool } from './school-entitlement';
+import { schoolsInSipCaseload } from './sip-caseload';
+
+
+type NewCommission = Omit<CommissionFields, 'reference' | 'status' | 'createdAt' | 'updatedAt'>;
+
+export type ActionResult = { ok: true } | { ok: false; message: string };
+
+/** An approved listing, or NotFound: only approved listings can be commissioned. */
+export async function commissionableListing(listingId: string) {
+  if (!Types.ObjectId.isValid(listingId)) throw new NotFoundError();
+  const listing = await Listing.findOne({ _id: listingId, status: 'approved' }).lean();
+  if (!listing) throw new NotFoundError();
+  return listing;
+}
+
+export function costInPence(days: number, dailyRatePence: number | null | undefined): number {
+  return days * (dailyRatePence ?? 0);
+}
+
+/** The school a request is for: the signed-in school's own, or the one a broker chose (if they may). */
+async function schoolForRequest(actor: SessionUser, chosenSchoolId: string | undefined): Promise<{ id: string; name: string } | null> {
+  const schoolId = actor.role === 'school' ? actor.schoolId : chosenSchoolId;
+  if (!schoolId || !Types.ObjectId.isValid(schoolId)) return null;
+  const school = await School.findById(schoolId, { name: 1 }).lean();
+  return school ? { id: school._id.toString(), name: school.name } : null;
+}
+
+export type RequestResult = { ok: true; id: string; reference: string } | { ok: false; field: 'school'; message: string };
+
+/** A school asks for support (direct), or a SIP or Traded Services arranges it for a school (brokered). */
+export async function requestCommission(actor: SessionUser, form: CommissionRequestForm): Promise<RequestResult> {
+  const direct = canRequestSupportDirectly(actor);
+  const listing = await commissionableListing(form.listing);
+  const school = await schoolForRequest(actor, form.school);
+  if (!school) {
+    if (direct) throw new NotFoundError('This account is not linked to a school');
+    return { ok: false, field: 'school', message: 'Select the school the support is for' };
+  }
+  if (!direct && !(await canBrokerForSchool(actor, school.id))) throw new NotAllowedError();
+
+  const entitlement = await entitlementForSchool(school.id);
+  const funding = listing.fundedByLa ? 'la' : form.funding;
+  const fields: NewCommission = {
+    school: new Types.ObjectId(school.id),
+    schoolName: school.name,
+    supportLevel: entitlement?.levelLabel,
+    listing: listing._id,
+    listingName: listing.name,
+    providerType: listing.providerType,
+    owners: listing.owners,
+    route: direct ? 'direct' : 'brokered',
+    requestedBy: new Types.ObjectId(actor.id),
+    brokeredBy: direct ? undefined : new Types.ObjectId(actor.id),
+    need: form.need,
+    categories: form.categories,
+    objectives: form.objectives,
+    successCriteria: form.successCriteria,
+    days: form.days,
+    startOn: form.startOn,
+    termKey: termFor(form.startOn).key,
+    academicYear: academicYearFor(form.startOn),
+    dailyRatePence: listing.dailyRatePence ?? 0,
+    costPence: costInPence(form.days, listing.dailyRatePence),
+    funding,
+    capacityDays: 0,
+    entitlementDays: 0,
+    entitlementApproved: false,
+    version: 0,
+  };
+  // A brokered commission waits for the school; a direct one goes to the provider unless LA-funded days
+  // beyond the school's entitlement need Traded Services' approval first.
+  let status: CommissionStatus = 'awaiting_school';
+  if (direct) {
+    const held = await holdEntitlement(fields, fields.days);
+    Object.assign(fields, held);
+    status = held.entitlementDays > 0 || funding === 'school' ? 'requested' : 'awaiting_approval';
+  }
+  const commission = await createWithReference({ ...fields, status });
+  await recordAudit({
+    actor: new Types.ObjectId(actor.id),
+    action: direct ? 'commission_requested' : 'commission_brokered',
+    subjectType: 'Commission',
+    subjectId: commission._id,
+    changes: { status },
+  });
+  await notifyWhoseTurn(commission, actor, direct ? 'Support requested' : 'Support arranged for your school');
+  return { ok: true, id: commission._id.toString(), reference: commission.reference };
+}
+
+const REFERENCE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/** A short reference people can read out on the phone, like SUP-7K3M-Q9TD. */
+export function newReference(): string {
+  const chars = Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]);
+  return `SUP-${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
+}
+
+async function createWithReference(fields: NewCommission & { status: CommissionStatus }): Promise<CommissionRecord> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await Commission.create({ ...fields, reference: newReference() })).toObject() as CommissionRecord;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000 || attempt >= 4) throw error;
+    }
+  }
+}
+
+type LedgerHold = { ledger: Ledger; key: string; days: number };
+
+/** Reservations taken while one step is applied, given back if the step does not happen. */
+class Holds {
+  private readonly taken: LedgerHold[] = [];
+  async take(ledger: Ledger, key: string, days: number, limit: number | null): Promise<boolean> {
+    const ok = await reserveDays(ledger, key, days, limit);
+    if (ok) this.taken.push({ ledger, key, days });
+    return ok;
+  }
+  async giveBack(): Promise<void> {
+    for (const hold of this.taken.splice(0)) await releaseDays(hold.ledger, hold.key, hold.days);
+  }
+}
+
+/** The LA-funded days a school may commission this academic year without Traded Services' approval. */
+async function entitlementLimit(schoolId: string): Promise<number> {
+  return (await entitlementForSchool(schoolId))?.daysPerYear ?? 0;
+}
+
+/**
+ * Holds LA-funded days against the school's entitlement; nothing for school-funded support. Returns what
+ * is held (0 days when the entitlement is too small, in which case approval is needed).
+ */
+async function holdEntitlement(
+  commission: Pick<CommissionFields, 'funding' | 'school' | 'academicYear' | 'entitlementApproved'>,
+  days: number,
+  holds = new Holds(),
+  alreadyHeld: { key?: string | null; days: number } = { days: 0 },
+): Promise<{ entitlementKey?: string; entitlementDays: number }> {
+  if (commission.funding !== 'la') return { entitlementDays: 0 };
+  const key = entitlementKey(commission.school.toString(), commission.academicYear);
+  const limit = commission.entitlementApproved ? null : await entitlementLimit(commission.school.toString());
+  // Days this commission already holds under the same key will be given back once the new hold is in place.
+  const headroom = limit === null ? null : limit + (alreadyHeld.key === key ? alreadyHeld.days : 0);
+  const ok = await holds.take(EntitlementLedger, key, days, headroom);
+  return ok ? { entitlementKey: key, entitlementDays: days } : { entitlementDays: 0 };
+}
+
+/** The listing's capacity for the period the start date falls in; null when the listing sets none. */
+async function capacityFor(listingId: Types.ObjectId, startOn: Date) {
+  const listing = await Listing.findById(listingId, { capacity: 1, name: 1 }).lean();
+  const capacity = listing?.capacity;
+  if (!capacity || capacity.days === undefined || capacity.days === null) return null;
+  const term = termFor(startOn);
+  const period = capacity.period === 'year' ? term.academicYear : term.key;
+  const periodLabel = capacity.period === 'year' ? `the ${term.academicYear.replace('-', '/')} academic year` : `the ${term.label} term`;
+  return { key: capacityKey(listingId.toString(), period), days: capacity.days, periodLabel };
+}
+
+async function holdCapacity(commission: CommissionRecord, days: number, startOn: Date, holds: Holds): Promise<ActionResult & { key?: string }> {
+  const capacity = await capacityFor(commission.listing, startOn);
+  if (!capacity) return { ok: true };
+  if (await holds.take(CapacityLedger, capacity.key, days, capacity.days)) return { ok: true, key: capacity.key };
+  const agreed = await committedDays(CapacityLedger, capacity.key);
+  return {
+    ok: false,
+    message: `Accepting would go beyond this listing’s capacity of ${capacity.days} days for ${capacity.periodLabel}: ${agreed} days are already agreed. Propose fewer days or another start date, or decline.`,
+  };
+}
+
+const MOVED_ON = 'Someone else has already acted on this commission. Here is where it stands now.';
+
+/** Loads a commission the user may see, or throws: NotFound when there is none, NotAllowed when it is another party's. */
+export async function commissionVisibleTo(user: SessionUser, commissionId: string): Promise<CommissionRecord> {
+  if (!Types.ObjectId.isValid(commissionId)) throw new NotFoundError();
+  let commission = (await Commission.findById(commissionId).lean()) as CommissionRecord | null;
+  if (!commission) throw new NotFoundError();
+  if (await rollForward(commission._id, commission.version)) commission = (await Commission.findById(commissionId).lean()) as CommissionRecord;
+  if (!(await canViewCommission(user, commission))) throw new NotAllowedError();
+  return commission;
+}
+
+export type ActionInput = { reason?: string; proposal?: ProposalForm };
+
+/** Loads a commission for a step this user's side may take (whatever its state now), or throws NotAllowed. */
+export async function commissionForAction(actor: SessionUser, commissionId: string, action: CommissionAction): Promise<CommissionRecord> {
+  const commission = await commissionVisibleTo(actor, commissionId);
+  const parties = await partiesOf(actor, commission);
+  if (!ACTIONS[action].by.some((party: Party) => parties.includes(party))) throw new NotAllowedError();
+  return commission;
+}
+
+/**
+ * Applies one step of the state machine for this user. Reservations are taken first, then the step is
+ * claimed on the commission's version (commission-steps.ts); if another step claimed it first, the
+ * reservations are given back and the user is told it has moved on.
+ */
+export async function actOnCommission(actor: SessionUser, commissionId: string, action: CommissionAction, input: ActionInput = {}): Promise<ActionResult> {
+  const commission = await commissionForAction(actor, commissionId, action);
+  const parties = await partiesOf(actor, commission);
+  if (!canTakeAction(action, commission.status as CommissionStatus, parties)) return { ok: false, message: MOVED_ON };
+
+  const holds = new Holds();
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, 1> = {};
+  let to: CommissionStatus = ACTIONS[action].to[0];
+  const release: LedgerHold[] = [];
+
+  switch (action) {
+    case 'confirm': {
+      const held = await holdEntitlement(commission, commission.days, holds);
+      Object.assign(set, held);
+      if (commission.funding === 'la' && held.entitlementDays === 0) to = 'awaiting_approval';
+      break;
+    }
+    case 'approve':
+      Object.assign(set, await holdEntitlement({ ...commission, entitlementApproved: true }, commission.days, holds), { entitlementApproved: true });
+      break;
+    case 'accept': {
+      const capacity = await holdCapacity(commission, commission.days, commission.startOn, holds);
+      if (!capacity.ok) return capacity;
+      Object.assign(set, { capacityKey: capacity.key, capacityDays: capacity.key ? commission.days : 0 });
+      break;
+    }
+    case 'propose_change':
+      set.proposal = input.proposal;
+      break;
+    case 'accept_change': {
+      const proposal = commission.proposal;
+      if (!proposal?.days || !proposal.startOn) return { ok: false, message: MOVED_ON };
+      const moved = { ...commission, academicYear: academicYearFor(proposal.startOn) };
+      const held = await holdEntitlement(moved, proposal.days, holds, { key: commission.entitlementKey, days: commission.entitlementDays ?? 0 });
+      if (commission.funding === 'la' && held.entitlementDays === 0) {
+        await holds.giveBack();
+        return { ok: false, message: 'These days would take your LA-funded support beyond your entitlement. Ask Traded Services, or turn the change down.' };
+      }
+      const capacity = await holdCapacity(commission, proposal.days, proposal.startOn, holds);
+      if (!capacity.ok) {
+        await holds.giveBack();
+        return { ok: false, message: 'The provider no longer has capacity for the days they proposed. Turn the change down so they can respond again.' };
+      }
+      if (commission.entitlementKey) release.push({ ledger: EntitlementLedger, key: commission.entitlementKey, days: commission.entitlementDays ?? 0 });
+      Object.assign(set, held, {
+        days: proposal.days,
+        startOn: proposal.startOn,
+        termKey: termFor(proposal.startOn).key,
+        academicYear: moved.academicYear,
+        costPence: costInPence(proposal.days, commission.dailyRatePence),
+        capacityKey: capacity.key,
+        capacityDays: capacity.key ? proposal.days : 0,
+      });
+      unset.proposal = 1;
+      break;
+    }
+    case 'reject_change':
+      unset.proposal = 1;
+      break;
+    case 'confirm_completion':
+      set.completedAt = new Date();
+      break;
+    case 'decline':
+    case 'refuse':
+    case 'cancel':
+      set.statusReason = input.reason;
+      if (commission.capacityKey) release.push({ ledger: CapacityLedger, key: commission.capacityKey, days: commission.capacityDays ?? 0 });
+      if (commission.entitlementKey) release.push({ ledger: EntitlementLedger, key: commission.entitlementKey, days: commission.entitlementDays ?? 0 });
+      Object.assign(set, { capacityDays: 0, entitlementDays: 0 });
+      break;
+  }
+
+  if (!(await takeStep(commission._id, commission.version, { set: { ...set, status: to }, unset: Object.keys(unset) }))) {
+    await holds.giveBack();
+    return { ok: false, message: MOVED_ON };
+  }
+  for (const hold of release) await releaseDays(hold.ledger, hold.key, hold.days);
+  await recordStep(actor, commission, action, to, input);
+  return { ok: true };
+}
+
+/** Moves a completed commission to evaluated once its feedback is stored (called by the feedback service). */
+export async function markEvaluated(actor: SessionUser, commission: CommissionRecord): Promise<boolean> {
+  if (commission.status !== 'completed') return false;
+  const taken = await takeStep(commission._id, commission.version, { set: { status: 'evaluated' }, unset: [] });
+  if (taken) await recordStep(actor, commission, 'record_feedback', 'evaluated', {});
+  return taken;
+}
+
+async function recordStep(actor: SessionUser, commission: CommissionRecord, action: CommissionAction, to: CommissionStatus, input: ActionInput) {
+  const proposal = input.proposal ? { days: input.proposal.days, startOn: input.proposal.startOn.toISOString().slice(0, 10) } : undefined;
+  await recordAudit({
+    actor: new Types.ObjectId(actor.id),
+    action: `commission_${action}`,
+    subjectType: 'Commission',
+    subjectId: commission._id,
+    reason: input.reason ?? input.proposal?.note,
+    changes: { from: commission.status, to, ...(proposal ? { proposal } : {}) },
+  });
+  await notifyWhoseTurn({ ...commission, status: to }, actor, ACTION_LABELS[action]);
+}
+
+/** The users standing on one side of a commission. */
+async function usersOnSide(commission: Pick<CommissionRecord, 'school' | 'owners' | 'brokeredBy'>, party: Party): Promise<Types.ObjectId[]> {
+  switch (party) {
+    case 'school':
+      return (await User.find({ role: 'school', school: commission.school, active: true }, { _id: 1 }).lean()).map((user) => user._id);
+    case 'provider':
+      return commission.owners;
+    case 'broker':
+      return commission.brokeredBy ? [commission.brokeredBy] : [];
+    case 'traded_services':
+      return (await User.find({ role: 'traded_services', active: true }, { _id: 1 }).lean()).map((user) => user._id);
+  }
+}
+
+/** Tells whoever must act next; when a commission ends, tells every side. Never the person who acted. */
+async function notifyWhoseTurn(commission: CommissionRecord, actor: SessionUser, what: string): Promise<void> {
+  const waitingFor = WAITING_FOR[commission.status as CommissionStatus];
+  const sides: Party[] = waitingFor ? [waitingFor] : ['school', 'provider', 'broker'];
+  const recipients = (await Promise.all(sides.map((side) => usersOnSide(commission, side)))).flat().filter((id) => id.toString() !== actor.id);
+  const next = waitingFor ? ' It is waiting for you.' : '';
+  await notify(recipients, {
+    subject: `${commission.reference}: ${what}`,
+    text: `${what}: ${commission.listingName} for ${commission.schoolName}.${next}`,
+    href: paths.commissions.commission(commission._id.toString()),
+  });
+}
+
+/** The query for the commissions a user may see. */
+export async function visibleCommissionsFilter(user: SessionUser): Promise<FilterQuery<CommissionRecord>> {
+  switch (user.role) {
+    case 'school':
+      return { school: new Types.ObjectId(user.schoolId) };
+    case 'provider':
+      return { owners: new Types.ObjectId(user.id) };
+    case 'sip':
+      return { school: { $in: await schoolsInSipCaseload(user.id) } };
+    case 'traded_services':
+      return {};
+  }
+}
+
+const SIDE_FOR_ROLE: Record<SessionUser['role'], Party> = { school: 'school', provider: 'provider', traded_services: 'traded_services', sip: 'broker' };
+
+/** Commissions whose next step is this user's. */
+export async function commissionsWaitingFor(user: SessionUser, limit = 20): Promise<CommissionRecord[]> {
+  const side = SIDE_FOR_ROLE[user.role];
+  const statuses = (Object.keys(WAITING_FOR) as CommissionStatus[]).filter((status) => WAITING_FOR[status] === side);
+  if (statuses.length === 0) return [];
+  const filter = { ...(await visibleCommissionsFilter(user)), status: { $in: statuses } };
+  return (await Commission.find(filter).sort({ updatedAt: 1 }).limit(limit).lean()) as CommissionRecord[];
+}
+
+export async function listCommissions(user: SessionUser, limit = 200): Promise<CommissionRecord[]> {
+  return (await Commission.find(await visibleCommissionsFilter(user)).sort({ createdAt: -1 }).limit(limit).lean()) as CommissionRecord[];
+}

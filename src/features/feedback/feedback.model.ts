@@ -1,0 +1,45 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+export const RATINGS = ['quality', 'impact', 'value', 'recommend'] as const;
+export type Rating = (typeof RATINGS)[number];
+export const RATING_LABELS: Record<Rating, string> = {
+  quality: 'Quality of support',
+  impact: 'Impact on pupils’ outcomes',
+  value: 'Value for money',
+  recommend: 'Would recommend',
+};
+
+const rating = { type: Number, required: true, min: 1, max: 5 };
+
+/** A school's impact feedback on one completed commission: one per commission (the unique index says so). */
+const feedbackSchema = new Schema(
+  {
+    commission: { type: Schema.Types.ObjectId, ref: 'Commission', required: true, unique: true },
+    listing: { type: Schema.Types.ObjectId, ref: 'Listing', required: true },
+    school: { type: Schema.Types.ObjectId, ref: 'School', required: true },
+    givenBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    // Copied from the commission so reports group ratings without joins (FerretDB has no $lookup).
+    listingName: { type: String, required: true },
+    categories: { type: [String], default: [] },
+    termKey: { type: String, required: true },
+    supportLevel: { type: String },
+    ratings: { type: new Schema({ quality: rating, impact: rating, value: rating, recommend: rating }, { _id: false }), required: true },
+    whatChanged: { type: String, required: true, maxlength: 3000 },
+    evidence: { type: Schema.Types.ObjectId, ref: 'FeedbackEvidence' },
+  },
+  { timestamps: true },
+);
+feedbackSchema.index({ listing: 1 });
+feedbackSchema.index({ createdAt: -1 });
+
+/** An evidence PDF, kept in the database (FerretDB has no GridFS), no larger than UPLOAD_MAX_DOCUMENT_MB. */
+const evidenceSchema = new Schema({
+  filename: { type: String, required: true, maxlength: 200 },
+  data: { type: Buffer, required: true },
+  size: { type: Number, required: true },
+  createdAt: { type: Date, required: true, default: () => new Date() },
+});
+
+export type FeedbackFields = InferSchemaType<typeof feedbackSchema>;
+export const Feedback = model('Feedback', feedbackSchema);
+export const FeedbackEvidence = model('FeedbackEvidence', evidenceSchema, 'feedback_evidence');

@@ -1,0 +1,67 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import multer from 'multer';
+import { paths } from '../../paths';
+import { requireRole, requireSignIn } from '../../web/authentication';
+import { setNotification } from '../../web/flash';
+import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
+import { commissionSummary } from '../commissions/commission-page';
+import { RATING_LABELS, RATINGS } from './feedback.model';
+import { feedbackSchema } from './feedback.schemas';
+import { commissionAwaitingFeedback, evidenceFor, feedbackNeedingAttention, giveFeedback } from './feedback.service';
+
+const FIELD_ORDER = [...RATINGS, 'whatChanged', 'evidence'];
+
+/**
+ * Parses the feedback form's multipart body (with its one optional PDF). Mounted before the CSRF check,
+ * which needs the body's `_csrf` field; too large a file gets the "too large" page.
+ */
+export function parseFeedbackUpload(maxDocumentBytes: number): RequestHandler {
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxDocumentBytes, files: 1, fields: 20 } }).single('evidence');
+  return (req, res, next) => {
+    upload(req, res, (error: unknown) => {
+      if ((error as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') return next(Object.assign(new Error('File too large'), { status: 413 }));
+      next(error);
+    });
+  };
+}
+
+export function feedbackRoutes(config: { feedbackDueDays: number; maxDocumentBytes: number }): Router {
+  const router = Router();
+
+  router.get(paths.commissions.feedback(':id'), requireSignIn, async (req: Request<{ id: string }>, res) => renderForm(req, res, config.maxDocumentBytes));
+
+  router.post(paths.commissions.feedback(':id'), requireSignIn, async (req: Request<{ id: string }>, res) => {
+    const parsed = feedbackSchema.safeParse(req.body);
+    if (!parsed.success) return renderForm(req, res, config.maxDocumentBytes, formErrorsFrom(parsed.error, FIELD_ORDER));
+    const upload = req.file && req.file.size > 0 ? { filename: req.file.originalname, bytes: req.file.buffer } : undefined;
+    const result = await giveFeedback(req.user!, req.params.id, parsed.data, upload);
+    if (!result.ok) return renderForm(req, res, config.maxDocumentBytes, fieldErrors({ [result.field]: result.message }, FIELD_ORDER));
+    setNotification(req, { type: 'success', text: 'Thank you. Your feedback has been sent to the provider and the LA.' });
+    res.redirect(paths.commissions.commission(req.params.id));
+  });
+
+  router.get(paths.commissions.evidence(':id'), requireSignIn, async (req: Request<{ id: string }>, res) => {
+    const evidence = await evidenceFor(req.user!, req.params.id);
+    res.attachment(evidence.filename.replace(/[^\w.\- ]/g, '_') || 'evidence.pdf');
+    res.type('application/pdf').send(evidence.bytes);
+  });
+
+  router.get(paths.feedbackAttention, requireRole('traded_services'), async (req, res) => {
+    res.render('feedback/attention', { pageTitle: 'Feedback needing attention', queue: await feedbackNeedingAttention(req.user!, config.feedbackDueDays), dueDays: config.feedbackDueDays });
+  });
+
+  return router;
+}
+
+async function renderForm(req: Request<{ id: string }>, res: Response, maxDocumentBytes: number, errors?: FormErrors): Promise<void> {
+  const commission = await commissionAwaitingFeedback(req.user!, req.params.id);
+  res.status(errors ? 400 : 200).render('feedback/new', {
+    pageTitle: 'How did the support go?',
+    errors,
+    values: valuesToRedisplay(req.body),
+    commission: commissionSummary(commission),
+    questions: RATINGS.map((rating) => ({ field: rating, question: RATING_LABELS[rating] })),
+    maxMegabytes: Math.round(maxDocumentBytes / (1024 * 1024)),
+    backLink: paths.commissions.commission(req.params.id),
+  });
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+const rating = (question: string) =>
+  z.enum(['1', '2', '3', '4', '5'], { error: `Select a rating for ${question}` }).transform(Number);
+
+export const feedbackSchema = z.object({
+  quality: rating('quality of support'),
+  impact: rating('impact on pupils’ outcomes'),
+  value: rating('value for money'),
+  recommend: rating('whether you would recommend them'),
+  whatChanged: z
+    .string({ error: 'Tell us what changed as a result' })
+    .trim()
+    .min(1, 'Tell us what changed as a result')
+    .max(3000, 'What changed must be 3000 characters or fewer'),
+});
+export type FeedbackForm = z.output<typeof feedbackSchema>;
+
+/** True when the bytes are a PDF, whatever the file is called: every PDF starts with "%PDF-". */
+export function isPdf(bytes: Buffer): boolean {
+  return bytes.subarray(0, 5).toString('latin1') === '%PDF-';
+}

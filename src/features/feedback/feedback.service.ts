@@ -1,0 +1,132 @@
+import { Listing } from '../listings/listing.model';
+import { Types } from 'mongoose';
+import { NotAllowedError, NotFoundError } from '../../lib/errors';
+import { formatDate } from '../../lib/format';
+import type { SessionUser } from '../accounts/accounts.service';
+import { Commission, type CommissionRecord } from '../commissions/commission.model';
+import { commissionSummary } from '../commissions/commission-page';
+import { commissionVisibleTo, markEvaluated } from '../commissions/commissions.service';
+import { Feedback, FeedbackEvidence, RATING_LABELS, RATINGS, type Rating } from './feedback.model';
+import { isPdf, type FeedbackForm } from './feedback.schemas';
+
+/** Ratings are shown on a pen portrait only once this many different schools have responded. */
+export const MIN_SCHOOLS_FOR_SUMMARY = 3;
+const LOW_RATING = 3;
+
+export type EvidenceUpload = { filename: string; bytes: Buffer } | undefined;
+export type FeedbackResult = { ok: true } | { ok: false; field: string; message: string };
+
+/** Only the school that received the support gives feedback on it, once it is completed. */
+export function canGiveFeedback(user: SessionUser, commission: CommissionRecord): boolean {
+  return user.role === 'school' && user.schoolId === commission.school.toString() && commission.status === 'completed';
+}
+
+export async function commissionAwaitingFeedback(user: SessionUser, commissionId: string): Promise<CommissionRecord> {
+  const commission = await commissionVisibleTo(user, commissionId);
+  if (!canGiveFeedback(user, commission)) throw new NotAllowedError();
+  return commission;
+}
+
+export async function giveFeedback(user: SessionUser, commissionId: string, form: FeedbackForm, upload: EvidenceUpload): Promise<FeedbackResult> {
+  const commission = await commissionAwaitingFeedback(user, commissionId);
+  if (upload && !isPdf(upload.bytes)) return { ok: false, field: 'evidence', message: 'The evidence must be a PDF' };
+  if (await Feedback.exists({ commission: commission._id })) return { ok: false, field: 'quality', message: 'Feedback has already been given for this commission' };
+  const evidence = upload ? await FeedbackEvidence.create({ filename: upload.filename.slice(0, 200), data: upload.bytes, size: upload.bytes.length }) : undefined;
+  try {
+    await Feedback.create({
+      commission: commission._id,
+      listing: commission.listing,
+      school: commission.school,
+      givenBy: new Types.ObjectId(user.id),
+      listingName: commission.listingName,
+      categories: commission.categories,
+      termKey: commission.termKey,
+      supportLevel: commission.supportLevel,
+      ratings: { quality: form.quality, impact: form.impact, value: form.value, recommend: form.recommend },
+      whatChanged: form.whatChanged,
+      evidence: evidence?._id,
+    });
+    // A new version of the listing, so every directory index picks up its new ratings.
+    await Listing.updateOne({ _id: commission.listing }, { $inc: { revision: 1 } });
+  } catch (error) {
+    if (evidence) await FeedbackEvidence.deleteOne({ _id: evidence._id });
+    if ((error as { code?: number }).code === 11000) return { ok: false, field: 'quality', message: 'Feedback has already been given for this commission' };
+    throw error;
+  }
+  await markEvaluated(user, commission);
+  return { ok: true };
+}
+
+const average = (values: number[]) => (values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : 0);
+const oneDecimal = (value: number) => value.toFixed(1);
+
+/** The feedback on a commission, for anyone who may see the commission. */
+export async function feedbackOnCommission(user: SessionUser, commission: CommissionRecord) {
+  await commissionVisibleTo(user, commission._id.toString());
+  const feedback = await Feedback.findOne({ commission: commission._id }).lean();
+  if (!feedback) return null;
+  return {
+    ratings: RATINGS.map((rating) => ({ text: RATING_LABELS[rating], score: feedback.ratings[rating] })),
+    whatChanged: feedback.whatChanged,
+    hasEvidence: Boolean(feedback.evidence),
+    givenOn: formatDate(feedback.createdAt),
+  };
+}
+
+export async function evidenceFor(user: SessionUser, commissionId: string) {
+  const commission = await commissionVisibleTo(user, commissionId);
+  const feedback = await Feedback.findOne({ commission: commission._id }).lean();
+  const evidence = feedback?.evidence ? await FeedbackEvidence.findById(feedback.evidence).lean() : null;
+  if (!evidence) throw new NotFoundError();
+  return { filename: evidence.filename, bytes: Buffer.from(evidence.data.buffer) };
+}
+
+export type ImpactSummary = { schools: number; responses: number; averages: Record<Rating, string>; overall: string };
+
+/** Aggregated ratings per listing, only for listings with responses from at least three different schools. */
+export async function impactSummariesForListings(listingIds: readonly (string | Types.ObjectId)[]): Promise<Map<string, ImpactSummary>> {
+  const ids = listingIds.filter((id) => Types.ObjectId.isValid(String(id))).map((id) => new Types.ObjectId(String(id)));
+  const rows = await Feedback.find({ listing: { $in: ids } }, { listing: 1, school: 1, ratings: 1 }).lean();
+  const byListing = new Map<string, typeof rows>();
+  for (const row of rows) byListing.set(row.listing.toString(), [...(byListing.get(row.listing.toString()) ?? []), row]);
+  const summaries = new Map<string, ImpactSummary>();
+  for (const [listingId, responses] of byListing) {
+    const schools = new Set(responses.map((response) => response.school.toString())).size;
+    if (schools < MIN_SCHOOLS_FOR_SUMMARY) continue;
+    const averages = Object.fromEntries(RATINGS.map((rating) => [rating, average(responses.map((r) => r.ratings[rating]))])) as Record<Rating, number>;
+    summaries.set(listingId, {
+      schools,
+      responses: responses.length,
+      averages: Object.fromEntries(RATINGS.map((rating) => [rating, oneDecimal(averages[rating])])) as Record<Rating, string>,
+      overall: oneDecimal(average(RATINGS.map((rating) => averages[rating]))),
+    });
+  }
+  return summaries;
+}
+
+export async function impactSummaryForListing(listingId: string | Types.ObjectId): Promise<ImpactSummary | null> {
+  return (await impactSummariesForListings([listingId])).get(String(listingId)) ?? null;
+}
+
+export function canSeeFeedbackNeedingAttention(user: SessionUser): boolean {
+  return user.role === 'traded_services';
+}
+
+/** Traded Services' queue: feedback averaging below 3, and completed commissions whose feedback is overdue. */
+export async function feedbackNeedingAttention(user: SessionUser, dueDays: number, now = new Date()) {
+  if (!canSeeFeedbackNeedingAttention(user)) throw new NotAllowedError();
+  const dueBefore = new Date(now.getTime() - dueDays * 24 * 60 * 60 * 1000);
+  const [recent, overdue] = await Promise.all([
+    Feedback.find({}, { commission: 1, ratings: 1 }).sort({ createdAt: -1 }).limit(2000).lean(),
+    Commission.find({ status: 'completed', completedAt: { $lt: dueBefore } }).sort({ completedAt: 1 }).limit(200).lean(),
+  ]);
+  const low = recent
+    .map((feedback) => ({ commission: feedback.commission, average: average(RATINGS.map((rating) => feedback.ratings[rating])) }))
+    .filter((feedback) => feedback.average < LOW_RATING);
+  const lowCommissions = await Commission.find({ _id: { $in: low.map((feedback) => feedback.commission) } }).lean();
+  const averageOf = new Map(low.map((feedback) => [feedback.commission.toString(), feedback.average]));
+  return {
+    lowRated: (lowCommissions as CommissionRecord[]).map((commission) => ({ ...commissionSummary(commission), average: oneDecimal(averageOf.get(commission._id.toString()) ?? 0) })),
+    overdue: (overdue as CommissionRecord[]).map((commission) => ({ ...commissionSummary(commission), completedOn: formatDate(commission.completedAt!) })),
+  };
+}

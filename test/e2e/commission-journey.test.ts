@@ -1,0 +1,113 @@
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
+import { Listing } from '../../src/features/listings/listing.model';
+import { formatPounds } from '../../src/lib/format';
+import { paths } from '../../src/paths';
+import { buildTestApp } from '../support/app';
+import { expectNoSeriousAccessibilityIssues, launchBrowser, serve } from '../support/browser';
+import { useTestDatabase } from '../support/database';
+
+jest.setTimeout(120_000);
+useTestDatabase();
+
+let browser: Browser;
+let baseUrl: string;
+let close: () => Promise<void>;
+let listingId: string;
+
+beforeAll(async () => {
+  await seedDemoData();
+  listingId = (await Listing.findOne({ name: 'Priya Shah, Local Leader of Education' }).lean())!._id.toString();
+  ({ baseUrl, close } = await serve(buildTestApp()));
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await close?.();
+});
+
+async function signedInPage(email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(baseUrl + paths.signIn);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expectNoSeriousAccessibilityIssues(page);
+  return page;
+}
+
+/** Clicks (a button, or a link styled as one), waits for the next page to load, and checks it with axe. */
+async function clickThrough(page: Page, name: string, role: 'button' | 'link' = 'button'): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.getByRole(role, { name, exact: true }).first().click()]);
+  await expectNoSeriousAccessibilityIssues(page);
+}
+
+async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(baseUrl + path);
+  await expectNoSeriousAccessibilityIssues(page);
+}
+
+it('a school commissions support, the provider delivers it, the school confirms and rates it, and the LA sees it', async () => {
+  const school = await signedInPage('head.oakfield@demo.example');
+  await visit(school, paths.commissions.newFor(listingId));
+  expect(await school.getByText('Rated').count()).toBe(0);
+  await clickThrough(school, 'Continue');
+  expect(await school.locator('.govuk-error-summary').innerText()).toContain('Describe what your school needs to improve');
+
+  await school.getByLabel('What does the school need to improve?').fill('Our new deputy head needs coaching');
+  await school.getByLabel('Leadership and management').check();
+  await school.getByLabel('Objectives').fill('A confident deputy leading the curriculum review');
+  await school.getByLabel('How will you know it has worked?').fill('Curriculum review completed by Easter');
+  await school.getByLabel('Number of days').fill('3');
+  await school.getByLabel('Day', { exact: true }).fill('5');
+  await school.getByLabel('Month', { exact: true }).fill('10');
+  await school.getByLabel('Year', { exact: true }).fill('2026');
+  await school.getByLabel('The school', { exact: true }).check();
+  await clickThrough(school, 'Continue');
+  expect(await school.getByRole('heading', { level: 1 }).innerText()).toBe('Check your request before sending it');
+  expect(await school.locator('.govuk-summary-list').innerText()).toContain('5 October 2026');
+  await clickThrough(school, 'Send request');
+  const reference = (await school.locator('.govuk-panel__body strong').innerText()).trim();
+  expect(reference).toMatch(/^SUP-/);
+  await clickThrough(school, 'View the commission', 'link');
+  const commissionUrl = school.url();
+  await visit(school, paths.commissions.list);
+
+  const provider = await signedInPage('provider@demo.example');
+  expect(await provider.locator('main').innerText()).toContain(reference);
+  await provider.goto(commissionUrl);
+  await clickThrough(provider, 'Accept');
+  expect(await provider.locator('main .govuk-tag').first().innerText()).toBe('Accepted');
+  await clickThrough(provider, 'Mark as delivered');
+
+  await school.goto(baseUrl + paths.dashboards.school);
+  expect(await school.locator('main').innerText()).toContain(reference);
+  await school.goto(commissionUrl);
+  await clickThrough(school, 'Confirm the support is complete');
+  await clickThrough(school, 'Give impact feedback');
+  for (const [legend, score] of [['Quality of support', '5'], ['Impact on pupils’ outcomes', '4'], ['Value for money', '4'], ['Would recommend', '5']] as const) {
+    await school.getByRole('group', { name: legend }).getByLabel(score, { exact: true }).check();
+  }
+  await school.getByLabel('What changed as a result?').fill('The curriculum review is under way, led by our deputy.');
+  await clickThrough(school, 'Send feedback');
+  expect(await school.locator('main .govuk-tag').first().innerText()).toBe('Evaluated');
+  expect(await school.locator('main').innerText()).toContain('History');
+
+  // Oakfield is the third school to rate this listing, so its ratings now show.
+  await visit(school, paths.commissions.newFor(listingId));
+  expect(await school.locator('main').innerText()).toMatch(/Rated \d\.\d out of 5 by 3 schools/);
+
+  const tradedServices = await signedInPage('tradedservices@demo.example');
+  await visit(tradedServices, paths.commissions.list);
+  await visit(tradedServices, paths.reports.commissions);
+  await tradedServices.getByLabel('Term', { exact: true }).selectOption({ label: 'Autumn 2026' });
+  await clickThrough(tradedServices, 'Apply filters');
+  const providerTypes = tradedServices.locator('table', { hasText: 'Commissions by provider type' });
+  const listing = (await Listing.findById(listingId).lean())!;
+  const spend = listing.fundedByLa ? 0 : 3 * (listing.dailyRatePence ?? 0);
+  const row = await providerTypes.getByRole('row', { name: /Local Leader of Education/ }).innerText();
+  expect(row.split('\t').map((cell) => cell.trim())).toEqual(['Local Leader of Education', '1', '3', formatPounds(spend)]);
+  await visit(tradedServices, paths.feedbackAttention);
+  await visit(tradedServices, commissionUrl.replace(baseUrl, ''));
+});

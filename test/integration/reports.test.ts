@@ -1,0 +1,97 @@
+import type { Express } from 'express';
+import { Types } from 'mongoose';
+import request from 'supertest';
+import { actOnCommission } from '../../src/features/commissions/commissions.service';
+import { giveFeedback } from '../../src/features/feedback/feedback.service';
+import { paths } from '../../src/paths';
+import { buildTestApp } from '../support/app';
+import { createListing, requestAs, sessionUserFor } from '../support/commission-factories';
+import { useTestDatabase } from '../support/database';
+import { signedInAgent, type Agent } from '../support/http';
+
+useTestDatabase();
+
+let app: Express;
+let tradedServices: Agent;
+
+beforeAll(async () => {
+  app = buildTestApp();
+  const provider = await sessionUserFor('provider');
+  const listing = await createListing([new Types.ObjectId(provider.id)], { name: '=Formula Maths Hub', dailyRatePence: 30000, capacity: { days: 100, period: 'year' } });
+  const school = await sessionUserFor('school');
+  const accept = async (id: string) => {
+    const result = await actOnCommission(provider, id, 'accept');
+    if (!result.ok) throw new Error(result.message);
+  };
+  // Agreed: 2 days in autumn 2026 and 3 in spring 2027 (completed, rated 2); requested only: not counted.
+  await accept((await requestAs(school, listing.id as string, { days: 2 })).id);
+  const spring = await requestAs(school, listing.id as string, { days: 3, startOn: new Date('2027-02-01T00:00:00Z'), categories: ['leadership-and-management'] });
+  await accept(spring.id);
+  await actOnCommission(provider, spring.id, 'mark_delivered');
+  await actOnCommission(school, spring.id, 'confirm_completion');
+  await giveFeedback(school, spring.id, { quality: 2, impact: 2, value: 3, recommend: 1, whatChanged: 'Not much' }, undefined);
+  await requestAs(school, listing.id as string, { days: 7 });
+  tradedServices = await signedInAgent(app, (await sessionUserFor('traded_services')).email);
+});
+
+/** The CSV as text, byte-order mark included (supertest's own text parsing would drop it). */
+function csvDownload(path: string) {
+  return tradedServices
+    .get(path)
+    .buffer(true)
+    .parse((res, done) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => done(null, text));
+    });
+}
+
+describe('commission reports', () => {
+  it('counts agreed commissions, days and spend, per term, with charts and tables', async () => {
+    const page = await tradedServices.get(paths.reports.commissions);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/Commissions<\/dt><dd class="govuk-summary-list__value">2</);
+    expect(page.text).toMatch(/Days<\/dt><dd class="govuk-summary-list__value">5</);
+    expect(page.text).toContain('£1,500');
+    expect(page.text).toContain('<svg');
+    expect(page.text).toContain('Autumn 2026: 1; Spring 2027: 1');
+    expect(page.text).toContain('Mathematics and numeracy');
+    expect(page.text).toContain('Specialist Leader of Education');
+  });
+
+  it('filters by term', async () => {
+    const page = await tradedServices.get(`${paths.reports.commissions}?term=2026-27-2`);
+    expect(page.text).toMatch(/Days<\/dt><dd class="govuk-summary-list__value">3</);
+    expect(page.text).not.toContain('Mathematics and numeracy</th>');
+    const ignored = await tradedServices.get(`${paths.reports.commissions}?term=$ne`);
+    expect(ignored.status).toBe(200);
+  });
+
+  it('downloads every table as CSV with a byte-order mark and formulas neutralised', async () => {
+    const page = await tradedServices.get(paths.reports.commissions);
+    const slugs = [...page.text.matchAll(/href="\/reports\/([a-z-]+)\.csv/g)].map((match) => match[1]);
+    expect(slugs).toEqual(['terms', 'categories', 'provider-types', 'routes', 'funding', 'levels', 'ratings-by-provider', 'ratings-by-category']);
+    for (const slug of slugs) {
+      const csv = await csvDownload(paths.reports.csv(slug!));
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toContain('text/csv');
+      expect((csv.body as string).startsWith('\uFEFF')).toBe(true);
+    }
+    const ratings = await csvDownload(paths.reports.csv('ratings-by-provider'));
+    expect(ratings.body).toContain("'=Formula Maths Hub,1,2.0,2.0,3.0,1.0,2.0");
+    expect((await tradedServices.get(paths.reports.csv('nope'))).status).toBe(404);
+  });
+
+  it('shows a SIP only their caseload (none yet), and refuses schools, providers and signed-out visitors', async () => {
+    const sip = await signedInAgent(app, (await sessionUserFor('sip')).email);
+    const sipPage = await sip.get(paths.reports.commissions);
+    expect(sipPage.status).toBe(200);
+    expect(sipPage.text).toMatch(/Commissions<\/dt><dd class="govuk-summary-list__value">0</);
+    for (const role of ['school', 'provider'] as const) {
+      const agent = await signedInAgent(app, (await sessionUserFor(role)).email);
+      expect((await agent.get(paths.reports.commissions)).status).toBe(403);
+      expect((await agent.get(paths.reports.csv('terms'))).status).toBe(403);
+    }
+    expect((await request(app).get(paths.reports.commissions)).headers.location).toBe(paths.signIn);
+  });
+});
