@@ -1,35 +1,25 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
 import { Listing } from '../../src/features/listings/listing.model';
 import { formatPounds } from '../../src/lib/format';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
-import { expectNoSeriousAccessibilityIssues, launchBrowser, serve } from '../support/browser';
+import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
 jest.setTimeout(120_000);
 useTestDatabase();
 
-let browser: Browser;
-let baseUrl: string;
-let close: () => Promise<void>;
+const demo = useDemoAppInBrowser(seedDemoData, () => buildTestApp());
 let listingId: string;
 
 beforeAll(async () => {
-  await seedDemoData();
   listingId = (await Listing.findOne({ name: 'Priya Shah, Local Leader of Education' }).lean())!._id.toString();
-  ({ baseUrl, close } = await serve(buildTestApp()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await close?.();
 });
 
 async function signedInPage(email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(baseUrl + paths.signIn);
+  const page = await (await demo.browser.newContext()).newPage();
+  await page.goto(demo.baseUrl + paths.signIn);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -44,7 +34,7 @@ async function clickThrough(page: Page, name: string, role: 'button' | 'link' = 
 }
 
 async function visit(page: Page, path: string): Promise<void> {
-  await page.goto(baseUrl + path);
+  await page.goto(demo.baseUrl + path);
   await expectNoSeriousAccessibilityIssues(page);
 }
 
@@ -81,7 +71,7 @@ it('a school commissions support, the provider delivers it, the school confirms 
   expect(await provider.locator('main .govuk-tag').first().innerText()).toBe('Accepted');
   await clickThrough(provider, 'Mark as delivered');
 
-  await school.goto(baseUrl + paths.dashboards.school);
+  await school.goto(demo.baseUrl + paths.dashboards.school);
   expect(await school.locator('main').innerText()).toContain(reference);
   await school.goto(commissionUrl);
   await clickThrough(school, 'Confirm the support is complete');
@@ -109,5 +99,5 @@ it('a school commissions support, the provider delivers it, the school confirms 
   const row = await providerTypes.getByRole('row', { name: /Local Leader of Education/ }).innerText();
   expect(row.split('\t').map((cell) => cell.trim())).toEqual(['Local Leader of Education', '1', '3', formatPounds(spend)]);
   await visit(tradedServices, paths.feedbackAttention);
-  await visit(tradedServices, commissionUrl.replace(baseUrl, ''));
+  await visit(tradedServices, commissionUrl.replace(demo.baseUrl, ''));
 });

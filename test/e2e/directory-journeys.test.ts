@@ -1,31 +1,18 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
-import { expectNoSeriousAccessibilityIssues, launchBrowser, serve } from '../support/browser';
+import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
 jest.setTimeout(90_000);
 useTestDatabase();
 
-let browser: Browser;
-let baseUrl: string;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  await seedDemoData();
-  ({ baseUrl, close } = await serve(buildTestApp()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await close?.();
-});
+const demo = useDemoAppInBrowser(seedDemoData, () => buildTestApp());
 
 async function signedInPage(email: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
-  const page = await (await browser.newContext(options)).newPage();
-  await page.goto(baseUrl + paths.signIn);
+  const page = await (await demo.browser.newContext(options)).newPage();
+  await page.goto(demo.baseUrl + paths.signIn);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -57,7 +44,7 @@ describe('a SIP preparing a school visit', () => {
     const names = await page.locator('.app-provider h3').allInnerTexts();
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en-GB')));
 
-    await page.goto(baseUrl + paths.directory.search);
+    await page.goto(demo.baseUrl + paths.directory.search);
     await page.getByRole('link', { name: 'Page 2' }).first().click();
     expect(page.url()).toContain('page=2');
 
@@ -84,17 +71,17 @@ describe('a SIP preparing a school visit', () => {
       paths.shortlists.new,
       paths.help,
     ]) {
-      await page.goto(baseUrl + path);
+      await page.goto(demo.baseUrl + path);
       await expectNoSeriousAccessibilityIssues(page);
     }
-    await page.goto(`${baseUrl}${paths.directory.search}?q=phonics`);
+    await page.goto(`${demo.baseUrl}${paths.directory.search}?q=phonics`);
     await page.locator('.app-provider').first().getByRole('link', { name: /Add to a shortlist/ }).click();
     await expectNoSeriousAccessibilityIssues(page);
     await page.getByRole('link', { name: 'Start a new shortlist with this provider' }).click();
     await page.getByLabel('Name of the shortlist').fill('Riverside follow-up');
     await page.getByLabel('School URN').fill('900002');
     await page.getByRole('button', { name: 'Start shortlist' }).click();
-    await page.goto(`${baseUrl}${paths.directory.search}?q=phonics`);
+    await page.goto(`${demo.baseUrl}${paths.directory.search}?q=phonics`);
     await page.locator('.app-provider').nth(1).getByRole('link', { name: /Add to a shortlist/ }).click();
     await page.getByRole('radio', { name: 'Riverside follow-up' }).check();
     await page.getByLabel('Note (optional)').fill('Phonics lead for Year 1');
@@ -119,21 +106,21 @@ describe('Traded Services keeping the taxonomy', () => {
     await page.getByRole('link', { name: 'Taxonomy' }).click();
     await expectNoSeriousAccessibilityIssues(page);
     await page.getByRole('link', { name: 'Phases', exact: true }).click();
-    await page.waitForURL(baseUrl + paths.taxonomyAdmin.list('phase'));
+    await page.waitForURL(demo.baseUrl + paths.taxonomyAdmin.list('phase'));
     await expectNoSeriousAccessibilityIssues(page);
     await page.getByRole('link', { name: 'All-through', exact: true }).click();
-    await page.waitForURL(baseUrl + paths.taxonomyAdmin.term('phase', 'all-through'));
+    await page.waitForURL(demo.baseUrl + paths.taxonomyAdmin.term('phase', 'all-through'));
     await expectNoSeriousAccessibilityIssues(page);
     await page.getByLabel('Name', { exact: true }).fill('All-through (3 to 18)');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.waitForURL(baseUrl + paths.taxonomyAdmin.list('phase'));
+    await page.waitForURL(demo.baseUrl + paths.taxonomyAdmin.list('phase'));
     expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Saved “All-through (3 to 18)”');
     expect(await page.locator('table').innerText()).toContain('All-through (3 to 18)');
     await page.getByRole('link', { name: 'All-through (3 to 18)' }).click();
     await page.getByRole('link', { name: /Merge “All-through \(3 to 18\)”/ }).click();
-    await page.waitForURL(baseUrl + paths.taxonomyAdmin.merge('phase', 'all-through'));
+    await page.waitForURL(demo.baseUrl + paths.taxonomyAdmin.merge('phase', 'all-through'));
     await expectNoSeriousAccessibilityIssues(page);
-    await page.goto(baseUrl + paths.directory.search);
+    await page.goto(demo.baseUrl + paths.directory.search);
     expect(await page.locator('main').innerText()).toContain('All-through (3 to 18)');
     await page.context().close();
   });

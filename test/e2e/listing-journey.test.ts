@@ -1,32 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
-import { expectNoSeriousAccessibilityIssues, launchBrowser, serve } from '../support/browser';
+import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
 jest.setTimeout(120_000);
 useTestDatabase();
 
-let browser: Browser;
-let baseUrl: string;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  await seedDemoData();
-  ({ baseUrl, close } = await serve(buildTestApp()));
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await close?.();
-});
+const demo = useDemoAppInBrowser(seedDemoData, () => buildTestApp());
 
 /** Signs in as a demo user in a fresh context; every page reached afterwards is checked with axe. */
 async function signedIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(baseUrl + paths.signIn);
+  const page = await (await demo.browser.newContext()).newPage();
+  await page.goto(demo.baseUrl + paths.signIn);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -99,7 +86,7 @@ it('draft → two schools recommend → approved → visible in the pen portrait
 
   const listingPath = new URL(statusUrl).pathname.replace(/\/status$/, '');
   const sip = await signedIn('sip@demo.example');
-  await clickAndCheck(sip, () => sip.goto(baseUrl + listingPath).then(() => undefined));
+  await clickAndCheck(sip, () => sip.goto(demo.baseUrl + listingPath).then(() => undefined));
   expect(await sip.getByRole('heading', { level: 1 }).innerText()).toBe('Anyshire Numeracy Team');
   const portrait = await sip.locator('main').innerText();
   expect(portrait).toContain('Oakfield Primary School');

@@ -212,3 +212,20 @@ describe('suggested support for a school', () => {
     expect((await service.suggestedSupport({ needSlugs: ['no-such-need'] })).results).toEqual([]);
   });
 });
+
+describe('recent searches', () => {
+  it('answers the same search again from memory, until the directory changes', async () => {
+    const { index, source } = inMemorySource([...primaryMaths]);
+    const service = new DirectoryService(source);
+    const first = await service.search(request({ q: 'maths' }));
+    expect(await service.search(request({ q: 'maths' }))).toBe(first);
+    expect(await service.search(request({ q: 'maths', sort: 'name' }))).not.toBe(first);
+
+    index.upsert(secondaryMaths);
+    const after = await service.search(request({ q: 'maths' }));
+    expect(after).not.toBe(first);
+    expect(after.total).toBe(first.total + 1);
+    index.remove(secondaryMaths.id);
+    expect((await service.search(request({ q: 'maths' }))).total).toBe(first.total);
+  });
+});

@@ -33,7 +33,11 @@ export function termToken(kind: TermKind | 'type', slug: string): string {
  * field), plus a posting list per taxonomy term for exact "tagged with" matches, and the documents
  * themselves for filters, facets and results. Changing one listing touches only its entries.
  */
+let lastVersion = 0;
+
 export class DirectoryIndex {
+  /** Changes whenever what a search could return changes (unique across rebuilt indexes too). */
+  version = ++lastVersion;
   private readonly miniSearch = createMiniSearch();
   private readonly byId = new Map<string, DirectoryDocument>();
   private readonly postings = new Map<string, Set<string>>();
@@ -67,6 +71,7 @@ export class DirectoryIndex {
   }
 
   addAll(documents: readonly DirectoryDocument[]): void {
+    this.version = ++lastVersion;
     this.areaNames = undefined;
     const resolved = documents.map((document) => this.withResolvedTerms(document));
     for (const document of resolved) {
@@ -85,6 +90,7 @@ export class DirectoryIndex {
     const document = this.byId.get(id);
     if (!document) return;
     this.byId.delete(id);
+    this.version = ++lastVersion;
     this.areaNames = undefined;
     for (const token of this.tokensOf(document)) this.postings.get(token)?.delete(id);
     this.miniSearch.discard(id);

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { isListedInDirectory } from '../listings/listing-visibility';
 import { PROVIDER_TYPE_LABELS, PROVIDER_TYPES } from '../listings/listing.model';
 import type { TaxonomySnapshot, TermRecord } from '../taxonomy/taxonomy-snapshot';
@@ -67,10 +68,26 @@ const TERM_FILTERS = ['category', 'phase', 'subject', 'context'] as const satisf
 
 /** Finding providers: search with filters and facets, suggestions for a school's needs, print and export lists. */
 export class DirectoryService {
+  /**
+   * Recent search pages, for the same search asked again (paging back, a common need on many visits).
+   * Keyed by the index version, so any change to the directory misses; the short life bounds how long
+   * a listing passing its review date can linger.
+   */
+  private readonly recentSearches = new LRUCache<string, SearchOutcome>({ max: 500, ttl: 30_000 });
+
   constructor(private readonly keeper: DirectorySource) {}
 
   async search(request: SearchRequest): Promise<SearchOutcome> {
     const index = await this.keeper.current();
+    const key = `${index.version}|${JSON.stringify(request)}`;
+    const recent = this.recentSearches.get(key);
+    if (recent) return recent;
+    const outcome = this.searchIndex(index, request);
+    this.recentSearches.set(key, outcome);
+    return outcome;
+  }
+
+  private searchIndex(index: DirectoryIndex, request: SearchRequest): SearchOutcome {
     const { taxonomy } = index;
     const filters = knownFilters(request.filters, index);
     const { ranked, units, relaxed } = this.textMatches(index, request.q);
