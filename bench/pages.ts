@@ -12,6 +12,7 @@ import { connectDatabase } from '../src/db/connect';
 import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
 import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
 import { ensureLibraryIndexes } from '../src/db/maintenance';
+import { Listing } from '../src/features/listings/listing.model';
 import { paths } from '../src/paths';
 import { sessionCookie } from './session-cookie';
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 
+  const portraitId = (await Listing.findOne({ status: 'approved' }, { _id: 1 }).lean())!._id.toString();
   const cases = [
     { name: 'GET /healthz', path: paths.health },
     { name: 'GET /sign-in (signed out)', path: paths.signIn },
@@ -41,6 +43,8 @@ async function main(): Promise<void> {
       cookie: await sessionCookie(app, 'tradedservices@demo.example'),
     },
     { name: 'GET /admin/users (list)', path: paths.admin.users, cookie: await sessionCookie(app, 'tradedservices@demo.example') },
+    { name: 'GET /listings/:id (pen portrait)', path: paths.listings.listing(portraitId), cookie: await sessionCookie(app, 'sip@demo.example') },
+    { name: 'GET /directory?q=phonics', path: `${paths.directory.search}?q=phonics`, cookie: await sessionCookie(app, 'head.oakfield@demo.example') },
   ];
 
   console.log(`${CONNECTIONS} connections, ${SECONDS} s per page, embedded FerretDB on SQLite`);

@@ -219,6 +219,14 @@ describe('one-time links to set a password', () => {
     expect((await request(app).get(second)).status).toBe(200);
   });
 
+  it('sends at most three reset emails an hour to one account, and says the same each time', async () => {
+    const user = await createUser('school');
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect((await submitForm(request.agent(app), paths.forgottenPassword, { email: user.email })).text).toContain('Check your email');
+    }
+    expect(await OutboxMessage.countDocuments({ to: user.email })).toBe(3);
+  });
+
   it('resets a forgotten password by email, saying the same whether or not the account exists', async () => {
     const user = await createUser('sip');
     const known = await submitForm(request.agent(app), paths.forgottenPassword, { email: user.email });

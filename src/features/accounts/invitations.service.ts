@@ -1,3 +1,4 @@
+import { AccountToken } from './account-token.model';
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
@@ -81,9 +82,15 @@ export async function resendInvitation(actor: SessionUser, userId: string, links
 }
 
 /** Emails a reset link if this is an active account with a password; says nothing either way. */
+/** Reset emails one account may be sent an hour: enough for a lost email, too few to flood an inbox. */
+export const RESET_EMAILS_PER_HOUR = 3;
+
 export async function requestPasswordReset(email: string, links: AccountLinks): Promise<void> {
   const user = await User.findOne({ email, active: true, passwordHash: { $exists: true } }).lean();
   if (!user) return;
+  const lastHour = new Date(Date.now() - 60 * 60_000);
+  // The page says the same either way, so neither this limit nor an unknown address can be told apart.
+  if ((await AccountToken.countDocuments({ user: user._id, purpose: 'password_reset', createdAt: { $gt: lastHour } })) >= RESET_EMAILS_PER_HOUR) return;
   const token = await issueToken(user._id, 'password_reset', links.passwordResetMinutes * 60_000);
   await links.mailer.send({
     to: user.email,
