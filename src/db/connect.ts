@@ -1,6 +1,8 @@
 import mongoose from 'mongoose';
+import { lookUpIdsOneAtATime } from './id-lookups';
 
 mongoose.set('strictQuery', true);
+mongoose.plugin(lookUpIdsOneAtATime);
 // Fail fast while the database is unreachable (the error page answers 503) instead of queueing requests.
 mongoose.set('bufferCommands', false);
 

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { isListedInDirectory } from '../listings/listing-visibility';
+import { listingsChangeMark } from '../listings/listing-changes';
 import { Listing } from '../listings/listing.model';
 import { loadTaxonomySnapshot } from '../taxonomy/taxonomy-snapshot';
 import { TaxonomyTerm } from '../taxonomy/taxonomy.model';
@@ -28,6 +29,7 @@ export class DirectoryIndexKeeper {
   private changesSince = new Date(0);
   private lastLookAt = 0;
   private taxonomySignature = '';
+  private listingsMark = '';
   private inFlight: Promise<void> | undefined;
 
   constructor(private readonly options: KeeperOptions) {}
@@ -58,11 +60,13 @@ export class DirectoryIndexKeeper {
   async build(): Promise<{ milliseconds: number; readMilliseconds: number; documents: number }> {
     const started = performance.now();
     const lookStartedAt = new Date();
-    const [taxonomy, signature, listings] = await Promise.all([
+    const [taxonomy, signature, mark, listings] = await Promise.all([
       loadTaxonomySnapshot(),
       this.readTaxonomySignature(),
+      listingsChangeMark(),
       Listing.find({ status: 'approved' }).lean(),
     ]);
+    this.listingsMark = mark;
     const readMilliseconds = performance.now() - started;
     const index = new DirectoryIndex(taxonomy);
     const now = this.now();
@@ -81,14 +85,19 @@ export class DirectoryIndexKeeper {
     const index = this.index!;
     const lookStartedAt = new Date();
     // First only ids and versions (small, even just after a bulk import), then whole listings for those that changed.
-    const [signature, recent] = await Promise.all([
-      this.readTaxonomySignature(),
-      Listing.find({ updatedAt: { $gte: this.changesSince } }, { _id: 1, updatedAt: 1, revision: 1 }).lean(),
-    ]);
+    const [signature, mark] = await Promise.all([this.readTaxonomySignature(), listingsChangeMark()]);
     if (signature !== this.taxonomySignature) {
       index.replaceTaxonomy(await loadTaxonomySnapshot());
       this.taxonomySignature = signature;
     }
+    const now = this.now();
+    if (mark === this.listingsMark) {
+      this.dropOverdue(index, now);
+      this.lastLookAt = Date.now();
+      return;
+    }
+    this.listingsMark = mark;
+    const recent = await Listing.find({ updatedAt: { $gte: this.changesSince } }, { _id: 1, updatedAt: 1, revision: 1 }).lean();
     const changedIds = recent
       .filter((listing) => {
         const known = index.get(listing._id.toString());
@@ -96,7 +105,6 @@ export class DirectoryIndexKeeper {
       })
       .map((listing) => listing._id);
     const changed = changedIds.length > 0 ? await Listing.find({ _id: { $in: changedIds } }).lean() : [];
-    const now = this.now();
     const impact = await impactOf(changed.map((listing) => listing._id));
     for (const listing of changed) {
       const id = listing._id.toString();

@@ -1,3 +1,4 @@
+import { markListingsChanged } from './listing-changes';
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
 export const PROVIDER_TYPES = [
@@ -86,6 +87,15 @@ const listingSchema = new Schema(
 listingSchema.index({ owners: 1 });
 listingSchema.index({ status: 1, reviewDueOn: 1 });
 listingSchema.index({ updatedAt: 1 });
+
+// Every way a listing can be written leaves a change mark, which the directory index looks for first.
+listingSchema.post('save', () => markListingsChanged());
+listingSchema.post('insertMany', () => markListingsChanged());
+listingSchema.post(
+  ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'findOneAndDelete'],
+  { document: false, query: true },
+  () => markListingsChanged(),
+);
 
 export type ListingFields = InferSchemaType<typeof listingSchema>;
 export type ListingRecord = ListingFields & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
