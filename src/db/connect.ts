@@ -1,15 +1,13 @@
 import mongoose from 'mongoose';
-import { lookUpIdsOneAtATime } from './id-lookups';
-
-mongoose.set('strictQuery', true);
-mongoose.plugin(lookUpIdsOneAtATime);
-// Fail fast while the database is unreachable (the error page answers 503) instead of queueing requests.
-mongoose.set('bufferCommands', false);
+import './mongoose-setup';
 
 export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
   return mongoose.connect(uri, {
     ...(dbName ? { dbName } : {}),
     serverSelectionTimeoutMS: 3_000,
+    // Once connected, fail fast while the database is unreachable (the error page answers 503)
+    // instead of queueing requests.
+    bufferCommands: false,
   });
 }
 

@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { School } from '../../src/features/schools/school.model';
 import { User } from '../../src/features/accounts/user.model';
 import { useTestDatabase } from '../support/database';
@@ -17,6 +17,18 @@ describe('finding by a list of ids (answered one id at a time)', () => {
     expect(hydrated.map((school) => school.name).sort()).toEqual(['Alpha', 'Gamma']);
     expect(hydrated[0]!.isNew).toBe(false);
     expect(await School.find({ _id: { $in: [] } })).toEqual([]);
+  });
+
+  it('is active for every model, however early it was compiled: asks by single _id, never by $in', async () => {
+    const school = await createSchool({ name: 'Looked Up' });
+    const calls: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => calls.push(`${collection}.${method}`));
+    try {
+      await School.find({ _id: { $in: [school._id] } }).lean();
+    } finally {
+      mongoose.set('debug', false);
+    }
+    expect(calls).toEqual(['schools.findOne']);
   });
 
   it('serves populate()', async () => {

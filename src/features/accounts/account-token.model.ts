@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model } from 'mongoose';
 
 export const TOKEN_PURPOSES = ['invitation', 'password_reset'] as const;

@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { ROLES } from './roles';
 

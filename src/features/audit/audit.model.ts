@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model } from 'mongoose';
 
 /** Append-only record of who did what, when and why. */

@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, Types, model } from 'mongoose';
 import { Commission } from './commission.model';
 

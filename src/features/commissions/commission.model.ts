@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { COMMISSION_STATUSES } from './commission-status';
 

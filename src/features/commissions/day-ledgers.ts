@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model, type Model } from 'mongoose';
 
 /**

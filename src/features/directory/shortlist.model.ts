@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model } from 'mongoose';
 
 /** Providers saved for one school by a SIP, Traded Services or the school itself. */

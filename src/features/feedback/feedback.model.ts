@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 export const RATINGS = ['quality', 'impact', 'value', 'recommend'] as const;

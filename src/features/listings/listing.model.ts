@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { markListingsChanged } from './listing-changes';
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 

@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model } from 'mongoose';
 
 export const FILE_KINDS = ['photo', 'evidence'] as const;

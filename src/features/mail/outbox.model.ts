@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model } from 'mongoose';
 
 /** Mail the service would have sent, kept here when no SMTP server is configured (demos, tests). */

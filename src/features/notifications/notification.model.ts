@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model } from 'mongoose';
 
 /** An in-app message to one user: what happened and where to act on it. */

@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 export const RECOMMENDATION_STATUSES = ['requested', 'given', 'declined', 'withdrawn'] as const;

@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 /** One decision about a school's support level: who set it, when, why, and when to look again. */

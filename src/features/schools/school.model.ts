@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 export const SCHOOL_STATUSES = ['open', 'closed', 'proposed_to_close', 'proposed_to_open'] as const;

@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 const supportLevelSchema = new Schema(

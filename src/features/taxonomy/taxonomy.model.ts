@@ -1,3 +1,4 @@
+import '../../db/mongoose-setup';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 export const TERM_KINDS = ['category', 'need', 'phase', 'subject', 'context', 'offer'] as const;
