@@ -94,7 +94,7 @@ export function createApp({ config, logger, connection, directoryIndex }: AppDep
   app.use(helpRoutes());
   app.use(feedbackRoutes({ feedbackDueDays: config.feedbackDueDays, maxDocumentBytes: config.uploads.maxDocumentBytes }));
   app.use(commissionsRoutes());
-  app.use(reportsRoutes());
+  app.use(reportsRoutes(config.listings.reviewGraceDays));
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -3,10 +3,14 @@ import { Types } from 'mongoose';
 import request from 'supertest';
 import { actOnCommission } from '../../src/features/commissions/commissions.service';
 import { giveFeedback } from '../../src/features/feedback/feedback.service';
+import { SchoolSupport } from '../../src/features/schools/school-support.model';
+import { School } from '../../src/features/schools/school.model';
+import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { createListing, requestAs, sessionUserFor } from '../support/commission-factories';
 import { useTestDatabase } from '../support/database';
+import { createSchool } from '../support/factories';
 import { signedInAgent, type Agent } from '../support/http';
 
 useTestDatabase();
@@ -70,7 +74,7 @@ describe('commission reports', () => {
   it('downloads every table as CSV with a byte-order mark and formulas neutralised', async () => {
     const page = await tradedServices.get(paths.reports.commissions);
     const slugs = [...page.text.matchAll(/href="\/reports\/([a-z-]+)\.csv/g)].map((match) => match[1]);
-    expect(slugs).toEqual(['terms', 'categories', 'provider-types', 'routes', 'funding', 'levels', 'ratings-by-provider', 'ratings-by-category']);
+    expect(slugs).toEqual(['terms', 'categories', 'provider-types', 'routes', 'funding', 'levels', 'ratings-by-provider', 'ratings-by-category', 'coverage-gaps']);
     for (const slug of slugs) {
       const csv = await csvDownload(paths.reports.csv(slug!));
       expect(csv.status).toBe(200);
@@ -93,5 +97,24 @@ describe('commission reports', () => {
       expect((await agent.get(paths.reports.csv('terms'))).status).toBe(403);
     }
     expect((await request(app).get(paths.reports.commissions)).headers.location).toBe(paths.signIn);
+  });
+});
+
+describe('coverage gaps', () => {
+  it('lists needs of schools at supported levels in areas where no provider has days available', async () => {
+    const admin = await sessionUserFor('traded_services');
+    await chooseSchemePreset(admin, 'south_gloucestershire');
+    const vulnerable = await createSchool({ name: 'Vulnerable Primary' });
+    const secure = await createSchool({ name: 'Secure Primary' });
+    for (const [school, level] of [[vulnerable, '2'], [secure, '1']] as const) {
+      await School.updateOne({ _id: school._id }, { $set: { priorities: { needs: ['persistent-absence-rising', 'ks2-maths-progress-below-national'], notes: '' } } });
+      await SchoolSupport.create({ school: school._id, current: { level, levelLabel: level === '2' ? 'Vulnerable' : 'Secure', setAt: new Date(), setBy: new Types.ObjectId(admin.id), reason: 'Termly review', reviewDue: new Date('2027-04-01') }, history: [] });
+    }
+    const gaps = (await csvDownload(paths.reports.csv('coverage-gaps'))).body as string;
+    expect(gaps).toContain('Persistent absence is rising,Behaviour and attendance,1');
+    expect(gaps).toContain('Persistent absence is rising,Wellbeing and pastoral,1');
+    // Maths is covered by the listing with capacity; the secure school's needs are not counted.
+    expect(gaps).not.toContain('KS2 maths progress is below national,Mathematics and numeracy');
+    expect(gaps).not.toMatch(/,2\r?\n/);
   });
 });

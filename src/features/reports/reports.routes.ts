@@ -20,12 +20,12 @@ const queryString = (filters: ReportFilters) => {
 };
 
 /** Reports for Traded Services (everything) and SIPs (their caseload), with a CSV of every table. */
-export function reportsRoutes(): Router {
+export function reportsRoutes(graceDays: number): Router {
   const router = Router();
 
   router.get(paths.reports.commissions, requireRole('traded_services', 'sip'), async (req, res) => {
     const filters = filtersFrom(req);
-    const report = await commissionReport(req.user!, filters);
+    const report = await commissionReport(req.user!, filters, graceDays);
     res.render('reports/index', {
       pageTitle: 'Reports',
       report,
@@ -37,7 +37,7 @@ export function reportsRoutes(): Router {
   });
 
   router.get(paths.reports.csv(':table'), requireRole('traded_services', 'sip'), async (req: Request<{ table: string }>, res) => {
-    const report = await commissionReport(req.user!, filtersFrom(req));
+    const report = await commissionReport(req.user!, filtersFrom(req), graceDays);
     const table = report.tables.find((candidate) => candidate.slug === req.params.table);
     if (!table) throw new NotFoundError();
     res.attachment(`${table.slug}.csv`).type('text/csv; charset=utf-8').send(toCsv(table.header, table.rows));

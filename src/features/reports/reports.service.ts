@@ -1,3 +1,4 @@
+import { coverageGaps, type CoverageGap } from './coverage-gaps';
 import type { PipelineStage } from 'mongoose';
 import { termFromKey } from '../../lib/academic-calendar';
 import { formatPounds } from '../../lib/format';
@@ -61,7 +62,7 @@ function ratingRows(rows: Counted<RatingId>[]): RatingRow[] {
  * Agreed commissions (accepted onwards) and their ratings, grouped every way the LA reports on. FerretDB
  * v1 groups with $sum only and has no $lookup or $facet: three small aggregations, averages in code.
  */
-export async function commissionReport(user: SessionUser, filters: ReportFilters) {
+export async function commissionReport(user: SessionUser, filters: ReportFilters, graceDays: number) {
   const scope = await reportScope(user);
   const levelMatch = filters.level ? { supportLevel: filters.level === NO_LEVEL ? null : filters.level } : {};
   const termMatch = filters.term ? { termKey: filters.term } : {};
@@ -121,6 +122,7 @@ export async function commissionReport(user: SessionUser, filters: ReportFilters
     countTable('levels', 'Commissions by school support level', 'Support level', byCount([...byLevel]), true),
     ratingTable('ratings-by-provider', 'Impact ratings by provider', 'Provider', byListing),
     ratingTable('ratings-by-category', 'Impact ratings by area of support', 'Area of support', byCategoryRatings.map((row) => ({ ...row, _id: categoryLabels.get(row._id) ?? row._id }))),
+    gapsTable(await coverageGaps({ schoolScope: user.role === 'sip' ? await schoolsInSipCaseload(user.id) : undefined, graceDays })),
   ];
   const spend = [...byFunding.values()].reduce((sum, row) => sum + row.cost, 0);
   return {
@@ -138,6 +140,16 @@ export async function commissionReport(user: SessionUser, filters: ReportFilters
 
 const sumOf = (rows: Map<string, Totals>, field: keyof Totals) => [...rows.values()].reduce((sum, row) => sum + row[field], 0);
 const byCount = (entries: (readonly [string, Totals])[]) => [...entries].sort(([, a], [, b]) => b.commissions - a.commissions);
+
+function gapsTable(gaps: CoverageGap[]): ReportTable {
+  return {
+    slug: 'coverage-gaps',
+    caption: 'Coverage gaps: needs of schools at supported levels with no provider with days available in that area',
+    header: ['Need', 'Area of support', 'Schools'],
+    numeric: [false, false, true],
+    rows: gaps.map((gap) => [gap.need, gap.category, gap.schools]),
+  };
+}
 
 function countTable(slug: string, caption: string, first: string, entries: readonly (readonly [string, Totals])[], withSpend: boolean): ReportTable {
   return {

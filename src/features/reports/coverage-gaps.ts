@@ -1,0 +1,57 @@
+import type { Types } from 'mongoose';
+import { isListedInDirectory } from '../listings/listing-visibility';
+import { Listing } from '../listings/listing.model';
+import { SchoolSupport } from '../schools/school-support.model';
+import { School } from '../schools/school.model';
+import { currentScheme } from '../schools/support-scheme.service';
+import { activeTerms } from '../taxonomy/taxonomy.service';
+
+export type CoverageGap = { need: string; category: string; schools: number };
+
+/**
+ * Needs recorded by schools at the scheme's support levels (those carrying LA-funded days: 2 and 3
+ * in South Gloucestershire, 3a, 3b, 4 and the temporarily vulnerable levels in Derby) in an area of
+ * support where no listed provider has days available. Most-affected first.
+ */
+export async function coverageGaps(options: { schoolScope?: Types.ObjectId[]; graceDays: number; now?: Date }): Promise<CoverageGap[]> {
+  const now = options.now ?? new Date();
+  const scheme = await currentScheme();
+  const supportLevels = new Set((scheme?.levels ?? []).filter((level) => (level.entitlementDays ?? 0) > 0).map((level) => level.code));
+  if (supportLevels.size === 0) return [];
+
+  const scope = options.schoolScope ? new Set(options.schoolScope.map(String)) : undefined;
+  const supports = await SchoolSupport.find({}, { school: 1, current: 1 }).lean();
+  const schoolIds = supports
+    .filter((support) => support.current && supportLevels.has(support.current.level))
+    .map((support) => support.school)
+    .filter((id) => !scope || scope.has(id.toString()));
+  if (schoolIds.length === 0) return [];
+
+  const [schools, needs, listings] = await Promise.all([
+    School.find({ _id: { $in: schoolIds } }, { priorities: 1 }).lean(),
+    activeTerms('need'),
+    Listing.find({ status: 'approved' }, { status: 1, reviewDueOn: 1, expertise: 1, capacity: 1 }).lean(),
+  ]);
+  const covered = new Set(
+    listings.filter((listing) => isListedInDirectory(listing, now, options.graceDays) && (listing.capacity?.days ?? 0) > 0).flatMap((listing) => listing.expertise ?? []),
+  );
+  const categoryLabels = new Map((await activeTerms('category')).map((term) => [term.slug, term.label]));
+  const needsBySlug = new Map(needs.map((need) => [need.slug, need]));
+
+  const schoolsPerGap = new Map<string, { need: string; category: string; schools: Set<string> }>();
+  for (const school of schools) {
+    for (const slug of school.priorities?.needs ?? []) {
+      const need = needsBySlug.get(slug);
+      for (const category of need?.categories ?? []) {
+        if (covered.has(category)) continue;
+        const key = `${slug}|${category}`;
+        const gap = schoolsPerGap.get(key) ?? { need: need!.label, category: categoryLabels.get(category) ?? category, schools: new Set<string>() };
+        gap.schools.add(school._id.toString());
+        schoolsPerGap.set(key, gap);
+      }
+    }
+  }
+  return [...schoolsPerGap.values()]
+    .map((gap) => ({ need: gap.need, category: gap.category, schools: gap.schools.size }))
+    .sort((a, b) => b.schools - a.schools || a.need.localeCompare(b.need));
+}
