@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { connectDatabase } from './db/connect';
 import { ensureLibraryIndexes, schedulePurge } from './db/maintenance';
 import { openDatabase, type OpenDatabase } from './db/open-database';
+import { scheduleFeedbackReminders } from './features/feedback/feedback-reminders';
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
 import { ensureDefaultTaxonomy } from './features/taxonomy/taxonomy.service';
 import { createLogger } from './web/logging';
@@ -24,12 +25,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
 
   // Filled in as start-up proceeds, so a shutdown at any point stops exactly what has started.
-  const running: { database?: OpenDatabase; server?: Server; stopPurge?: () => void } = {};
+  const running: { database?: OpenDatabase; server?: Server; stopTimers?: () => void } = {};
   let stopping = false;
   const shutDown = async (exitCode: number) => {
     if (stopping) return;
     stopping = true;
-    running.stopPurge?.();
+    running.stopTimers?.();
     await new Promise((resolve) => (running.server ? running.server.close(resolve) : resolve(undefined)));
     await mongoose.disconnect().catch(() => undefined);
     await running.database?.close();
@@ -50,7 +51,12 @@ async function main(): Promise<void> {
   await connectDatabase(running.database.uri);
   const db = mongoose.connection.db!;
   await ensureLibraryIndexes(db);
-  running.stopPurge = schedulePurge(db, logger);
+  const stopPurge = schedulePurge(db, logger);
+  const stopReminders = scheduleFeedbackReminders(config.feedbackDueDays, logger);
+  running.stopTimers = () => {
+    stopPurge();
+    stopReminders();
+  };
 
   await ensureDefaultTaxonomy();
   if (config.seedDemoData && (await seedDemoDataIfEmpty())) {

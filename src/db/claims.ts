@@ -8,9 +8,12 @@ export const CLAIMS_COLLECTION = 'claims';
  * calls both modify the document), but it does enforce the unique _id, so the first insert of a key
  * wins and every other gets a duplicate-key error. On MongoDB this is equally correct.
  */
-export async function claimOnce(key: string): Promise<boolean> {
+export async function claimOnce(key: string, options: { permanent?: boolean } = {}): Promise<boolean> {
   try {
-    await mongoose.connection.db!.collection<{ _id: string; at: Date }>(CLAIMS_COLLECTION).insertOne({ _id: key, at: new Date() });
+    // A claim on a record's version is released after a while (db/maintenance); a permanent one never is.
+    await mongoose.connection.db!
+      .collection<{ _id: string; at?: Date; permanent?: true }>(CLAIMS_COLLECTION)
+      .insertOne(options.permanent ? { _id: key, permanent: true } : { _id: key, at: new Date() });
     return true;
   } catch (error) {
     if ((error as { code?: number }).code === 11000) return false;

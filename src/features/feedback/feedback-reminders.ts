@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import { claimOnce } from '../../db/claims';
+import { paths } from '../../paths';
+import { User } from '../accounts/user.model';
+import { Commission } from '../commissions/commission.model';
+import { notify } from '../notifications/notifications.service';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Reminds each school once when its feedback on completed support is overdue. A claim per commission
+ * (not a flag update, which FerretDB would not apply atomically) means two instances never both remind.
+ */
+export async function sendFeedbackReminders(dueDays: number, now = new Date()): Promise<number> {
+  const overdue = await Commission.find(
+    { status: 'completed', completedAt: { $lt: new Date(now.getTime() - dueDays * DAY_MS) } },
+    { school: 1, reference: 1, listingName: 1 },
+  ).lean();
+  let sent = 0;
+  for (const commission of overdue) {
+    if (!(await claimOnce(`feedback-reminder:${commission._id.toString()}`, { permanent: true }))) continue;
+    const people = await User.find({ school: commission.school, role: 'school', active: true }, { _id: 1 }).lean();
+    await notify(
+      people.map((person) => person._id),
+      {
+        subject: `Feedback due: ${commission.reference}`,
+        text: `The support from ${commission.listingName} has ended. Please tell us how it went: it takes two minutes and helps other schools choose.`,
+        href: paths.commissions.feedback(commission._id.toString()),
+      },
+    );
+    sent++;
+  }
+  return sent;
+}
+
+export function scheduleFeedbackReminders(dueDays: number, logger: Logger, everyMs = 60 * 60_000): () => void {
+  const timer = setInterval(() => {
+    sendFeedbackReminders(dueDays)
+      .then((sent) => sent && logger.info({ sent }, 'feedback reminders sent'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'feedback reminders failed'));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
