@@ -15,6 +15,17 @@ import { DirectoryIndex } from './directory-index';
  */
 const CLOCK_SKEW_MS = 5_000;
 
+/** Only what the directory shows or searches: pending revisions, contacts, owners and files stay in the database. */
+const INDEXED_FIELDS = {
+  pendingRevision: 0,
+  contact: 0,
+  owners: 0,
+  evidence: 0,
+  photo: 0,
+  statusReason: 0,
+  employingSchool: 0,
+} as const;
+
 export type KeeperOptions = { graceDays: number; syncMs: number; logger?: Logger; now?: () => Date };
 
 /**
@@ -64,7 +75,7 @@ export class DirectoryIndexKeeper {
       loadTaxonomySnapshot(),
       this.readTaxonomySignature(),
       listingsChangeMark(),
-      Listing.find({ status: 'approved' }).lean(),
+      Listing.find({ status: 'approved' }, INDEXED_FIELDS).lean(),
     ]);
     this.listingsMark = mark;
     const readMilliseconds = performance.now() - started;
@@ -104,7 +115,7 @@ export class DirectoryIndexKeeper {
         return !known || known.revision !== listing.revision || known.updatedAt.getTime() !== listing.updatedAt?.getTime();
       })
       .map((listing) => listing._id);
-    const changed = changedIds.length > 0 ? await Listing.find({ _id: { $in: changedIds } }).lean() : [];
+    const changed = changedIds.length > 0 ? await Listing.find({ _id: { $in: changedIds } }, INDEXED_FIELDS).lean() : [];
     const impact = await impactOf(changed.map((listing) => listing._id));
     for (const listing of changed) {
       const id = listing._id.toString();
