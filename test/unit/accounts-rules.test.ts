@@ -35,6 +35,17 @@ describe('password rules', () => {
   });
 });
 
+describe('common passwords (NCSC: block the most common, prefer length over complexity)', () => {
+  it.each(['password1234', 'Password123!', 'qwertyuiop12', '123456789012', 'iloveyou2026'])('refuses %s', (password) => {
+    const result = changePasswordSchema.safeParse({ currentPassword: 'old password here', newPassword: password, confirmPassword: password });
+    expect(result.error?.issues[0]).toMatchObject({ path: ['newPassword'], message: expect.stringMatching(/too easy to guess/) });
+  });
+
+  it.each(['correct horse battery staple', 'school-support-demo', 'a brand new passphrase'])('accepts %s', (password) => {
+    expect(changePasswordSchema.safeParse({ currentPassword: 'old password here', newPassword: password, confirmPassword: password }).success).toBe(true);
+  });
+});
+
 describe('invite user form', () => {
   const valid = { name: 'Ann Example', email: 'ann@school.example', role: 'sip' };
   it('needs a school URN for school users only', () => {

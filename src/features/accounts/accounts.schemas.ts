@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCommonPassword } from './password-strength';
 import { ROLES } from './roles';
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -16,7 +17,10 @@ const newPassword = z
   .string({ error: 'Enter a new password' })
   .min(1, 'Enter a new password')
   .min(PASSWORD_MIN_LENGTH, `Password must be ${PASSWORD_MIN_LENGTH} characters or more`)
-  .max(128, 'Password must be 128 characters or fewer');
+  .max(128, 'Password must be 128 characters or fewer')
+  .refine((password) => password.length > 128 || !isCommonPassword(password), {
+    message: 'This password is too easy to guess: it is one of the most common passwords or close to one. Try a few unrelated words',
+  });
 
 export const signInSchema = z.object({
   email: emailField('Enter your email address'),
