@@ -4,7 +4,9 @@ import type { Role } from '../../src/features/accounts/roles';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
-import { createUser } from '../support/factories';
+import { School } from '../../src/features/schools/school.model';
+import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
+import { createSchool, createUser } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, type Agent } from '../support/http';
 
 useTestDatabase();
@@ -29,7 +31,8 @@ const PAYLOADS: Record<string, string> = {
 /** Fields sent as nested objects or arrays where text is expected: the body parser must never build objects. */
 const STRUCTURED = ['[$ne]=x', '[]=a&FIELD[]=b', '[__proto__][admin]=1'];
 
-type Form = { name: string; role: Role | 'signedOut'; page: string; action: string; fields: Record<string, string> };
+/** optional: fields the form accepts empty, so a mangled name just leaves them empty (never an operator). */
+type Form = { name: string; role: Role | 'signedOut'; page: string; action: string; fields: Record<string, string>; optional?: string[] };
 
 const FORMS: Form[] = [
   { name: 'sign-in', role: 'signedOut', page: paths.signIn, action: paths.signIn, fields: { email: 'someone@test.example', password: 'a password' } },
@@ -49,6 +52,14 @@ const FORMS: Form[] = [
   },
 ];
 
+/** Forms whose values are stored and shown to others (a fixture school with URN 654321 exists). */
+const HOSTILE_URN = '654321';
+FORMS.push(
+  { name: 'add a taxonomy term', role: 'traded_services', page: paths.taxonomyAdmin.list('context'), action: paths.taxonomyAdmin.list('context'), fields: { label: 'Seaside towns', synonyms: 'coast, seaside' } },
+  { name: 'new shortlist', role: 'traded_services', page: paths.shortlists.new, action: paths.shortlists.new, fields: { title: 'Autumn visit', schoolUrn: HOSTILE_URN } },
+  { name: 'school priorities', role: 'traded_services', page: paths.schools.priorities(HOSTILE_URN), action: paths.schools.priorities(HOSTILE_URN), fields: { needs: 'phonics-outcomes-falling', notes: 'Phonics results fell' }, optional: ['needs', 'notes'] },
+);
+
 const cases = FORMS.flatMap((form) =>
   Object.keys(form.fields).flatMap((field) => Object.entries(PAYLOADS).map(([kind, payload]) => [form.name, field, kind, form, payload] as const)),
 );
@@ -62,6 +73,8 @@ describe('hostile input', () => {
     app = buildTestApp({ SIGN_IN_MAX_FAILURES_PER_IP: '10000', SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '1000' });
     agents.set('signedOut', request.agent(app));
     for (const role of ['sip', 'traded_services'] as const) agents.set(role, await signedInAgent(app, (await createUser(role)).email));
+    await ensureDefaultTaxonomy();
+    await createSchool({ urn: HOSTILE_URN, name: 'Hostile Input Primary' });
   });
   beforeEach(resetSignInLimits);
 
@@ -78,7 +91,7 @@ describe('hostile input', () => {
     expect(response.text).not.toMatch(/at .+\.(ts|js):\d+|MongoServerError|CastError/);
   });
 
-  it.each(structuredCases)('%s: %s sent as %s is refused as a field error', async (_form, field, suffix, form) => {
+  it.each(structuredCases)('%s: %s sent as %s is refused as a field error (or, if optional, left empty)', async (_form, field, suffix, form) => {
     const agent = agents.get(form.role)!;
     const page = await agent.get(form.page);
     const others = Object.entries(form.fields)
@@ -86,8 +99,24 @@ describe('hostile input', () => {
       .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
     const body = [...others, `${field}${suffix.replace('FIELD', field)}`, `_csrf=${encodeURIComponent(csrfTokenFrom(page.text))}`].join('&');
     const response = await agent.post(form.action).type('form').send(body);
+    if (form.optional?.includes(field)) {
+      expect([302, 400]).toContain(response.status);
+      return;
+    }
     expect(response.status).toBe(400);
     expect(response.text).toContain('govuk-error-summary');
+  });
+
+  it('shows everything stored from hostile input only as text, wherever it appears', async () => {
+    const admin = agents.get('traded_services')!;
+    const school = await School.findOne({ urn: HOSTILE_URN }).lean();
+    expect((school!.priorities?.needs ?? []).every((need) => typeof need === 'string')).toBe(true);
+    for (const page of [paths.taxonomyAdmin.list('context'), paths.shortlists.index, paths.schools.school(HOSTILE_URN), `${paths.directory.search}?q=${encodeURIComponent(PAYLOADS.xss!)}`]) {
+      const response = await admin.get(page);
+      expect(response.status).toBe(200);
+      expect(response.text).not.toContain('<script>alert(1)</script>');
+      expect(response.text).not.toContain('<img src=x onerror');
+    }
   });
 
   it('answers a non-form content type without crashing', async () => {
