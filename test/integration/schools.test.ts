@@ -183,6 +183,8 @@ describe('SIP caseloads', () => {
     expect(home.text).toContain('Caseload Primary');
     expect(home.text).toContain('20 December 2030');
     expect(home.text).not.toContain('Elsewhere Academy');
+    expect(home.text).toContain('Open commissions');
+    expect(home.text).toMatch(/\d+ of \d+ days used this year/);
     expect((await agents.sip.get(paths.schools.yourSchools)).text).toContain('Caseload Primary');
   });
 

@@ -282,10 +282,9 @@ export async function sipCaseload(user: SessionUser) {
   ]);
   const supportBySchool = new Map(supports.map((support) => [support.school.toString(), support.current]));
   return {
-    showCommissions: commissions !== null,
     schools: schools.map((school) => {
       const current = supportBySchool.get(school._id.toString());
-      const commission = commissions?.get(school._id.toString());
+      const commission = commissions.get(school._id.toString());
       return {
         urn: school.urn,
         name: school.name,
