@@ -5,13 +5,9 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
 import pino from 'pino';
-import { seedDemoData } from '../seed/demo-data';
+import { startDemoDatabase } from './demo-database';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { connectDatabase } from '../src/db/connect';
-import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
-import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
-import { ensureLibraryIndexes } from '../src/db/maintenance';
 import { Listing } from '../src/features/listings/listing.model';
 import { paths } from '../src/paths';
 import { sessionCookie } from './session-cookie';
@@ -22,11 +18,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-bench-pages-'));
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', SIGN_IN_MAX_FAILURES_PER_IP: '10000' });
-  const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
-  const database = await startEmbeddedFerretdb({ binary, dataDir });
-  await connectDatabase(`${database.uri}bench`);
-  await ensureLibraryIndexes(mongoose.connection.db!);
-  await seedDemoData();
+  const database = await startDemoDatabase(config);
   const app = createApp({ config, logger: pino({ level: 'silent' }), connection: mongoose.connection });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -63,7 +55,6 @@ async function main(): Promise<void> {
     );
   }
   server.close();
-  await mongoose.disconnect();
   await database.stop();
 }
 

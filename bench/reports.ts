@@ -6,13 +6,10 @@ import { performance } from 'node:perf_hooks';
 import mongoose, { Types } from 'mongoose';
 import pino from 'pino';
 import request from 'supertest';
-import { DEMO_PASSWORD, seedDemoData } from '../seed/demo-data';
+import { DEMO_PASSWORD } from '../seed/demo-data';
+import { startDemoDatabase } from './demo-database';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { connectDatabase } from '../src/db/connect';
-import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
-import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
-import { ensureLibraryIndexes } from '../src/db/maintenance';
 import { Commission } from '../src/features/commissions/commission.model';
 import { AGREED_STATUSES, COMMISSION_STATUSES } from '../src/features/commissions/commission-status';
 import { Feedback } from '../src/features/feedback/feedback.model';
@@ -67,12 +64,7 @@ function generated(index: number) {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-bench-reports-'));
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-  const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
-  const database = await startEmbeddedFerretdb({ binary, dataDir });
-  await connectDatabase(`${database.uri}bench`);
-  await ensureLibraryIndexes(mongoose.connection.db!);
-  await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
-  await seedDemoData();
+  const database = await startDemoDatabase(config);
 
   let loadedAt = performance.now();
   for (let start = 0; start < COMMISSIONS; start += BATCH) {
@@ -123,7 +115,6 @@ async function main(): Promise<void> {
     timings.sort((a, b) => a - b);
     console.log(`${name.padEnd(32)} median ${timings[Math.floor(RUNS / 2)]!.toFixed(0)} ms, fastest ${timings[0]!.toFixed(0)} ms, slowest ${timings[RUNS - 1]!.toFixed(0)} ms (${RUNS} runs)`);
   }
-  await mongoose.disconnect();
   await database.stop();
 }
 

@@ -7,14 +7,10 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
 import pino from 'pino';
-import { seedDemoData } from '../seed/demo-data';
 import { generateListings } from '../seed/directory-generator';
+import { startDemoDatabase } from './demo-database';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { connectDatabase } from '../src/db/connect';
-import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
-import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
-import { ensureLibraryIndexes } from '../src/db/maintenance';
 import { DirectoryIndexKeeper } from '../src/features/directory/directory-index-keeper';
 import { NO_FILTERS } from '../src/features/directory/directory-filters';
 import { DirectoryService } from '../src/features/directory/directory.service';
@@ -65,12 +61,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     SIGN_IN_MAX_FAILURES_PER_IP: '10000',
   });
-  const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
-  const database = await startEmbeddedFerretdb({ binary, dataDir });
-  await connectDatabase(`${database.uri}bench`);
-  await ensureLibraryIndexes(mongoose.connection.db!);
-  await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
-  await seedDemoData();
+  const database = await startDemoDatabase(config);
 
   console.log(`Loading ${LISTINGS.toLocaleString('en-GB')} published listings and ${SCHOOLS.toLocaleString('en-GB')} schools ...`);
   const loadStarted = performance.now();
@@ -138,7 +129,6 @@ async function main(): Promise<void> {
   );
 
   server.close();
-  await mongoose.disconnect();
   await database.stop();
 }
 

@@ -114,14 +114,7 @@ export async function addToShortlist(user: SessionUser, shortlistId: string, lis
   const shortlist = await changeableShortlist(user, shortlistId);
   if (!Types.ObjectId.isValid(listingId) || !(await directory.listedProvider(listingId))) throw new NotFoundError();
   await ShortlistEntry.updateOne({ shortlist: shortlist._id, listing: listingId }, { $set: { note } }, { upsert: true });
-  await touch(shortlist._id);
-  await recordAudit({
-    actor: new Types.ObjectId(user.id),
-    action: 'shortlist_provider_added',
-    subjectType: 'Shortlist',
-    subjectId: shortlist._id,
-    changes: { listing: listingId },
-  });
+  await recordEntryChange(user, shortlist._id, 'shortlist_provider_added', listingId);
 }
 
 export async function updateNote(user: SessionUser, shortlistId: string, listingId: string, note: string): Promise<void> {
@@ -137,14 +130,13 @@ export async function removeFromShortlist(user: SessionUser, shortlistId: string
   if (!Types.ObjectId.isValid(listingId)) throw new NotFoundError();
   const result = await ShortlistEntry.deleteOne({ shortlist: shortlist._id, listing: listingId });
   if (result.deletedCount === 0) return;
-  await touch(shortlist._id);
-  await recordAudit({
-    actor: new Types.ObjectId(user.id),
-    action: 'shortlist_provider_removed',
-    subjectType: 'Shortlist',
-    subjectId: shortlist._id,
-    changes: { listing: listingId },
-  });
+  await recordEntryChange(user, shortlist._id, 'shortlist_provider_removed', listingId);
+}
+
+/** A provider added to or removed from a shortlist: the list counts as changed, and the audit trail says so. */
+async function recordEntryChange(user: SessionUser, shortlistId: Types.ObjectId, action: string, listingId: string): Promise<void> {
+  await touch(shortlistId);
+  await recordAudit({ actor: new Types.ObjectId(user.id), action, subjectType: 'Shortlist', subjectId: shortlistId, changes: { listing: listingId } });
 }
 
 function touch(shortlistId: Types.ObjectId) {
