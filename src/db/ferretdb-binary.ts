@@ -1,16 +1,18 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../lib/project-root';
+import { FERRETDB_PATCHES, writePatchedModule } from './ferretdb-patches';
 
 const SOURCE_DIR = path.join(projectRoot, 'tools', 'ferretdb');
 const SOURCE_FILES = ['main.go', 'go.mod', 'go.sum'];
 
-/** Binary name carries a hash of our Go sources, so a change to them builds a fresh binary. */
+/** Binary name carries a hash of our Go sources and patches, so a change to them builds a fresh binary. */
 export function ferretdbBinaryPath(cacheDir: string): string {
   const hash = createHash('sha256');
   for (const file of SOURCE_FILES) hash.update(readFileSync(path.join(SOURCE_DIR, file)));
+  hash.update(JSON.stringify(FERRETDB_PATCHES));
   return path.join(cacheDir, `ferretdb-v1.24.2-${hash.digest('hex').slice(0, 12)}`);
 }
 
@@ -37,7 +39,13 @@ export async function ensureFerretdbBinary(
   const started = Date.now();
   const ticker = setInterval(() => say(`  still building... ${Math.round((Date.now() - started) / 1000)} s`), 15_000);
   try {
-    await run('go', ['build', '-trimpath', '-o', partial, '.'], SOURCE_DIR);
+    const ferretdbModule = JSON.parse(await run('go', ['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'], SOURCE_DIR)) as { Dir: string };
+    const patched = writePatchedModule(ferretdbModule.Dir, SOURCE_DIR);
+    try {
+      await run('go', ['build', '-trimpath', `-modfile=${patched.modFile}`, '-o', partial, '.'], SOURCE_DIR);
+    } finally {
+      rmSync(patched.workDir, { recursive: true, force: true });
+    }
   } finally {
     clearInterval(ticker);
   }
@@ -46,9 +54,12 @@ export async function ensureFerretdbBinary(
   return binary;
 }
 
-function run(command: string, args: string[], cwd: string): Promise<void> {
+/** Runs a command, showing its errors, and resolves with what it printed. */
+function run(command: string, args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'ENOENT'
@@ -56,6 +67,6 @@ function run(command: string, args: string[], cwd: string): Promise<void> {
           : error,
       ),
     );
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
   });
 }
