@@ -11,7 +11,7 @@ import { generateListings } from '../seed/directory-generator';
 import { startDemoDatabase } from './demo-database';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { DirectoryIndexKeeper } from '../src/features/directory/directory-index-keeper';
+import { DirectoryIndexKeeper, type BuildReport } from '../src/features/directory/directory-index-keeper';
 import { NO_FILTERS } from '../src/features/directory/directory-filters';
 import { DirectoryService } from '../src/features/directory/directory.service';
 import { Listing } from '../src/features/listings/listing.model';
@@ -78,7 +78,10 @@ async function main(): Promise<void> {
   );
   console.log(`Loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
 
+  const firstKeeper = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs });
+  const fromListings = await firstKeeper.build();
   const heapBefore = heapUsed();
+  // What every later start does: read the snapshot the first build left, and replay the log after it.
   const keeper = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs });
   const build = await keeper.build();
   const heapAfter = heapUsed();
@@ -120,9 +123,10 @@ async function main(): Promise<void> {
   console.log(
     `a search not asked before, in process (${coldQueries.length} queries): median ${coldTimes[Math.floor(coldTimes.length / 2)]!.toFixed(0)} ms, slowest ${coldTimes[coldTimes.length - 1]!.toFixed(0)} ms`,
   );
-  console.log(
-    `index build: ${build.documents.toLocaleString('en-GB')} listings in ${build.milliseconds.toFixed(0)} ms, of which reading them from the database ${build.readMilliseconds.toFixed(0)} ms and indexing ${(build.milliseconds - build.readMilliseconds).toFixed(0)} ms   (target ≤ 2,000 ms)`,
-  );
+  const describeBuild = (report: BuildReport) =>
+    `${report.documents.toLocaleString('en-GB')} listings in ${report.milliseconds.toFixed(0)} ms, of which reading ${report.readMilliseconds.toFixed(0)} ms`;
+  console.log(`index build at a start (from the ${build.from}): ${describeBuild(build)}   (target ≤ 2,000 ms)`);
+  console.log(`index build from the listings themselves (first start, or after a gap; also saves the snapshot): ${describeBuild(fromListings)}`);
   console.log(
     `index memory: ${((heapAfter - heapBefore) / MB).toFixed(0)} MB of heap for ${build.documents.toLocaleString('en-GB')} listings` +
       `${(globalThis as { gc?: unknown }).gc ? '' : ' (approximate: run with --expose-gc for a settled figure)'}; process heap ${(process.memoryUsage().heapUsed / MB).toFixed(0)} MB, RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB`,

@@ -1,6 +1,7 @@
 import { TaxonomyTerm } from '../../src/features/taxonomy/taxonomy.model';
 import { DEFAULT_TAXONOMY } from '../../src/features/taxonomy/taxonomy.defaults';
 import { activeTerms, areActiveTerms, ensureDefaultTaxonomy, resolveTerms } from '../../src/features/taxonomy/taxonomy.service';
+import { currentTaxonomy } from '../../src/features/taxonomy/taxonomy-snapshot';
 import { useTestDatabase } from '../support/database';
 
 useTestDatabase();
@@ -32,5 +33,23 @@ describe('taxonomy', () => {
     expect(await areActiveTerms('context', ['coastal', 'rural'])).toBe(true);
     expect(await areActiveTerms('context', ['seaside'])).toBe(false);
     expect(await areActiveTerms('context', ['no-such-term'])).toBe(false);
+  });
+});
+
+describe('the taxonomy each app instance keeps in memory', () => {
+  it('is read again only after a term changes, by any kind of write', async () => {
+    await ensureDefaultTaxonomy();
+    const first = await currentTaxonomy();
+    expect(await currentTaxonomy()).toBe(first);
+
+    await TaxonomyTerm.updateOne({ kind: 'phase', slug: 'primary' }, { $set: { label: 'Primary (KS1–KS2)' } });
+    const renamed = await currentTaxonomy();
+    expect(renamed).not.toBe(first);
+    expect(renamed.label('phase', 'primary')).toBe('Primary (KS1–KS2)');
+
+    await TaxonomyTerm.create({ kind: 'context', slug: 'island', label: 'Island school' });
+    expect((await currentTaxonomy()).isActive('context', 'island')).toBe(true);
+    await TaxonomyTerm.deleteOne({ kind: 'context', slug: 'island' });
+    expect((await currentTaxonomy()).isActive('context', 'island')).toBe(false);
   });
 });

@@ -1,13 +1,16 @@
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { isListedInDirectory } from '../listings/listing-visibility';
-import { listingsChangeMark } from '../listings/listing-changes';
+import { claimOnce } from '../../db/claims';
+import { lastListingChange, listingChangesAfter, pruneListingChanges } from '../listings/listing-changes';
 import { Listing } from '../listings/listing.model';
-import { loadTaxonomySnapshot } from '../taxonomy/taxonomy-snapshot';
-import { TaxonomyTerm } from '../taxonomy/taxonomy.model';
+import { changeMark } from '../../db/change-marks';
+import { currentTaxonomy } from '../taxonomy/taxonomy-snapshot';
+import { TAXONOMY_CHANGE_MARK } from '../taxonomy/taxonomy.model';
 import { toDirectoryDocument, type DirectoryDocument, type ImpactSummary } from './directory-document';
 import { impactSummariesForListings, type ImpactSummary as FeedbackSummary } from '../feedback/feedback.service';
 import { DirectoryIndex } from './directory-index';
+import { directorySnapshotSeq, loadDirectorySnapshot, saveDirectorySnapshot } from './directory-snapshot';
 
 /**
  * Another instance's clock may run behind ours, so each look for changes reaches this far back
@@ -28,19 +31,27 @@ const INDEXED_FIELDS = {
 
 export type KeeperOptions = { graceDays: number; syncMs: number; logger?: Logger; now?: () => Date };
 
+export type BuildReport = { milliseconds: number; readMilliseconds: number; documents: number; from: 'snapshot' | 'listings' };
+
+/** More listings changed than this at once (a bulk import) and reading them all is quicker than one by one. */
+const REBUILD_ABOVE_CHANGED = 500;
+/** A new snapshot once the log has grown this much past the last, so a starting instance replays little. */
+const SNAPSHOT_EVERY_CHANGES = 1_000;
+
 /**
- * Builds the directory index from the database and keeps it current, on this and every other app
- * instance, without rebuilding it: before answering a search it looks (at most every syncMs) for
- * listings changed since its last look, using the indexed updatedAt, and adds, replaces or removes
- * just those. Review dates are checked against the clock on every search, so an overdue listing
- * leaves the results at once; the same look drops it from memory.
+ * Builds the directory index and keeps it current on this and every other app instance, without
+ * rebuilding it: before answering a search it reads (at most every syncMs) the listing-change log past
+ * the last entry it applied, and adds, replaces or removes just the listings named there. It starts
+ * from the latest directory snapshot when there is one. Review dates are checked against the clock on
+ * every search, so an overdue listing leaves the results at once; the same look drops it from memory.
  */
 export class DirectoryIndexKeeper {
   private index: DirectoryIndex | undefined;
   private changesSince = new Date(0);
   private lastLookAt = 0;
   private taxonomySignature = '';
-  private listingsMark = '';
+  private appliedSeq = 0;
+  private snapshotSeq = 0;
   private inFlight: Promise<void> | undefined;
 
   constructor(private readonly options: KeeperOptions) {}
@@ -61,69 +72,101 @@ export class DirectoryIndexKeeper {
 
   /** One build or look for changes at a time; callers arriving meanwhile wait for it. */
   sync(): Promise<void> {
-    this.inFlight ??= (this.index ? this.applyChanges() : this.build().then(() => undefined)).finally(() => {
+    const look = async () => {
+      if (!this.index || (await this.applyChanges()) === 'rebuild') await this.build({ fromListings: !!this.index });
+    };
+    this.inFlight ??= look().finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;
   }
 
-  /** Loads every listed provider; returns how long it took (reading, and in all) and how many went in. */
-  async build(): Promise<{ milliseconds: number; readMilliseconds: number; documents: number }> {
+  /**
+   * Loads every listed provider, from the snapshot if there is a usable one, else from the listings
+   * (and then leaves a snapshot for the next instance to start from).
+   */
+  async build(options: { fromListings?: boolean } = {}): Promise<BuildReport> {
     const started = performance.now();
-    const lookStartedAt = new Date();
-    const [taxonomy, signature, mark, listings] = await Promise.all([
-      loadTaxonomySnapshot(),
+    const [taxonomy, signature, snapshot] = await Promise.all([
+      currentTaxonomy(),
       this.readTaxonomySignature(),
-      listingsChangeMark(),
-      Listing.find({ status: 'approved' }, INDEXED_FIELDS).lean(),
+      options.fromListings ? null : loadDirectorySnapshot(),
     ]);
-    this.listingsMark = mark;
+    const lookStartedAt = snapshot?.takenAt ?? new Date();
+    const loaded = snapshot ?? (await readListedProviders());
     const readMilliseconds = performance.now() - started;
     const index = new DirectoryIndex(taxonomy);
     const now = this.now();
-    const listed = listings.filter((listing) => isListedInDirectory(listing, now, this.options.graceDays));
-    const impact = await impactOf(listed.map((listing) => listing._id));
-    index.addAll(listed.map((listing) => toDirectoryDocument(listing, impact.get(listing._id.toString()))));
+    index.addAll(loaded.documents.filter((document) => isListedInDirectory(document, now, this.options.graceDays)));
     this.index = index;
     this.taxonomySignature = signature;
+    this.appliedSeq = loaded.seq;
     this.markLook(lookStartedAt);
+    if (snapshot) {
+      this.snapshotSeq = snapshot.seq;
+      if ((await this.applyChanges()) === 'rebuild') return this.build({ fromListings: true });
+    } else {
+      await this.saveSnapshot(loaded.seq, loaded.documents);
+    }
     const milliseconds = performance.now() - started;
-    this.options.logger?.info({ documents: index.size, milliseconds: Math.round(milliseconds), readMilliseconds: Math.round(readMilliseconds) }, 'directory index built');
-    return { milliseconds, readMilliseconds, documents: index.size };
+    const report: BuildReport = { milliseconds, readMilliseconds, documents: index.size, from: snapshot ? 'snapshot' : 'listings' };
+    this.options.logger?.info({ ...report, milliseconds: Math.round(milliseconds), readMilliseconds: Math.round(readMilliseconds) }, 'directory index built');
+    return report;
   }
 
-  private async applyChanges(): Promise<void> {
+  /** 'rebuild' when entries we need were pruned, or so many listings changed that reading them all is quicker. */
+  private async applyChanges(): Promise<'applied' | 'rebuild'> {
     const index = this.index!;
     const lookStartedAt = new Date();
-    // First only ids and versions (small, even just after a bulk import), then whole listings for those that changed.
-    const [signature, mark] = await Promise.all([this.readTaxonomySignature(), listingsChangeMark()]);
+    const [signature, log] = await Promise.all([this.readTaxonomySignature(), listingChangesAfter(this.appliedSeq)]);
+    const changedIds = log.changes.some((change) => change.ids === null)
+      ? await this.updatedSinceLastLook(index)
+      : [...new Set(log.changes.flatMap((change) => change.ids ?? []))];
+    if (log.gap || changedIds.length > REBUILD_ABOVE_CHANGED) return 'rebuild';
     if (signature !== this.taxonomySignature) {
-      index.replaceTaxonomy(await loadTaxonomySnapshot());
+      index.replaceTaxonomy(await currentTaxonomy());
       this.taxonomySignature = signature;
     }
     const now = this.now();
-    if (mark === this.listingsMark) {
-      this.dropOverdue(index, now);
-      this.lastLookAt = Date.now();
-      return;
+    if (changedIds.length > 0) {
+      const changed = await Listing.find({ _id: { $in: changedIds } }, INDEXED_FIELDS).lean();
+      const impact = await impactOf(changed.map((listing) => listing._id));
+      for (const id of changedIds) index.remove(id);
+      for (const listing of changed) {
+        if (isListedInDirectory(listing, now, this.options.graceDays)) index.upsert(toDirectoryDocument(listing, impact.get(listing._id.toString())));
+      }
     }
-    this.listingsMark = mark;
+    this.dropOverdue(index, now);
+    this.appliedSeq = log.changes.at(-1)?.seq ?? this.appliedSeq;
+    this.markLook(lookStartedAt);
+    if (this.appliedSeq - this.snapshotSeq >= SNAPSHOT_EVERY_CHANGES) await this.refreshSnapshot();
+    return 'applied';
+  }
+
+  /** After a bulk write that did not say which listings it touched: those updated since our last look. */
+  private async updatedSinceLastLook(index: DirectoryIndex): Promise<string[]> {
     const recent = await Listing.find({ updatedAt: { $gte: this.changesSince } }, { _id: 1, updatedAt: 1, revision: 1 }).lean();
-    const changedIds = recent
+    return recent
       .filter((listing) => {
         const known = index.get(listing._id.toString());
         return !known || known.revision !== listing.revision || known.updatedAt.getTime() !== listing.updatedAt?.getTime();
       })
-      .map((listing) => listing._id);
-    const changed = changedIds.length > 0 ? await Listing.find({ _id: { $in: changedIds } }, INDEXED_FIELDS).lean() : [];
-    const impact = await impactOf(changed.map((listing) => listing._id));
-    for (const listing of changed) {
-      const id = listing._id.toString();
-      if (isListedInDirectory(listing, now, this.options.graceDays)) index.upsert(toDirectoryDocument(listing, impact.get(id)));
-      else index.remove(id);
-    }
-    this.dropOverdue(index, now);
-    this.markLook(lookStartedAt);
+      .map((listing) => listing._id.toString());
+  }
+
+  /** One instance (whoever claims it) reads the listings afresh and snapshots them; the log before the previous snapshot goes. */
+  private async refreshSnapshot(): Promise<void> {
+    const latest = (await directorySnapshotSeq()) ?? 0;
+    this.snapshotSeq = Math.max(this.snapshotSeq, latest);
+    if (this.appliedSeq - this.snapshotSeq < SNAPSHOT_EVERY_CHANGES || !(await claimOnce(`directory-snapshot:${this.appliedSeq}`))) return;
+    const fresh = await readListedProviders();
+    await this.saveSnapshot(fresh.seq, fresh.documents);
+    await pruneListingChanges(latest);
+  }
+
+  private async saveSnapshot(seq: number, documents: readonly DirectoryDocument[]): Promise<void> {
+    await saveDirectorySnapshot(seq, documents);
+    this.snapshotSeq = seq;
   }
 
   private dropOverdue(index: DirectoryIndex, now: Date): void {
@@ -137,11 +180,20 @@ export class DirectoryIndexKeeper {
     this.lastLookAt = Date.now();
   }
 
-  /** Changes whenever any term is added or edited; terms are few, so reading their ids and times is cheap. */
-  private async readTaxonomySignature(): Promise<string> {
-    const terms = await TaxonomyTerm.find({}, { _id: 1, updatedAt: 1 }).sort({ _id: 1 }).lean();
-    return terms.map((term) => `${term._id.toString()}@${term.updatedAt?.getTime() ?? 0}`).join(',');
+  private readTaxonomySignature(): Promise<string> {
+    return changeMark(TAXONOMY_CHANGE_MARK);
   }
+}
+
+/**
+ * Every published listing (listed or not yet reviewed: the clock decides at each search), as of the
+ * change-log entry read first, so any write during the read is replayed afterwards.
+ */
+async function readListedProviders(): Promise<{ seq: number; documents: DirectoryDocument[] }> {
+  const seq = await lastListingChange();
+  const listings = await Listing.find({ status: 'approved' }, INDEXED_FIELDS).lean();
+  const impact = await impactOf(listings.map((listing) => listing._id));
+  return { seq, documents: listings.map((listing) => toDirectoryDocument(listing, impact.get(listing._id.toString()))) };
 }
 
 /** Each listing's aggregated impact ratings, where enough schools have responded, as the directory ranks them. */

@@ -1,6 +1,6 @@
 import '../../db/mongoose-setup';
-import { markListingsChanged } from './listing-changes';
-import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
+import { idsNamedBy, recordListingChange } from './listing-changes';
+import { Schema, model, type InferSchemaType, type Query, type Types } from 'mongoose';
 
 export const PROVIDER_TYPES = [
   'nle',
@@ -89,13 +89,15 @@ listingSchema.index({ owners: 1 });
 listingSchema.index({ status: 1, reviewDueOn: 1 });
 listingSchema.index({ updatedAt: 1 });
 
-// Every way a listing can be written leaves a change mark, which the directory index looks for first.
-listingSchema.post('save', () => markListingsChanged());
-listingSchema.post('insertMany', () => markListingsChanged());
+// Every way a listing can be written is logged, so every app's directory index can follow (listing-changes.ts).
+listingSchema.post('save', (listing: { _id: Types.ObjectId }) => recordListingChange([listing._id.toString()]));
+listingSchema.post('insertMany', (listings: { _id: Types.ObjectId }[]) => recordListingChange(listings.map((listing) => listing._id.toString())));
 listingSchema.post(
   ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'findOneAndDelete'],
   { document: false, query: true },
-  () => markListingsChanged(),
+  function (this: Query<unknown, unknown>) {
+    return recordListingChange(idsNamedBy(this.getFilter()));
+  },
 );
 
 export type ListingFields = InferSchemaType<typeof listingSchema>;

@@ -1,5 +1,6 @@
 import { phraseWords } from '../directory/search-text';
-import { TaxonomyTerm, type TermKind } from './taxonomy.model';
+import { changeMark } from '../../db/change-marks';
+import { TAXONOMY_CHANGE_MARK, TaxonomyTerm, type TermKind } from './taxonomy.model';
 
 export type TermRecord = {
   kind: TermKind;
@@ -81,7 +82,23 @@ function key(kind: TermKind, slug: string): string {
   return `${kind}:${slug}`;
 }
 
-export async function loadTaxonomySnapshot(): Promise<TaxonomySnapshot> {
+let cached: { mark: string; snapshot: Promise<TaxonomySnapshot> } | undefined;
+
+/**
+ * The taxonomy as it is now, read from the database only when its change mark has moved: one read
+ * by _id per call instead of reading every term (pages resolve several lists each).
+ */
+export async function currentTaxonomy(): Promise<TaxonomySnapshot> {
+  const mark = await changeMark(TAXONOMY_CHANGE_MARK);
+  if (cached?.mark !== mark) {
+    const snapshot = loadTaxonomySnapshot();
+    cached = { mark, snapshot };
+    snapshot.catch(() => (cached = undefined));
+  }
+  return cached.snapshot;
+}
+
+async function loadTaxonomySnapshot(): Promise<TaxonomySnapshot> {
   const terms = await TaxonomyTerm.find().lean();
   return new TaxonomySnapshot(
     terms.map((term) => ({

@@ -1,5 +1,8 @@
 import '../../db/mongoose-setup';
 import { Schema, model, type InferSchemaType } from 'mongoose';
+import { markChanged } from '../../db/change-marks';
+
+export const TAXONOMY_CHANGE_MARK = 'taxonomy';
 
 export const TERM_KINDS = ['category', 'need', 'phase', 'subject', 'context', 'offer'] as const;
 export type TermKind = (typeof TERM_KINDS)[number];
@@ -29,6 +32,15 @@ const termSchema = new Schema(
 
 termSchema.index({ kind: 1, slug: 1 }, { unique: true });
 termSchema.index({ kind: 1, status: 1, order: 1 });
+
+// Every write leaves a change mark, so each app instance knows when to reload its copy (taxonomy-snapshot.ts).
+termSchema.post('save', () => markChanged(TAXONOMY_CHANGE_MARK));
+termSchema.post('insertMany', () => markChanged(TAXONOMY_CHANGE_MARK));
+termSchema.post(
+  ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'findOneAndDelete'],
+  { document: false, query: true },
+  () => markChanged(TAXONOMY_CHANGE_MARK),
+);
 
 export type TermFields = InferSchemaType<typeof termSchema>;
 export const TaxonomyTerm = model('TaxonomyTerm', termSchema);

@@ -1,4 +1,5 @@
 import { DEFAULT_TAXONOMY } from './taxonomy.defaults';
+import { currentTaxonomy } from './taxonomy-snapshot';
 import { TaxonomyTerm, TERM_KINDS, type TermKind } from './taxonomy.model';
 
 export type Term = {
@@ -19,8 +20,7 @@ const toTerm = (term: { slug: string; label: string; synonyms: string[]; categor
 
 /** The active terms of one list, in display order. */
 export async function activeTerms(kind: TermKind): Promise<Term[]> {
-  const terms = await TaxonomyTerm.find({ kind, status: 'active' }).sort({ order: 1, label: 1 }).lean();
-  return terms.map(toTerm);
+  return (await currentTaxonomy()).active(kind).map(toTerm);
 }
 
 /** Choices for a form's checkboxes or select: { value, text }. */
@@ -34,12 +34,10 @@ export async function termChoices(kind: TermKind): Promise<{ value: string; text
  */
 export async function resolveTerms(kind: TermKind, slugs: readonly string[]): Promise<Term[]> {
   if (slugs.length === 0) return [];
-  const terms = await TaxonomyTerm.find({ kind }).lean();
-  const bySlug = new Map(terms.map((term) => [term.slug, term]));
+  const taxonomy = await currentTaxonomy();
   const resolved = new Map<string, Term>();
   for (const slug of slugs) {
-    let term = bySlug.get(slug);
-    for (let hops = 0; term?.mergedInto && hops < 10; hops++) term = bySlug.get(term.mergedInto);
+    const term = taxonomy.resolve(kind, slug);
     if (term) resolved.set(term.slug, toTerm(term));
   }
   return [...resolved.values()];
@@ -48,8 +46,8 @@ export async function resolveTerms(kind: TermKind, slugs: readonly string[]): Pr
 /** True when every slug is an active term of this list (for validating submitted forms). */
 export async function areActiveTerms(kind: TermKind, slugs: readonly string[]): Promise<boolean> {
   if (slugs.length === 0) return true;
-  const unique = [...new Set(slugs)];
-  return (await TaxonomyTerm.countDocuments({ kind, status: 'active', slug: { $in: unique } })) === unique.length;
+  const taxonomy = await currentTaxonomy();
+  return slugs.every((slug) => taxonomy.isActive(kind, slug));
 }
 
 /** Loads the default lists into an empty taxonomy; terms already there (and their edits) are kept. */

@@ -1,0 +1,75 @@
+import mongoose from 'mongoose';
+import { DirectoryIndexKeeper } from '../../src/features/directory/directory-index-keeper';
+import { directorySnapshotSeq } from '../../src/features/directory/directory-snapshot';
+import { lastListingChange, pruneListingChanges } from '../../src/features/listings/listing-changes';
+import { Listing } from '../../src/features/listings/listing.model';
+import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
+import { useTestDatabase } from '../support/database';
+import { createListedListing } from '../support/directory';
+
+useTestDatabase();
+
+const keeper = () => new DirectoryIndexKeeper({ graceDays: 30, syncMs: 0 });
+const listedNames = async (instance: DirectoryIndexKeeper) => [...(await instance.current()).documents()].map((d) => d.name).sort();
+
+describe('starting and keeping the directory index', () => {
+  beforeEach(async () => {
+    await ensureDefaultTaxonomy();
+    await Listing.deleteMany({});
+    await mongoose.connection.db!.collection('directory_snapshots').deleteMany({});
+  });
+
+  it('builds from the listings once, then starts other instances from the snapshot it left, with the same documents', async () => {
+    await createListedListing({ name: 'Alpha', expertise: ['governance'], reviewDueOn: new Date('2030-01-01') });
+    await createListedListing({ name: 'Beta', designation: { awardedOn: new Date('2024-09-01'), expiresOn: new Date('2028-08-31') } });
+    await createListedListing({ name: 'Draft', status: 'draft' });
+
+    const first = keeper();
+    expect(await first.build()).toMatchObject({ from: 'listings', documents: 2 });
+    const second = keeper();
+    expect(await second.build()).toMatchObject({ from: 'snapshot', documents: 2 });
+    const documents = async (instance: DirectoryIndexKeeper) => [...(await instance.current()).documents()].sort((a, b) => a.name.localeCompare(b.name));
+    expect(await documents(second)).toEqual(await documents(first));
+    expect((await documents(second))[1]!.designation.expiresOn).toEqual(new Date('2028-08-31'));
+  });
+
+  it('replays changes made after the snapshot when starting from it', async () => {
+    await createListedListing({ name: 'Kept' });
+    const suspended = await createListedListing({ name: 'Suspended later' });
+    await keeper().build();
+    await createListedListing({ name: 'Approved later' });
+    await Listing.updateOne({ _id: suspended._id }, { $set: { status: 'suspended' } });
+
+    const late = keeper();
+    expect(await late.build()).toMatchObject({ from: 'snapshot' });
+    expect(await listedNames(late)).toEqual(['Approved later', 'Kept']);
+  });
+
+  it('follows a bulk write that does not name its listings', async () => {
+    await createListedListing({ name: 'Primary one', phases: [] });
+    const instance = keeper();
+    await instance.build();
+    await Listing.updateMany({}, { $set: { phases: ['primary'] }, $inc: { revision: 1 } });
+    expect([...(await instance.current()).documents()].map((d) => d.phases)).toEqual([['primary']]);
+  });
+
+  it('rebuilds from the listings when the log it needed was pruned', async () => {
+    await createListedListing({ name: 'Before' });
+    const behind = keeper();
+    await behind.build();
+    await createListedListing({ name: 'While away' });
+    await pruneListingChanges((await lastListingChange()) + 1);
+    expect(await listedNames(behind)).toEqual(['Before', 'While away']);
+  });
+
+  it('leaves a fresh snapshot after many changes, so a starting instance replays few', async () => {
+    const instance = keeper();
+    await instance.build();
+    const before = (await directorySnapshotSeq())!;
+    const listing = await createListedListing({ name: 'Busy' });
+    for (let i = 0; i < 1_000; i++) await mongoose.connection.db!.collection('listing_changes').insertOne({ _id: String(before + 2 + i) as never, seq: before + 2 + i, ids: [listing._id.toString()], at: new Date() });
+    await instance.current();
+    expect(await directorySnapshotSeq()).toBeGreaterThanOrEqual(before + 1_000);
+    expect(await listedNames(instance)).toEqual(['Busy']);
+  });
+});
