@@ -7,14 +7,16 @@ import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
 import { ensureLibraryIndexes } from '../src/db/maintenance';
 
 /** A fresh embedded database in config.dataDir, with indexes and the demo data, for one benchmark run. */
-export async function startDemoDatabase(config: Config): Promise<{ stop: () => Promise<void> }> {
+export async function startDemoDatabase(config: Config): Promise<{ uri: string; stop: () => Promise<void> }> {
   const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
   const database = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir });
-  await connectDatabase(`${database.uri}bench`);
+  const uri = `${database.uri}bench`;
+  await connectDatabase(uri);
   await ensureLibraryIndexes(mongoose.connection.db!);
   await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
   await seedDemoData();
   return {
+    uri,
     stop: async () => {
       await mongoose.disconnect();
       await database.stop();

@@ -2,8 +2,8 @@ import request from 'supertest';
 import { DEMO_PASSWORD } from '../seed/demo-data';
 import { paths } from '../src/paths';
 
-/** Signs a demo user in through the real form and returns the session cookie for autocannon to send. */
-export async function sessionCookie(app: Parameters<typeof request.agent>[0], email: string): Promise<string> {
+/** Signs a demo user in through the real form (of an app, or of one running at a URL) and returns the session cookie for autocannon to send. */
+export async function sessionCookie(app: Parameters<typeof request.agent>[0] | string, email: string): Promise<string> {
   const agent = request.agent(app);
   const page = await agent.get(paths.signIn);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
