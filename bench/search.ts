@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { Types } from 'mongoose';
 import { generateListings } from '../seed/directory-generator';
 import { startDemoDatabase } from './demo-database';
 import { startAppProcess } from './app-process';
@@ -14,6 +15,7 @@ import { NO_FILTERS } from '../src/features/directory/directory-filters';
 import { DirectoryService } from '../src/features/directory/directory.service';
 import { Listing } from '../src/features/listings/listing.model';
 import { School } from '../src/features/schools/school.model';
+import { Recommendation } from '../src/features/recommendations/recommendation.model';
 import { paths } from '../src/paths';
 import { sessionCookie } from './session-cookie';
 
@@ -76,12 +78,21 @@ async function main(): Promise<void> {
   });
   const database = await startDemoDatabase(config);
 
-  console.log(`Loading ${LISTINGS.toLocaleString('en-GB')} published listings and ${SCHOOLS.toLocaleString('en-GB')} schools ...`);
+  console.log(`Loading ${LISTINGS.toLocaleString('en-GB')} published listings, ${SCHOOLS.toLocaleString('en-GB')} schools and two recommendations per listing ...`);
   const loadStarted = performance.now();
-  await insertInBatches((batch) => Listing.insertMany(batch, { lean: true }), generateListings(LISTINGS, 7));
+  const listings = generateListings(LISTINGS, 7).map((listing) => ({ _id: new Types.ObjectId(), ...listing }));
+  const schools = Array.from({ length: SCHOOLS }, () => new Types.ObjectId());
+  await insertInBatches((batch) => Listing.insertMany(batch, { lean: true }), listings);
+  await insertInBatches(
+    (batch) => Recommendation.insertMany(batch, { lean: true }),
+    listings.flatMap((listing, i) =>
+      [0, 1].map((n) => ({ listing: listing._id, school: schools[(2 * i + n) % SCHOOLS], status: 'given', workSeen: 'Visited', answeredAt: new Date() })),
+    ),
+  );
   await insertInBatches(
     (batch) => School.insertMany(batch, { lean: true }),
-    Array.from({ length: SCHOOLS }, (_, i) => ({
+    schools.map((_id, i) => ({
+      _id,
       urn: String(100000 + i),
       name: `Bench School ${i}`,
       localAuthority: `Authority ${i % 150}`,

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../lib/project-root';
-import { FERRETDB_PATCHES, writePatchedModule } from './ferretdb-patches';
+import { ferretdbPatches, writePatchedModule } from './ferretdb-patches';
 
 const SOURCE_DIR = path.join(projectRoot, 'tools', 'ferretdb');
 const SOURCE_FILES = ['main.go', 'go.mod', 'go.sum'];
@@ -12,7 +12,7 @@ const SOURCE_FILES = ['main.go', 'go.mod', 'go.sum'];
 export function ferretdbBinaryPath(cacheDir: string): string {
   const hash = createHash('sha256');
   for (const file of SOURCE_FILES) hash.update(readFileSync(path.join(SOURCE_DIR, file)));
-  hash.update(JSON.stringify(FERRETDB_PATCHES));
+  for (const patch of ferretdbPatches()) hash.update(patch.text);
   return path.join(cacheDir, `ferretdb-v1.24.2-${hash.digest('hex').slice(0, 12)}`);
 }
 

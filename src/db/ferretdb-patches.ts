@@ -1,30 +1,30 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { applyPatch, parsePatch } from 'diff';
+import { projectRoot } from '../lib/project-root';
 
-export type SourcePatch = { file: string; find: string; replace: string; why: string };
+/** Unified diffs against FerretDB v1.24.2's source, each explaining itself above its first line. */
+export const FERRETDB_PATCH_DIR = path.join(projectRoot, 'tools', 'ferretdb', 'patches');
 
-/** Fixes to FerretDB v1.24.2's own source, applied to a copy of it when we build the embedded database. */
-export const FERRETDB_PATCHES: readonly SourcePatch[] = [
-  {
-    file: 'internal/backends/sqlite/metadata/metadata.go',
-    find: `IDColumn = DefaultColumn + "->'$._id'"`,
-    replace: 'IDColumn = DefaultColumn + `->"_id"`',
-    why:
-      'Lookups by _id wrote the JSON path as ->\'$._id\' while the _id index is built on ->"_id"; SQLite only uses an ' +
-      'expression index for the same expression, so every find, update and delete by _id scanned the whole table.',
-  },
-];
+export type SourcePatch = { name: string; text: string };
+
+export function ferretdbPatches(dir = FERRETDB_PATCH_DIR): SourcePatch[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.patch'))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(path.join(dir, name), 'utf8') }));
+}
 
 /**
  * Copies FerretDB's module, applies the patches, and writes a go.mod (ours plus a replace directive)
  * for `go build -modfile` to build against the copy; go refuses overlays inside the module cache.
- * Refuses if a file no longer contains the text a patch expects, rather than building unpatched.
+ * Refuses if a patch no longer applies, rather than building unpatched.
  */
 export function writePatchedModule(
   moduleDir: string,
   ourModuleDir: string,
-  patches: readonly SourcePatch[] = FERRETDB_PATCHES,
+  patches: readonly SourcePatch[] = ferretdbPatches(),
 ): { workDir: string; modFile: string } {
   const workDir = mkdtempSync(path.join(tmpdir(), 'ferretdb-patched-'));
   try {
@@ -46,10 +46,12 @@ function writeInto(workDir: string, moduleDir: string, ourModuleDir: string, pat
     writeFileSync(to, readFileSync(from));
   }
   for (const patch of patches) {
-    const file = path.join(copy, patch.file);
-    const source = readFileSync(file, 'utf8');
-    if (!source.includes(patch.find)) throw new Error(`FerretDB patch no longer applies: ${patch.file} has no "${patch.find}"`);
-    writeFileSync(file, source.replace(patch.find, patch.replace));
+    for (const filePatch of parsePatch(patch.text)) {
+      const file = path.join(copy, (filePatch.newFileName ?? '').replace(/^b\//, ''));
+      const patched = applyPatch(readFileSync(file, 'utf8'), filePatch);
+      if (patched === false) throw new Error(`FerretDB patch ${patch.name} no longer applies to ${filePatch.newFileName}`);
+      writeFileSync(file, patched);
+    }
   }
   const modFile = path.join(workDir, 'go.mod');
   writeFileSync(modFile, `${readFileSync(path.join(ourModuleDir, 'go.mod'), 'utf8')}\nreplace github.com/FerretDB/FerretDB => ${copy}\n`);

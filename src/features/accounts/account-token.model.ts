@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model } from 'mongoose';
 
 export const TOKEN_PURPOSES = ['invitation', 'password_reset'] as const;
@@ -20,6 +21,6 @@ const accountTokenSchema = new Schema(
   { timestamps: true },
 );
 
-accountTokenSchema.index({ user: 1, purpose: 1 });
+accountTokenSchema.index(...scalarIndex({ user: 1, purpose: 1 }));
 
 export const AccountToken = model('AccountToken', accountTokenSchema);

@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { ROLES } from './roles';
 
@@ -18,7 +19,7 @@ const userSchema = new Schema(
   { timestamps: true },
 );
 
-userSchema.index({ role: 1, name: 1 });
+userSchema.index(...scalarIndex({ role: 1, name: 1 }));
 
 export type UserFields = InferSchemaType<typeof userSchema>;
 export type UserDocument = HydratedDocument<UserFields>;

@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model } from 'mongoose';
 
 /** Append-only record of who did what, when and why. */
@@ -12,6 +13,6 @@ const auditEntrySchema = new Schema({
   changes: { type: Schema.Types.Mixed },
 });
 
-auditEntrySchema.index({ subjectType: 1, subjectId: 1, at: -1 });
+auditEntrySchema.index(...scalarIndex({ subjectId: 1, at: -1 }));
 
 export const AuditEntry = model('AuditEntry', auditEntrySchema);

@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { COMMISSION_STATUSES } from './commission-status';
 
@@ -62,10 +63,10 @@ const commissionSchema = new Schema(
   { timestamps: true },
 );
 
-commissionSchema.index({ school: 1, createdAt: -1 });
+commissionSchema.index(...scalarIndex({ school: 1, createdAt: -1 }));
 commissionSchema.index({ owners: 1, createdAt: -1 });
-commissionSchema.index({ status: 1, completedAt: 1 });
-commissionSchema.index({ termKey: 1 });
+commissionSchema.index(...scalarIndex({ status: 1, completedAt: 1 }));
+commissionSchema.index(...scalarIndex({ termKey: 1 }));
 commissionSchema.index({ createdAt: -1 });
 
 export type CommissionFields = InferSchemaType<typeof commissionSchema>;

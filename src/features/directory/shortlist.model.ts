@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model } from 'mongoose';
 
 /** Providers saved for one school by a SIP, Traded Services or the school itself. */
@@ -11,8 +12,8 @@ const shortlistSchema = new Schema(
   { timestamps: true },
 );
 
-shortlistSchema.index({ author: 1, updatedAt: -1 });
-shortlistSchema.index({ school: 1, updatedAt: -1 });
+shortlistSchema.index(...scalarIndex({ author: 1, updatedAt: -1 }));
+shortlistSchema.index(...scalarIndex({ school: 1, updatedAt: -1 }));
 
 export const Shortlist = model('Shortlist', shortlistSchema);
 
@@ -29,6 +30,6 @@ const shortlistEntrySchema = new Schema(
   { timestamps: true },
 );
 
-shortlistEntrySchema.index({ shortlist: 1, listing: 1 }, { unique: true });
+shortlistEntrySchema.index(...scalarIndex({ shortlist: 1, listing: 1 }, { unique: true }));
 
 export const ShortlistEntry = model('ShortlistEntry', shortlistEntrySchema);

@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 export const RATINGS = ['quality', 'impact', 'value', 'recommend'] as const;
@@ -30,7 +31,7 @@ const feedbackSchema = new Schema(
   },
   { timestamps: true },
 );
-feedbackSchema.index({ listing: 1 });
+feedbackSchema.index(...scalarIndex({ listing: 1 }));
 feedbackSchema.index({ createdAt: -1 });
 
 /** An evidence PDF, kept in the database (FerretDB has no GridFS), no larger than UPLOAD_MAX_DOCUMENT_MB. */

@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { idsNamedBy, recordListingChange } from './listing-changes';
 import { Schema, model, type InferSchemaType, type Query, type Types } from 'mongoose';
 
@@ -86,7 +87,7 @@ const listingSchema = new Schema(
 );
 
 listingSchema.index({ owners: 1 });
-listingSchema.index({ status: 1, reviewDueOn: 1 });
+listingSchema.index(...scalarIndex({ status: 1, reviewDueOn: 1 }));
 listingSchema.index({ updatedAt: 1 });
 
 // Every way a listing can be written is logged, so every app's directory index can follow (listing-changes.ts).

@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model } from 'mongoose';
 
 export const FILE_KINDS = ['photo', 'evidence'] as const;
@@ -20,6 +21,6 @@ const storedFileSchema = new Schema(
   { timestamps: true },
 );
 
-storedFileSchema.index({ listing: 1 });
+storedFileSchema.index(...scalarIndex({ listing: 1 }));
 
 export const StoredFile = model('StoredFile', storedFileSchema);

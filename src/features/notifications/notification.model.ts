@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model } from 'mongoose';
 
 /** An in-app message to one user: what happened and where to act on it. */
@@ -10,6 +11,6 @@ const notificationSchema = new Schema({
   createdAt: { type: Date, required: true, default: () => new Date() },
 });
 
-notificationSchema.index({ recipient: 1, createdAt: -1 });
+notificationSchema.index(...scalarIndex({ recipient: 1, createdAt: -1 }));
 
 export const Notification = model('Notification', notificationSchema);

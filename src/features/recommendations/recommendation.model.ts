@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 export const RECOMMENDATION_STATUSES = ['requested', 'given', 'declined', 'withdrawn'] as const;
@@ -23,8 +24,8 @@ const recommendationSchema = new Schema(
   { timestamps: true },
 );
 
-recommendationSchema.index({ listing: 1, school: 1 }, { unique: true });
-recommendationSchema.index({ school: 1, status: 1 });
+recommendationSchema.index(...scalarIndex({ listing: 1, school: 1 }, { unique: true }));
+recommendationSchema.index(...scalarIndex({ school: 1, status: 1 }));
 
 export type RecommendationFields = InferSchemaType<typeof recommendationSchema>;
 export const Recommendation = model('Recommendation', recommendationSchema);

@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 export const SCHOOL_STATUSES = ['open', 'closed', 'proposed_to_close', 'proposed_to_open'] as const;
@@ -62,8 +63,8 @@ const schoolSchema = new Schema(
 );
 
 schoolSchema.index({ name: 1 });
-schoolSchema.index({ sip: 1, name: 1 });
-schoolSchema.index({ status: 1, name: 1 });
+schoolSchema.index(...scalarIndex({ sip: 1, name: 1 }));
+schoolSchema.index(...scalarIndex({ status: 1, name: 1 }));
 
 export type SchoolFields = InferSchemaType<typeof schoolSchema>;
 export const School = model('School', schoolSchema);

@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { markChanged } from '../../db/change-marks';
 
@@ -30,7 +31,7 @@ const termSchema = new Schema(
   { timestamps: true },
 );
 
-termSchema.index({ kind: 1, slug: 1 }, { unique: true });
+termSchema.index(...scalarIndex({ kind: 1, slug: 1 }, { unique: true }));
 termSchema.index({ kind: 1, status: 1, order: 1 });
 
 // Every write leaves a change mark, so each app instance knows when to reload its copy (taxonomy-snapshot.ts).
