@@ -1,12 +1,11 @@
 // Throughput and latency of the foundation's pages, on the embedded database, with autocannon.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import mongoose from 'mongoose';
-import pino from 'pino';
 import { startDemoDatabase } from './demo-database';
-import { createApp } from '../src/app';
+import { startAppProcess } from './app-process';
 import { loadConfig } from '../src/config';
 import { Listing } from '../src/features/listings/listing.model';
 import { paths } from '../src/paths';
@@ -19,27 +18,32 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-bench-pages-'));
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', SIGN_IN_MAX_FAILURES_PER_IP: '10000' });
   const database = await startDemoDatabase(config);
-  const app = createApp({ config, logger: pino({ level: 'silent' }), connection: mongoose.connection });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const app = await startAppProcess({
+    MONGODB_URI: database.uri,
+    DATA_DIR: dataDir,
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    COOKIE_SECURE: 'false',
+    LOG_LEVEL: 'silent',
+    SIGN_IN_MAX_FAILURES_PER_IP: '10000',
+  });
+  const base = app.baseUrl;
 
   const portraitId = (await Listing.findOne({ status: 'approved' }, { _id: 1 }).lean())!._id.toString();
   const cases = [
     { name: 'GET /healthz', path: paths.health },
     { name: 'GET /sign-in (signed out)', path: paths.signIn },
-    { name: 'GET /sip (SIP home)', path: paths.dashboards.sip, cookie: await sessionCookie(app, 'sip@demo.example') },
+    { name: 'GET /sip (SIP home)', path: paths.dashboards.sip, cookie: await sessionCookie(base, 'sip@demo.example') },
     {
       name: 'GET /traded-services (counts)',
       path: paths.dashboards.traded_services,
-      cookie: await sessionCookie(app, 'tradedservices@demo.example'),
+      cookie: await sessionCookie(base, 'tradedservices@demo.example'),
     },
-    { name: 'GET /admin/users (list)', path: paths.admin.users, cookie: await sessionCookie(app, 'tradedservices@demo.example') },
-    { name: 'GET /listings/:id (pen portrait)', path: paths.listings.listing(portraitId), cookie: await sessionCookie(app, 'sip@demo.example') },
-    { name: 'GET /directory?q=phonics', path: `${paths.directory.search}?q=phonics`, cookie: await sessionCookie(app, 'head.oakfield@demo.example') },
+    { name: 'GET /admin/users (list)', path: paths.admin.users, cookie: await sessionCookie(base, 'tradedservices@demo.example') },
+    { name: 'GET /listings/:id (pen portrait)', path: paths.listings.listing(portraitId), cookie: await sessionCookie(base, 'sip@demo.example') },
+    { name: 'GET /directory?q=phonics', path: `${paths.directory.search}?q=phonics`, cookie: await sessionCookie(base, 'head.oakfield@demo.example') },
   ];
 
-  console.log(`${CONNECTIONS} connections, ${SECONDS} s per page, embedded FerretDB on SQLite`);
+  console.log(`${CONNECTIONS} connections, ${SECONDS} s per page, the built app in its own process, embedded FerretDB on SQLite`);
   console.log('page                              req/s    p50 ms  p97.5 ms  p99 ms  errors/non-2xx');
   for (const bench of cases) {
     const result = await autocannon({
@@ -54,7 +58,7 @@ async function main(): Promise<void> {
       ).padStart(9)} ${String(result.latency.p99).padStart(7)}  ${result.errors + result.non2xx}`,
     );
   }
-  server.close();
+  await app.stop();
   await database.stop();
 }
 

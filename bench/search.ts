@@ -123,6 +123,7 @@ async function main(): Promise<void> {
 
   const app = await startAppProcess({
     MONGODB_URI: database.uri,
+    DATA_DIR: dataDir,
     SESSION_SECRET: config.session.secret,
     COOKIE_SECURE: 'false',
     LOG_LEVEL: 'silent',
