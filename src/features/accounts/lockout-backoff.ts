@@ -22,7 +22,7 @@ export function nextLockoutNumber(history: LockoutHistory | null, now: Date, mem
   return now.getTime() - history.lockedUntil.getTime() <= memoryMs ? history.lockouts + 1 : 1;
 }
 
-const clockTime = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
+const clockTime = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hourCycle: 'h12', timeZone: 'Europe/London' });
 const dayMonth = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', timeZone: 'Europe/London' });
 const londonDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
 
