@@ -148,15 +148,17 @@ async function commissionsOf(you: Id, actedOn: Id[]) {
   const commissions = await Commission.find({ $or: [{ requestedBy: you }, { brokeredBy: you }, { owners: you }, { _id: { $in: actedOn } }] })
     .sort({ createdAt: 1 })
     .lean();
-  const acted = new Set(actedOn.map(String));
-  return commissions.map((commission) => ({
-    reference: commission.reference,
-    yourPart: [
+  const partsOf = (commission: (typeof commissions)[number]) => {
+    const parts = [
       has(commission.requestedBy, you) && 'asked for it',
       has(commission.brokeredBy, you) && 'brokered it',
       commission.owners.some((owner) => owner.equals(you)) && 'provider',
-      acted.has(commission._id.toString()) && 'acted on it',
-    ].filter(Boolean),
+    ].filter((part): part is string => Boolean(part));
+    return parts.length ? parts : ['acted on it'];
+  };
+  return commissions.map((commission) => ({
+    reference: commission.reference,
+    yourPart: partsOf(commission),
     school: commission.schoolName,
     provider: commission.listingName,
     route: commission.route,
