@@ -46,9 +46,7 @@ export function usersRoutes(links: AccountLinks, erasure: ErasureDependencies): 
   });
 
   router.get(paths.admin.eraseUser(':id'), async (req: Request<{ id: string }>, res) => {
-    const user = await userToErase(req.user!, req.params.id);
-    if (user.erased) return alreadyErased(req, res, user.id);
-    renderErase(req, res, user);
+    renderErase(req, res, await userToErase(req.user!, req.params.id));
   });
 
   router.post(paths.admin.eraseUser(':id'), async (req: Request<{ id: string }>, res) => {
@@ -82,7 +80,8 @@ function alreadyErased(req: Request, res: Response, id: string): void {
   res.redirect(paths.admin.user(id));
 }
 
-function renderErase(req: Request, res: Response, user: { id: string; name: string }, errors?: FormErrors): void {
+/** The confirmation page; for someone already erased, a page saying so instead of the form. */
+function renderErase(req: Request, res: Response, user: { id: string; name: string; erased: boolean }, errors?: FormErrors): void {
   res.status(errors ? 400 : 200).render('accounts/erase-user', {
     pageTitle: `Erase ${user.name}’s personal data`,
     user,
