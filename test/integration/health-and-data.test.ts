@@ -46,6 +46,8 @@ describe('purging expired records (in place of TTL indexes)', () => {
     await db.collection(SESSION_COLLECTION).insertMany([{ _id: 'old' as never, expires: past, session: '{}' }, { _id: 'live' as never, expires: future, session: '{}' }]);
     await db.collection(RATE_LIMIT_COLLECTION).insertMany([{ key: 'old', points: 1, expire: past }, { key: 'live', points: 1, expire: future }]);
     await db.collection(CLAIMS_COLLECTION).insertMany([{ _id: 'stale' as never, at: new Date(Date.now() - 3_600_000) }, { _id: 'fresh' as never, at: new Date() }]);
+    // Earlier sign-ins in this file left their accounts' lockout records: start from none.
+    await db.collection(LOCKOUT_COLLECTION).deleteMany({});
     await db.collection(LOCKOUT_COLLECTION).insertMany([
       { _id: 'forgotten' as never, lockouts: 3, lockedUntil: new Date(Date.now() - 25 * 3_600_000) },
       { _id: 'remembered' as never, lockouts: 3, lockedUntil: new Date(Date.now() - 23 * 3_600_000) },
