@@ -7,6 +7,8 @@ import { accountsRoutes, requirePasswordChangeFirst } from './features/accounts/
 import { SignInThrottle } from './features/accounts/sign-in-throttle';
 import { passwordLinksRoutes } from './features/accounts/password-links.routes';
 import { usersRoutes } from './features/accounts/users.routes';
+import { yourAccountRoutes } from './features/accounts/your-account.routes';
+import { securityEventsRoutes } from './features/audit/security-events.routes';
 import { createMailer } from './features/mail/mailer';
 import { deliverNotificationsByEmail } from './features/notifications/notifications.service';
 import { outboxRoutes } from './features/mail/outbox.routes';
@@ -39,10 +41,11 @@ import { saveSessionBeforeRedirect } from './web/flash';
 import { setUpSession } from './web/session';
 
 /** directoryIndex: pass one already built (server start-up does); otherwise it is built on first search. */
-export type AppDependencies = { config: Config; logger: Logger; connection: Connection; directoryIndex?: DirectoryIndexKeeper };
+/** clock: what time it is, for sign-in lockouts (tests move it on instead of waiting). */
+export type AppDependencies = { config: Config; logger: Logger; connection: Connection; directoryIndex?: DirectoryIndexKeeper; clock?: () => Date };
 
 /** Builds the app around a connected database. Middleware runs in the order written here. */
-export function createApp({ config, logger, connection, directoryIndex }: AppDependencies): express.Express {
+export function createApp({ config, logger, connection, directoryIndex, clock = () => new Date() }: AppDependencies): express.Express {
   const db = connection.db;
   if (!db) throw new Error('createApp needs a connected database');
 
@@ -78,12 +81,15 @@ export function createApp({ config, logger, connection, directoryIndex }: AppDep
   const mailer = createMailer(config.mail);
   const accountLinks = { mailer, baseUrl: config.baseUrl, serviceName: config.serviceName, ...config.tokens };
   deliverNotificationsByEmail({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName });
-  app.use(accountsRoutes(new SignInThrottle(db, config.signIn)));
-  app.use(passwordLinksRoutes(accountLinks));
+  const throttle = new SignInThrottle(db, config.signIn, clock);
+  app.use(accountsRoutes(throttle, clock));
+  app.use(passwordLinksRoutes(accountLinks, throttle));
+  app.use(yourAccountRoutes(config.serviceName));
   app.use(dashboardsRoutes());
   app.use(listingsRoutes(config));
   app.use(recommendationsRoutes(config));
-  app.use(usersRoutes(accountLinks));
+  app.use(usersRoutes(accountLinks, { forgetSignInAttempts: (email) => throttle.forget(email) }));
+  app.use(securityEventsRoutes());
   app.use(outboxRoutes(mailer));
   app.use(giasImportRoutes());
   app.use(supportSchemeRoutes());

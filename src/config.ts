@@ -26,6 +26,8 @@ const environmentSchema = z.object({
   SIGN_IN_MAX_FAILURES_PER_ACCOUNT: positiveInt(1000).default(10),
   SIGN_IN_MAX_FAILURES_PER_IP: positiveInt(10000).default(15),
   SIGN_IN_LOCKOUT_MINUTES: positiveInt(24 * 60).default(15),
+  SIGN_IN_LOCKOUT_MAX_HOURS: positiveInt(24 * 7).default(24),
+  SECURITY_EVENTS_KEPT: z.coerce.number().int().min(100).max(1_000_000).default(5000),
   UPLOAD_MAX_PHOTO_MB: positiveInt(50).default(5),
   // A stored file must fit in one 16 MB database document.
   UPLOAD_MAX_DOCUMENT_MB: positiveInt(15).default(10),
@@ -57,7 +59,10 @@ export type Config = {
   session: { secret: string; idleMinutes: number; cookieSecure: boolean };
   trustProxy: boolean;
   logLevel: string;
-  signIn: { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number };
+  /** lockoutMinutes: the first lockout (and the counting window); each repeat doubles it, up to maxLockoutMinutes. */
+  signIn: { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number; maxLockoutMinutes: number };
+  /** How many of the latest security events the Security events page keeps; the audit trail keeps them all. */
+  securityEvents: { kept: number };
   uploads: { maxPhotoBytes: number; maxDocumentBytes: number; maxGiasBytes: number };
   listings: { reviewMonths: number; reviewGraceDays: number };
   /** Where users reach the service, for links in emails. */
@@ -116,7 +121,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       maxFailuresPerAccount: e.SIGN_IN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerIp: e.SIGN_IN_MAX_FAILURES_PER_IP,
       lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
+      maxLockoutMinutes: Math.max(e.SIGN_IN_LOCKOUT_MAX_HOURS * 60, e.SIGN_IN_LOCKOUT_MINUTES),
     },
+    securityEvents: { kept: e.SECURITY_EVENTS_KEPT },
     uploads: {
       maxPhotoBytes: e.UPLOAD_MAX_PHOTO_MB * MB,
       maxDocumentBytes: e.UPLOAD_MAX_DOCUMENT_MB * MB,

@@ -4,6 +4,8 @@ export const paths = {
   health: '/healthz',
   signIn: '/sign-in',
   signOut: '/sign-out',
+  account: '/account',
+  yourData: '/account/your-data.json',
   changePassword: '/account/password',
   dashboards: {
     sip: '/sip',
@@ -18,7 +20,9 @@ export const paths = {
     deactivateUser: (id: string) => `/admin/users/${id}/deactivate`,
     reactivateUser: (id: string) => `/admin/users/${id}/reactivate`,
     resendInvitation: (id: string) => `/admin/users/${id}/invitation`,
+    eraseUser: (id: string) => `/admin/users/${id}/erase`,
     outbox: '/admin/outbox',
+    securityEvents: '/admin/security-events',
   },
   /** One-time links carry their token in the query string, which the request log never records. */
   setPassword: '/account/set-password',

@@ -51,7 +51,10 @@ async function main(): Promise<void> {
   await connectDatabase(running.database.uri);
   const db = mongoose.connection.db!;
   await ensureLibraryIndexes(db);
-  const stopPurge = schedulePurge(db, logger);
+  const stopPurge = schedulePurge(db, logger, {
+    securityEventsKept: config.securityEvents.kept,
+    lockoutMemoryMs: config.signIn.maxLockoutMinutes * 60_000,
+  });
   const stopReminders = scheduleFeedbackReminders(config.feedbackDueDays, logger);
   running.stopTimers = () => {
     stopPurge();

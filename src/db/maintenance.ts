@@ -1,8 +1,9 @@
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
-import { RATE_LIMIT_COLLECTION } from '../features/accounts/sign-in-throttle';
+import { LOCKOUT_COLLECTION, RATE_LIMIT_COLLECTION } from '../features/accounts/sign-in-throttle';
 import { SESSION_COLLECTION } from '../web/session';
 import { CLAIMS_COLLECTION } from './claims';
+import { SECURITY_EVENTS_COLLECTION } from '../features/audit/security-event.model';
 
 /** A claim is spent once its record has changed; one this old whose change never landed is released. */
 const CLAIM_LIFETIME_MS = 10 * 60_000;
@@ -15,20 +16,45 @@ export async function ensureLibraryIndexes(db: Db): Promise<void> {
   await db.collection(CLAIMS_COLLECTION).createIndex({ at: 1 });
 }
 
-/** Stands in for TTL indexes: deletes expired sessions, rate-limit counters and claims, acknowledged. */
-export async function purgeExpired(db: Db, now = new Date()): Promise<{ sessions: number; rateLimits: number; claims: number }> {
-  const [sessions, rateLimits, claims] = await Promise.all([
+/**
+ * securityEventsKept: how many of the latest security events to keep in the recent-events window.
+ * lockoutMemoryMs: how long after a lockout ends it still counts towards a longer next one.
+ */
+export type Retention = { securityEventsKept: number; lockoutMemoryMs: number };
+
+/**
+ * Stands in for TTL indexes: deletes expired sessions, rate-limit counters, claims and lockouts no
+ * longer remembered, and trims the security-events window to its newest events. Acknowledged.
+ */
+export async function purgeExpired(db: Db, retention: Retention, now = new Date()) {
+  const [sessions, rateLimits, claims, lockouts, securityEvents] = await Promise.all([
     db.collection(SESSION_COLLECTION).deleteMany({ expires: { $lt: now } }),
     db.collection(RATE_LIMIT_COLLECTION).deleteMany({ expire: { $lt: now } }),
     db.collection(CLAIMS_COLLECTION).deleteMany({ at: { $lt: new Date(now.getTime() - CLAIM_LIFETIME_MS) } }),
+    db.collection(LOCKOUT_COLLECTION).deleteMany({ lockedUntil: { $lt: new Date(now.getTime() - retention.lockoutMemoryMs) } }),
+    trimSecurityEvents(db, retention.securityEventsKept),
   ]);
-  return { sessions: sessions.deletedCount, rateLimits: rateLimits.deletedCount, claims: claims.deletedCount };
+  return {
+    sessions: sessions.deletedCount,
+    rateLimits: rateLimits.deletedCount,
+    claims: claims.deletedCount,
+    lockouts: lockouts.deletedCount,
+    securityEvents,
+  };
 }
 
-export function schedulePurge(db: Db, logger: Logger, everyMs = 10 * 60_000): () => void {
+/** Keeps the newest `kept` security events (by time; events sharing the oldest kept time all stay). Two scans on FerretDB. */
+async function trimSecurityEvents(db: Db, kept: number): Promise<number> {
+  const events = db.collection<{ at: Date }>(SECURITY_EVENTS_COLLECTION);
+  const [oldestKept] = await events.find({}, { projection: { at: 1 } }).sort({ at: -1, _id: -1 }).skip(kept - 1).limit(1).toArray();
+  if (!oldestKept) return 0;
+  return (await events.deleteMany({ at: { $lt: oldestKept.at } })).deletedCount;
+}
+
+export function schedulePurge(db: Db, logger: Logger, retention: Retention, everyMs = 10 * 60_000): () => void {
   const timer = setInterval(() => {
-    purgeExpired(db)
-      .then((removed) => logger.debug(removed, 'purged expired sessions and rate limits'))
+    purgeExpired(db, retention)
+      .then((removed) => logger.debug(removed, 'purged expired sessions, rate limits, claims and lockouts; trimmed security events'))
       .catch((error: unknown) => logger.warn({ err: error }, 'purge of expired records failed'));
   }, everyMs);
   timer.unref();

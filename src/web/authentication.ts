@@ -23,7 +23,7 @@ declare module 'express-session' {
 export function setUpAuthentication(): RequestHandler[] {
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
-      authenticate(email, password).then((user) => done(null, user ?? false), done);
+      authenticate(email, password).then((outcome) => (outcome.ok ? done(null, outcome.user) : done(null, false, { message: outcome.failure, ...outcome })), done);
     }),
   );
   passport.serializeUser<string>((user, done) => done(null, user.id));

@@ -89,6 +89,13 @@ const MATRIX: Entry[] = [
   // The fixture user has set a password: there is no invitation to send again.
   { route: 'POST /admin/users/:id/invitation', url: (f) => paths.admin.resendInvitation(f.otherUserId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'notFound' } },
   { route: 'GET /admin/outbox', url: () => paths.admin.outbox, ...TRADED_SERVICES_ONLY },
+  { route: 'GET /admin/security-events', url: () => `${paths.admin.securityEvents}?type=signed_in`, ...TRADED_SERVICES_ONLY },
+  // Erasure: confirmed with a reason (an empty form is refused). Erasing oneself is refused in erasure.test.ts.
+  { route: 'GET /admin/users/:id/erase', url: (f) => paths.admin.eraseUser(f.otherUserId), ...TRADED_SERVICES_ONLY },
+  { route: 'POST /admin/users/:id/erase', url: (f) => paths.admin.eraseUser(f.otherUserId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  // Everyone's own account page and data; the data is always the signed-in person's own (personal-data.test.ts).
+  { route: 'GET /account', url: () => paths.account, ...SIGNED_IN },
+  { route: 'GET /account/your-data.json', url: () => paths.yourData, ...SIGNED_IN },
 
   // One-time links: without a valid token the page explains the link is not valid (410), to anyone.
   { route: 'GET /account/set-password', url: () => paths.setPassword, signedOut: 'gone', as: {}, others: 'gone' },

@@ -6,7 +6,8 @@ import { User } from '../../src/features/accounts/user.model';
 import { Listing } from '../../src/features/listings/listing.model';
 import { School } from '../../src/features/schools/school.model';
 import { SESSION_COLLECTION } from '../../src/web/session';
-import { RATE_LIMIT_COLLECTION } from '../../src/features/accounts/sign-in-throttle';
+import { LOCKOUT_COLLECTION, RATE_LIMIT_COLLECTION } from '../../src/features/accounts/sign-in-throttle';
+import { SECURITY_EVENTS_COLLECTION } from '../../src/features/audit/security-event.model';
 import { paths } from '../../src/paths';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData, seedDemoDataIfEmpty } from '../../seed/demo-data';
 import { buildTestApp } from '../support/app';
@@ -38,14 +39,35 @@ describe('demo data', () => {
 });
 
 describe('purging expired records (in place of TTL indexes)', () => {
-  it('removes expired sessions, rate-limit counters and stale claims, and keeps live ones', async () => {
+  it('removes expired sessions, rate-limit counters, stale claims and forgotten lockouts, keeps live ones, and trims the security events to the newest', async () => {
     const db = mongoose.connection.db!;
     const past = new Date(Date.now() - 60_000);
     const future = new Date(Date.now() + 60_000);
     await db.collection(SESSION_COLLECTION).insertMany([{ _id: 'old' as never, expires: past, session: '{}' }, { _id: 'live' as never, expires: future, session: '{}' }]);
     await db.collection(RATE_LIMIT_COLLECTION).insertMany([{ key: 'old', points: 1, expire: past }, { key: 'live', points: 1, expire: future }]);
     await db.collection(CLAIMS_COLLECTION).insertMany([{ _id: 'stale' as never, at: new Date(Date.now() - 3_600_000) }, { _id: 'fresh' as never, at: new Date() }]);
-    expect(await purgeExpired(db)).toEqual({ sessions: 1, rateLimits: 1, claims: 1 });
+    // Earlier sign-ins in this file left their accounts' lockout records: start from none.
+    await db.collection(LOCKOUT_COLLECTION).deleteMany({});
+    await db.collection(LOCKOUT_COLLECTION).insertMany([
+      { _id: 'forgotten' as never, lockouts: 3, lockedUntil: new Date(Date.now() - 25 * 3_600_000) },
+      { _id: 'remembered' as never, lockouts: 3, lockedUntil: new Date(Date.now() - 23 * 3_600_000) },
+      { _id: 'fresh start' as never, lockouts: 0 },
+    ]);
+    await db.collection(SECURITY_EVENTS_COLLECTION).deleteMany({});
+    await db.collection(SECURITY_EVENTS_COLLECTION).insertMany(
+      Array.from({ length: 5 }, (_, minutes) => ({ at: new Date(Date.now() - minutes * 60_000), type: 'signed_in', ip: '::1', userAgent: 'test' })),
+    );
+    expect(await purgeExpired(db, { securityEventsKept: 3, lockoutMemoryMs: 24 * 3_600_000 })).toEqual({
+      sessions: 1,
+      rateLimits: 1,
+      claims: 1,
+      lockouts: 1,
+      securityEvents: 2,
+    });
+    expect((await db.collection(LOCKOUT_COLLECTION).find().toArray()).map((lockout) => lockout._id).sort()).toEqual(['fresh start', 'remembered']);
+    const newest = await db.collection(SECURITY_EVENTS_COLLECTION).find().sort({ at: -1 }).toArray();
+    expect(newest).toHaveLength(3);
+    expect(Date.now() - newest[2]!.at.getTime()).toBeLessThan(3 * 60_000);
     expect(await db.collection(CLAIMS_COLLECTION).countDocuments({ _id: 'fresh' as never })).toBe(1);
     expect(await db.collection(SESSION_COLLECTION).countDocuments({ _id: 'live' as never })).toBe(1);
     expect(await db.collection(RATE_LIMIT_COLLECTION).countDocuments({ key: 'live' })).toBe(1);

@@ -5,6 +5,8 @@ import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
 import { School } from '../../src/features/schools/school.model';
+import { Types } from 'mongoose';
+import { User } from '../../src/features/accounts/user.model';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
 import { createSchool, createUser } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, type Agent } from '../support/http';
@@ -54,9 +56,12 @@ const FORMS: Form[] = [
 
 /** Forms whose values are stored and shown to others (a fixture school with URN 654321 exists). */
 const HOSTILE_URN = '654321';
+/** The user the erasure form is tried on (created in beforeAll): erased by the first valid reason, after which the form says so. */
+const HOSTILE_ERASED_ID = new Types.ObjectId().toHexString();
 FORMS.push(
   { name: 'add a taxonomy term', role: 'traded_services', page: paths.taxonomyAdmin.list('context'), action: paths.taxonomyAdmin.list('context'), fields: { label: 'Seaside towns', synonyms: 'coast, seaside' } },
   { name: 'new shortlist', role: 'traded_services', page: paths.shortlists.new, action: paths.shortlists.new, fields: { title: 'Autumn visit', schoolUrn: HOSTILE_URN } },
+  { name: 'erase a user', role: 'traded_services', page: paths.admin.eraseUser(HOSTILE_ERASED_ID), action: paths.admin.eraseUser(HOSTILE_ERASED_ID), fields: { reason: 'Left the authority in March' } },
   { name: 'school priorities', role: 'traded_services', page: paths.schools.priorities(HOSTILE_URN), action: paths.schools.priorities(HOSTILE_URN), fields: { needs: 'phonics-outcomes-falling', notes: 'Phonics results fell' }, optional: ['needs', 'notes'] },
 );
 
@@ -75,6 +80,7 @@ describe('hostile input', () => {
     for (const role of ['sip', 'traded_services'] as const) agents.set(role, await signedInAgent(app, (await createUser(role)).email));
     await ensureDefaultTaxonomy();
     await createSchool({ urn: HOSTILE_URN, name: 'Hostile Input Primary' });
+    await User.create({ _id: HOSTILE_ERASED_ID, email: 'departing@test.example', name: 'Departing Person', role: 'sip' });
   });
   beforeEach(resetSignInLimits);
 
@@ -111,7 +117,8 @@ describe('hostile input', () => {
     const admin = agents.get('traded_services')!;
     const school = await School.findOne({ urn: HOSTILE_URN }).lean();
     expect((school!.priorities?.needs ?? []).every((need) => typeof need === 'string')).toBe(true);
-    for (const page of [paths.taxonomyAdmin.list('context'), paths.shortlists.index, paths.schools.school(HOSTILE_URN), `${paths.directory.search}?q=${encodeURIComponent(PAYLOADS.xss!)}`]) {
+    const securityEvents = `${paths.admin.securityEvents}?email=${encodeURIComponent(PAYLOADS.attributeBreak!)}&type=${encodeURIComponent(PAYLOADS.xss!)}`;
+    for (const page of [paths.taxonomyAdmin.list('context'), paths.shortlists.index, paths.schools.school(HOSTILE_URN), `${paths.directory.search}?q=${encodeURIComponent(PAYLOADS.xss!)}`, securityEvents, paths.admin.securityEvents]) {
       const response = await admin.get(page);
       expect(response.status).toBe(200);
       expect(response.text).not.toContain('<script>alert(1)</script>');

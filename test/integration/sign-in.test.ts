@@ -170,7 +170,7 @@ describe('sign-in rate limiting', () => {
     for (let attempt = 1; attempt <= 20; attempt++) {
       const response = await submitForm(agent, paths.signIn, { email: user.email, password: `wrong ${attempt}` });
       statuses.push(response.status);
-      if (attempt === 20) expect(response.text).toMatch(/You have tried to sign in too many times. Wait 15 minutes, then try again/);
+      if (attempt === 20) expect(response.text).toMatch(/This account is locked after too many failed attempts to sign in. You can try again after \d{1,2}:\d\d[ap]m \(in 1[45] minutes\)/);
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
     expect(statuses.slice(10)).toEqual(Array(10).fill(429));

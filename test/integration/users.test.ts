@@ -109,7 +109,8 @@ describe('Traded Services manage users', () => {
     await submitForm(admin, paths.admin.user(target.id as string), {}, paths.admin.reactivateUser(target.id as string));
     expect((await User.findById(target._id).lean())!.active).toBe(true);
     const actions = (await AuditEntry.find({ subjectId: target._id }).lean()).map((entry) => entry.action).sort();
-    expect(actions).toEqual(['user_deactivated', 'user_reactivated']);
+    // The attempt to sign in while deactivated is recorded too.
+    expect(actions).toEqual(['sign_in_failed', 'user_deactivated', 'user_reactivated']);
   });
 
   it('does not let Traded Services deactivate themselves', async () => {

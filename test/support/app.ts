@@ -17,6 +17,12 @@ export function testConfig(environment: Record<string, string> = {}): Config {
   });
 }
 
-export function buildTestApp(environment: Record<string, string> = {}, logger = pino({ level: 'silent' })) {
-  return createApp({ config: testConfig(environment), logger, connection: mongoose.connection });
+export function buildTestApp(environment: Record<string, string> = {}, logger = pino({ level: 'silent' }), clock?: () => Date) {
+  return createApp({ config: testConfig(environment), logger, connection: mongoose.connection, clock });
+}
+
+/** A clock a test moves on by hand, so a 15-minute lockout needs no waiting. */
+export function testClock(start = new Date()): { now: () => Date; advanceMinutes: (minutes: number) => void } {
+  let current = start.getTime();
+  return { now: () => new Date(current), advanceMinutes: (minutes) => void (current += minutes * 60_000) };
 }

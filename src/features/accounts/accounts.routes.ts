@@ -4,14 +4,21 @@ import { paths } from '../../paths';
 import { requireSignIn, safeReturnPath } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
+import { requestContext } from '../../web/request-context';
+import { plural } from '../../lib/format';
+import type { RequestContext } from '../audit/security-events';
 import { changePasswordSchema, signInSchema, PASSWORD_MIN_LENGTH } from './accounts.schemas';
-import { changeOwnPassword, type SessionUser } from './accounts.service';
+import { changeOwnPassword, type SessionUser, type SignInOutcome } from './accounts.service';
+import { whenToTryAgain } from './lockout-backoff';
 import { dashboardPathFor } from './roles';
-import type { SignInThrottle } from './sign-in-throttle';
+import { recordLockout, recordSignIn, recordSignInFailure, recordSignOut } from './sign-in-events';
+import type { SignInThrottle, ThrottleVerdict } from './sign-in-throttle';
+
+type RefusedVerdict = Exclude<ThrottleVerdict, { allowed: true }>;
 
 const SIGN_IN_FAILED = 'Enter a correct email address and password';
 
-export function accountsRoutes(throttle: SignInThrottle): Router {
+export function accountsRoutes(throttle: SignInThrottle, clock: () => Date): Router {
   const router = Router();
 
   router.get(paths.root, (req, res) => res.redirect(req.user ? dashboardPathFor(req.user.role) : paths.signIn));
@@ -25,31 +32,26 @@ export function accountsRoutes(throttle: SignInThrottle): Router {
     const parsed = signInSchema.safeParse(req.body);
     if (!parsed.success) return renderSignIn(res, req, formErrorsFrom(parsed.error, ['email', 'password']));
     const { email } = parsed.data;
-    const ip = req.ip ?? 'unknown';
+    const context = requestContext(req);
 
-    const verdict = await throttle.attempt(ip, email);
-    if (!verdict.allowed) {
-      const wait = `${verdict.retryAfterMinutes} minute${verdict.retryAfterMinutes === 1 ? '' : 's'}`;
-      res.setHeader('Retry-After', String(verdict.retryAfterMinutes * 60));
-      return renderSignIn(
-        res,
-        req,
-        fieldErrors({ email: `You have tried to sign in too many times. Wait ${wait}, then try again` }),
-        429,
-      );
-    }
+    const verdict = await throttle.attempt(context.ip, email);
+    if (!verdict.allowed) return refuseAttempt(req, res, verdict, clock(), context);
 
-    const user = await authenticateWithPassport(req, res);
-    if (!user) {
+    const outcome = await authenticateWithPassport(req, res);
+    if (!outcome.ok) {
+      await recordSignInFailure(email, outcome.failure, outcome.userId, context);
       return renderSignIn(res, req, fieldErrors({ email: SIGN_IN_FAILED, password: SIGN_IN_FAILED }, ['email', 'password']));
     }
-    await throttle.succeeded(ip, email);
+    const { user } = outcome;
+    await throttle.succeeded(context.ip, email);
     const returnTo = safeReturnPath(req.session.returnTo);
     await logIn(req, user);
+    await recordSignIn(user, context);
     res.redirect(user.mustChangePassword ? paths.changePassword : (returnTo ?? dashboardPathFor(user.role)));
   });
 
-  router.post(paths.signOut, (req, res, next) => {
+  router.post(paths.signOut, async (req, res, next) => {
+    if (req.user) await recordSignOut(req.user, requestContext(req));
     req.logout((logoutError) => {
       if (logoutError) return next(logoutError);
       req.session.destroy((destroyError) => {
@@ -66,7 +68,7 @@ export function accountsRoutes(throttle: SignInThrottle): Router {
     const parsed = changePasswordSchema.safeParse(req.body);
     const order = ['currentPassword', 'newPassword', 'confirmPassword'];
     if (!parsed.success) return renderChangePassword(req, res, formErrorsFrom(parsed.error, order));
-    const result = await changeOwnPassword(req.user!, parsed.data);
+    const result = await changeOwnPassword(req.user!, parsed.data, requestContext(req));
     if (!result.ok) return renderChangePassword(req, res, fieldErrors({ [result.field]: result.message }, order));
     setNotification(req, { type: 'success', text: 'Your password has been changed.' });
     res.redirect(dashboardPathFor(req.user!.role));
@@ -83,10 +85,27 @@ export const requirePasswordChangeFirst: RequestHandler = (req, res, next) => {
   next();
 };
 
-function renderSignIn(res: Response, req?: Request, errors?: FormErrors, status = 400): void {
+/**
+ * A locked account is told until when, and that resetting the password lifts the lock; an address
+ * that has tried too many accounts is told how long to wait. Both are 429 with Retry-After.
+ */
+async function refuseAttempt(req: Request, res: Response, verdict: RefusedVerdict, now: Date, context: RequestContext): Promise<void> {
+  if (verdict.by === 'address') {
+    res.setHeader('Retry-After', String(verdict.retryAfterMinutes * 60));
+    const wait = plural(verdict.retryAfterMinutes, 'minute');
+    return renderSignIn(res, req, fieldErrors({ email: `There have been too many failed attempts to sign in from your network. Wait ${wait}, then try again` }), 429);
+  }
+  if (verdict.startedLockout) await recordLockout(req.body.email as string, verdict.lockedUntil, verdict.startedLockout, now, context);
+  res.setHeader('Retry-After', String(Math.max(1, Math.ceil((verdict.lockedUntil.getTime() - now.getTime()) / 1000))));
+  const message = `This account is locked after too many failed attempts to sign in. You can try again after ${whenToTryAgain(verdict.lockedUntil, now)}`;
+  renderSignIn(res, req, fieldErrors({ email: message }), 429, true);
+}
+
+function renderSignIn(res: Response, req?: Request, errors?: FormErrors, status = 400, locked = false): void {
   res.status(errors ? status : 200).render('accounts/sign-in', {
     pageTitle: 'Sign in',
     errors,
+    locked,
     values: req ? valuesToRedisplay(req.body, ['password']) : {},
   });
 }
@@ -101,11 +120,13 @@ function renderChangePassword(req: Request, res: Response, errors?: FormErrors):
   });
 }
 
-function authenticateWithPassport(req: Request, res: Response): Promise<SessionUser | false> {
+/** The strategy (web/authentication.ts) hands back a failed outcome as passport's "info". */
+function authenticateWithPassport(req: Request, res: Response): Promise<SignInOutcome> {
   return new Promise((resolve, reject) => {
-    passport.authenticate('local', { session: false }, (error: unknown, user: SessionUser | false) =>
-      error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(user),
-    )(req, res, reject);
+    passport.authenticate('local', { session: false }, (error: unknown, user: SessionUser | false, failure: SignInOutcome | undefined) => {
+      if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+      resolve(user ? { ok: true, user } : (failure ?? { ok: false, failure: 'wrong_password' }));
+    })(req, res, reject);
   });
 }
 

@@ -69,6 +69,15 @@ export const setPasswordSchema = z
 
 export const forgottenPasswordSchema = z.object({ email: emailField('Enter your email address') });
 
+export const eraseUserSchema = z.object({
+  reason: z
+    .string({ error: 'Enter why this person’s data is being erased' })
+    .trim()
+    .min(1, 'Enter why this person’s data is being erased')
+    .max(1000, 'The reason must be 1000 characters or fewer'),
+});
+
 export type SignInForm = z.infer<typeof signInSchema>;
 export type ChangePasswordForm = z.infer<typeof changePasswordSchema>;
 export type InviteUserForm = z.infer<typeof inviteUserSchema>;
+export type EraseUserForm = z.infer<typeof eraseUserSchema>;

@@ -1,10 +1,11 @@
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
-import { recordAudit } from '../audit/audit.service';
+import { recordSecurityEvent, type RequestContext } from '../audit/security-events';
 import type { ChangePasswordForm } from './accounts.schemas';
 import { hashPassword, spendVerificationTime, verifyPassword } from './passwords';
 import type { Role } from './roles';
 import { User, type UserFields } from './user.model';
+import { endSessionsOf } from './user-sessions';
 
 /** What the rest of the app knows about the signed-in person. */
 export type SessionUser = {
@@ -33,21 +34,25 @@ export function canManageUsers(user: SessionUser): boolean {
   return user.role === 'traded_services';
 }
 
-/** The user for these credentials, or null. Deactivated users cannot sign in. */
-export async function authenticate(email: string, password: string): Promise<SessionUser | null> {
+export type SignInFailure = 'unknown_account' | 'no_password' | 'wrong_password' | 'deactivated';
+export type SignInOutcome = { ok: true; user: SessionUser } | { ok: false; failure: SignInFailure; userId?: Types.ObjectId };
+
+/** Whether these credentials sign someone in, and if not why (for the security events; the user is told the same either way). */
+export async function authenticate(email: string, password: string): Promise<SignInOutcome> {
   const user = await User.findOne({ email: email.toLowerCase() });
   if (!user) {
     await spendVerificationTime(password);
-    return null;
+    return { ok: false, failure: 'unknown_account' };
   }
-  // Someone invited who has not yet set a password cannot sign in with any.
+  // Someone invited who has not yet set a password (or whose account was erased) cannot sign in with any.
   if (!user.passwordHash) {
     await spendVerificationTime(password);
-    return null;
+    return { ok: false, failure: 'no_password', userId: user._id };
   }
-  if (!(await verifyPassword(user.passwordHash, password)) || !user.active) return null;
+  if (!(await verifyPassword(user.passwordHash, password))) return { ok: false, failure: 'wrong_password', userId: user._id };
+  if (!user.active) return { ok: false, failure: 'deactivated', userId: user._id };
   await User.updateOne({ _id: user._id }, { $set: { lastSignInAt: new Date() } });
-  return toSessionUser(user);
+  return { ok: true, user: toSessionUser(user) };
 }
 
 /** Used on every request: a deactivated or deleted user's sessions stop working at once. */
@@ -59,7 +64,7 @@ export async function findActiveUser(id: string): Promise<SessionUser | null> {
 
 export type ChangePasswordResult = { ok: true } | { ok: false; field: 'currentPassword'; message: string };
 
-export async function changeOwnPassword(actor: SessionUser, form: ChangePasswordForm): Promise<ChangePasswordResult> {
+export async function changeOwnPassword(actor: SessionUser, form: ChangePasswordForm, context: RequestContext): Promise<ChangePasswordResult> {
   const user = await User.findOne({ _id: actor.id, active: true });
   if (!user) throw new NotFoundError();
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, form.currentPassword))) {
@@ -69,26 +74,22 @@ export async function changeOwnPassword(actor: SessionUser, form: ChangePassword
     { _id: user._id },
     { $set: { passwordHash: await hashPassword(form.newPassword), mustChangePassword: false } },
   );
-  await recordAudit({ actor: user._id, action: 'password_changed', subjectType: 'User', subjectId: user._id });
+  await recordSecurityEvent({ type: 'password_changed', actor: user._id, subject: user._id, context });
   return { ok: true };
 }
 
-/** Deactivate or reactivate, as one conditional update so a double click records one change. */
-export async function setUserActive(actor: SessionUser, userId: string, active: boolean): Promise<void> {
+/** Deactivate or reactivate, as one conditional update so a double click records one change. An erased account stays deactivated. */
+export async function setUserActive(actor: SessionUser, userId: string, active: boolean, context: RequestContext): Promise<void> {
   if (!canManageUsers(actor)) throw new NotAllowedError();
   if (!Types.ObjectId.isValid(userId)) throw new NotFoundError();
   if (userId === actor.id) throw new NotAllowedError('You cannot deactivate your own account');
-  const changed = await User.findOneAndUpdate({ _id: userId, active: !active }, { $set: { active } });
+  const changed = await User.findOneAndUpdate({ _id: userId, active: !active, erasedAt: { $exists: false } }, { $set: { active } });
   if (!changed) {
     if (!(await User.exists({ _id: userId }))) throw new NotFoundError();
     return;
   }
-  await recordAudit({
-    actor: new Types.ObjectId(actor.id),
-    action: active ? 'user_reactivated' : 'user_deactivated',
-    subjectType: 'User',
-    subjectId: changed._id,
-  });
+  if (!active) await endSessionsOf(changed._id);
+  await recordSecurityEvent({ type: active ? 'user_reactivated' : 'user_deactivated', actor: new Types.ObjectId(actor.id), subject: changed._id, context });
 }
 
 export type UserSummary = {
@@ -99,6 +100,8 @@ export type UserSummary = {
   active: boolean;
   /** Invited, and has not yet set a password with the link. */
   awaitingPassword: boolean;
+  /** Their personal data was erased: the record stays, anonymous, for the history that refers to it. */
+  erasedAt: Date | undefined;
   schoolName: string | undefined;
   lastSignInAt: Date | undefined;
 };
@@ -111,6 +114,7 @@ type UserWithSchool = {
   active: boolean;
   passwordHash?: string | null;
   lastSignInAt?: Date | null;
+  erasedAt?: Date | null;
   school?: { name: string } | null;
 };
 
@@ -118,10 +122,11 @@ function toUserSummary(user: UserWithSchool): UserSummary {
   return {
     id: user._id.toString(),
     name: user.name,
-    email: user.email,
+    email: user.erasedAt ? '' : user.email,
     role: user.role as Role,
     active: user.active,
-    awaitingPassword: !user.passwordHash,
+    awaitingPassword: !user.passwordHash && !user.erasedAt,
+    erasedAt: user.erasedAt ?? undefined,
     schoolName: user.school?.name,
     lastSignInAt: user.lastSignInAt ?? undefined,
   };

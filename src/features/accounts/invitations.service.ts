@@ -2,7 +2,7 @@ import { AccountToken } from './account-token.model';
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
-import { recordAudit } from '../audit/audit.service';
+import { recordSecurityEvent, type RequestContext } from '../audit/security-events';
 import type { Mailer } from '../mail/mailer';
 import { findOpenSchoolByUrn } from '../schools/schools.service';
 import { canManageUsers, type SessionUser } from './accounts.service';
@@ -44,7 +44,7 @@ async function sendInvitation(user: { _id: Types.ObjectId; name: string; email: 
 export type InviteResult = { ok: true; id: string } | { ok: false; field: keyof InviteUserForm; message: string };
 
 /** Creates the account without a password and emails its one-time link to set one. */
-export async function inviteUser(actor: SessionUser, form: InviteUserForm, links: AccountLinks): Promise<InviteResult> {
+export async function inviteUser(actor: SessionUser, form: InviteUserForm, links: AccountLinks, context: RequestContext): Promise<InviteResult> {
   if (!canManageUsers(actor)) throw new NotAllowedError();
   let school: Types.ObjectId | undefined;
   if (form.role === 'school') {
@@ -61,36 +61,37 @@ export async function inviteUser(actor: SessionUser, form: InviteUserForm, links
     if ((error as { code?: number }).code === 11000) return duplicate;
     throw error;
   }
-  await recordAudit({
-    actor: new Types.ObjectId(actor.id),
-    action: 'user_invited',
-    subjectType: 'User',
-    subjectId: user._id,
-    changes: { role: form.role, email: form.email },
-  });
+  await recordSecurityEvent({ type: 'user_invited', actor: new Types.ObjectId(actor.id), subject: user._id, changes: { role: form.role }, context });
   await sendInvitation(user, links);
   return { ok: true, id: user.id as string };
 }
 
 /** A fresh link for someone who has not set a password yet; the earlier link stops working. */
-export async function resendInvitation(actor: SessionUser, userId: string, links: AccountLinks): Promise<void> {
+export async function resendInvitation(actor: SessionUser, userId: string, links: AccountLinks, context: RequestContext): Promise<void> {
   if (!canManageUsers(actor)) throw new NotAllowedError();
   const user = Types.ObjectId.isValid(userId) ? await User.findOne({ _id: userId, active: true, passwordHash: { $exists: false } }).lean() : null;
   if (!user) throw new NotFoundError();
   await sendInvitation(user, links);
-  await recordAudit({ actor: new Types.ObjectId(actor.id), action: 'invitation_resent', subjectType: 'User', subjectId: user._id });
+  await recordSecurityEvent({ type: 'invitation_resent', actor: new Types.ObjectId(actor.id), subject: user._id, context });
 }
 
-/** Emails a reset link if this is an active account with a password; says nothing either way. */
 /** Reset emails one account may be sent an hour: enough for a lost email, too few to flood an inbox. */
 export const RESET_EMAILS_PER_HOUR = 3;
 
-export async function requestPasswordReset(email: string, links: AccountLinks): Promise<void> {
+/** Emails a reset link if this is an active account with a password; says nothing either way. */
+export async function requestPasswordReset(email: string, links: AccountLinks, context: RequestContext): Promise<void> {
   const user = await User.findOne({ email, active: true, passwordHash: { $exists: true } }).lean();
   if (!user) return;
   const lastHour = new Date(Date.now() - 60 * 60_000);
   // The page says the same either way, so neither this limit nor an unknown address can be told apart.
-  if ((await AccountToken.countDocuments({ user: user._id, purpose: 'password_reset', createdAt: { $gt: lastHour } })) >= RESET_EMAILS_PER_HOUR) return;
+  const limited = (await AccountToken.countDocuments({ user: user._id, purpose: 'password_reset', createdAt: { $gt: lastHour } })) >= RESET_EMAILS_PER_HOUR;
+  await recordSecurityEvent({
+    type: 'password_reset_requested',
+    subject: user._id,
+    detail: limited ? `not sent: ${RESET_EMAILS_PER_HOUR} links already sent in the last hour` : 'link emailed',
+    context,
+  });
+  if (limited) return;
   const token = await issueToken(user._id, 'password_reset', links.passwordResetMinutes * 60_000);
   await links.mailer.send({
     to: user.email,
@@ -108,15 +109,19 @@ export async function requestPasswordReset(email: string, links: AccountLinks): 
   });
 }
 
-/** Sets the password with a one-time link. False when the link is unknown, used, expired or its user deactivated. */
-export async function setPasswordWithLink(token: string, password: string): Promise<boolean> {
+/**
+ * Sets the password with a one-time link. Returns the account's email address (whose sign-in lock the
+ * caller lifts), or null when the link is unknown, used, expired or its user deactivated.
+ */
+export async function setPasswordWithLink(token: string, password: string, context: RequestContext): Promise<{ email: string } | null> {
   const spent = await spendToken(token);
-  if (!spent) return false;
-  const updated = await User.updateOne(
+  if (!spent) return null;
+  const updated = await User.findOneAndUpdate(
     { _id: spent.user, active: true },
     { $set: { passwordHash: await hashPassword(password), mustChangePassword: false } },
-  );
-  if (updated.matchedCount === 0) return false;
-  await recordAudit({ actor: spent.user, action: spent.purpose === 'invitation' ? 'password_set_from_invitation' : 'password_reset', subjectType: 'User', subjectId: spent.user });
-  return true;
+  ).lean();
+  if (!updated) return null;
+  const type = spent.purpose === 'invitation' ? 'password_set_from_invitation' : 'password_reset';
+  await recordSecurityEvent({ type, actor: spent.user, subject: spent.user, context });
+  return { email: updated.email };
 }

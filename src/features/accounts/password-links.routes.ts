@@ -5,9 +5,11 @@ import { formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/fo
 import { forgottenPasswordSchema, PASSWORD_MIN_LENGTH, setPasswordSchema } from './accounts.schemas';
 import { tokenState, type TokenState } from './account-tokens';
 import { requestPasswordReset, setPasswordWithLink, type AccountLinks } from './invitations.service';
+import type { SignInThrottle } from './sign-in-throttle';
+import { requestContext } from '../../web/request-context';
 
 /** Setting a password from a one-time link (invitation or reset), and asking for a reset link. */
-export function passwordLinksRoutes(links: AccountLinks): Router {
+export function passwordLinksRoutes(links: AccountLinks, throttle: SignInThrottle): Router {
   const router = Router();
 
   router.get(paths.setPassword, async (req, res) => {
@@ -26,9 +28,10 @@ export function passwordLinksRoutes(links: AccountLinks): Router {
       return renderSetPassword(res, token, state.purpose === 'invitation', formErrorsFrom(parsed.error, ['newPassword', 'confirmPassword']));
     }
     const state = await tokenState(parsed.data.token);
-    if (!(await setPasswordWithLink(parsed.data.token, parsed.data.newPassword))) {
-      return renderLinkProblem(res, state.state === 'usable' ? { state: 'used', purpose: state.purpose } : state);
-    }
+    const account = await setPasswordWithLink(parsed.data.token, parsed.data.newPassword, requestContext(req));
+    if (!account) return renderLinkProblem(res, state.state === 'usable' ? { state: 'used', purpose: state.purpose } : state);
+    // Whoever can read the account's email may sign in now: a reset lifts a lock and forgets earlier lockouts.
+    await throttle.startAfresh(account.email);
     setNotification(req, { type: 'success', text: 'Your password has been set. Sign in with it now.' });
     res.redirect(paths.signIn);
   });
@@ -38,7 +41,7 @@ export function passwordLinksRoutes(links: AccountLinks): Router {
   router.post(paths.forgottenPassword, async (req, res) => {
     const parsed = forgottenPasswordSchema.safeParse(req.body);
     if (!parsed.success) return renderForgotten(req, res, formErrorsFrom(parsed.error));
-    await requestPasswordReset(parsed.data.email, links);
+    await requestPasswordReset(parsed.data.email, links, requestContext(req));
     res.render('accounts/reset-sent', { pageTitle: 'Check your email', minutes: links.passwordResetMinutes });
   });
 

@@ -1,54 +1,126 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { RateLimiterMemory, RateLimiterMongo, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { claimOnce } from '../../db/claims';
+import { lockoutMinutes, nextLockoutNumber } from './lockout-backoff';
 
 /** Shared by every app instance. Expired rows are purged by db/maintenance (no TTL index on FerretDB). */
 export const RATE_LIMIT_COLLECTION = 'rate_limits';
+/** One document per account (by a hash of its email): its lockouts in a row and the current counting period. */
+export const LOCKOUT_COLLECTION = 'sign_in_lockouts';
 
-export type SignInLimits = { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number };
-export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterMinutes: number };
+export type SignInLimits = { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number; maxLockoutMinutes: number };
+export type ThrottleVerdict =
+  | { allowed: true }
+  /** startedLockout: this attempt locked the account, as the nth lockout in a row (tell its owner). */
+  | { allowed: false; by: 'account'; lockedUntil: Date; startedLockout?: number }
+  | { allowed: false; by: 'address'; retryAfterMinutes: number };
 
-type Counter = { name: 'account' | 'ip'; limiters: RateLimiterAbstract[] };
+type LockoutState = { _id: string; period: string; lockouts: number; lockedUntil?: Date };
+
+const FIRST_PERIOD = 'first';
 
 /**
  * Limits sign-in attempts per account (from any address) and per address (for any account), with
  * rate-limiter-flexible. Each attempt is counted before the password is checked, so guesses sent in
- * parallel cannot all pass the check; a successful sign-in takes its attempt back (and clears the
- * account), so only failures add up. Counts are kept twice: in the database, shared by every
+ * parallel cannot all pass the check; a successful sign-in takes its attempt back and starts the
+ * account afresh, so only failures add up. Counts are kept twice: in the database, shared by every
  * instance, and in memory, which is exact within one process (FerretDB v1 loses concurrent $inc).
+ *
+ * When an account uses up its attempts it is locked, and each lockout in a row lasts twice as long as
+ * the one before (lockout-backoff.ts). The lock and the run of lockouts live in LOCKOUT_COLLECTION,
+ * read by _id on every attempt. Failures are counted per "period", a random name that changes at each
+ * lockout, successful sign-in and password reset: so a reset on any instance gives fresh counts on
+ * every instance, and a lock ending (by the clock, which tests may set) starts a fresh count. The
+ * writes are plain replacements; of many attempts refused at once, a claim on the period lets exactly
+ * one start the lockout, so its owner is told once.
  */
 export class SignInThrottle {
-  private readonly account: Counter;
-  private readonly ip: Counter;
+  private readonly account: RateLimiterAbstract[];
+  private readonly ip: RateLimiterAbstract[];
 
-  constructor(db: Db, limits: SignInLimits) {
+  constructor(
+    private readonly db: Db,
+    private readonly limits: SignInLimits,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
     const duration = limits.lockoutMinutes * 60;
     const both = (keyPrefix: string, points: number): RateLimiterAbstract[] => [
       new RateLimiterMemory({ keyPrefix, points, duration }),
       new RateLimiterMongo({ storeClient: db, tableName: RATE_LIMIT_COLLECTION, disableIndexesCreation: true, keyPrefix, points, duration }),
     ];
-    this.account = { name: 'account', limiters: both('sign_in_account', limits.maxFailuresPerAccount) };
-    this.ip = { name: 'ip', limiters: both('sign_in_ip', limits.maxFailuresPerIp) };
+    this.account = both('sign_in_account', limits.maxFailuresPerAccount);
+    this.ip = both('sign_in_ip', limits.maxFailuresPerIp);
   }
 
-  /** Counts an attempt; refused when the account or the address has used up its attempts. */
+  /** Counts an attempt; refused while the account is locked, when this attempt locks it, or when the address has used up its attempts. */
   async attempt(ip: string, email: string): Promise<ThrottleVerdict> {
-    const outcomes = await Promise.allSettled([
-      ...this.account.limiters.map((limiter) => limiter.consume(email)),
-      ...this.ip.limiters.map((limiter) => limiter.consume(ip)),
-    ]);
-    const refusals: RateLimiterRes[] = [];
-    for (const outcome of outcomes) {
-      if (outcome.status === 'fulfilled') continue;
-      if (!(outcome.reason instanceof RateLimiterRes)) throw outcome.reason;
-      refusals.push(outcome.reason);
+    const key = accountKey(email);
+    const state = await this.lockouts().findOne({ _id: key });
+    const now = this.clock();
+    if (state?.lockedUntil && state.lockedUntil > now) return { allowed: false, by: 'account', lockedUntil: state.lockedUntil };
+
+    const period = state?.period ?? FIRST_PERIOD;
+    const [accountRefusals, ipRefusals] = await Promise.all([refusals(this.account, `${key}:${period}`), refusals(this.ip, ip)]);
+    if (accountRefusals.length > 0) return this.lockOut(key, state, period, now);
+    if (ipRefusals.length > 0) {
+      const waitMs = Math.max(...ipRefusals.map((refusal) => refusal.msBeforeNext));
+      return { allowed: false, by: 'address', retryAfterMinutes: Math.max(1, Math.ceil(waitMs / 60_000)) };
     }
-    if (refusals.length === 0) return { allowed: true };
-    const waitMs = Math.max(...refusals.map((refusal) => refusal.msBeforeNext));
-    return { allowed: false, retryAfterMinutes: Math.max(1, Math.ceil(waitMs / 60_000)) };
+    return { allowed: true };
   }
 
-  /** The password was right: the account starts afresh and the address gets its attempt back. */
+  /** The password was right: the account starts afresh (no lockouts in a row) and the address gets its attempt back. */
   async succeeded(ip: string, email: string): Promise<void> {
-    await Promise.all([...this.account.limiters.map((limiter) => limiter.delete(email)), ...this.ip.limiters.map((limiter) => limiter.reward(ip))]);
+    await Promise.all([this.startAfresh(email), ...this.ip.map((limiter) => limiter.reward(ip))]);
   }
+
+  /** After a password reset: the lock (if any) is lifted and the run of lockouts forgotten. */
+  async startAfresh(email: string): Promise<void> {
+    const key = accountKey(email);
+    await this.forgetCounts(key);
+    await this.lockouts().replaceOne({ _id: key }, { period: newPeriod(), lockouts: 0 }, { upsert: true });
+  }
+
+  /** Everything kept about this address (for an erased account). */
+  async forget(email: string): Promise<void> {
+    const key = accountKey(email);
+    await this.forgetCounts(key);
+    await this.lockouts().deleteOne({ _id: key });
+  }
+
+  private async lockOut(key: string, state: LockoutState | null, period: string, now: Date): Promise<ThrottleVerdict> {
+    const number = nextLockoutNumber(state, now, this.limits.maxLockoutMinutes * 60_000);
+    const lockedUntil = new Date(now.getTime() + lockoutMinutes(number, this.limits.lockoutMinutes, this.limits.maxLockoutMinutes) * 60_000);
+    if (!(await claimOnce(`sign-in-lockout:${key}:${period}`))) return { allowed: false, by: 'account', lockedUntil };
+    await this.lockouts().replaceOne({ _id: key }, { period: newPeriod(), lockouts: number, lockedUntil }, { upsert: true });
+    return { allowed: false, by: 'account', lockedUntil, startedLockout: number };
+  }
+
+  private async forgetCounts(key: string): Promise<void> {
+    const state = await this.lockouts().findOne({ _id: key });
+    await Promise.all(this.account.map((limiter) => limiter.delete(`${key}:${state?.period ?? FIRST_PERIOD}`)));
+  }
+
+  private lockouts() {
+    return this.db.collection<LockoutState>(LOCKOUT_COLLECTION);
+  }
+}
+
+/** Accounts are keyed by a hash of the address typed, so these collections hold no email addresses. */
+function accountKey(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
+
+const newPeriod = () => randomBytes(8).toString('hex');
+
+async function refusals(limiters: RateLimiterAbstract[], key: string): Promise<RateLimiterRes[]> {
+  const outcomes = await Promise.allSettled(limiters.map((limiter) => limiter.consume(key)));
+  const refused: RateLimiterRes[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.status === 'fulfilled') continue;
+    if (!(outcome.reason instanceof RateLimiterRes)) throw outcome.reason;
+    refused.push(outcome.reason);
+  }
+  return refused;
 }

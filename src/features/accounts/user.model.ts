@@ -15,6 +15,8 @@ const userSchema = new Schema(
     active: { type: Boolean, required: true, default: true },
     mustChangePassword: { type: Boolean, required: true, default: false },
     lastSignInAt: { type: Date },
+    // Set when Traded Services erase a departed user's personal data (erasure.service.ts).
+    erasedAt: { type: Date },
   },
   { timestamps: true },
 );

@@ -11,6 +11,9 @@ const auditEntrySchema = new Schema({
   subjectId: { type: Schema.Types.ObjectId, required: true },
   reason: { type: String, maxlength: 2000 },
   changes: { type: Schema.Types.Mixed },
+  // Security events only: where the request came from (see security-events.ts).
+  ip: { type: String, maxlength: 100 },
+  userAgent: { type: String, maxlength: 100 },
 });
 
 auditEntrySchema.index(...scalarIndex({ subjectId: 1, at: -1 }));

@@ -8,6 +8,8 @@ export type AuditInput = {
   subjectId: Types.ObjectId;
   reason?: string;
   changes?: Record<string, unknown>;
+  ip?: string;
+  userAgent?: string;
 };
 
 export async function recordAudit(entry: AuditInput): Promise<void> {

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import { claimOnce } from '../../db/claims';
+import { NotAllowedError, NotFoundError } from '../../lib/errors';
+import { AuditEntry } from '../audit/audit.model';
+import { SecurityEvent } from '../audit/security-event.model';
+import { recordSecurityEvent, type RequestContext } from '../audit/security-events';
+import { setListingSuspended } from '../listings/listing-decisions.service';
+import { Listing } from '../listings/listing.model';
+import { OutboxMessage } from '../mail/outbox.model';
+import { Notification } from '../notifications/notification.model';
+import { AccountToken } from './account-token.model';
+import { canManageUsers, type SessionUser } from './accounts.service';
+import type { EraseUserForm } from './accounts.schemas';
+import { User } from './user.model';
+import { endSessionsOf } from './user-sessions';
+
+export const SUSPENDED_ON_ERASURE =
+  'The provider who kept this listing up to date has left: their account was closed and their personal data erased. ' +
+  'Reinstate it once someone keeps it up to date.';
+
+/** Whoever manages users may erase anyone but themselves. */
+export function canEraseUser(actor: SessionUser, userId: string): boolean {
+  return canManageUsers(actor) && actor.id !== userId;
+}
+
+/** The user whose erasure is being confirmed: refused for oneself, not found for an unknown id. */
+export async function userToErase(actor: SessionUser, userId: string): Promise<{ id: string; name: string; erased: boolean }> {
+  if (!canManageUsers(actor)) throw new NotAllowedError();
+  if (!Types.ObjectId.isValid(userId)) throw new NotFoundError();
+  if (!canEraseUser(actor, userId)) throw new NotAllowedError('You cannot erase your own account');
+  const user = await User.findById(userId, { name: 1, erasedAt: 1 }).lean();
+  if (!user) throw new NotFoundError();
+  return { id: userId, name: user.name, erased: Boolean(user.erasedAt) };
+}
+
+export type ErasureResult = { ok: true; placeholder: string; suspendedListings: number } | { ok: false };
+
+/** What erasing needs from outside the database layer: forgetting the sign-in counts kept for the address. */
+export type ErasureDependencies = { forgetSignInAttempts: (email: string) => Promise<void> };
+
+/**
+ * Erases a departed user's personal data and keeps the history that refers to them. The user record
+ * stays (audit entries, commissions, feedback, recommendations and listings point at it) but becomes
+ * anonymous: name "Former user 7f3a9c", an unusable email, no password, deactivated, sessions ended.
+ * What was theirs alone goes: notifications, mail to them, one-time links, sign-in counts, the address
+ * typed at failed sign-ins, and their name, email and phone as a listing's contact. A published
+ * listing left with no active owner is suspended (nobody could keep it true). Refused for oneself;
+ * done once (a permanent claim) however often it is asked for; itself a security event.
+ */
+export async function eraseUser(
+  actor: SessionUser,
+  userId: string,
+  form: EraseUserForm,
+  dependencies: ErasureDependencies,
+  context: RequestContext,
+): Promise<ErasureResult> {
+  const target = await userToErase(actor, userId);
+  if (target.erased || !(await claimOnce(`user-erasure:${userId}`, { permanent: true }))) return { ok: false };
+  const user = (await User.findById(userId).lean())!;
+  const placeholder = `Former user ${randomBytes(3).toString('hex')}`;
+
+  await User.updateOne(
+    { _id: user._id },
+    {
+      $set: { name: placeholder, email: `erased-${userId}@erased.invalid`, active: false, mustChangePassword: false, erasedAt: new Date() },
+      $unset: { passwordHash: 1, lastSignInAt: 1, invitedAt: 1 },
+    },
+  );
+  await Promise.all([
+    endSessionsOf(user._id),
+    Notification.deleteMany({ recipient: user._id }),
+    OutboxMessage.deleteMany({ to: user.email }),
+    AccountToken.deleteMany({ user: user._id }),
+    SecurityEvent.updateMany({ email: user.email }, { $unset: { email: 1 } }),
+    // Invitations recorded by earlier versions kept the address in the audit entry.
+    AuditEntry.updateMany({ subjectType: 'User', subjectId: user._id, 'changes.email': { $exists: true } }, { $unset: { 'changes.email': 1 } }),
+    dependencies.forgetSignInAttempts(user.email),
+    removeFromListingContacts(user),
+  ]);
+  const suspendedListings = await suspendListingsLeftWithoutOwner(actor, user._id);
+
+  await recordSecurityEvent({
+    type: 'user_erased',
+    actor: new Types.ObjectId(actor.id),
+    subject: user._id,
+    reason: form.reason,
+    detail: suspendedListings ? `${suspendedListings} published listing${suspendedListings === 1 ? '' : 's'} suspended` : undefined,
+    context,
+  });
+  return { ok: true, placeholder, suspendedListings };
+}
+
+/** A listing whose contact is this person (by email or name) loses that contact's name, email and phone; its contact route stays. */
+async function removeFromListingContacts(user: { _id: Types.ObjectId; name: string; email: string }): Promise<void> {
+  await Listing.updateMany(
+    { owners: user._id, $or: [{ 'contact.email': user.email }, { 'contact.name': user.name }] },
+    { $unset: { 'contact.name': 1, 'contact.email': 1, 'contact.phone': 1 } },
+  );
+}
+
+async function suspendListingsLeftWithoutOwner(actor: SessionUser, userId: Types.ObjectId): Promise<number> {
+  const published = await Listing.find({ owners: userId, status: 'approved' }, { owners: 1 }).lean();
+  let suspended = 0;
+  for (const listing of published) {
+    const others = listing.owners.filter((owner) => !owner.equals(userId));
+    const keptByOthers = others.length > 0 && (await User.exists({ _id: { $in: others }, active: true }));
+    if (keptByOthers) continue;
+    if ((await setListingSuspended(actor, listing._id.toString(), true, SUSPENDED_ON_ERASURE)).ok) suspended++;
+  }
+  return suspended;
+}

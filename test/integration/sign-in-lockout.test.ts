@@ -1,0 +1,153 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { AuditEntry } from '../../src/features/audit/audit.model';
+import { SecurityEvent } from '../../src/features/audit/security-event.model';
+import { OutboxMessage } from '../../src/features/mail/outbox.model';
+import { Notification } from '../../src/features/notifications/notification.model';
+import { paths } from '../../src/paths';
+import { buildTestApp, testClock } from '../support/app';
+import { resetSignInLimits, useTestDatabase } from '../support/database';
+import { createUser, TEST_PASSWORD } from '../support/factories';
+import { csrfTokenFrom, submitForm } from '../support/http';
+import pino from 'pino';
+
+useTestDatabase();
+beforeEach(resetSignInLimits);
+
+/** Two failures allowed, then a lock of 15 minutes doubling up to an hour, on a clock the test moves. */
+function lockoutApp() {
+  const clock = testClock();
+  const app = buildTestApp(
+    { SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '2', SIGN_IN_MAX_FAILURES_PER_IP: '1000', SIGN_IN_LOCKOUT_MINUTES: '15', SIGN_IN_LOCKOUT_MAX_HOURS: '1' },
+    pino({ level: 'silent' }),
+    clock.now,
+  );
+  return { app, clock };
+}
+
+const signIn = (app: Express, email: string, password: string) => submitForm(request.agent(app), paths.signIn, { email, password });
+
+/** Fails until the account is refused; returns the refusal's wait in minutes, as the page says it. */
+async function lockOut(app: Express, email: string): Promise<number> {
+  for (let attempt = 1; attempt <= 2; attempt++) expect((await signIn(app, email, `wrong ${attempt}`)).status).toBe(400);
+  const refused = await signIn(app, email, 'wrong again');
+  expect(refused.status).toBe(429);
+  expect(refused.text).toContain('This account is locked after too many failed attempts to sign in');
+  const minutes = /You can try again after \d{1,2}:\d\d[ap]m(?: on \d+ \w+)? \(in (\d+) minutes\)/.exec(refused.text);
+  if (!minutes) throw new Error('The refusal does not say when to try again');
+  expect(Number(refused.headers['retry-after'])).toBe(Number(minutes[1]) * 60);
+  return Number(minutes[1]);
+}
+
+/** The set-password link in the latest email to this address. */
+async function latestSetPasswordLink(email: string): Promise<string> {
+  const message = await OutboxMessage.findOne({ to: email, subject: /Reset your password/ }).sort({ createdAt: -1 }).lean();
+  return /\/account\/set-password\?token=[\w-]+/.exec(message?.text ?? '')![0];
+}
+
+describe('sign-in lockout with back-off', () => {
+  it('locks an account for 15 minutes, then 30, then 60, and no longer than the cap, refusing even the right password meanwhile', async () => {
+    const { app, clock } = lockoutApp();
+    const user = await createUser('sip');
+    const waits: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const wait = await lockOut(app, user.email);
+      waits.push(wait);
+      clock.advanceMinutes(wait - 1);
+      expect((await signIn(app, user.email, TEST_PASSWORD)).status).toBe(429);
+      clock.advanceMinutes(1);
+    }
+    expect(waits).toEqual([15, 30, 60, 60]);
+    expect((await signIn(app, user.email, TEST_PASSWORD)).status).toBe(302);
+  });
+
+  it('shows how to get in sooner: resetting the password', async () => {
+    const { app } = lockoutApp();
+    const user = await createUser('school');
+    await lockOut(app, user.email);
+    const page = await signIn(app, user.email, TEST_PASSWORD);
+    expect(page.text).toContain('govuk-error-summary');
+    expect(page.text).toContain(`href="${paths.forgottenPassword}"`);
+    expect(page.text).toMatch(/To sign in straight away, <a class="govuk-link" href="[^"]+">reset your password<\/a>/);
+  });
+
+  it('tells the owner once, in the service and by email, and records the lockout as a security event', async () => {
+    const { app } = lockoutApp();
+    const user = await createUser('provider');
+    await lockOut(app, user.email);
+    for (let attempt = 0; attempt < 3; attempt++) expect((await signIn(app, user.email, 'still wrong')).status).toBe(429);
+
+    const notifications = await Notification.find({ recipient: user._id }).lean();
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]).toMatchObject({ subject: 'Your account has been locked', href: paths.forgottenPassword });
+    expect(notifications[0]!.text).toMatch(/locked until \d{1,2}:\d\d[ap]m \(in 15 minutes\)\. If it was you, wait until then, or reset your password/);
+    const emails = await OutboxMessage.find({ to: user.email, subject: /Your account has been locked/ }).lean();
+    expect(emails).toHaveLength(1);
+    expect(emails[0]!.text).toContain(paths.forgottenPassword);
+
+    const locked = await AuditEntry.find({ subjectId: user._id, action: 'account_locked' }).lean();
+    expect(locked).toHaveLength(1);
+    expect(locked[0]!.ip).toBeTruthy();
+    expect(await SecurityEvent.countDocuments({ subject: user._id, type: 'account_locked' })).toBe(1);
+    expect(await SecurityEvent.countDocuments({ subject: user._id, type: 'sign_in_failed' })).toBe(2);
+  });
+
+  it('starts one lockout, and tells the owner once, when many attempts are refused at once', async () => {
+    const { app } = lockoutApp();
+    const user = await createUser('sip');
+    const agents = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const agent = request.agent(app);
+        return { agent, token: csrfTokenFrom((await agent.get(paths.signIn)).text) };
+      }),
+    );
+    const statuses = await Promise.all(
+      agents.map(({ agent, token }) => agent.post(paths.signIn).type('form').send({ email: user.email, password: 'a guess', _csrf: token }).then((response) => response.status)),
+    );
+    expect(statuses.filter((status) => status === 400).length).toBeLessThanOrEqual(2);
+    expect(await SecurityEvent.countDocuments({ subject: user._id, type: 'account_locked' })).toBe(1);
+    expect(await Notification.countDocuments({ recipient: user._id })).toBe(1);
+  });
+
+  it('starts again at 15 minutes after a successful sign-in', async () => {
+    const { app, clock } = lockoutApp();
+    const user = await createUser('provider');
+    clock.advanceMinutes(await lockOut(app, user.email));
+    clock.advanceMinutes(await lockOut(app, user.email));
+    expect((await signIn(app, user.email, TEST_PASSWORD)).status).toBe(302);
+    expect(await lockOut(app, user.email)).toBe(15);
+  });
+
+  it('starts again at 15 minutes after a quiet spell as long as the longest lockout', async () => {
+    const { app, clock } = lockoutApp();
+    const user = await createUser('provider');
+    clock.advanceMinutes(await lockOut(app, user.email));
+    expect(await lockOut(app, user.email)).toBe(30);
+    clock.advanceMinutes(30 + 61);
+    expect(await lockOut(app, user.email)).toBe(15);
+  });
+
+  it('lifts the lock when the password is reset, and starts the back-off again', async () => {
+    const { app, clock } = lockoutApp();
+    const user = await createUser('traded_services');
+    clock.advanceMinutes(await lockOut(app, user.email));
+    await lockOut(app, user.email);
+    await submitForm(request.agent(app), paths.forgottenPassword, { email: user.email });
+    const link = await latestSetPasswordLink(user.email);
+    const token = new URL(link, 'http://x').searchParams.get('token')!;
+    const set = await submitForm(request.agent(app), link, { token, newPassword: 'a new and longer passphrase', confirmPassword: 'a new and longer passphrase' }, paths.setPassword);
+    expect(set.headers.location).toBe(paths.signIn);
+    expect((await signIn(app, user.email, 'a new and longer passphrase')).status).toBe(302);
+    expect(await lockOut(app, user.email)).toBe(15);
+  });
+
+  it('locks an address with no account in the same words, telling nobody', async () => {
+    const { app } = lockoutApp();
+    const before = await Notification.countDocuments();
+    expect(await lockOut(app, 'nobody.here@test.example')).toBe(15);
+    expect(await Notification.countDocuments()).toBe(before);
+    const event = await SecurityEvent.findOne({ type: 'account_locked', email: 'nobody.here@test.example' }).lean();
+    expect(event).toMatchObject({ detail: expect.stringMatching(/^lockout 1 in a row, until/) });
+    expect(event!.subject).toBeUndefined();
+  });
+});
