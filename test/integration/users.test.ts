@@ -4,6 +4,7 @@ import { AuditEntry } from '../../src/features/audit/audit.model';
 import { User } from '../../src/features/accounts/user.model';
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { AccountToken } from '../../src/features/accounts/account-token.model';
+import { spendToken } from '../../src/features/accounts/account-tokens';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
@@ -196,6 +197,13 @@ describe('one-time links to set a password', () => {
     const reuse = await submitForm(request.agent(app), paths.forgottenPassword, { ...fields, newPassword: 'attacker passphrase 1', confirmPassword: 'attacker passphrase 1' }, paths.setPassword);
     expect(reuse.status).toBe(410);
     expect((await submitForm(request.agent(app), paths.signIn, { email: 'once@example.org', password: 'first chosen passphrase' })).status).toBe(302);
+  });
+
+  it('lets only one of many uses at the same moment spend a link', async () => {
+    const link = await invite('race@example.org');
+    const user = await User.findOne({ email: 'race@example.org' }).lean();
+    const spends = await Promise.all(Array.from({ length: 8 }, () => spendToken(tokenOf(link))));
+    expect(spends.filter(Boolean)).toEqual([{ user: user!._id, purpose: 'invitation' }]);
   });
 
   it('gives a clear page for an expired or unknown link', async () => {

@@ -12,7 +12,7 @@ export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
  */
 const accountTokenSchema = new Schema(
   {
-    tokenHash: { type: String, required: true, unique: true },
+    tokenHash: { type: String, required: true },
     user: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     purpose: { type: String, enum: TOKEN_PURPOSES, required: true },
     expiresAt: { type: Date, required: true },
@@ -21,6 +21,7 @@ const accountTokenSchema = new Schema(
   { timestamps: true },
 );
 
+accountTokenSchema.index(...scalarIndex({ tokenHash: 1 }, { unique: true }));
 accountTokenSchema.index(...scalarIndex({ user: 1, purpose: 1 }));
 
 export const AccountToken = model('AccountToken', accountTokenSchema);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
+import { claimOnce } from '../../db/claims';
 import { AccountToken, type TokenPurpose } from './account-token.model';
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -26,17 +27,16 @@ export async function tokenState(token: string): Promise<TokenState> {
 }
 
 /**
- * Spends the token: one conditional update, so of two uses at once exactly one wins. Returns the
- * user it was for, or null when it is unknown, used or expired.
+ * Spends the token. Of two uses at once exactly one wins: the spend is a permanent claim on the token
+ * (FerretDB does not apply a conditional update atomically). Returns the user it was for, or null when
+ * it is unknown, used or expired.
  */
 export async function spendToken(token: string): Promise<{ user: Types.ObjectId; purpose: TokenPurpose } | null> {
   if (!token) return null;
   const now = new Date();
-  const spent = await AccountToken.findOneAndUpdate(
-    { tokenHash: hashOf(token), usedAt: { $exists: false }, expiresAt: { $gt: now } },
-    { $set: { usedAt: now } },
-  );
-  if (!spent) return null;
+  const spent = await AccountToken.findOne({ tokenHash: hashOf(token), usedAt: { $exists: false }, expiresAt: { $gt: now } }).lean();
+  if (!spent || !(await claimOnce(`account-token:${spent._id.toString()}`, { permanent: true }))) return null;
+  await AccountToken.updateOne({ _id: spent._id }, { $set: { usedAt: now } });
   await AccountToken.updateMany({ user: spent.user, usedAt: { $exists: false } }, { $set: { usedAt: now } });
   return { user: spent.user, purpose: spent.purpose as TokenPurpose };
 }
