@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import { Commission } from '../commissions/commission.model';
+import { rollForward } from '../commissions/commission-steps';
+import { applyChange, FigureTable, sheetsOf, rowsOf } from './figure-table';
+import {
+  consumedAfter,
+  deleteDeltas,
+  deleteSheets,
+  emptyHead,
+  insertHead,
+  latestHead,
+  pendingDeltas,
+  readSheets,
+  rebuildIsFresh,
+  writeSheets,
+  type PendingDelta,
+} from './figure-store';
+
+/** At most this many deltas go into one fold (a fold's head lists them). */
+const MAX_DELTAS_PER_FOLD = 2_000;
+
+/**
+ * A delta is folded only once its step is in the commission. A step whose process stopped between
+ * recording the delta and changing the commission is finished here (rolled forward), so the figures
+ * and the commissions cannot drift apart. False when the commission is behind the step (not expected).
+ */
+async function ensureStepApplied(delta: PendingDelta): Promise<boolean> {
+  const commission = await Commission.findById(delta.commission, { version: 1 }).lean();
+  if (!commission || commission.version >= delta.version) return true;
+  if (commission.version !== delta.version - 1) return false;
+  await rollForward(delta.commission, commission.version);
+  return true;
+}
+
+export type FoldResult = { folded: number };
+
+/**
+ * Folds pending deltas into new sheets and commits them as the next head. Any number of processes may
+ * call this at once: each works from the newest head and only the first to insert the next head wins;
+ * the others discard their sheets. Deltas already folded (listed in the head) are deleted. Does nothing
+ * while a rebuild runs.
+ */
+export async function foldPendingFigures(now = new Date()): Promise<FoldResult> {
+  const head = await latestHead();
+  if (!head?.sheets || rebuildIsFresh(head, now)) return { folded: 0 };
+  const current = head.sheets;
+  const deltas = await pendingDeltas();
+  const lingering = deltas.filter((delta) => head.consumed.has(delta.id)).map((delta) => delta.id);
+  const candidates = deltas.filter((delta) => !head.consumed.has(delta.id)).slice(0, MAX_DELTAS_PER_FOLD);
+  const applied = await Promise.all(candidates.map(ensureStepApplied));
+  const fresh = candidates.filter((_, index) => applied[index]);
+  if (fresh.length === 0) {
+    await deleteDeltas(lingering);
+    return { folded: 0 };
+  }
+
+  const touched = [...new Set(fresh.flatMap(({ change }) => [change.before, change.after].flatMap((contribution) => rowsOf(contribution).flatMap((row) => sheetsOf(row, contribution.school)))))];
+  const existing = touched.filter((key) => current.has(key));
+  const loaded = await readSheets(existing.map((key) => current.get(key)!));
+  if (loaded.includes(null)) return { folded: 0 }; // a newer head has replaced these sheets already
+  const tables = new Map(touched.map((key) => [key, new FigureTable()]));
+  existing.forEach((key, index) => tables.get(key)!.addTable(loaded[index]!));
+  for (const delta of fresh) applyChange(delta.change, (key) => tables.get(key));
+
+  const seq = head.seq + 1;
+  const written = await writeSheets(seq, tables);
+  const sheets = new Map(current);
+  for (const key of touched) {
+    const id = written.get(key);
+    if (id) sheets.set(key, id);
+    else sheets.delete(key);
+  }
+  const freshIds = fresh.map((delta) => delta.id);
+  if (!(await insertHead(seq, { sheets, consumed: consumedAfter(head.consumed, freshIds, now.getTime()) }))) {
+    await deleteSheets([...written.values()]);
+    return { folded: 0 };
+  }
+  await deleteDeltas([...freshIds, ...lingering]);
+  await deleteSheets(existing.map((key) => current.get(key)!));
+  await emptyHead(head.seq - 1);
+  return { folded: fresh.length };
+}
+
+/** Folds every so often, so the deltas a report adds up stay few and interrupted steps are finished. */
+export function scheduleFigureFolding(logger: Logger, everyMs = 60_000): () => void {
+  const timer = setInterval(() => {
+    foldPendingFigures()
+      .then(({ folded }) => folded > 0 && logger.debug({ folded }, 'folded report figures'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'folding report figures failed'));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
