@@ -33,7 +33,7 @@ const stepSchema = new Schema(
 
 const CommissionStep = model('CommissionStep', stepSchema, 'commission_steps');
 
-const stepId = (commissionId: Types.ObjectId, version: number) => `${commissionId.toString()}:${version}`;
+export const stepId = (commissionId: Types.ObjectId, version: number) => `${commissionId.toString()}:${version}`;
 
 async function apply(commissionId: Types.ObjectId, version: number, change: StepChange, figures: FiguresChange | undefined): Promise<void> {
   if (figures) await recordFiguresChange(stepId(commissionId, version), commissionId, version + 1, figures);
@@ -52,6 +52,12 @@ export async function takeStep(commissionId: Types.ObjectId, version: number, ch
   }
   await apply(commissionId, version, change, figures);
   return true;
+}
+
+/** The figures change a claimed step recorded, if it had one (the rebuild asks, for a step it did not see). */
+export async function claimedFiguresChange(stepId: string): Promise<FiguresChange | undefined> {
+  const step = await CommissionStep.findById(stepId, { figures: 1 }).lean();
+  return step?.figures ? (JSON.parse(step.figures) as FiguresChange) : undefined;
 }
 
 /**

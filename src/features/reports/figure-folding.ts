@@ -1,36 +1,11 @@
 import type { Logger } from 'pino';
 import { Commission } from '../commissions/commission.model';
 import { rollForward } from '../commissions/commission-steps';
-import { applyChange, FigureTable, sheetsOf, rowsOf } from './figure-table';
-import {
-  consumedAfter,
-  deleteDeltas,
-  deleteSheets,
-  emptyHead,
-  insertHead,
-  latestHead,
-  pendingDeltas,
-  readSheets,
-  rebuildIsFresh,
-  writeSheets,
-  type PendingDelta,
-} from './figure-store';
+import { applyChange, FigureTable, rowsOf, sheetsOf } from './figure-table';
+import { consumedAfter, deleteDeltas, deleteSheets, emptyHead, insertHead, latestHead, pendingDeltas, readSheets, rebuildIsFresh, writeSheets } from './figure-store';
 
 /** At most this many deltas go into one fold (a fold's head lists them). */
 const MAX_DELTAS_PER_FOLD = 2_000;
-
-/**
- * A delta is folded only once its step is in the commission. A step whose process stopped between
- * recording the delta and changing the commission is finished here (rolled forward), so the figures
- * and the commissions cannot drift apart. False when the commission is behind the step (not expected).
- */
-async function ensureStepApplied(delta: PendingDelta): Promise<boolean> {
-  const commission = await Commission.findById(delta.commission, { version: 1 }).lean();
-  if (!commission || commission.version >= delta.version) return true;
-  if (commission.version !== delta.version - 1) return false;
-  await rollForward(delta.commission, commission.version);
-  return true;
-}
 
 export type FoldResult = { folded: number };
 
@@ -38,18 +13,17 @@ export type FoldResult = { folded: number };
  * Folds pending deltas into new sheets and commits them as the next head. Any number of processes may
  * call this at once: each works from the newest head and only the first to insert the next head wins;
  * the others discard their sheets. Deltas already folded (listed in the head) are deleted. Does nothing
- * while a rebuild runs.
+ * while a rebuild runs, or while fewer than `minimum` deltas are pending.
  */
-export async function foldPendingFigures(now = new Date()): Promise<FoldResult> {
+export async function foldPendingFigures(options: { minimum?: number; now?: Date } = {}): Promise<FoldResult> {
+  const now = options.now ?? new Date();
   const head = await latestHead();
   if (!head?.sheets || rebuildIsFresh(head, now)) return { folded: 0 };
   const current = head.sheets;
-  const deltas = await pendingDeltas();
-  const lingering = deltas.filter((delta) => head.consumed.has(delta.id)).map((delta) => delta.id);
-  const candidates = deltas.filter((delta) => !head.consumed.has(delta.id)).slice(0, MAX_DELTAS_PER_FOLD);
-  const applied = await Promise.all(candidates.map(ensureStepApplied));
-  const fresh = candidates.filter((_, index) => applied[index]);
-  if (fresh.length === 0) {
+  const pending = await pendingDeltas();
+  const lingering = pending.filter((delta) => head.consumed.has(delta.id)).map((delta) => delta.id);
+  const fresh = pending.filter((delta) => !head.consumed.has(delta.id)).slice(0, MAX_DELTAS_PER_FOLD);
+  if (fresh.length === 0 || fresh.length < (options.minimum ?? 1)) {
     await deleteDeltas(lingering);
     return { folded: 0 };
   }
@@ -81,8 +55,23 @@ export async function foldPendingFigures(now = new Date()): Promise<FoldResult> 
   return { folded: fresh.length };
 }
 
-/** Folds every so often, so the deltas a report adds up stay few and interrupted steps are finished. */
-export function scheduleFigureFolding(logger: Logger, everyMs = 60_000): () => void {
+/**
+ * Finishes steps whose process stopped after recording their delta but before changing the commission
+ * (the figures count such a step already; this makes the commission show it). Run at start, when the
+ * deltas are few (folding keeps them so); a step another instance is taking right now is finished twice
+ * with the same change, which is harmless.
+ */
+export async function finishInterruptedSteps(): Promise<number> {
+  let finished = 0;
+  for (const delta of await pendingDeltas()) {
+    const commission = await Commission.findById(delta.commission, { version: 1 }).lean();
+    if (commission?.version === delta.version - 1 && (await rollForward(delta.commission, commission.version))) finished += 1;
+  }
+  return finished;
+}
+
+/** Folds every so often, so the deltas a report adds up stay few. */
+export function scheduleFigureFolding(logger: Logger, everyMs = 30_000): () => void {
   const timer = setInterval(() => {
     foldPendingFigures()
       .then(({ folded }) => folded > 0 && logger.debug({ folded }, 'folded report figures'))

@@ -1,18 +1,22 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { Types } from 'mongoose';
 import { Commission } from '../commissions/commission.model';
+import { claimedFiguresChange } from '../commissions/commission-steps';
 import { Feedback } from '../feedback/feedback.model';
 import { contributionOf, type ContributingCommission, type ContributingFeedback } from './contribution';
+import { finishInterruptedSteps } from './figure-folding';
 import { FigureTable, rowsOf, sheetsOf } from './figure-table';
 import {
   consumedAfter,
   deleteDeltas,
   deleteSheets,
+  deleteSheetsNotIn,
   emptyHeadsBefore,
   insertHead,
   latestHead,
   pendingDeltas,
   rebuildIsFresh,
-  SheetModel,
+  recordFiguresChange,
   writeSheets,
   type UsableHead,
 } from './figure-store';
@@ -79,34 +83,56 @@ async function placeRebuildMarker(now: Date) {
   }
 }
 
+/** A delta's id is its step's claim id, `<commission>:<version>`; its step brings the commission to version + 1. */
+function stepOf(deltaId: string): { commission: Types.ObjectId; version: number } {
+  const [commission, version] = deltaId.split(':');
+  return { commission: new Types.ObjectId(commission), version: Number(version) + 1 };
+}
+
 /**
  * Recomputes every figure from the commissions and feedback (after a restore, a seed, or on demand) while
- * the app keeps running. Steps taken meanwhile are not lost: a delta whose step the scan already saw (the
- * commission's version had reached it) is marked folded; one it did not see stays pending.
+ * the app keeps running. Steps taken meanwhile are not lost. Each delta whose step the scan saw (the
+ * commission had reached the step's version) is marked folded; every other stays pending, including one
+ * folded before the rebuild began whose commission the scan read before the step landed (it is recorded
+ * again from its step, since its fold may have deleted it).
  */
 export async function rebuildFigures(now = new Date()): Promise<RebuildResult> {
   const marker = await placeRebuildMarker(now);
   if (!marker) return { rebuilt: false, reason: 'another rebuild is running' };
   const { sheets: tables, versions, commissions, feedback } = await figuresFromDatabase();
-  const deltas = await pendingDeltas();
-  const inScan = deltas.filter((delta) => (versions.get(delta.commission.toString()) ?? -1) >= delta.version).map((delta) => delta.id);
+  const seen = (deltaId: string) => {
+    const step = stepOf(deltaId);
+    return (versions.get(step.commission.toString()) ?? -1) >= step.version;
+  };
+  const pending = await pendingDeltas();
+  const inScan = pending.filter((delta) => seen(delta.id)).map((delta) => delta.id);
+  const unseenFolded = [...marker.consumed.keys()].filter((id) => !seen(id));
+  for (const id of unseenFolded) {
+    const change = pending.find((delta) => delta.id === id)?.change ?? (await claimedFiguresChange(id));
+    if (change) await recordFiguresChange(id, stepOf(id).commission, stepOf(id).version, change);
+  }
+  const stillFolded = new Map([...marker.consumed].filter(([id]) => !unseenFolded.includes(id)));
 
   const seq = marker.seq + 1;
   const sheets = await writeSheets(seq, tables);
-  if (!(await insertHead(seq, { sheets, consumed: consumedAfter(marker.consumed, inScan) }))) {
+  if (!(await insertHead(seq, { sheets, consumed: consumedAfter(stillFolded, inScan, now.getTime()) }))) {
     await deleteSheets([...sheets.values()]);
     return { rebuilt: false, reason: 'the figures moved on while rebuilding (the rebuild was taken to be abandoned); run it again' };
   }
   await deleteDeltas(inScan);
-  await deleteOrphanSheets(seq, new Set(sheets.values()));
+  await deleteSheetsNotIn(new Set(sheets.values()), seq);
   await emptyHeadsBefore(seq - 1);
-  return { rebuilt: true, commissions, feedback, sheets: sheets.size, pendingKept: deltas.length - inScan.length };
+  return { rebuilt: true, commissions, feedback, sheets: sheets.size, pendingKept: pending.length - inScan.length + unseenFolded.length };
 }
 
-/** Sheets no head from `seq` on can refer to: the replaced ones, and any left by folds that lost or stopped. */
-async function deleteOrphanSheets(seq: number, current: Set<string>): Promise<void> {
-  const all = await SheetModel.find({ seq: { $lte: seq } }, { _id: 1 }).lean();
-  await deleteSheets(all.map((sheet) => sheet._id).filter((id) => !current.has(id)));
+/**
+ * At start: builds the figures if there are none (a new or restored database, or an upgrade), saying so,
+ * and finishes steps an earlier run was stopped in the middle of.
+ */
+export async function prepareFigures(say: (line: string) => void): Promise<void> {
+  if (!(await latestHead())) say('Building the report figures from the commissions (new or restored database)...');
+  await ensureFigures();
+  await finishInterruptedSteps();
 }
 
 /** The newest head with figures; rebuilds them first if there are none (a new or restored database). */
