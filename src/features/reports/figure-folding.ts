@@ -57,9 +57,9 @@ export async function foldPendingFigures(options: { minimum?: number; now?: Date
 
 /**
  * Finishes steps whose process stopped after recording their delta but before changing the commission
- * (the figures count such a step already; this makes the commission show it). Run at start, when the
- * deltas are few (folding keeps them so); a step another instance is taking right now is finished twice
- * with the same change, which is harmless.
+ * (the figures count such a step already; this makes the commission show it, as opening it would). Run
+ * once at start, when the deltas are few (folding keeps them so); a step another instance is taking right
+ * now is finished twice with the same change, which is harmless.
  */
 export async function finishInterruptedSteps(): Promise<number> {
   let finished = 0;
@@ -70,8 +70,14 @@ export async function finishInterruptedSteps(): Promise<number> {
   return finished;
 }
 
-/** Folds every so often, so the deltas a report adds up stay few. */
-export function scheduleFigureFolding(logger: Logger, everyMs = 30_000): () => void {
+/**
+ * Finishes interrupted steps once, in the background, then folds every few minutes so the deltas stay
+ * few. Not more often: each fold leaves a (tiny) head behind for good, and every head lookup reads them.
+ */
+export function scheduleFigureFolding(logger: Logger, everyMs = 5 * 60_000): () => void {
+  finishInterruptedSteps()
+    .then((finished) => finished > 0 && logger.info({ finished }, 'finished commission steps interrupted by a stop'))
+    .catch((error: unknown) => logger.warn({ err: error }, 'finishing interrupted commission steps failed'));
   const timer = setInterval(() => {
     foldPendingFigures()
       .then(({ folded }) => folded > 0 && logger.debug({ folded }, 'folded report figures'))

@@ -4,7 +4,6 @@ import { Commission } from '../commissions/commission.model';
 import { claimedFiguresChange } from '../commissions/commission-steps';
 import { Feedback } from '../feedback/feedback.model';
 import { contributionOf, type ContributingCommission, type ContributingFeedback } from './contribution';
-import { finishInterruptedSteps } from './figure-folding';
 import { FigureTable, rowsOf, sheetsOf } from './figure-table';
 import {
   consumedAfter,
@@ -125,14 +124,10 @@ export async function rebuildFigures(now = new Date()): Promise<RebuildResult> {
   return { rebuilt: true, commissions, feedback, sheets: sheets.size, pendingKept: pending.length - inScan.length + unseenFolded.length };
 }
 
-/**
- * At start: builds the figures if there are none (a new or restored database, or an upgrade), saying so,
- * and finishes steps an earlier run was stopped in the middle of.
- */
+/** At start: builds the figures if there are none (a new or restored database, or an upgrade), saying so. */
 export async function prepareFigures(say: (line: string) => void): Promise<void> {
   if (!(await latestHead())) say('Building the report figures from the commissions (new or restored database)...');
   await ensureFigures();
-  await finishInterruptedSteps();
 }
 
 /** The newest head with figures; rebuilds them first if there are none (a new or restored database). */
