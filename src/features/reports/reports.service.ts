@@ -17,9 +17,10 @@ export type { ReportFilters } from './figures-summary';
 
 /**
  * A report adds up the pending deltas itself (cheap); only this many make it fold them first. The app
- * folds every 30 seconds anyway (figure-folding.ts), so this matters only where that timer does not run.
+ * folds every five minutes anyway (figure-folding.ts), so this matters only where that timer does not run.
  */
 const FOLD_ON_READ_FROM = 1_000;
+
 export type ReportTable = { slug: string; caption: string; header: string[]; numeric: boolean[]; rows: (string | number)[][] };
 export type Report = Awaited<ReturnType<typeof commissionReport>>;
 
