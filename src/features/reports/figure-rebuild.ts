@@ -121,7 +121,8 @@ export async function rebuildFigures(now = new Date()): Promise<RebuildResult> {
   await deleteDeltas(inScan);
   await deleteSheetsNotIn(new Set(sheets.values()), seq);
   await emptyHeadsBefore(seq - 1);
-  return { rebuilt: true, commissions, feedback, sheets: sheets.size, pendingKept: pending.length - inScan.length + unseenFolded.length };
+  const kept = new Set([...pending.map((delta) => delta.id).filter((id) => !inScan.includes(id)), ...unseenFolded]);
+  return { rebuilt: true, commissions, feedback, sheets: sheets.size, pendingKept: kept.size };
 }
 
 /** At start: builds the figures if there are none (a new or restored database, or an upgrade), saying so. */
