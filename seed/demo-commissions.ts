@@ -44,8 +44,12 @@ const DEMO_COMMISSIONS: DemoCommission[] = [
   { reference: 'SUP-DEMO-0009', school: '900005', listing: LITERACY, status: 'requested', steps: [], days: 2, startOn: '2026-11-02', need: 'Communication-friendly reading approaches', categories: ['english-and-literacy', 'send-and-inclusion'] },
 ];
 
-/** Idempotent: each demo commission is inserted once (by its reference) with its history and any feedback. */
-export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>): Promise<void> {
+/**
+ * Idempotent: each demo commission is inserted once (by its reference) with its history and any feedback.
+ * Returns how many were inserted (inserted directly, so the report figures must be rebuilt after).
+ */
+export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>): Promise<number> {
+  let inserted = 0;
   const listings = new Map((await Listing.find({ name: { $in: [LITERACY, LLE] } }).lean()).map((listing) => [listing.name, listing]));
   const schools = new Map((await School.find({ _id: { $in: [...schoolIds.values()] } }).lean()).map((school) => [school.urn, school]));
   const heads = new Map((await User.find({ role: 'school', school: { $in: [...schoolIds.values()] } }).lean()).map((user) => [user.school!.toString(), user._id]));
@@ -90,6 +94,7 @@ export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>
       { upsert: true },
     );
     if (result.upsertedCount === 0) continue;
+    inserted += 1;
     const commission = (await Commission.findOne({ reference: demo.reference }).lean())!;
     const provider = listing.owners[0];
     await AuditEntry.insertMany([
@@ -124,4 +129,5 @@ export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>
       );
     }
   }
+  return inserted;
 }

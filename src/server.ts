@@ -7,6 +7,8 @@ import { ensureLibraryIndexes, schedulePurge } from './db/maintenance';
 import { openDatabase, type OpenDatabase } from './db/open-database';
 import { scheduleFeedbackReminders } from './features/feedback/feedback-reminders';
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
+import { scheduleFigureFolding } from './features/reports/figure-folding';
+import { prepareFigures } from './features/reports/figure-rebuild';
 import { ensureDefaultTaxonomy } from './features/taxonomy/taxonomy.service';
 import { createLogger } from './web/logging';
 import { seedDemoDataIfEmpty } from '../seed/demo-data';
@@ -56,15 +58,18 @@ async function main(): Promise<void> {
     lockoutMemoryMs: config.signIn.maxLockoutMinutes * 60_000,
   });
   const stopReminders = scheduleFeedbackReminders(config.feedbackDueDays, logger);
+  const stopFolding = scheduleFigureFolding(logger);
   running.stopTimers = () => {
     stopPurge();
     stopReminders();
+    stopFolding();
   };
 
   await ensureDefaultTaxonomy();
   if (config.seedDemoData && (await seedDemoDataIfEmpty())) {
     console.log('Loaded demo data into an empty database (accounts are listed in the README).');
   }
+  await prepareFigures((line) => console.log(line));
 
   const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
   await directoryIndex.build();

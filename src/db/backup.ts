@@ -23,12 +23,21 @@ type Header = {
 export type BackupSummary = { file: string; collections: Record<string, number> };
 
 /**
+ * Collections computed from the others (the report figures): a backup leaves them out and they do not
+ * count when checking that a restore's target is empty; they are rebuilt after a restore.
+ */
+export type BackupOptions = { derived?: readonly string[] };
+
+/**
  * Writes every collection (uploads included: they live in the database) to one gzipped file of
  * canonical Extended JSON lines, with each collection's index definitions, so a restore recreates
  * the database exactly: dates, ObjectIds and binary data keep their types.
  */
-export async function writeBackup(db: Db, file: string): Promise<BackupSummary> {
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((name) => !name.startsWith('system.')).sort();
+export async function writeBackup(db: Db, file: string, options: BackupOptions = {}): Promise<BackupSummary> {
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+    .map((c) => c.name)
+    .filter((name) => !name.startsWith('system.') && !options.derived?.includes(name))
+    .sort();
   const collections = await Promise.all(
     names.map(async (name) => ({
       name,
@@ -61,9 +70,9 @@ export async function writeBackup(db: Db, file: string): Promise<BackupSummary> 
 export class RestoreError extends Error {}
 
 /** Loads a backup into a database that holds no documents yet, then recreates its indexes. */
-export async function restoreBackup(db: Db, file: string): Promise<Record<string, number>> {
+export async function restoreBackup(db: Db, file: string, options: BackupOptions = {}): Promise<Record<string, number>> {
   for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
-    if (!name.startsWith('system.') && (await db.collection(name).estimatedDocumentCount()) > 0) {
+    if (!name.startsWith('system.') && !options.derived?.includes(name) && (await db.collection(name).estimatedDocumentCount()) > 0) {
       throw new RestoreError(`The database "${db.databaseName}" is not empty (collection ${name} has documents). Restore only into an empty database.`);
     }
   }

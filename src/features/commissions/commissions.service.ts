@@ -7,6 +7,7 @@ import type { SessionUser } from '../accounts/accounts.service';
 import { User } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
 import { Listing } from '../listings/listing.model';
+import { contributionOf, figuresChange, type ContributingFeedback } from '../reports/contribution';
 import { notify } from '../notifications/notifications.service';
 import { School } from '../schools/school.model';
 import { Commission, type CommissionFields, type CommissionRecord } from './commission.model';
@@ -284,7 +285,8 @@ export async function actOnCommission(actor: SessionUser, commissionId: string, 
       break;
   }
 
-  if (!(await takeStep(commission._id, commission.version, { set: { ...set, status: to }, unset: Object.keys(unset) }))) {
+  const figures = figuresChange(contributionOf(commission), contributionOf({ ...commission, ...set, status: to }));
+  if (!(await takeStep(commission._id, commission.version, { set: { ...set, status: to }, unset: Object.keys(unset) }, figures))) {
     await holds.giveBack();
     return { ok: false, message: MOVED_ON };
   }
@@ -294,9 +296,10 @@ export async function actOnCommission(actor: SessionUser, commissionId: string, 
 }
 
 /** Moves a completed commission to evaluated once its feedback is stored (called by the feedback service). */
-export async function markEvaluated(actor: SessionUser, commission: CommissionRecord): Promise<boolean> {
+export async function markEvaluated(actor: SessionUser, commission: CommissionRecord, feedback: ContributingFeedback): Promise<boolean> {
   if (commission.status !== 'completed') return false;
-  const taken = await takeStep(commission._id, commission.version, { set: { status: 'evaluated' }, unset: [] });
+  const figures = figuresChange(contributionOf(commission), contributionOf({ ...commission, status: 'evaluated' }, feedback));
+  const taken = await takeStep(commission._id, commission.version, { set: { status: 'evaluated' }, unset: [] }, figures);
   if (taken) await recordStep(actor, commission, 'record_feedback', 'evaluated', {});
   return taken;
 }

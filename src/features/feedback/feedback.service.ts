@@ -6,12 +6,14 @@ import type { SessionUser } from '../accounts/accounts.service';
 import { Commission, type CommissionRecord } from '../commissions/commission.model';
 import { commissionSummary } from '../commissions/commission-page';
 import { commissionVisibleTo, markEvaluated } from '../commissions/commissions.service';
-import { Feedback, FeedbackEvidence, RATING_LABELS, RATINGS, type Rating } from './feedback.model';
+import { Feedback, FeedbackEvidence, RATING_LABELS, RATINGS, type FeedbackFields, type Rating } from './feedback.model';
 import { isPdf, type FeedbackForm } from './feedback.schemas';
 
 /** Ratings are shown on a pen portrait only once this many different schools have responded. */
 export const MIN_SCHOOLS_FOR_SUMMARY = 3;
 const LOW_RATING = 3;
+
+const ALREADY_GIVEN = 'Feedback has already been given for this commission';
 
 export type EvidenceUpload = { filename: string; bytes: Buffer } | undefined;
 export type FeedbackResult = { ok: true } | { ok: false; field: string; message: string };
@@ -30,10 +32,17 @@ export async function commissionAwaitingFeedback(user: SessionUser, commissionId
 export async function giveFeedback(user: SessionUser, commissionId: string, form: FeedbackForm, upload: EvidenceUpload): Promise<FeedbackResult> {
   const commission = await commissionAwaitingFeedback(user, commissionId);
   if (upload && !isPdf(upload.bytes)) return { ok: false, field: 'evidence', message: 'The evidence must be a PDF' };
-  if (await Feedback.exists({ commission: commission._id })) return { ok: false, field: 'quality', message: 'Feedback has already been given for this commission' };
+  const given = await Feedback.findOne({ commission: commission._id }).lean();
+  if (given) {
+    // Stored, but the app stopped before the commission moved on to evaluated: finish that now.
+    await markEvaluated(user, commission, given);
+    return { ok: false, field: 'quality', message: ALREADY_GIVEN };
+  }
   const evidence = upload ? await FeedbackEvidence.create({ filename: upload.filename.slice(0, 200), data: upload.bytes, size: upload.bytes.length }) : undefined;
+  let feedback: FeedbackFields;
   try {
-    await Feedback.create({
+    feedback = (
+      await Feedback.create({
       commission: commission._id,
       listing: commission.listing,
       school: commission.school,
@@ -45,15 +54,16 @@ export async function giveFeedback(user: SessionUser, commissionId: string, form
       ratings: { quality: form.quality, impact: form.impact, value: form.value, recommend: form.recommend },
       whatChanged: form.whatChanged,
       evidence: evidence?._id,
-    });
+      })
+    ).toObject();
     // A new version of the listing, so every directory index picks up its new ratings.
     await Listing.updateOne({ _id: commission.listing }, { $inc: { revision: 1 } });
   } catch (error) {
     if (evidence) await FeedbackEvidence.deleteOne({ _id: evidence._id });
-    if ((error as { code?: number }).code === 11000) return { ok: false, field: 'quality', message: 'Feedback has already been given for this commission' };
+    if ((error as { code?: number }).code === 11000) return { ok: false, field: 'quality', message: ALREADY_GIVEN };
     throw error;
   }
-  await markEvaluated(user, commission);
+  await markEvaluated(user, commission, feedback);
   return { ok: true };
 }
 

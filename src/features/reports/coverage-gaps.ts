@@ -15,27 +15,29 @@ export type CoverageGap = { need: string; category: string; schools: number };
  */
 export async function coverageGaps(options: { schoolScope?: Types.ObjectId[]; graceDays: number; now?: Date }): Promise<CoverageGap[]> {
   const now = options.now ?? new Date();
-  const scheme = await currentScheme();
+  // Everything that does not depend on which schools are in scope, read side by side.
+  const [scheme, supports, needs, categories, listings] = await Promise.all([
+    currentScheme(),
+    SchoolSupport.find({}, { school: 1, current: 1 }).lean(),
+    activeTerms('need'),
+    activeTerms('category'),
+    Listing.find({ status: 'approved' }, { status: 1, reviewDueOn: 1, expertise: 1, capacity: 1 }).lean(),
+  ]);
   const supportLevels = new Set((scheme?.levels ?? []).filter((level) => (level.entitlementDays ?? 0) > 0).map((level) => level.code));
   if (supportLevels.size === 0) return [];
 
   const scope = options.schoolScope ? new Set(options.schoolScope.map(String)) : undefined;
-  const supports = await SchoolSupport.find({}, { school: 1, current: 1 }).lean();
   const schoolIds = supports
     .filter((support) => support.current && supportLevels.has(support.current.level))
     .map((support) => support.school)
     .filter((id) => !scope || scope.has(id.toString()));
   if (schoolIds.length === 0) return [];
 
-  const [schools, needs, listings] = await Promise.all([
-    School.find({ _id: { $in: schoolIds } }, { priorities: 1 }).lean(),
-    activeTerms('need'),
-    Listing.find({ status: 'approved' }, { status: 1, reviewDueOn: 1, expertise: 1, capacity: 1 }).lean(),
-  ]);
+  const schools = await School.find({ _id: { $in: schoolIds } }, { priorities: 1 }).lean();
   const covered = new Set(
     listings.filter((listing) => isListedInDirectory(listing, now, options.graceDays) && (listing.capacity?.days ?? 0) > 0).flatMap((listing) => listing.expertise ?? []),
   );
-  const categoryLabels = new Map((await activeTerms('category')).map((term) => [term.slug, term.label]));
+  const categoryLabels = new Map(categories.map((term) => [term.slug, term.label]));
   const needsBySlug = new Map(needs.map((need) => [need.slug, need]));
 
   const schoolsPerGap = new Map<string, { need: string; category: string; schools: Set<string> }>();
