@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { paths } from '../../src/paths';
 import { useTestDatabase } from '../support/database';
-import { BUTTONS, FORMS, LISTING_FORMS } from '../support/hostile-forms';
+import { BUTTONS, FORMS, LISTING_FORMS, QUERIES } from '../support/hostile-forms';
 import { describeHostileInput, useHostileContext } from '../support/hostile-input';
 import { listRoutes } from '../support/routes';
 
@@ -12,6 +12,38 @@ const context = useHostileContext();
 const postRoutes = (routes: string[]) => routes.filter((route) => route.startsWith('POST '));
 
 describeHostileInput('hostile input', FORMS.filter((form) => !LISTING_FORMS.includes(form)), context);
+
+/** Values for query parameters: each page must still answer (never 500) and show them only as text. */
+const QUERY_VALUES: Record<string, (parameter: string) => string> = {
+  markup: (parameter) => `${parameter}=${encodeURIComponent('<script>alert(1)</script>"><img src=x onerror=alert(1)>')}`,
+  'operators as text': (parameter) => `${parameter}=${encodeURIComponent('{"$gt": ""}')}`,
+  'an operator object': (parameter) => `${encodeURIComponent(`${parameter}[$ne]`)}=1`,
+  'a repeated value': (parameter) => `${parameter}=a&${parameter}=b`,
+  'right-to-left, accents and emoji': (parameter) => `${parameter}=${encodeURIComponent('\u202Eevil Zoë 👩‍🏫')}`,
+  'control characters': (parameter) => `${parameter}=a%00b%07`,
+  // Long, but every parameter of a page at once must still fit Node's 16 KB limit on request headers.
+  '1,200 characters': (parameter) => `${parameter}=${'x'.repeat(1200)}`,
+  'a negative number': (parameter) => `${parameter}=-1`,
+  'an absurd number': (parameter) => `${parameter}=1e308`,
+  'a huge whole number': (parameter) => `${parameter}=99999999999999999999`,
+};
+
+describe('query parameters', () => {
+  afterAll(() => {
+    const pairs = QUERIES.reduce((sum, query) => sum + query.parameters.length, 0) * Object.keys(QUERY_VALUES).length;
+    process.stdout.write(`query parameters: ${pairs} value × parameter pairs over ${QUERIES.length} pages\n`);
+  });
+
+  // Every parameter of a page gets the value at once: each is read on its own, and a crash in any shows.
+  it.each(QUERIES.map((query) => [query.route, query] as const))('%s answers hostile values in every parameter without crashing', async (_route, query) => {
+    for (const [label, value] of Object.entries(QUERY_VALUES)) {
+      const response = await context.agents.get(query.as)!.get(`${query.url(context.world)}?${query.parameters.map(value).join('&')}`);
+      if (![200, 302, 400, 404, 410].includes(response.status)) throw new Error(`${label}: answered ${response.status}`);
+      expect(response.text).not.toContain('<script>alert(1)</script>');
+      expect(response.text).not.toContain('<img src=x onerror');
+    }
+  });
+});
 
 describe('every POST route', () => {
   it('has a row: a form whose fields are attacked, or a button', () => {

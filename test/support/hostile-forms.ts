@@ -117,11 +117,13 @@ export const LISTING_FORM: Record<string, Field> = {
   evidence: { kind: 'file' },
 };
 
+/** The listing form's valid values as a browser sends them. */
+export const LISTING_BODY: Record<string, string | string[]> = Object.fromEntries(
+  Object.entries(LISTING_FORM).flatMap(([name, field]) => (typeof field.value === 'string' || Array.isArray(field.value) ? [[name, field.value]] : [])),
+);
+
 /** The listing form's valid values as the server reads them, for listings made through the service. */
-export function listingFormValues(overrides: Record<string, string | string[]> = {}) {
-  const body = Object.fromEntries(Object.entries(LISTING_FORM).flatMap(([name, field]) => (typeof field.value === 'string' || Array.isArray(field.value) ? [[name, field.value]] : [])));
-  return listingFormSchema.parse({ ...body, ...overrides });
-}
+export const listingFormValues = (overrides: Record<string, string | string[]> = {}) => listingFormSchema.parse({ ...LISTING_BODY, ...overrides });
 
 const REASON: Record<string, Field> = { reason: { kind: 'text', value: 'The dates clash with our inspection window.' } };
 const START_ON = (prefix: string): Record<string, Field> => ({
@@ -138,7 +140,7 @@ const requestedCommission = async (world: World) => (await requestAs(world.users
 /** LA-funded days for a school with no entitlement: waiting for Traded Services' approval. */
 const awaitingApproval = async (world: World) => (await requestAs(world.users.unfundedSchool, world.listingId, { days: 1, funding: 'la' })).id;
 
-async function completedCommission(world: World): Promise<string> {
+export async function completedCommission(world: World): Promise<string> {
   const id = await requestedCommission(world);
   for (const [actor, action] of [[world.users.provider, 'accept'], [world.users.provider, 'mark_delivered'], [world.users.school, 'confirm_completion']] as const) {
     const result = await actOnCommission(actor, id, action);
@@ -439,6 +441,22 @@ export const BUTTONS: { route: string; as: Who; action: (world: World) => string
   { route: 'POST /listings/:id/reviewed', as: 'traded_services', action: (world) => paths.listings.reviewed(world.listingId) },
   { route: 'POST /listings/:id/recommend/decline', as: 'school', action: (world) => paths.recommendations.decline(world.draftListingId) },
   { route: 'POST /listings/:id/recommend/withdraw', as: 'school', action: (world) => paths.recommendations.withdraw(world.listingId) },
+];
+
+const SEARCH_PARAMETERS = ['q', 'type', 'category', 'phase', 'subject', 'context', 'area', 'capacity', 'funded', 'sort', 'page'];
+
+/** Every page that reads its query string, and the parameters it reads. */
+export const QUERIES: { route: string; as: Who; url: (world: World) => string; parameters: string[] }[] = [
+  { route: 'GET /directory', as: 'sip', url: () => paths.directory.search, parameters: SEARCH_PARAMETERS },
+  { route: 'GET /directory/export.csv', as: 'sip', url: () => paths.directory.export, parameters: SEARCH_PARAMETERS },
+  { route: 'GET /directory/suggest', as: 'school', url: () => paths.directory.suggest, parameters: ['need', 'text', 'phase'] },
+  { route: 'GET /schools', as: 'traded_services', url: () => paths.schools.list, parameters: ['q', 'status', 'page'] },
+  { route: 'GET /reports', as: 'traded_services', url: () => paths.reports.commissions, parameters: ['term', 'level'] },
+  { route: 'GET /reports/:table.csv', as: 'sip', url: () => paths.reports.csv('levels'), parameters: ['term', 'level'] },
+  { route: 'GET /commissions/new', as: 'school', url: () => paths.commissions.new, parameters: ['listing'] },
+  { route: 'GET /shortlists/new', as: 'sip', url: () => paths.shortlists.new, parameters: ['listing'] },
+  { route: 'GET /listings/:id', as: 'sip', url: (world) => paths.listings.listing(world.listingId), parameters: ['version'] },
+  { route: 'GET /account/set-password', as: 'signedOut', url: () => paths.setPassword, parameters: ['token'] },
 ];
 
 /** The records the forms act on: a school in a SIP's caseload, its user, a provider's listings, a shortlist. */

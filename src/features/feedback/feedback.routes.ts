@@ -1,6 +1,8 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
+import { safeFilename } from '../../lib/filenames';
 import { paths } from '../../paths';
+import { isUploadRefusal } from '../../web/uploads';
 import { requireRole, requireSignIn } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
@@ -20,7 +22,7 @@ export function parseFeedbackUpload(maxDocumentBytes: number): RequestHandler {
   return (req, res, next) => {
     upload(req, res, (error: unknown) => {
       if ((error as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') return next(Object.assign(new Error('File too large'), { status: 413 }));
-      next(error);
+      next(error && isUploadRefusal(error) ? Object.assign(error as Error, { status: 400 }) : error);
     });
   };
 }
@@ -42,7 +44,7 @@ export function feedbackRoutes(config: { feedbackDueDays: number; maxDocumentByt
 
   router.get(paths.commissions.evidence(':id'), requireSignIn, async (req: Request<{ id: string }>, res) => {
     const evidence = await evidenceFor(req.user!, req.params.id);
-    res.attachment(evidence.filename.replace(/[^\w.\- ]/g, '_') || 'evidence.pdf');
+    res.attachment(safeFilename(evidence.filename, 'evidence.pdf'));
     res.type('application/pdf').send(evidence.bytes);
   });
 

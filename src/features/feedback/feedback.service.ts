@@ -2,6 +2,7 @@ import { Listing } from '../listings/listing.model';
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
+import { safeFilename } from '../../lib/filenames';
 import type { SessionUser } from '../accounts/accounts.service';
 import { Commission, type CommissionRecord } from '../commissions/commission.model';
 import { commissionSummary } from '../commissions/commission-page';
@@ -31,7 +32,7 @@ export async function giveFeedback(user: SessionUser, commissionId: string, form
   const commission = await commissionAwaitingFeedback(user, commissionId);
   if (upload && !isPdf(upload.bytes)) return { ok: false, field: 'evidence', message: 'The evidence must be a PDF' };
   if (await Feedback.exists({ commission: commission._id })) return { ok: false, field: 'quality', message: 'Feedback has already been given for this commission' };
-  const evidence = upload ? await FeedbackEvidence.create({ filename: upload.filename.slice(0, 200), data: upload.bytes, size: upload.bytes.length }) : undefined;
+  const evidence = upload ? await FeedbackEvidence.create({ filename: safeFilename(upload.filename, 'evidence.pdf'), data: upload.bytes, size: upload.bytes.length }) : undefined;
   try {
     await Feedback.create({
       commission: commission._id,

@@ -10,8 +10,9 @@ const stringList = z
   .optional()
   .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]).filter((item) => item !== ''));
 
+/** Read leniently, like the directory's: a search cut short or a repeated parameter still answers. */
 export const schoolSearchSchema = z.object({
-  q: z.string().trim().max(100).optional().default(''),
+  q: z.string().optional().catch(undefined).transform((value) => (value ?? '').trim().slice(0, 100)),
   status: z.enum(['open', 'closed', 'all']).catch('open').default('open'),
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
