@@ -111,6 +111,12 @@ function expectShownOnlyAsText(html: string): void {
   expect(html).not.toMatch(/at .+\.(ts|js):\d+|MongoServerError|CastError|ValidationError/);
 }
 
+/** Enough to reach every kind of page from a user's home page: a page is seen for two of its records at most. */
+const PAGES_PER_USER = 50;
+const VISITS_PER_TEMPLATE = 2;
+/** Assets, downloads (checked in hostile-output.test.ts) and the search's endless filter combinations. */
+const NOT_CRAWLED = /^\/public\/|\.csv|\/files\/|\/evidence$|^\/directory\?/;
+
 /** The app, the records forms act on, and a signed-in agent (with its CSRF token) for each kind of user. */
 export type HostileContext = { app: Express; world: World; agents: Map<Who, Agent>; tokens: Map<Who, string> };
 
@@ -270,6 +276,34 @@ export function describeHostileInput(title: string, forms: HostileForm[], contex
       const huge = await post(form, (pairs) => [...pairs.filter(([other]) => other !== firstTyped), [firstTyped, 'x'.repeat(300_000)]]);
       expect([400, 413]).toContain(huge.response.status);
       expect(huge.response.text).toMatch(/govuk-error-summary|What you sent is too large/);
+    });
+
+    it('shows what was stored only as text on every page each user can reach', async () => {
+      let pages = 0;
+      for (const who of WHO.filter((candidate) => candidate !== 'signedOut')) {
+        const agent = agents.get(who)!;
+        const seen = new Set<string>();
+        const perTemplate = new Map<string, number>();
+        const queue: string[] = [paths.root];
+        while (queue.length > 0 && seen.size < PAGES_PER_USER) {
+          const url = queue.shift()!;
+          const template = url.replace(/\?.*$/, '').replace(/[0-9a-f]{24}/g, ':id').replace(/\d{6}/g, ':urn');
+          if (seen.has(url) || (perTemplate.get(template) ?? 0) >= VISITS_PER_TEMPLATE) continue;
+          seen.add(url);
+          perTemplate.set(template, (perTemplate.get(template) ?? 0) + 1);
+          const response = await agent.get(url).redirects(1);
+          if (response.status >= 500) throw new Error(`${url} answered ${response.status} to ${who}`);
+          if (!response.headers['content-type']?.startsWith('text/html')) continue;
+          expectShownOnlyAsText(response.text);
+          for (const [, link] of response.text.matchAll(/href="(\/[^"#]*)"/g)) {
+            const target = unescapeXML(link!);
+            if (!target.startsWith('//') && !NOT_CRAWLED.test(target) && !seen.has(target)) queue.push(target);
+          }
+        }
+        pages += seen.size;
+      }
+      expect(pages).toBeGreaterThan(60);
+      process.stdout.write(`${title}: ${pages} pages read back as text\n`);
     });
 
     it('stored no operator objects, prototype keys, NUL bytes, impossible numbers or absurd dates anywhere', async () => {

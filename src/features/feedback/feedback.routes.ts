@@ -2,10 +2,10 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import multer from 'multer';
 import { safeFilename } from '../../lib/filenames';
 import { paths } from '../../paths';
-import { isUploadRefusal } from '../../web/uploads';
 import { requireRole, requireSignIn } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
+import { isUploadRefusal } from '../../web/uploads';
 import { commissionSummary } from '../commissions/commission-page';
 import { RATING_LABELS, RATINGS } from './feedback.model';
 import { feedbackSchema } from './feedback.schemas';
