@@ -15,13 +15,12 @@ type Payload = { label: string; value: string };
 
 /** Text any free-text field must keep (control characters aside) and show only as text. */
 const TEXT_PAYLOADS: Payload[] = [
-  { label: 'markup', value: '<script>alert(1)</script>"><img src=x onerror=alert(1)>' },
-  { label: 'template tags', value: '<%= process.env %>{{7*7}}${7*7}' },
+  // Breaks out of an attribute, then a tag and template tags (EJS, Mustache, template literals).
+  { label: 'markup', value: '"><script>alert(1)</script><%= 7*7 %>{{7*7}}${7*7}' },
   { label: 'operators as text', value: '{"$ne": null} $where' },
   { label: 'right-to-left, accents and emoji', value: '\u202Eevil\u202C Zoë Ñúñez-O’Brien 👩‍🏫' },
   { label: 'control characters', value: 'a\u0000b\u0007c' },
   { label: 'a spreadsheet formula', value: '=HYPERLINK("http://evil.example","click")' },
-  { label: 'a path', value: '../../../etc/passwd' },
 ];
 const TOO_LONG: Payload = { label: '20,000 characters', value: 'x'.repeat(20_000) };
 const NUMBER_PAYLOADS: Payload[] = ['-1', '0', '1.5', '99999', '1e308', 'NaN', '0x1F', '１２'].map((value) => ({ label: `the number ${value}`, value }));
@@ -31,16 +30,15 @@ const DATE_PAYLOADS: Record<string, Payload[]> = Object.fromEntries(
 );
 
 /**
- * Names a body parser might turn into objects, arrays or prototype writes. A form body (read with
- * `extended: false`) keeps bracketed names as plain names; multer builds objects from them, so
- * multipart forms also get a prototype write.
+ * Names a body parser might turn into an object or an array. A form body (read with `extended: false`)
+ * keeps `field[$ne]` as a plain name, so the field is missing; multer builds an object from it. Prototype
+ * names go beside valid values (DOLLAR_KEYS). Checkboxes are arrays anyway.
  */
 const STRUCTURED = [
-  { label: 'an operator object', key: (field: string) => `${field}[$ne]`, value: () => '1', multipartOnly: false },
-  { label: 'a prototype write', key: (field: string) => `${field}[__proto__][polluted]`, value: () => '1', multipartOnly: true },
-  { label: 'a repeated value (an array)', key: (field: string) => field, value: (valid: string) => valid, multipartOnly: false, repeated: true },
-] as const;
-const structuredFor = (form: HostileForm, field: Field) => (field.kind === 'file' ? [] : STRUCTURED.filter((variant) => form.multipart || !variant.multipartOnly));
+  { label: 'an operator object', key: (field: string) => `${field}[$ne]`, value: () => '1', repeated: false },
+  { label: 'a repeated value (an array)', key: (field: string) => field, value: (valid: string) => valid, repeated: true },
+];
+const structuredFor = (field: Field) => (field.kind === 'file' ? [] : STRUCTURED.filter((variant) => !(variant.repeated && field.kind === 'choices')));
 /** Sent beside valid values: must be ignored, and never stored. */
 const DOLLAR_KEYS: [string, string][] = [
   ['$where', 'sleep(5000)'],
@@ -79,8 +77,7 @@ function payloadsFor(name: string, field: Field): (Payload & { expect: Expectati
   }
 }
 
-const structuredExpectation = (field: Field, repeated: boolean): Expectation =>
-  field.optional || field.kind === 'hidden' || field.kind === 'file' || (repeated && field.kind === 'choices') ? 'any' : 'refused';
+const structuredExpectation = (field: Field): Expectation => (field.optional || field.kind === 'hidden' ? 'any' : 'refused');
 
 /** Kinds a user types, which a page showing errors must show again as typed. */
 const REDISPLAYED: FieldKind[] = ['text', 'typed', 'number', 'datePart'];
@@ -107,7 +104,7 @@ const errorLinked = (html: string, key: string) => new RegExp(`<a href="#${key}(
 function expectShownOnlyAsText(html: string): void {
   expect(html).not.toContain('<script>alert(1)</script>');
   expect(html).not.toContain('<img src=x onerror');
-  expect(html).not.toContain('<%= process.env %>');
+  expect(html).not.toContain('<%= 7*7 %>');
   expect(html).not.toMatch(/at .+\.(ts|js):\d+|MongoServerError|CastError|ValidationError/);
 }
 
@@ -149,7 +146,7 @@ export function describeHostileInput(title: string, forms: HostileForm[], contex
     let posts = 0;
 
     afterAll(() => {
-      const pairs = fieldCases.reduce((sum, [, name, form, field]) => sum + payloadsFor(name, field).length + structuredFor(form, field).length, 0);
+      const pairs = fieldCases.reduce((sum, [, name, , field]) => sum + payloadsFor(name, field).length + structuredFor(field).length, 0);
       process.stdout.write(`${title}: ${pairs} payload × field pairs over ${fieldCases.length} fields of ${forms.length} forms (${posts} posts)\n`);
     });
 
@@ -253,15 +250,15 @@ export function describeHostileInput(title: string, forms: HostileForm[], contex
           throw new Error(`${payload.label}: ${(error as Error).message}`);
         }
       }
-      for (const variant of structuredFor(form, field)) {
+      for (const variant of structuredFor(field)) {
         const { response, body } = await post(form, (pairs) => {
           const valid = pairs.find(([other]) => other === name)?.[1] ?? 'x';
           const others = pairs.filter(([other]) => other !== name);
           const sent: [string, string][] = [[variant.key(name), variant.value(valid)]];
-          return 'repeated' in variant ? [...others, ...sent, ...sent] : [...others, ...sent];
+          return variant.repeated ? [...others, ...sent, ...sent] : [...others, ...sent];
         });
         try {
-          await expectAnswer(form, name, field, structuredExpectation(field, 'repeated' in variant), response, body);
+          await expectAnswer(form, name, field, structuredExpectation(field), response, body);
         } catch (error) {
           throw new Error(`${variant.label}: ${(error as Error).message}`);
         }
