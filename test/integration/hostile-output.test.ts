@@ -149,6 +149,7 @@ describe('uploaded file names', () => {
       expect([name, response.status]).toEqual([name, 302]);
       const files = await StoredFile.find({ listing: listing._id }).lean();
       expect(files.map((file) => file.kind).sort()).toEqual(['evidence', 'photo']);
+      if (name.startsWith('Zoë')) expect(files.map((file) => file.filename).sort()).toEqual(['Zoë_s impact report.pdf', 'Zoë_s impact report.png']);
       for (const file of files) {
         expectSafeName(file.filename, file.kind === 'photo' ? '.png' : '.pdf');
         const served = await provider.get(paths.listings.file(listing.id as string, file._id.toString()));
@@ -178,7 +179,9 @@ describe('uploaded file names', () => {
       expect(served.status).toBe(200);
       expect(served.headers['content-disposition']).toMatch(SAFE_DISPOSITION);
     }
-    for (const evidence of await FeedbackEvidence.find({}, { filename: 1 }).lean()) expectSafeName(evidence.filename, '.pdf');
+    const names = (await FeedbackEvidence.find({}, { filename: 1 }).lean()).map((evidence) => evidence.filename);
+    for (const name of names) expectSafeName(name, '.pdf');
+    expect(names).toContain('Zoë_s impact report.pdf');
     const id = await completedCommission(world);
     const token = csrfTokenFrom((await school.get(paths.commissions.feedback(id))).text);
     const unreadable = await school.post(paths.commissions.feedback(id)).field('_csrf', token).attach('evidence', pdf, UNREADABLE_NAME);

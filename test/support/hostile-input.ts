@@ -303,11 +303,13 @@ export function describeHostileInput(title: string, forms: HostileForm[], contex
       process.stdout.write(`${title}: ${pages} pages read back as text\n`);
     });
 
-    it('stored no operator objects, prototype keys, NUL bytes, impossible numbers or absurd dates anywhere', async () => {
+    it('stored no operator objects, prototype keys, NUL bytes, mangled text, impossible numbers or absurd dates anywhere', async () => {
       const problems: string[] = [];
       const walk = (value: unknown, where: string): void => {
         if (typeof value === 'number' && !Number.isFinite(value)) problems.push(`${where} is ${value}`);
         if (typeof value === 'string' && value.includes('\u0000')) problems.push(`${where} holds a NUL byte`);
+        // UTF-8 read as Latin-1 (Zoë → ZoÃ«), or bytes that were not text at all.
+        if (typeof value === 'string' && /Ã[\u0080-\u00bf]|\ufffd/.test(value)) problems.push(`${where} holds mangled text: ${value.slice(0, 40)}`);
         if (value instanceof Date && (value.getUTCFullYear() < 1990 || value.getUTCFullYear() > 2110)) problems.push(`${where} is ${value.toISOString()}`);
         if (!value || typeof value !== 'object' || value instanceof Date || Buffer.isBuffer(value) || value instanceof mongoose.Types.ObjectId) return;
         for (const [key, inner] of Object.entries(value)) {

@@ -5,7 +5,7 @@ import { paths } from '../../paths';
 import { requireRole, requireSignIn } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
-import { isUploadRefusal } from '../../web/uploads';
+import { isUploadRefusal, UTF8_FILE_NAMES } from '../../web/uploads';
 import { commissionSummary } from '../commissions/commission-page';
 import { RATING_LABELS, RATINGS } from './feedback.model';
 import { feedbackSchema } from './feedback.schemas';
@@ -18,7 +18,7 @@ const FIELD_ORDER = [...RATINGS, 'whatChanged', 'evidence'];
  * which needs the body's `_csrf` field; too large a file gets the "too large" page.
  */
 export function parseFeedbackUpload(maxDocumentBytes: number): RequestHandler {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxDocumentBytes, files: 1, fields: 20 } }).single('evidence');
+  const upload = multer({ ...UTF8_FILE_NAMES, storage: multer.memoryStorage(), limits: { fileSize: maxDocumentBytes, files: 1, fields: 20 } }).single('evidence');
   return (req, res, next) => {
     upload(req, res, (error: unknown) => {
       if ((error as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') return next(Object.assign(new Error('File too large'), { status: 413 }));

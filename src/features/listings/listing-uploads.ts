@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import multer from 'multer';
 import sharp from 'sharp';
 import { safeFilename } from '../../lib/filenames';
-import { isUploadRefusal } from '../../web/uploads';
+import { isUploadRefusal, UTF8_FILE_NAMES } from '../../web/uploads';
 import { detectContentType, type AcceptedContentType } from './file-content';
 
 export const MAX_EVIDENCE_DOCUMENTS = 5;
@@ -41,6 +41,7 @@ export function uploadMessages(limits: UploadLimits) {
 export function parseListingUploads(limits: UploadLimits): RequestHandler {
   const messages = uploadMessages(limits);
   const upload = multer({
+    ...UTF8_FILE_NAMES,
     storage: multer.memoryStorage(),
     limits: {
       fileSize: Math.max(limits.maxPhotoBytes, limits.maxDocumentBytes),
