@@ -33,6 +33,7 @@ import { paths } from './paths';
 import { setUpAuthentication } from './web/authentication';
 import { setUpCsrf } from './web/csrf';
 import { errorHandler, notFound } from './web/errors';
+import { stripControlCharacters } from './web/form-text';
 import { healthCheck } from './web/health';
 import { setUpPageLocals, setUpUserLocals } from './web/locals';
 import { setUpRequestLogging } from './web/logging';
@@ -75,6 +76,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.post(paths.schools.import, giasUploadParser(config.uploads.maxGiasBytes)); // multipart: parsed before the CSRF check
   app.post(paths.commissions.feedback(':id'), parseFeedbackUpload(config.uploads.maxDocumentBytes));
   app.use(setUpCsrf());
+  app.use(stripControlCharacters);
   app.use(setUpUserLocals);
   app.use(requirePasswordChangeFirst);
 

@@ -10,3 +10,21 @@ export function parseDayMonthYear(text: string): Date | null {
   const match = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/.exec(text.trim());
   return match ? calendarDate(Number(match[3]), Number(match[2]), Number(match[1])) : null;
 }
+
+/** The years a date typed into a form may fall in: outside them it is a slip (1850, 9999), never a real plan. */
+export const FORM_YEARS = { from: 2000, to: 2100 } as const;
+
+/**
+ * A GOV.UK date input (`name-day`, `name-month`, `name-year`) as a UTC midnight date: 'blank' when all
+ * three boxes are empty, 'invalid' when they do not make a real day in FORM_YEARS (or are not text).
+ */
+export function formDate(body: Record<string, unknown>, name: string): Date | 'blank' | 'invalid' {
+  const [day, month, year] = ['day', 'month', 'year'].map((part) => {
+    const value = body[`${name}-${part}`] ?? '';
+    return typeof value === 'string' ? value.trim() : undefined;
+  });
+  if (day === '' && month === '' && year === '') return 'blank';
+  if (!/^\d{1,2}$/.test(day ?? '') || !/^\d{1,2}$/.test(month ?? '') || !/^\d{4}$/.test(year ?? '')) return 'invalid';
+  if (Number(year) < FORM_YEARS.from || Number(year) > FORM_YEARS.to) return 'invalid';
+  return calendarDate(Number(year), Number(month), Number(day)) ?? 'invalid';
+}

@@ -87,6 +87,9 @@ describe('sign-in', () => {
     expect(before).toBeDefined();
     expect(after).toBeDefined();
     expect(after!.split(';')[0]).not.toBe(before!.split(';')[0]);
+    // Someone who planted the first cookie is still signed out with it.
+    const planted = await request(app).get(paths.dashboards.provider).set('Cookie', before!.split(';')[0]!);
+    expect(planted.headers.location).toBe(paths.signIn);
   });
 
   it('sets session cookies httpOnly and SameSite=Lax, with an idle expiry', async () => {
@@ -96,10 +99,11 @@ describe('sign-in', () => {
     expect(cookie).toMatch(/Expires=/);
   });
 
-  it('marks cookies Secure when COOKIE_SECURE=true', async () => {
-    const secureApp = buildTestApp({ COOKIE_SECURE: 'true', TRUST_PROXY: 'true' });
+  it.each<Record<string, string>>([{ COOKIE_SECURE: 'true' }, { NODE_ENV: 'production' }])('marks cookies Secure with %j', async (setting) => {
+    const secureApp = buildTestApp({ ...setting, TRUST_PROXY: 'true' });
     const response = await request(secureApp).get(paths.signIn).set('X-Forwarded-Proto', 'https');
-    expect(sessionCookie(response)).toMatch(/Secure/);
+    expect(sessionCookie(response)).toMatch(/; Secure/);
+    expect(sessionCookie(response)).toMatch(/HttpOnly/);
   });
 
   it('returns to the page asked for before sign-in, but never to another site', async () => {
@@ -109,10 +113,13 @@ describe('sign-in', () => {
     const response = await submitForm(agent, paths.signIn, { email: user.email, password: TEST_PASSWORD });
     expect(response.headers.location).toBe(paths.admin.users);
 
-    const other = request.agent(app);
-    await other.get('//evil.example/');
-    const response2 = await submitForm(other, paths.signIn, { email: user.email, password: TEST_PASSWORD });
-    expect(response2.headers.location).toBe(paths.dashboards.traded_services);
+    // Pages that need signing in, asked for in ways a browser might read as another site.
+    for (const trick of ['//evil.example/admin/users', '/admin/users/%2F%2Fevil.example', '/admin/users/%5C%5Cevil.example', '/admin/users?next=https://evil.example']) {
+      const other = request.agent(app);
+      await other.get(trick);
+      const location = (await submitForm(other, paths.signIn, { email: user.email, password: TEST_PASSWORD })).headers.location!;
+      expect([trick, location]).toEqual([trick, expect.stringMatching(/^\/(?![/\\])\S*$/)]);
+    }
   });
 
   it('sign-out destroys the session: the old cookie no longer works', async () => {
@@ -120,11 +127,16 @@ describe('sign-in', () => {
     const agent = await signedInAgent(app, user.email);
     const home = await agent.get(paths.dashboards.sip);
     const cookie = home.request.cookies;
+    const token = csrfTokenFrom((await agent.get(paths.changePassword)).text);
     const signOut = await agent.post(paths.signOut).type('form').send({ _csrf: csrfTokenFrom(home.text) });
     expect(signOut.headers.location).toBe(paths.signIn);
     const replay = await request(app).get(paths.dashboards.sip).set('Cookie', cookie);
     expect(replay.status).toBe(302);
     expect(replay.headers.location).toBe(paths.signIn);
+    // Nor can the old cookie and its form token still change anything.
+    const post = await request(app).post(paths.changePassword).set('Cookie', cookie).type('form').send({ _csrf: token, currentPassword: TEST_PASSWORD, newPassword: 'a replayed new passphrase', confirmPassword: 'a replayed new passphrase' });
+    expect(post.status).toBe(403);
+    expect((await User.findById(user._id).lean())!.passwordHash).toBe(user.passwordHash);
   });
 
   it('times out an idle session', async () => {

@@ -81,6 +81,13 @@ describe('safeReturnPath', () => {
     ['/\\evil.example', undefined],
     ['https://evil.example', undefined],
     ['javascript:alert(1)', undefined],
+    ['\\\\evil.example', undefined],
+    ['/\t/evil.example', undefined],
+    ['/\n/evil.example', undefined],
+    ['http:/evil.example', undefined],
+    [' /admin/users', undefined],
+    ['/%2F%2Fevil.example', '/%2F%2Fevil.example'],
+    [42, undefined],
     [undefined, undefined],
   ])('%s → %s', (candidate, expected) => {
     expect(safeReturnPath(candidate)).toBe(expected);

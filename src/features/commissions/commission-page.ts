@@ -123,6 +123,15 @@ export async function requestFormContext(user: SessionUser, listing: ListingForR
   };
 }
 
+/** Answers the request form did not offer (an area the listing does not cover, a school outside the broker's reach), by field. */
+export async function requestChoiceProblems(user: SessionUser, listing: ListingForRequest, form: CommissionRequestForm): Promise<Record<string, string>> {
+  const { categoryChoices, schoolChoices } = await requestFormContext(user, listing);
+  const problems: Record<string, string> = {};
+  if (!form.categories.every((category) => categoryChoices.some((choice) => choice.value === category))) problems.categories = 'Select areas from the list';
+  if (user.role !== 'school' && !schoolChoices.some((choice) => choice.value === form.school)) problems.school = 'Select the school the support is for';
+  return problems;
+}
+
 /** The schools a broker may arrange support for: any open school for Traded Services, the caseload for a SIP. */
 async function schoolChoicesFor(user: SessionUser) {
   if (user.role === 'traded_services') return openSchoolChoices();

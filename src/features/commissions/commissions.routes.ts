@@ -6,7 +6,7 @@ import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
 import { feedbackOnCommission, impactSummaryForListing } from '../feedback/feedback.service';
 import { canBrokerCommissions, canRequestSupportDirectly } from './commission-access';
-import { ACTIONS_WITH_FORMS, checkAnswersRows, commissionPage, commissionSummary, requestFormContext } from './commission-page';
+import { ACTIONS_WITH_FORMS, checkAnswersRows, commissionPage, commissionSummary, requestChoiceProblems, requestFormContext } from './commission-page';
 import { ACTIONS, type CommissionAction } from './commission-status';
 import { commissionRequestSchema, proposalSchema, reasonSchema } from './commissions.schemas';
 import { actOnCommission, commissionableListing, commissionForAction, commissionsWaitingFor, commissionVisibleTo, listCommissions, requestCommission, type ActionInput } from './commissions.service';
@@ -58,9 +58,8 @@ export function commissionsRoutes(): Router {
     const listingId = String((req.body as Record<string, unknown>).listing ?? '');
     const parsed = commissionRequestSchema.safeParse(req.body);
     if (!parsed.success) return renderRequestForm(req, res, listingId, valuesToRedisplay(req.body), formErrorsFrom(parsed.error, REQUEST_FIELDS));
-    if (!canRequestSupportDirectly(req.user!) && !parsed.data.school) {
-      return renderRequestForm(req, res, listingId, valuesToRedisplay(req.body), fieldErrors({ school: 'Select the school the support is for' }, REQUEST_FIELDS));
-    }
+    const problems = await requestChoiceProblems(req.user!, await commissionableListing(listingId), parsed.data);
+    if (Object.keys(problems).length > 0) return renderRequestForm(req, res, listingId, valuesToRedisplay(req.body), fieldErrors(problems, REQUEST_FIELDS));
     req.session.commissionDraft = valuesToRedisplay(req.body);
     res.redirect(paths.commissions.check);
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formDate } from '../../lib/dates';
 import { FUNDING_SOURCES } from './commission.model';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i);
@@ -12,26 +13,20 @@ export const stringList = z
   .optional()
   .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
 
-const wholeDays = z.coerce
-  .number({ error: 'Enter the number of days as a number, like 3' })
-  .int('Enter a whole number of days')
-  .min(1, 'Days must be 1 or more')
-  .max(100, 'Days must be 100 or fewer');
-
-/** A GOV.UK date input (`name-day`, `name-month`, `name-year`) as a calendar day at midnight UTC. */
-export function calendarDay(body: Record<string, unknown>, name: string): Date | undefined {
-  const parts = ['day', 'month', 'year'].map((part) => String(body[`${name}-${part}`] ?? '').trim());
-  if (!parts.every((part) => /^\d{1,4}$/.test(part))) return undefined;
-  const [day, month, year] = parts.map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  const valid = year >= 2000 && year <= 2100 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  return valid ? date : undefined;
-}
+/** Digits only: Number() would also read "0x1F", "1e1" and "Infinity". */
+const wholeDays = z
+  .string({ error: 'Enter the number of days' })
+  .trim()
+  .min(1, 'Enter the number of days')
+  .regex(/^\d{1,3}$/, 'Enter a whole number of days, like 3')
+  .transform(Number)
+  .pipe(z.number().min(1, 'Days must be 1 or more').max(100, 'Days must be 100 or fewer'));
 
 /** Adds the parsed date under `name` (null when it is not a real date) so the schema checks it with the rest. */
 const withDate = (name: string) => (body: unknown) => {
   const fields = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  return { ...fields, [name]: calendarDay(fields, name) ?? null };
+  const date = formDate(fields, name);
+  return { ...fields, [name]: date instanceof Date ? date : null };
 };
 const startDate = z.date({ error: 'Enter a real start date, like 15 9 2026' });
 

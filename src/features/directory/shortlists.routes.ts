@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { csvHeaders } from '../../lib/csv';
-import { NotFoundError } from '../../lib/errors';
+import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
 import { requireRole } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
@@ -53,10 +53,7 @@ export function shortlistsRoutes(directory: DirectoryService): Router {
     res.redirect(paths.shortlists.show(parsed.data.shortlist));
   });
 
-  router.get(paths.shortlists.show(':id'), async (req: Request<{ id: string }>, res) => {
-    const shortlist = await viewShortlist(req.user!, req.params.id, directory);
-    res.render('shortlists/show', { pageTitle: shortlist.title, shortlist, backLink: paths.shortlists.index });
-  });
+  router.get(paths.shortlists.show(':id'), async (req: Request<{ id: string }>, res) => renderShortlist(req, res, directory));
 
   router.get(paths.shortlists.print(':id'), async (req: Request<{ id: string }>, res) => {
     const shortlist = await viewShortlist(req.user!, req.params.id, directory);
@@ -72,8 +69,8 @@ export function shortlistsRoutes(directory: DirectoryService): Router {
   router.post(paths.shortlists.entryNote(':id', ':listingId'), async (req: Request<ShortlistParams>, res) => {
     const parsed = noteSchema.safeParse(req.body);
     if (!parsed.success) {
-      setNotification(req, { type: 'important', text: parsed.error.issues[0]!.message });
-      return res.redirect(paths.shortlists.show(req.params.id));
+      const field = `note-${req.params.listingId}`;
+      return renderShortlist(req, res, directory, { errors: fieldErrors({ [field]: parsed.error.issues[0]!.message }), values: { [field]: valuesToRedisplay(req.body).note } });
     }
     await updateNote(req.user!, req.params.id, req.params.listingId, parsed.data.note);
     setNotification(req, { type: 'success', text: 'Note saved.' });
@@ -87,6 +84,13 @@ export function shortlistsRoutes(directory: DirectoryService): Router {
   });
 
   return router;
+}
+
+/** The shortlist, with a note that could not be saved shown again beside its message (only to someone who may change it). */
+async function renderShortlist(req: Request<{ id: string }>, res: Response, directory: DirectoryService, refused?: { errors: FormErrors; values: Record<string, unknown> }) {
+  const shortlist = await viewShortlist(req.user!, req.params.id, directory);
+  if (refused && !shortlist.canChange) throw new NotAllowedError();
+  res.status(refused ? 400 : 200).render('shortlists/show', { pageTitle: shortlist.title, shortlist, backLink: paths.shortlists.index, ...refused });
 }
 
 async function renderNewShortlist(req: Request, res: Response, directory: DirectoryService, errors?: FormErrors): Promise<void> {

@@ -1,9 +1,11 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
+import { safeFilename } from '../../lib/filenames';
 import { paths } from '../../paths';
 import { requireRole, requireSignIn } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
+import { isUploadRefusal, UTF8_FILE_NAMES } from '../../web/uploads';
 import { commissionSummary } from '../commissions/commission-page';
 import { RATING_LABELS, RATINGS } from './feedback.model';
 import { feedbackSchema } from './feedback.schemas';
@@ -16,11 +18,11 @@ const FIELD_ORDER = [...RATINGS, 'whatChanged', 'evidence'];
  * which needs the body's `_csrf` field; too large a file gets the "too large" page.
  */
 export function parseFeedbackUpload(maxDocumentBytes: number): RequestHandler {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxDocumentBytes, files: 1, fields: 20 } }).single('evidence');
+  const upload = multer({ ...UTF8_FILE_NAMES, storage: multer.memoryStorage(), limits: { fileSize: maxDocumentBytes, files: 1, fields: 20 } }).single('evidence');
   return (req, res, next) => {
     upload(req, res, (error: unknown) => {
       if ((error as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') return next(Object.assign(new Error('File too large'), { status: 413 }));
-      next(error);
+      next(error && isUploadRefusal(error) ? Object.assign(error as Error, { status: 400 }) : error);
     });
   };
 }
@@ -42,7 +44,7 @@ export function feedbackRoutes(config: { feedbackDueDays: number; maxDocumentByt
 
   router.get(paths.commissions.evidence(':id'), requireSignIn, async (req: Request<{ id: string }>, res) => {
     const evidence = await evidenceFor(req.user!, req.params.id);
-    res.attachment(evidence.filename.replace(/[^\w.\- ]/g, '_') || 'evidence.pdf');
+    res.attachment(safeFilename(evidence.filename, 'evidence.pdf'));
     res.type('application/pdf').send(evidence.bytes);
   });
 

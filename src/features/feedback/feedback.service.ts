@@ -2,6 +2,7 @@ import { Listing } from '../listings/listing.model';
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
+import { safeFilename } from '../../lib/filenames';
 import type { SessionUser } from '../accounts/accounts.service';
 import { Commission, type CommissionRecord } from '../commissions/commission.model';
 import { commissionSummary } from '../commissions/commission-page';
@@ -38,7 +39,7 @@ export async function giveFeedback(user: SessionUser, commissionId: string, form
     await markEvaluated(user, commission, given);
     return { ok: false, field: 'quality', message: ALREADY_GIVEN };
   }
-  const evidence = upload ? await FeedbackEvidence.create({ filename: upload.filename.slice(0, 200), data: upload.bytes, size: upload.bytes.length }) : undefined;
+  const evidence = upload ? await FeedbackEvidence.create({ filename: safeFilename(upload.filename, 'evidence.pdf'), data: upload.bytes, size: upload.bytes.length }) : undefined;
   let feedback: FeedbackFields;
   try {
     feedback = (

@@ -16,10 +16,3 @@ export function detectContentType(bytes: Buffer): AcceptedContentType | undefine
   if (startsWith(bytes, ascii('%PDF-'))) return 'application/pdf';
   return undefined;
 }
-
-/** A filename safe to show and to put in Content-Disposition: no path, no control or quote characters. */
-export function safeFilename(original: string, fallback: string): string {
-  const base = original.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[^\w .()-]/g, '_').replace(/\s+/g, ' ').trim().slice(0, 150);
-  return cleaned && !/^[_. ]+$/.test(cleaned) ? cleaned : fallback;
-}

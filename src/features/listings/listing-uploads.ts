@@ -1,7 +1,9 @@
 import type { RequestHandler } from 'express';
 import multer from 'multer';
 import sharp from 'sharp';
-import { detectContentType, safeFilename, type AcceptedContentType } from './file-content';
+import { safeFilename } from '../../lib/filenames';
+import { isUploadRefusal, UTF8_FILE_NAMES } from '../../web/uploads';
+import { detectContentType, type AcceptedContentType } from './file-content';
 
 export const MAX_EVIDENCE_DOCUMENTS = 5;
 const PHOTO_MAX_PIXELS = 800;
@@ -39,6 +41,7 @@ export function uploadMessages(limits: UploadLimits) {
 export function parseListingUploads(limits: UploadLimits): RequestHandler {
   const messages = uploadMessages(limits);
   const upload = multer({
+    ...UTF8_FILE_NAMES,
     storage: multer.memoryStorage(),
     limits: {
       fileSize: Math.max(limits.maxPhotoBytes, limits.maxDocumentBytes),
@@ -53,12 +56,14 @@ export function parseListingUploads(limits: UploadLimits): RequestHandler {
   return (req, res, next) => {
     if (!req.is('multipart/form-data')) return next();
     upload(req, res, (error: unknown) => {
-      if (!(error instanceof multer.MulterError)) return next(error);
-      const field = error.field === 'photo' ? 'photo' : 'evidence';
+      if (!error) return next();
+      if (!isUploadRefusal(error)) return next(error);
+      const { code, field: erroneous } = error instanceof multer.MulterError ? error : { code: undefined, field: undefined };
+      const field = erroneous === 'photo' ? 'photo' : 'evidence';
       const message =
-        error.code === 'LIMIT_FILE_SIZE'
+        code === 'LIMIT_FILE_SIZE'
           ? field === 'photo' ? messages.photoTooLarge : messages.documentTooLarge
-          : error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE'
+          : code === 'LIMIT_FILE_COUNT' || code === 'LIMIT_UNEXPECTED_FILE'
             ? messages.tooMany
             : 'The upload could not be read. Choose the files again';
       req.uploadProblem = { field, message };

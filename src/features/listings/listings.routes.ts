@@ -247,7 +247,7 @@ async function renderForm(
 async function renderStatusWithError(req: IdRequest, res: Response, rules: ListingRules, field: string, message: string, status = 400) {
   const listing = await findListing(req.params.id);
   const page = await listingStatusPage(req.user!, listing, rules);
-  res.status(status).render('listings/status', { pageTitle: `${page.name}: where it stands`, ...page, errors: fieldErrors({ [field]: message }) });
+  res.status(status).render('listings/status', { pageTitle: `${page.name}: where it stands`, ...page, errors: fieldErrors({ [field]: message }), values: valuesToRedisplay(req.body) });
 }
 
 async function renderDecision(req: IdRequest, res: Response, rules: ListingRules, errors?: FormErrors) {

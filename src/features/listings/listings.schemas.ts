@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { formDate } from '../../lib/dates';
 import { CAPACITY_PERIODS, DESIGNATED_TYPES, PROVIDER_TYPES, type ProviderType } from './listing.model';
 
 export const SUMMARY_MAX = 400;
 export const EXPERIENCE_MAX = 5000;
 export const REASON_MAX = 2000;
+/** The listing model's ceiling (dailyRatePence max); a higher rate is a typing slip. */
+export const DAILY_RATE_MAX_POUNDS = 10_000;
 
 /** Checkboxes arrive as nothing, one string or several: always an array of strings. */
 const checkboxes = z
@@ -23,14 +26,6 @@ const requiredText = (missing: string, max: number, tooLong: string) =>
   z.string({ error: missing }).trim().min(1, missing).max(max, tooLong);
 
 const datePart = z.string().trim().optional();
-
-/** A GOV.UK date input (name-day, name-month, name-year) as a UTC date, or undefined when left blank. */
-function dateFrom(day?: string, month?: string, year?: string): Date | undefined | 'invalid' {
-  if (!day && !month && !year) return undefined;
-  if (!/^\d{1,2}$/.test(day ?? '') || !/^\d{1,2}$/.test(month ?? '') || !/^\d{4}$/.test(year ?? '')) return 'invalid';
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  return date.getUTCDate() === Number(day) && date.getUTCMonth() === Number(month) - 1 ? date : 'invalid';
-}
 
 /** The order fields appear on the form, for the error summary. */
 export const LISTING_FIELD_ORDER = [
@@ -72,6 +67,7 @@ export const listingFormSchema = z
       .string()
       .trim()
       .regex(/^(\d{1,5}(\.\d{2})?)?$/, 'Enter the daily rate in pounds, like 450 or 450.00')
+      .refine((rate) => Number(rate) <= DAILY_RATE_MAX_POUNDS, `The daily rate must be £${DAILY_RATE_MAX_POUNDS.toLocaleString('en-GB')} or less`)
       .optional(),
     contactName: optionalText(100, 'Contact name must be 100 characters or fewer'),
     contactEmail: z
@@ -96,14 +92,14 @@ export const listingFormSchema = z
     'designationExpires-year': datePart,
   })
   .transform((form, context) => {
-    const awardedOn = dateFrom(form['designationAwarded-day'], form['designationAwarded-month'], form['designationAwarded-year']);
-    const expiresOn = dateFrom(form['designationExpires-day'], form['designationExpires-month'], form['designationExpires-year']);
+    const awardedOn = formDate(form, 'designationAwarded');
+    const expiresOn = formDate(form, 'designationExpires');
     const designated = DESIGNATED_TYPES.includes(form.providerType);
     const problem = (path: string, message: string) => context.addIssue({ code: 'custom', path: [path], message });
     if (awardedOn === 'invalid') problem('designationAwarded', 'Award date must be a real date, like 1 9 2024');
-    else if (designated && !awardedOn) problem('designationAwarded', 'Enter the date the designation was awarded');
+    else if (designated && awardedOn === 'blank') problem('designationAwarded', 'Enter the date the designation was awarded');
     if (expiresOn === 'invalid') problem('designationExpires', 'Expiry date must be a real date, like 31 8 2028');
-    else if (designated && !expiresOn) problem('designationExpires', 'Enter the date the designation expires');
+    else if (designated && expiresOn === 'blank') problem('designationExpires', 'Enter the date the designation expires');
     if (awardedOn instanceof Date && expiresOn instanceof Date && expiresOn <= awardedOn) {
       problem('designationExpires', 'Expiry date must be after the award date');
     }

@@ -72,10 +72,11 @@ export function schoolsRoutes(directory: DirectoryService): Router {
   });
 
   router.post(paths.schools.sip(':urn'), requireRole('traded_services'), async (req: UrnRequest, res) => {
-    const parsed = assignSipSchema.parse(req.body);
-    const result = await assignSip(req.user!, req.params.urn, parsed.sip);
+    const parsed = assignSipSchema.safeParse(req.body);
+    if (!parsed.success) return renderSchool(directory, req, res, req.params.urn, formErrorsFrom(parsed.error));
+    const result = await assignSip(req.user!, req.params.urn, parsed.data.sip);
     if (!result.ok) return renderSchool(directory, req, res, req.params.urn, fieldErrors({ [result.field]: result.message }));
-    setNotification(req, { type: 'success', text: parsed.sip ? 'The school is now in that SIP’s caseload.' : 'The school is no longer in a SIP’s caseload.' });
+    setNotification(req, { type: 'success', text: parsed.data.sip ? 'The school is now in that SIP’s caseload.' : 'The school is no longer in a SIP’s caseload.' });
     res.redirect(paths.schools.school(req.params.urn));
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDate } from '../../lib/dates';
+import { formDate } from '../../lib/dates';
 import { SCHEME_PRESET_KEYS } from './support-scheme.presets';
 
 export const URN_PATTERN = /^\d{6}$/;
@@ -10,19 +10,18 @@ const stringList = z
   .optional()
   .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]).filter((item) => item !== ''));
 
+/** Read leniently, like the directory's: a search cut short or a repeated parameter still answers. */
 export const schoolSearchSchema = z.object({
-  q: z.string().trim().max(100).optional().default(''),
+  q: z.string().optional().catch(undefined).transform((value) => (value ?? '').trim().slice(0, 100)),
   status: z.enum(['open', 'closed', 'all']).catch('open').default('open'),
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
 
 const datePart = z.string().trim().optional().default('');
 
-type DateParts = { 'reviewDue-day'?: unknown; 'reviewDue-month'?: unknown; 'reviewDue-year'?: unknown };
-
-function reviewDateOf(form: DateParts): Date | null {
-  const parts = [form['reviewDue-day'], form['reviewDue-month'], form['reviewDue-year']].map((part) => (typeof part === 'string' ? part.trim() : ''));
-  return parts.every((part) => /^\d+$/.test(part)) ? calendarDate(Number(parts[2]), Number(parts[1]), Number(parts[0])) : null;
+function reviewDateOf(form: Record<string, unknown>): Date | null {
+  const date = formDate(form, 'reviewDue');
+  return date instanceof Date ? date : null;
 }
 
 export const supportLevelSchema = z
@@ -51,7 +50,9 @@ export const prioritiesSchema = z.object({
   notes: z.string().trim().max(2000, 'Notes must be 2000 characters or fewer').optional().default(''),
 });
 
-export const assignSipSchema = z.object({ sip: z.string().trim().max(24).optional().default('') });
+export const assignSipSchema = z.object({
+  sip: z.string({ error: 'Select a School Improvement Partner from the list' }).trim().max(24, 'Select a School Improvement Partner from the list').optional().default(''),
+});
 
 export const schemePresetSchema = z.object({
   preset: z.enum(SCHEME_PRESET_KEYS as [string, ...string[]], { error: 'Select a scheme' }),
@@ -67,6 +68,8 @@ export const schemeLevelSchema = z.object({
     .default('')
     .refine((value) => value === '' || (/^\d{1,3}(\.5)?$/.test(value) && Number(value) <= 365), 'Enter a number of days from 0 to 365, or leave it empty')
     .transform((value) => (value === '' ? undefined : Number(value))),
+  // The version the editor loaded (a timestamp the page sets); anything else reads as out of date.
+  version: z.iso.datetime().optional().catch(undefined),
 });
 
 export type SchoolSearch = z.infer<typeof schoolSearchSchema>;

@@ -35,8 +35,7 @@ export function supportSchemeRoutes(): Router {
     const parsed = schemeLevelSchema.safeParse(req.body);
     const order = ['label', 'description', 'entitlementDays'];
     if (!parsed.success) return renderLevel(req, res, formErrorsFrom(parsed.error, order));
-    const version = typeof req.body?.version === 'string' ? (req.body.version as string) : '';
-    const result = await updateSchemeLevel(req.user!, req.params.code, version, parsed.data);
+    const result = await updateSchemeLevel(req.user!, req.params.code, parsed.data);
     if (!result.ok) return renderLevel(req, res, fieldErrors({ label: result.message }, order));
     setNotification(req, { type: 'success', text: `Level ${req.params.code} has been saved.` });
     res.redirect(paths.schools.scheme);

@@ -55,7 +55,7 @@ export type SchemeEditResult = { ok: true } | { ok: false; message: string };
  * Edits one level. The levels array is rewritten whole (FerretDB has no positional updates), on
  * condition that nobody saved the scheme since the editor loaded it (`version`).
  */
-export async function updateSchemeLevel(actor: SessionUser, code: string, version: string, form: SchemeLevelForm): Promise<SchemeEditResult> {
+export async function updateSchemeLevel(actor: SessionUser, code: string, form: SchemeLevelForm): Promise<SchemeEditResult> {
   if (!canManageSchools(actor)) throw new NotAllowedError();
   const scheme = await SupportScheme.findOne({ key: CURRENT }).lean();
   const level = scheme?.levels.find((candidate) => candidate.code === code);
@@ -65,10 +65,7 @@ export async function updateSchemeLevel(actor: SessionUser, code: string, versio
       ? { code, label: form.label, description: form.description || undefined, entitlementDays: form.entitlementDays }
       : candidate,
   );
-  const saved = await SupportScheme.findOneAndUpdate(
-    { key: CURRENT, updatedAt: new Date(version) },
-    { $set: { levels } },
-  );
+  const saved = form.version && (await SupportScheme.findOneAndUpdate({ key: CURRENT, updatedAt: new Date(form.version) }, { $set: { levels } }));
   if (!saved) return { ok: false, message: 'Someone else changed the scheme while you were editing. Check the level and save again.' };
   await recordAudit({
     actor: new Types.ObjectId(actor.id),

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../../lib/errors';
+import { safeFilename } from '../../../lib/filenames';
 import type { SessionUser } from '../../accounts/accounts.service';
 import { recordAudit } from '../../audit/audit.service';
 import { canManageSchools } from '../school-access';
@@ -22,7 +23,7 @@ export type UploadedGiasFile = { path: string; originalName: string; size: numbe
 export async function startImportJob(user: SessionUser, file: UploadedGiasFile, laCodes: string[]) {
   if (!canManageSchools(user)) throw new NotAllowedError();
   const job = await ImportJob.create({
-    fileName: file.originalName.slice(0, 255),
+    fileName: safeFilename(file.originalName, 'establishments.csv'),
     totalBytes: file.size,
     laCodes,
     startedBy: new Types.ObjectId(user.id),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { paths } from '../../../paths';
 import { requireRole } from '../../../web/authentication';
 import { fieldErrors, valuesToRedisplay, type FormErrors } from '../../../web/form-errors';
+import { isUploadRefusal, UTF8_FILE_NAMES } from '../../../web/uploads';
 import { importJob, recentImportJobs, startImportJob } from './import-jobs.service';
 
 /** How often the progress page reloads itself while an import runs. */
@@ -22,11 +23,11 @@ const laCodesSchema = z
  * `_csrf` field, only readable once multer has parsed the body), and only for Traded Services.
  */
 export function giasUploadParser(maxBytes: number): RequestHandler[] {
-  const upload = multer({ dest: tmpdir(), limits: { fileSize: maxBytes, files: 1, fields: 5 } }).single('file');
+  const upload = multer({ ...UTF8_FILE_NAMES, dest: tmpdir(), limits: { fileSize: maxBytes, files: 1, fields: 5 } }).single('file');
   const parse: RequestHandler = (req, res, next) =>
     upload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError) {
-        return next(Object.assign(error, { status: error.code === 'LIMIT_FILE_SIZE' ? 413 : 400 }));
+      if (error && isUploadRefusal(error)) {
+        return next(Object.assign(error as Error, { status: error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 413 : 400 }));
       }
       next(error);
     });
