@@ -7,27 +7,20 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
 import pino from 'pino';
-import { generateListings } from '../seed/directory-generator';
 import { startDemoDatabase } from './demo-database';
+import { loadNationalDataset } from './national-dataset';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { DirectoryIndexKeeper } from '../src/features/directory/directory-index-keeper';
 import { NO_FILTERS } from '../src/features/directory/directory-filters';
 import { DirectoryService } from '../src/features/directory/directory.service';
 import { Listing } from '../src/features/listings/listing.model';
-import { School } from '../src/features/schools/school.model';
 import { paths } from '../src/paths';
 import { sessionCookie } from './session-cookie';
 
-const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 10_000);
-const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 25_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const MB = 1024 * 1024;
-
-async function insertInBatches(insert: (batch: unknown[]) => Promise<unknown>, documents: unknown[]): Promise<void> {
-  for (let i = 0; i < documents.length; i += 1000) await insert(documents.slice(i, i + 1000));
-}
 
 function heapUsed(): number {
   (globalThis as { gc?: () => void }).gc?.();
@@ -63,20 +56,7 @@ async function main(): Promise<void> {
   });
   const database = await startDemoDatabase(config);
 
-  console.log(`Loading ${LISTINGS.toLocaleString('en-GB')} published listings and ${SCHOOLS.toLocaleString('en-GB')} schools ...`);
-  const loadStarted = performance.now();
-  await insertInBatches((batch) => Listing.insertMany(batch, { lean: true }), generateListings(LISTINGS, 7));
-  await insertInBatches(
-    (batch) => School.insertMany(batch, { lean: true }),
-    Array.from({ length: SCHOOLS }, (_, i) => ({
-      urn: String(100000 + i),
-      name: `Bench School ${i}`,
-      localAuthority: `Authority ${i % 150}`,
-      phase: ['Primary', 'Secondary', 'Special', 'All-through'][i % 4],
-      postcode: `BE${i % 99} ${i % 9}CH`,
-    })),
-  );
-  console.log(`Loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+  await loadNationalDataset();
 
   const heapBefore = heapUsed();
   const keeper = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs });

@@ -49,6 +49,8 @@ async function main(): Promise<void> {
 
   running.database = await openDatabase(config);
   await connectDatabase(running.database.uri);
+  mongoose.connection.on('disconnected', () => logger.error('the database is unreachable: requests get the "service unavailable" page until it is back'));
+  mongoose.connection.on('reconnected', () => logger.warn('the database is reachable again'));
   const db = mongoose.connection.db!;
   await ensureLibraryIndexes(db);
   const stopPurge = schedulePurge(db, logger);

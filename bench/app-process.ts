@@ -1,0 +1,142 @@
+// The built app (`node dist/src/server.js`) as a child process of a benchmark, so the memory measured
+// is the app's own and a fault can be done to it (or to its embedded database) from outside.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { freeLoopbackPort } from '../src/db/embedded-ferretdb';
+import { projectRoot } from '../src/lib/project-root';
+import { paths } from '../src/paths';
+
+export type AppMemory = { rss: number; heapUsed: number; heapTotal: number; external: number };
+
+export type AppProcess = {
+  baseUrl: string;
+  pid: number;
+  /** The app's memory as it reports it; gc first when asked (the app runs with --expose-gc). */
+  memory: (options?: { gc?: boolean }) => Promise<AppMemory>;
+  /** The embedded FerretDB the app started (its child), if it is running. */
+  databasePid: () => number | undefined;
+  /** The last lines the app wrote (its log at LOG_LEVEL, and anything on stderr), for reports of what went wrong. */
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  alive: () => boolean;
+  /** SIGTERM and wait: the app stops its server and its database. */
+  stop: () => Promise<void>;
+};
+
+const SERVER = path.join(projectRoot, 'dist', 'src', 'server.js');
+const PROBE = path.join(projectRoot, 'bench', 'memory-probe.cjs');
+const READY_TIMEOUT_MS = 180_000;
+const running = new Set<ChildProcess>();
+
+// Whatever way the benchmark ends, no app (and so no database) is left running behind it.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\nStopped by ${signal}.`);
+    process.exit(130);
+  });
+}
+
+/** Settings for a production-like app on a benchmark's data folder. */
+export function benchAppEnvironment(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    COOKIE_SECURE: 'false',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO_DATA: 'false',
+    // Every virtual user signs in from 127.0.0.1, and the per-address limit counts attempts in flight.
+    SIGN_IN_MAX_FAILURES_PER_IP: '10000',
+    ...extra,
+  };
+}
+
+export async function startAppProcess(environment: Record<string, string>): Promise<AppProcess> {
+  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
+  const port = await freeLoopbackPort();
+  const child = spawn(process.execPath, ['--expose-gc', '--require', PROBE, SERVER], {
+    env: { ...process.env, ...environment, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  running.add(child);
+  // The app logs (pino, JSON lines) to stdout and reports start-up failures on stderr.
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+
+  let nextId = 0;
+  const memory = (options: { gc?: boolean } = {}) =>
+    new Promise<AppMemory>((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => reject(new Error('the app did not report its memory within 10 s')), 10_000);
+      const onMessage = (message: AppMemory & { type?: string; id?: number }) => {
+        if (message.type !== 'memory' || message.id !== id) return;
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        resolve({ rss: message.rss, heapUsed: message.heapUsed, heapTotal: message.heapTotal, external: message.external });
+      };
+      child.on('message', onMessage);
+      child.send({ type: 'memory', id, gc: options.gc ?? false });
+    });
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`The app exited while starting:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`The app did not answer within ${READY_TIMEOUT_MS / 1000} s:\n${output}`);
+    }
+    const ready = await fetch(baseUrl + paths.signIn).then((response) => response.ok, () => false);
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  return {
+    baseUrl,
+    pid: child.pid!,
+    memory,
+    databasePid: () => childPids(child.pid!)[0],
+    output: () => output,
+    exited,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** A process's children, from Linux's /proc. */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A process's resident memory in bytes, from Linux's /proc (0 once it has gone). */
+export function residentBytes(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
