@@ -2,7 +2,7 @@
 // is the app's own and a fault can be done to it (or to its embedded database) from outside.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freeLoopbackPort } from '../src/db/embedded-ferretdb';
 import { projectRoot } from '../src/lib/project-root';
@@ -64,10 +64,12 @@ export async function startAppProcess(environment: Record<string, string>): Prom
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   running.add(child);
-  // The app logs (pino, JSON lines) to stdout and reports start-up failures on stderr.
+  // The app logs (pino, JSON lines) to stdout and reports start-up failures on stderr; BENCH_APP_LOG names a
+  // file to keep all of it in.
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
+    if (process.env.BENCH_APP_LOG) appendFileSync(process.env.BENCH_APP_LOG, chunk);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);

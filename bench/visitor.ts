@@ -91,10 +91,17 @@ export class Visitor {
   private authenticated = false;
 
   constructor(
-    private readonly pool: Pool,
-    private readonly recorder: Recorder,
+    private pool: Pool,
+    private recorder: Recorder,
     private readonly timeoutMs = 30_000,
   ) {}
+
+  /** The same person (cookie and all) on a new connection pool, as after the app restarted on another port. */
+  reconnect(pool: Pool, recorder: Recorder): this {
+    this.pool = pool;
+    this.recorder = recorder;
+    return this;
+  }
 
   /** The CSRF token of the last page fetched (every signed-in page's layout carries one in its sign-out form). */
   get csrf(): string {

@@ -53,7 +53,7 @@ export async function giveFeedback(user: SessionUser, commissionId: string, form
     if ((error as { code?: number }).code === 11000) return { ok: false, field: 'quality', message: 'Feedback has already been given for this commission' };
     throw error;
   }
-  await markEvaluated(user, commission);
+  await markEvaluated(user.id, commission);
   return { ok: true };
 }
 
