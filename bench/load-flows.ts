@@ -184,18 +184,22 @@ const TRADED_SERVICES_STEPS: [number, Step][] = [
 
 const STEPS: Record<Role, [number, Step][]> = { school: SCHOOL_STEPS, sip: SIP_STEPS, provider: PROVIDER_STEPS, traded_services: TRADED_SERVICES_STEPS };
 
-/** Visits by one person until `running()` says stop: sign in, 5 to 20 steps, sign out; and again. */
+/**
+ * Visits by one person until `running()` says stop: sign in, 40 to 60 steps with a pause of up to twice
+ * `thinkMs` after each (reading the page), sign out; and again. People sign in once for a stretch of work,
+ * not every few pages: signing in is deliberately expensive (argon2id).
+ */
 export async function visitRepeatedly(v: Visitor, user: VirtualUser, people: LoadPeople, running: () => boolean, thinkMs = 0): Promise<void> {
   while (running()) {
     if (!(await v.signIn(user.email))) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       continue;
     }
-    for (let step = between(5, 20); step > 0 && running(); step--) {
+    for (let step = between(40, 60); step > 0 && running(); step--) {
       await weighted(STEPS[user.role])(v, user, people);
       if (thinkMs) await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 * thinkMs));
     }
-    await v.signOut();
+    if (running()) await v.signOut();
   }
 }
 

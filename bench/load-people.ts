@@ -10,7 +10,7 @@ import { Listing } from '../src/features/listings/listing.model';
 import { nextTermlyReview } from '../src/features/schools/review-dates';
 import { SchoolSupport } from '../src/features/schools/school-support.model';
 import { School } from '../src/features/schools/school.model';
-import { benchSchoolUrn } from './national-dataset';
+import { benchSchoolUrn, NATIONAL_OWNER } from './national-dataset';
 
 export type LoadPeople = {
   schools: { email: string; urn: string }[];
@@ -60,10 +60,10 @@ export async function addLoadPeople(counts: PeopleCounts): Promise<LoadPeople> {
     }
   }
 
-  // Providers own published listings from the generated directory.
+  // Providers take over published listings from the generated directory.
   const needed = counts.providers * counts.listingsPerProvider;
   const listings = (await Listing.find({ status: 'approved' }, { _id: 1, owners: 1 }).limit(needed + 200).lean())
-    .filter((listing) => !listing.owners?.length)
+    .filter((listing) => listing.owners?.[0]?.equals(NATIONAL_OWNER))
     .slice(0, needed);
   const providers = providerUsers.map((user, i) => ({
     email: user.email,

@@ -1,6 +1,8 @@
 // `npm run bench:load [-- --soak]`: a mixed workload of the four roles at national scale (10,000
 // published listings, 25,000 schools) against the built app on its embedded database, in a child process.
-// 100 virtual users for 60 s; with --soak (or BENCH_SOAK=1), 5 minutes with the app's memory every 30 s.
+// 100 virtual users for 60 s, each signing in and following its role's flows with a pause of up to 2 s after
+// each step (BENCH_USERS, BENCH_SECONDS, BENCH_THINK_MS: the mean pause, 0 for a stress test); with --soak
+// (or BENCH_SOAK=1), 5 minutes with the app's memory every 30 s.
 // Prints throughput and p50/p95/p99 per request type, every unexpected response (there must be none),
 // and the app's memory at start and end. Exits 1 when a response was unexpected, the app died, or (soak)
 // its heap kept growing.
@@ -19,8 +21,8 @@ import { connectionPool, Recorder, Visitor } from './visitor';
 const SOAK = process.argv.includes('--soak') || process.env.BENCH_SOAK === '1';
 const USERS = Number(process.env.BENCH_USERS ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (SOAK ? 300 : 60));
-const RAMP_SECONDS = 10;
-const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 0);
+const RAMP_SECONDS = 20;
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
 const SAMPLE_EVERY_MS = 30_000;
 const ROLE_SHARES = { school: 45, sip: 25, provider: 20, traded_services: 10 };
 const MB = 1024 * 1024;
@@ -38,8 +40,15 @@ async function prepare(dataDir: string): Promise<LoadPeople> {
   }
 }
 
-function describeMemory(label: string, memory: AppMemory, app: AppProcess): string {
-  return `${label.padEnd(26)} app RSS ${mb(memory.rss).padStart(7)}, heap used ${mb(memory.heapUsed).padStart(7)} of ${mb(memory.heapTotal).padStart(7)}; FerretDB RSS ${mb(residentBytes(app.databasePid())).padStart(7)}`;
+type Measured = AppMemory & { databaseRss: number };
+
+/** The app's memory as it reports it (after a GC when asked), and its embedded database's resident memory. */
+async function measureMemory(app: AppProcess, options: { gc?: boolean } = {}): Promise<Measured> {
+  return { ...(await app.memory(options)), databaseRss: residentBytes(app.databasePid()) };
+}
+
+function describeMemory(label: string, memory: Measured): string {
+  return `${label.padEnd(26)} app RSS ${mb(memory.rss).padStart(7)}, heap used ${mb(memory.heapUsed).padStart(7)} of ${mb(memory.heapTotal).padStart(7)}; FerretDB RSS ${mb(memory.databaseRss).padStart(7)}`;
 }
 
 async function main(): Promise<void> {
@@ -50,14 +59,16 @@ async function main(): Promise<void> {
     const people = await prepare(dataDir);
     console.log('Starting the app (node dist/src/server.js, NODE_ENV=production) on that data ...');
     app = await startAppProcess(benchAppEnvironment(dataDir));
-    const atStart = await app.memory();
-    console.log(describeMemory('memory at start', atStart, app));
+    const atStart = await measureMemory(app);
+    console.log(describeMemory('memory at start', atStart));
 
     const users = virtualUsers(people, USERS, ROLE_SHARES);
     const roles = Object.entries(ROLE_SHARES)
       .map(([role]) => `${users.filter((user) => user.role === role).length} ${role.replace('_', ' ')}`)
       .join(', ');
-    console.log(`\n${users.length} virtual users (${roles}) for ${SECONDS} s, started over the first ${RAMP_SECONDS} s, think time ${THINK_MS} ms${SOAK ? ' (soak)' : ''} ...`);
+    console.log(
+      `\n${users.length} virtual users (${roles}) for ${SECONDS} s${SOAK ? ' (soak)' : ''}, started over the first ${RAMP_SECONDS} s, each pausing 0–${(2 * THINK_MS) / 1000} s after each step ...`,
+    );
 
     const recorder = new Recorder();
     const pool = connectionPool(app.baseUrl, users.length);
@@ -66,13 +77,13 @@ async function main(): Promise<void> {
     const started = Date.now();
     const running = () => Date.now() - started < SECONDS * 1000 && !crashed;
 
-    const samples: { minutes: number; memory: AppMemory }[] = [];
+    const samples: { minutes: number; memory: Measured }[] = [];
     const sampler = SOAK
       ? setInterval(() => {
-          void app!.memory({ gc: true }).then((memory) => {
+          void measureMemory(app!, { gc: true }).then((memory) => {
             const minutes = (Date.now() - started) / 60_000;
             samples.push({ minutes, memory });
-            console.log(describeMemory(`  at ${minutes.toFixed(1)} min (after GC)`, memory, app!));
+            console.log(describeMemory(`  at ${minutes.toFixed(1)} min (after GC)`, memory));
           });
         }, SAMPLE_EVERY_MS)
       : undefined;
@@ -80,7 +91,7 @@ async function main(): Promise<void> {
     await Promise.all(
       users.map(async (user, i) => {
         await new Promise((resolve) => setTimeout(resolve, (i * RAMP_SECONDS * 1000) / users.length));
-        await visitRepeatedly(new Visitor(pool, recorder), user, people, running, THINK_MS);
+        await visitRepeatedly(new Visitor(pool, recorder).until(running), user, people, running, THINK_MS);
       }),
     );
     const elapsed = (Date.now() - started) / 1000;
@@ -98,9 +109,9 @@ async function main(): Promise<void> {
 
     if (!crashed) {
       console.log('');
-      console.log(describeMemory('memory at start', atStart, app));
-      console.log(describeMemory('memory at end', await app.memory(), app));
-      console.log(describeMemory('memory at end, after GC', await app.memory({ gc: true }), app));
+      console.log(describeMemory('memory at start', atStart));
+      console.log(describeMemory('memory at end', await measureMemory(app)));
+      console.log(describeMemory('memory at end, after GC', await measureMemory(app, { gc: true })));
     }
     if (SOAK && samples.length >= 4) {
       const heap = growthPerMinute(samples.map(({ minutes, memory }) => ({ minutes, bytes: memory.heapUsed })));

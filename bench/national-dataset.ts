@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { generateListings } from '../seed/directory-generator';
 import { Listing } from '../src/features/listings/listing.model';
 import { School } from '../src/features/schools/school.model';
@@ -11,6 +12,9 @@ const BATCH = 1000;
 async function insertInBatches(insert: (batch: unknown[]) => Promise<unknown>, documents: unknown[]): Promise<void> {
   for (let i = 0; i < documents.length; i += BATCH) await insert(documents.slice(i, i + BATCH));
 }
+
+/** The owner of every generated listing (a published listing always has one): no one who signs in. */
+export const NATIONAL_OWNER = new Types.ObjectId('000000000000000000000001');
 
 /** Bench school number i: URNs 100000 upwards, which the demo schools (9xxxxx) never use. */
 export function benchSchoolUrn(i: number): string {
@@ -26,7 +30,10 @@ export async function loadNationalDataset(options: { listings?: number; schools?
   const schools = options.schools ?? NATIONAL_SCHOOLS;
   console.log(`Loading ${listings.toLocaleString('en-GB')} published listings and ${schools.toLocaleString('en-GB')} schools ...`);
   const started = performance.now();
-  await insertInBatches((batch) => Listing.insertMany(batch, { lean: true }), generateListings(listings, 7));
+  await insertInBatches(
+    (batch) => Listing.insertMany(batch, { lean: true }),
+    generateListings(listings, 7).map((listing) => ({ ...listing, owners: [NATIONAL_OWNER] })),
+  );
   await insertInBatches(
     (batch) => School.insertMany(batch, { lean: true }),
     Array.from({ length: schools }, (_, i) => ({

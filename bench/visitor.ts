@@ -89,12 +89,19 @@ export class Visitor {
   private cookie = '';
   private lastPage = '';
   private authenticated = false;
+  private running: () => boolean = () => true;
 
   constructor(
     private pool: Pool,
     private recorder: Recorder,
     private readonly timeoutMs = 30_000,
   ) {}
+
+  /** Once `running()` says no, requests are no longer sent (they come back with status 0), so a run ends on time. */
+  until(running: () => boolean): this {
+    this.running = running;
+    return this;
+  }
 
   /** The same person (cookie and all) on a new connection pool, as after the app restarted on another port. */
   reconnect(pool: Pool, recorder: Recorder): this {
@@ -159,6 +166,7 @@ export class Visitor {
   }
 
   private async send(type: string, method: 'GET' | 'POST', path: string, payload: { contentType: string; body: string } | undefined, expect: number | number[]): Promise<Page> {
+    if (!this.running()) return { status: 0, body: '' };
     const started = performance.now();
     const startedAt = Date.now();
     const expected = ([] as number[]).concat(expect);

@@ -10,7 +10,7 @@ import './mongoose-setup';
  * (the embedded database restarts within a second if it dies). With the defaults (checks every 10 s,
  * 30 s timeouts) requests hung for as long as the database was frozen or unreachable.
  */
-export const DATABASE_TIMEOUTS = { heartbeatFrequencyMS: 1_000, connectTimeoutMS: 2_000, serverSelectionTimeoutMS: 2_000 } as const;
+export const DATABASE_TIMEOUTS = { heartbeatFrequencyMS: 1_000, connectTimeoutMS: 3_000, serverSelectionTimeoutMS: 2_000 } as const;
 
 export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
   return mongoose.connect(uri, {
