@@ -192,7 +192,7 @@ const STEPS: Record<Role, [number, Step][]> = { school: SCHOOL_STEPS, sip: SIP_S
 export async function visitRepeatedly(v: Visitor, user: VirtualUser, people: LoadPeople, running: () => boolean, thinkMs = 0): Promise<void> {
   while (running()) {
     if (!(await v.signIn(user.email))) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await new Promise((resolve) => setTimeout(resolve, 5000)); // as a person would wait before trying again
       continue;
     }
     for (let step = between(40, 60); step > 0 && running(); step--) {
