@@ -2,15 +2,19 @@ import mongoose from 'mongoose';
 import { seedDemoData } from '../seed/demo-data';
 import type { Config } from '../src/config';
 import { connectDatabase } from '../src/db/connect';
+import { DATABASE_NAME } from '../src/db/database-name';
 import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
 import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
 import { ensureLibraryIndexes } from '../src/db/maintenance';
 
-/** A fresh embedded database in config.dataDir, with indexes and the demo data, for one benchmark run. */
+/**
+ * A fresh embedded database in config.dataDir, with indexes and the demo data, for one benchmark run;
+ * under the app's own database name, so an app started later on the same folder finds it.
+ */
 export async function startDemoDatabase(config: Config): Promise<{ uri: string; stop: () => Promise<void> }> {
   const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
   const database = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir });
-  const uri = `${database.uri}bench`;
+  const uri = `${database.uri}${DATABASE_NAME}`;
   await connectDatabase(uri);
   await ensureLibraryIndexes(mongoose.connection.db!);
   await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));

@@ -1,11 +1,10 @@
 // Throughput and latency of the foundation's pages, on the embedded database, with autocannon.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { startDemoDatabase } from './demo-database';
-import { startAppProcess } from './app-process';
+import { benchAppEnvironment, startAppProcess } from './app-process';
 import { loadConfig } from '../src/config';
 import { Listing } from '../src/features/listings/listing.model';
 import { paths } from '../src/paths';
@@ -18,14 +17,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-bench-pages-'));
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', SIGN_IN_MAX_FAILURES_PER_IP: '10000' });
   const database = await startDemoDatabase(config);
-  const app = await startAppProcess({
-    MONGODB_URI: database.uri,
-    DATA_DIR: dataDir,
-    SESSION_SECRET: randomBytes(32).toString('hex'),
-    COOKIE_SECURE: 'false',
-    LOG_LEVEL: 'silent',
-    SIGN_IN_MAX_FAILURES_PER_IP: '10000',
-  });
+  const app = await startAppProcess(benchAppEnvironment(dataDir, { MONGODB_URI: database.uri }));
   const base = app.baseUrl;
 
   const portraitId = (await Listing.findOne({ status: 'approved' }, { _id: 1 }).lean())!._id.toString();

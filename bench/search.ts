@@ -5,30 +5,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { Types } from 'mongoose';
-import { generateListings } from '../seed/directory-generator';
 import { startDemoDatabase } from './demo-database';
-import { startAppProcess } from './app-process';
+import { loadNationalDataset } from './national-dataset';
+import { benchAppEnvironment, startAppProcess } from './app-process';
 import { loadConfig } from '../src/config';
 import { DirectoryIndexKeeper, type BuildReport } from '../src/features/directory/directory-index-keeper';
 import { NO_FILTERS } from '../src/features/directory/directory-filters';
 import { DirectoryService } from '../src/features/directory/directory.service';
 import { Listing } from '../src/features/listings/listing.model';
-import { School } from '../src/features/schools/school.model';
-import { Recommendation } from '../src/features/recommendations/recommendation.model';
 import { paths } from '../src/paths';
 import { sessionCookie } from './session-cookie';
 
-const LISTINGS = Number(process.env.BENCH_LISTINGS ?? 10_000);
-const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 25_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const FEW_CONNECTIONS = 5;
 const MB = 1024 * 1024;
-
-async function insertInBatches(insert: (batch: unknown[]) => Promise<unknown>, documents: unknown[]): Promise<void> {
-  for (let i = 0; i < documents.length; i += 1000) await insert(documents.slice(i, i + 1000));
-}
 
 function heapUsed(): number {
   (globalThis as { gc?: () => void }).gc?.();
@@ -78,29 +69,7 @@ async function main(): Promise<void> {
   });
   const database = await startDemoDatabase(config);
 
-  console.log(`Loading ${LISTINGS.toLocaleString('en-GB')} published listings, ${SCHOOLS.toLocaleString('en-GB')} schools and two recommendations per listing ...`);
-  const loadStarted = performance.now();
-  const listings = generateListings(LISTINGS, 7).map((listing) => ({ _id: new Types.ObjectId(), ...listing }));
-  const schools = Array.from({ length: SCHOOLS }, () => new Types.ObjectId());
-  await insertInBatches((batch) => Listing.insertMany(batch, { lean: true }), listings);
-  await insertInBatches(
-    (batch) => Recommendation.insertMany(batch, { lean: true }),
-    listings.flatMap((listing, i) =>
-      [0, 1].map((n) => ({ listing: listing._id, school: schools[(2 * i + n) % SCHOOLS], status: 'given', workSeen: 'Visited', answeredAt: new Date() })),
-    ),
-  );
-  await insertInBatches(
-    (batch) => School.insertMany(batch, { lean: true }),
-    schools.map((_id, i) => ({
-      _id,
-      urn: String(100000 + i),
-      name: `Bench School ${i}`,
-      localAuthority: `Authority ${i % 150}`,
-      phase: ['Primary', 'Secondary', 'Special', 'All-through'][i % 4],
-      postcode: `BE${i % 99} ${i % 9}CH`,
-    })),
-  );
-  console.log(`Loaded in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+  await loadNationalDataset();
 
   const firstKeeper = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs });
   const fromListings = await firstKeeper.build();
@@ -121,14 +90,7 @@ async function main(): Promise<void> {
   }
   coldTimes.sort((a, b) => a - b);
 
-  const app = await startAppProcess({
-    MONGODB_URI: database.uri,
-    DATA_DIR: dataDir,
-    SESSION_SECRET: config.session.secret,
-    COOKIE_SECURE: 'false',
-    LOG_LEVEL: 'silent',
-    SIGN_IN_MAX_FAILURES_PER_IP: '10000',
-  });
+  const app = await startAppProcess(benchAppEnvironment(dataDir, { MONGODB_URI: database.uri }));
   const base = app.baseUrl;
   const cookie = await sessionCookie(base, 'sip@demo.example');
 
@@ -166,7 +128,7 @@ async function main(): Promise<void> {
       `${(globalThis as { gc?: unknown }).gc ? '' : ' (approximate: run with --expose-gc for a settled figure)'}; process heap ${(process.memoryUsage().heapUsed / MB).toFixed(0)} MB, RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB`,
   );
 
-  console.log(`app process memory after the runs: RSS ${app.memoryMb().rss.toFixed(0)} MB`);
+  console.log(`app process memory after the runs: RSS ${((await app.memory()).rss / MB).toFixed(0)} MB`);
   await app.stop();
   await database.stop();
 }

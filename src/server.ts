@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { connectDatabase } from './db/connect';
 import { ensureLibraryIndexes, schedulePurge } from './db/maintenance';
 import { openDatabase, type OpenDatabase } from './db/open-database';
+import { scheduleAbandonedHoldRelease } from './features/commissions/abandoned-holds';
 import { scheduleFeedbackReminders } from './features/feedback/feedback-reminders';
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
 import { scheduleFigureFolding } from './features/reports/figure-folding';
@@ -51,6 +52,10 @@ async function main(): Promise<void> {
 
   running.database = await openDatabase(config);
   await connectDatabase(running.database.uri);
+  mongoose.connection.on('disconnected', () => {
+    if (!stopping) logger.error('the database is unreachable: requests get the "service unavailable" page until it is back');
+  });
+  mongoose.connection.on('reconnected', () => logger.warn('the database is reachable again'));
   const db = mongoose.connection.db!;
   await ensureLibraryIndexes(db);
   const stopPurge = schedulePurge(db, logger, {
@@ -59,10 +64,12 @@ async function main(): Promise<void> {
   });
   const stopReminders = scheduleFeedbackReminders(config.feedbackDueDays, logger);
   const stopFolding = scheduleFigureFolding(logger);
+  const stopHoldRelease = scheduleAbandonedHoldRelease(logger);
   running.stopTimers = () => {
     stopPurge();
     stopReminders();
     stopFolding();
+    stopHoldRelease();
   };
 
   await ensureDefaultTaxonomy();

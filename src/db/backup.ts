@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
-import { BSON, type Db, type Document, type IndexDescription } from 'mongodb';
+import { BSON, type ClientSession, type Db, type Document, type IndexDescription } from 'mongodb';
 
 const { EJSON } = BSON;
 
@@ -26,12 +26,17 @@ export type BackupSummary = { file: string; collections: Record<string, number> 
  * Collections computed from the others (the report figures): a backup leaves them out and they do not
  * count when checking that a restore's target is empty; they are rebuilt after a restore.
  */
-export type BackupOptions = { derived?: readonly string[] };
+/** derived: collections rebuilt from the rest, left out; session: a MongoDB snapshot session every read is made in. */
+export type BackupOptions = { derived?: readonly string[]; session?: ClientSession };
 
 /**
  * Writes every collection (uploads included: they live in the database) to one gzipped file of
  * canonical Extended JSON lines, with each collection's index definitions, so a restore recreates
  * the database exactly: dates, ObjectIds and binary data keep their types.
+ *
+ * It reads one collection after another, so on its own it is a consistent picture only of a database
+ * nothing writes to: snapshot-backup.ts gives it one (a copy of the embedded database made at one
+ * moment, or, on MongoDB, a snapshot `session` every read is made in).
  */
 export async function writeBackup(db: Db, file: string, options: BackupOptions = {}): Promise<BackupSummary> {
   const names = (await db.listCollections({}, { nameOnly: true }).toArray())
@@ -57,7 +62,7 @@ export async function writeBackup(db: Db, file: string, options: BackupOptions =
   await write(JSON.stringify(header));
   for (const { name } of collections) {
     counts[name] = 0;
-    for await (const document of db.collection(name).find({}).sort({ _id: 1 })) {
+    for await (const document of db.collection(name).find({}, { session: options.session }).sort({ _id: 1 })) {
       await write(EJSON.stringify({ c: name, d: document }, { relaxed: false }));
       counts[name]++;
     }

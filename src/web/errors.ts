@@ -1,9 +1,24 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import mongoose from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { NotAllowedError, NotFoundError } from '../lib/errors';
 import { ForbiddenError } from './authentication';
 import { CSRF_ERROR_CODE } from './csrf';
+
+/** The database is known to be unreachable (the driver's last check of it failed). */
+export class DatabaseUnavailableError extends Error {
+  constructor() {
+    super('The database is unavailable');
+  }
+}
+
+/**
+ * While the driver knows the database is unreachable, every request gets the "service unavailable" page
+ * at once instead of waiting for a database that is not there. Mounted before sessions, which need it.
+ */
+export function failFastWhileDatabaseDown(connection: Connection): RequestHandler {
+  return (_req, _res, next) => next(connection.readyState === 1 ? undefined : new DatabaseUnavailableError());
+}
 
 export const notFound: RequestHandler = (_req, res) => {
   res.status(404).render('errors/not-found', { pageTitle: 'Page not found' });
@@ -12,7 +27,13 @@ export const notFound: RequestHandler = (_req, res) => {
 /** Turns any error into a friendly page. Users never see stack traces or database messages. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
-    if (res.headersSent) return next(error);
+    if (res.headersSent) {
+      // An error once the response has ended cannot change it (express-session saves or touches the session
+      // after the page is written, and that fails while the database is down): log it and leave the
+      // response whole, rather than let Express reset the connection.
+      if (res.writableEnded) return logger.warn({ err: error, path: req.path }, 'error after the response was sent');
+      return next(error);
+    }
     const status = (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
 
     if ((error as { code?: string }).code === CSRF_ERROR_CODE) {
@@ -29,7 +50,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return res.status(400).render('errors/bad-request', { pageTitle: 'Sorry, there is a problem with what was sent' });
     }
     if (databaseUnavailable(error)) {
-      logger.error({ err: error }, 'database unavailable');
+      // Requests refused up front are not logged one by one: server.ts logs the database going and coming back.
+      if (!(error instanceof DatabaseUnavailableError)) logger.error({ err: error }, 'database unavailable');
       res.setHeader('Retry-After', '10');
       return res.status(503).render('errors/unavailable', { pageTitle: 'Sorry, the service is unavailable' });
     }
@@ -41,6 +63,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 function databaseUnavailable(error: unknown): boolean {
   const name = (error as { name?: string }).name ?? '';
   return (
+    error instanceof DatabaseUnavailableError ||
     mongoose.connection.readyState !== 1 ||
     /^Mongo(Network|ServerSelection|NotConnected|PoolCleared|Topology)/.test(name)
   );

@@ -22,7 +22,8 @@ export function setUpRequestLogging(logger: Logger) {
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    // 503: the database is unreachable, which server.ts logs once as an error when it happens.
+    customLogLevel: (_req, res, error) => (res.statusCode === 503 ? 'warn' : error || res.statusCode >= 500 ? 'error' : 'info'),
     autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/public/') },
   });
 }

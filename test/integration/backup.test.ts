@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Binary, MongoClient, type Db } from 'mongodb';
 import mongoose from 'mongoose';
 import { restoreBackup, RestoreError, writeBackup } from '../../src/db/backup';
+import { backupEmbeddedDatabase } from '../../src/db/snapshot-backup';
 import { seedDemoData } from '../../seed/demo-data';
 import { useTestDatabase } from '../support/database';
 
@@ -43,6 +44,57 @@ describe('backup and restore', () => {
     await expect(target.collection('users').insertOne({ email: 'sip@demo.example' })).rejects.toThrow(/duplicate/i);
     await target.dropDatabase();
   });
+
+  it('backs up the embedded database as it was at one moment while writes go on, and restores exactly that', async () => {
+    const source = mongoose.connection.db!;
+    await seedDemoData();
+    // A writer that keeps changing three collections and a counter in a fixed order: at any moment the
+    // database holds documents 1..m (document n in collection n % 3) and a counter saying m or m - 1.
+    // The names put the app's collections between them, as a backup reads collections in name order.
+    const writtenTo = ['aa_writes', 'mm_writes', 'zz_writes'];
+    let written = 0;
+    let stop = false;
+    const writer = (async () => {
+      while (!stop) {
+        const n = written + 1;
+        await source.collection(writtenTo[n % 3]!).insertOne({ _id: n as never, payload: `document ${n}`, at: new Date() });
+        await source.collection('zz_writes_counter').updateOne({ _id: 'counter' as never }, { $set: { n } }, { upsert: true });
+        written = n;
+      }
+    })();
+    const wait = (until: () => boolean) => new Promise<void>((resolve) => {
+      const check = () => (until() ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    await wait(() => written >= 20);
+    const before = written;
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ssb-backup-')), 'backup.ndjson.gz');
+    const summary = await backupEmbeddedDatabase({ binary: process.env.FERRETDB_BIN_RESOLVED!, dataDir: process.env.TEST_FERRETDB_DATA_DIR!, databaseName: source.databaseName, file });
+    const after = written;
+    await wait(() => written >= after + 5);
+    stop = true;
+    await writer;
+    expect(summary.pointInTime).toBe(true);
+    expect(after).toBeGreaterThan(before);
+
+    const target = other.db(`restore_${Date.now()}`);
+    await restoreBackup(target, file);
+    const restored = await snapshot(target);
+    const ids = writtenTo.flatMap((name) => (restored[name] ?? []).map((document) => (mongoose.mongo.BSON.EJSON.parse(document) as { _id: number })._id));
+    const m = Math.max(...ids);
+    const counter = (await target.collection('zz_writes_counter').findOne({}))!.n as number;
+    expect(m).toBeGreaterThanOrEqual(before);
+    expect(m).toBeLessThanOrEqual(after + 1);
+    expect([m, m - 1]).toContain(counter);
+
+    // Every collection exactly as the source was at that moment: the documents written by then, and nothing later.
+    const expected = await snapshot(source);
+    for (const name of writtenTo) expected[name] = expected[name]!.filter((document) => (mongoose.mongo.BSON.EJSON.parse(document) as { _id: number })._id <= m);
+    expected.zz_writes_counter = restored.zz_writes_counter!;
+    expect(restored).toEqual(expected);
+    expect(ids.sort((a, b) => a - b)).toEqual(Array.from({ length: m }, (_, i) => i + 1));
+    await target.dropDatabase();
+  }, 30_000);
 
   it('refuses to restore into a database that already has data', async () => {
     const source = mongoose.connection.db!;

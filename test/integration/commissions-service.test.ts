@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { AuditEntry } from '../../src/features/audit/audit.model';
 import { Commission } from '../../src/features/commissions/commission.model';
 import { actOnCommission, commissionsWaitingFor, requestCommission } from '../../src/features/commissions/commissions.service';
-import { CapacityLedger, committedDays, EntitlementLedger, reserveDays } from '../../src/features/commissions/day-ledgers';
+import { CapacityLedger, committedDays, EntitlementLedger, giveBackHold, takeHold } from '../../src/features/commissions/day-ledgers';
 import { Notification } from '../../src/features/notifications/notification.model';
 import { NotAllowedError } from '../../src/lib/errors';
 import { createListing, requestAs, requestForm, sessionUserFor, START_IN_AUTUMN_2026 } from '../support/commission-factories';
@@ -12,19 +12,30 @@ useTestDatabase();
 
 const statusOf = async (id: string) => (await Commission.findById(id).lean())!.status;
 
-describe('reserving days in a ledger', () => {
-  it('never commits more than the limit, however many reservations race for a new key', async () => {
+describe('holding days in a ledger', () => {
+  const hold = (id: string, days: number) => ({ id, commission: new Types.ObjectId(), days });
+
+  it('never commits more than the limit, however many holds race for a new key', async () => {
     const key = `race:${new Types.ObjectId().toString()}`;
-    const results = await Promise.all(Array.from({ length: 8 }, () => reserveDays(CapacityLedger, key, 2, 9)));
-    expect(results.filter(Boolean)).toHaveLength(4);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => takeHold(CapacityLedger, key, hold(`h${i}`, 2), 9)));
+    expect(results.filter((result) => result === 'added')).toHaveLength(4);
     expect(await committedDays(CapacityLedger, key)).toBe(8);
-    expect(await reserveDays(CapacityLedger, key, 1, 9)).toBe(true);
-    expect(await reserveDays(CapacityLedger, key, 1, 9)).toBe(false);
+    expect(await takeHold(CapacityLedger, key, hold('one more', 1), 9)).toBe('added');
+    expect(await takeHold(CapacityLedger, key, hold('too many', 1), 9)).toBe('refused');
   });
 
   it('refuses more days than the limit at all, and takes any number without a limit', async () => {
-    expect(await reserveDays(CapacityLedger, 'limitless', 11, 10)).toBe(false);
-    expect(await reserveDays(CapacityLedger, 'limitless', 500, null)).toBe(true);
+    expect(await takeHold(CapacityLedger, 'limitless', hold('a', 11), 10)).toBe('refused');
+    expect(await takeHold(CapacityLedger, 'limitless', hold('b', 500), null)).toBe('added');
+  });
+
+  it('counts a hold once however often it is taken, and gives it back once however often it is given back', async () => {
+    const key = `once:${new Types.ObjectId().toString()}`;
+    const same = hold('step', 3);
+    expect(await Promise.all([takeHold(CapacityLedger, key, same, 10), takeHold(CapacityLedger, key, same, 10)])).toEqual(expect.arrayContaining(['added', 'already']));
+    expect(await committedDays(CapacityLedger, key)).toBe(3);
+    await Promise.all([giveBackHold(CapacityLedger, key, 'step'), giveBackHold(CapacityLedger, key, 'step')]);
+    expect(await committedDays(CapacityLedger, key)).toBe(0);
   });
 });
 

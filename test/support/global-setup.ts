@@ -16,5 +16,6 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-test-db-'));
   globalThis.__FERRETDB__ = await startEmbeddedFerretdb({ binary, dataDir });
   process.env.TEST_MONGODB_URI = globalThis.__FERRETDB__.uri;
+  process.env.TEST_FERRETDB_DATA_DIR = dataDir;
   process.env.FERRETDB_BIN_RESOLVED = binary;
 }

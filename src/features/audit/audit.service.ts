@@ -16,6 +16,15 @@ export async function recordAudit(entry: AuditInput): Promise<void> {
   await AuditEntry.create(entry);
 }
 
+/** Records the entry under an id chosen in advance, once: recording it again changes nothing. */
+export async function recordAuditOnce(id: Types.ObjectId, at: Date, entry: AuditInput): Promise<void> {
+  try {
+    await AuditEntry.create({ _id: id, at, ...entry });
+  } catch (error) {
+    if ((error as { code?: number }).code !== 11000) throw error;
+  }
+}
+
 export async function auditTrailFor(subjectType: string, subjectId: Types.ObjectId) {
   return AuditEntry.find({ subjectType, subjectId }).sort({ at: -1 }).populate('actor', 'name').lean();
 }

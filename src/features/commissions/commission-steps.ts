@@ -1,22 +1,45 @@
 import '../../db/mongoose-setup';
 import { Schema, Types, model } from 'mongoose';
+import { recordAuditOnce, type AuditInput } from '../audit/audit.service';
 import type { FiguresChange } from '../reports/contribution';
 import { recordFiguresChange } from '../reports/figure-store';
+import { sendNoticeOnce, type PlannedNotice } from '../notifications/notifications.service';
 import { Commission } from './commission.model';
+import { giveBackHold, LEDGERS, type LedgerName } from './day-ledgers';
 
 /**
- * How a commission changes status safely on FerretDB and MongoDB alike. A conditional
- * `findOneAndUpdate({ _id, status })` is not enough on FerretDB v1/SQLite, which reads and writes an
- * updated document outside a transaction (FerretDB issue #3040): two clicks at once can both "win".
- * Instead every commission carries a version, and a step first inserts its claim on that version,
- * `${commissionId}:${version}`: the database lets only one such insert succeed. The winner alone then
- * writes the change and the next version. The claim keeps the change, so if the process stopped between
- * the two writes, the next reader finishes it (rollForward).
+ * How a commission changes status safely on FerretDB and MongoDB alike, and never half-way.
+ *
+ * A conditional `findOneAndUpdate({ _id, status })` is not enough on FerretDB v1/SQLite, which reads and
+ * writes an updated document outside a transaction (FerretDB issue #3040): two clicks at once can both
+ * "win". Instead every commission carries a version, and a step first inserts its claim on that version,
+ * `${commissionId}:${version}`: the database lets only one such insert succeed.
+ *
+ * Neither database writes several documents at once here (FerretDB has no transactions), so the claim
+ * carries the whole step: the change to the commission, its entry in the commission's history, the
+ * ledger holds it takes and the ones it gives back, and the notification. Writing each of those is
+ * idempotent (ids fixed in the claim, holds named by id), so if the process stops part-way through a
+ * step, whoever next opens the commission finishes it (finishOpenSteps), and finishing twice does each
+ * thing once. A step is finished when its claim is marked so.
  *
  * A step that changes the report figures carries that change too: it is recorded (under the claim's id)
- * after the claim and before the commission changes, so the figures never lack a step a commission shows.
+ * before the commission changes, so the figures never lack a step a commission shows.
  */
-type StepChange = { set: Record<string, unknown>; unset: string[] };
+export type HoldRef = { ledger: LedgerName; key: string; id: string };
+
+export type StepPlan = {
+  change: { set: Record<string, unknown>; unset: string[] };
+  history: AuditInput & { id: Types.ObjectId };
+  /** Holds taken for this step before it was claimed (see actOnCommission). */
+  holds: HoldRef[];
+  /** Holds the commission gives back once the step has happened. */
+  releases: HoldRef[];
+  notice: PlannedNotice;
+  figures?: FiguresChange;
+};
+
+/** As stored: the figures change as JSON (its keys may hold characters a document key may not). */
+type StepRecord = Omit<StepPlan, 'figures'> & { _id: string; commission: Types.ObjectId; version: number; at: Date; finished?: boolean; figures?: string };
 
 const stepSchema = new Schema(
   {
@@ -24,9 +47,13 @@ const stepSchema = new Schema(
     commission: { type: Schema.Types.ObjectId, required: true },
     version: { type: Number, required: true },
     change: { type: Schema.Types.Mixed, required: true },
-    // JSON of the step's FiguresChange, when it has one.
+    history: { type: Schema.Types.Mixed, required: true },
+    holds: { type: Schema.Types.Mixed, default: [] },
+    releases: { type: Schema.Types.Mixed, default: [] },
+    notice: { type: Schema.Types.Mixed, required: true },
     figures: { type: String },
     at: { type: Date, required: true },
+    finished: { type: Boolean },
   },
   { versionKey: false },
 );
@@ -35,42 +62,54 @@ const CommissionStep = model('CommissionStep', stepSchema, 'commission_steps');
 
 export const stepId = (commissionId: Types.ObjectId, version: number) => `${commissionId.toString()}:${version}`;
 
-async function apply(commissionId: Types.ObjectId, version: number, change: StepChange, figures: FiguresChange | undefined): Promise<void> {
-  if (figures) await recordFiguresChange(stepId(commissionId, version), commissionId, version + 1, figures);
-  const update: Record<string, unknown> = { $set: { ...change.set, version: version + 1 } };
-  if (change.unset.length) update.$unset = Object.fromEntries(change.unset.map((field) => [field, 1]));
-  await Commission.updateOne({ _id: commissionId, version }, update);
-}
-
-/** Claims the step from `version` and applies it; false when another step claimed that version first. */
-export async function takeStep(commissionId: Types.ObjectId, version: number, change: StepChange, figures?: FiguresChange): Promise<boolean> {
-  try {
-    await CommissionStep.create({ _id: stepId(commissionId, version), commission: commissionId, version, change, figures: figures && JSON.stringify(figures), at: new Date() });
-  } catch (error) {
-    if ((error as { code?: number }).code === 11000) return false;
-    throw error;
+/** Does whatever of the step is not done yet; each part is idempotent. */
+async function finish(step: StepRecord): Promise<void> {
+  const { id, ...history } = step.history;
+  await recordAuditOnce(id, step.at, history);
+  // Only while the commission has not moved on: once it has, these figures may be folded and gone.
+  if (step.figures && (await Commission.findById(step.commission, { version: 1 }).lean())?.version === step.version) {
+    await recordFiguresChange(step._id, step.commission, step.version + 1, JSON.parse(step.figures) as FiguresChange);
   }
-  await apply(commissionId, version, change, figures);
-  return true;
-}
-
-/** The figures change a claimed step recorded, if it had one (the rebuild asks, for a step it did not see). */
-export async function claimedFiguresChange(stepId: string): Promise<FiguresChange | undefined> {
-  const step = await CommissionStep.findById(stepId, { figures: 1 }).lean();
-  return step?.figures ? (JSON.parse(step.figures) as FiguresChange) : undefined;
+  const update: Record<string, unknown> = { $set: { ...step.change.set, version: step.version + 1 } };
+  if (step.change.unset.length) update.$unset = Object.fromEntries(step.change.unset.map((field) => [field, 1]));
+  await Commission.updateOne({ _id: step.commission, version: step.version }, update);
+  for (const release of step.releases ?? []) await giveBackHold(LEDGERS[release.ledger], release.key, release.id);
+  await sendNoticeOnce(step.notice);
+  await CommissionStep.updateOne({ _id: step._id }, { $set: { finished: true } });
 }
 
 /**
- * Finishes a claimed step whose change was never written (the process stopped in between). True if a
- * step was claimed from `version` (the caller should read the commission again). The commission is
- * checked again first, so a caller that read it before the step landed does not record the step's
- * figures a second time after they were folded.
+ * Claims the step from `version` and carries it out; false when another step claimed that version
+ * first (its plan is then `winner`).
  */
-export async function rollForward(commissionId: Types.ObjectId, version: number): Promise<boolean> {
-  const step = await CommissionStep.findById(stepId(commissionId, version)).lean();
-  if (!step) return false;
-  if ((await Commission.findById(commissionId, { version: 1 }).lean())?.version !== version) return true;
-  await apply(commissionId, version, step.change as StepChange, step.figures ? (JSON.parse(step.figures) as FiguresChange) : undefined);
-  return true;
+export async function takeStep(commissionId: Types.ObjectId, version: number, plan: StepPlan): Promise<{ taken: true } | { taken: false; winner: Pick<StepPlan, 'holds'> | null }> {
+  const step: StepRecord = { _id: stepId(commissionId, version), commission: commissionId, version, ...plan, figures: plan.figures && JSON.stringify(plan.figures), at: new Date() };
+  try {
+    await CommissionStep.create(step);
+  } catch (error) {
+    if ((error as { code?: number }).code !== 11000) throw error;
+    return { taken: false, winner: await CommissionStep.findById(step._id).lean<StepRecord>() };
+  }
+  await finish(step);
+  return { taken: true };
 }
 
+/**
+ * Finishes what the last steps left undone (the process stopped between their writes): the step claimed
+ * from the current version, if any, and the one before it. True when the commission itself changed.
+ */
+export async function finishOpenSteps(commission: { _id: Types.ObjectId; version: number }): Promise<boolean> {
+  const [claimed, previous] = await Promise.all([
+    CommissionStep.findById(stepId(commission._id, commission.version)).lean<StepRecord>(),
+    commission.version > 0 ? CommissionStep.findById(stepId(commission._id, commission.version - 1)).lean<StepRecord>() : null,
+  ]);
+  if (previous && !previous.finished) await finish(previous);
+  if (claimed) await finish(claimed);
+  return Boolean(claimed);
+}
+
+/** The figures change a claimed step recorded, if it had one (the rebuild asks, for a step it did not see). */
+export async function claimedFiguresChange(id: string): Promise<FiguresChange | undefined> {
+  const step = await CommissionStep.findById(id, { figures: 1 }).lean<Pick<StepRecord, 'figures'>>();
+  return step?.figures ? (JSON.parse(step.figures) as FiguresChange) : undefined;
+}

@@ -51,11 +51,14 @@ const commissionSchema = new Schema(
       startOn: { type: Date },
       note: { type: String, maxlength: 2000 },
     },
-    // What this commission holds in the capacity and entitlement ledgers, so a cancellation gives back exactly that.
+    // What this commission holds in the capacity and entitlement ledgers (the key, the days and the hold's
+    // id: day-ledgers.ts), so a cancellation gives back exactly that.
     capacityKey: { type: String },
     capacityDays: { type: Number, default: 0 },
+    capacityHold: { type: String },
     entitlementKey: { type: String },
     entitlementDays: { type: Number, default: 0 },
+    entitlementHold: { type: String },
     entitlementApproved: { type: Boolean, default: false },
     completedAt: { type: Date },
     feedbackReminderSentAt: { type: Date },

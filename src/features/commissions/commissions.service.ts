@@ -6,19 +6,19 @@ import { paths } from '../../paths';
 import type { SessionUser } from '../accounts/accounts.service';
 import { User } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
+import { Feedback } from '../feedback/feedback.model';
 import { Listing } from '../listings/listing.model';
 import { contributionOf, figuresChange, type ContributingFeedback } from '../reports/contribution';
-import { notify } from '../notifications/notifications.service';
+import { notify, planNotice, type PlannedNotice } from '../notifications/notifications.service';
 import { School } from '../schools/school.model';
 import { Commission, type CommissionFields, type CommissionRecord } from './commission.model';
 import { canBrokerForSchool, canRequestSupportDirectly, canViewCommission, partiesOf } from './commission-access';
 import { ACTION_LABELS, ACTIONS, canTakeAction, WAITING_FOR, type CommissionAction, type CommissionStatus, type Party } from './commission-status';
 import type { CommissionRequestForm, ProposalForm } from './commissions.schemas';
-import { CapacityLedger, capacityKey, committedDays, EntitlementLedger, entitlementKey, releaseDays, reserveDays, type Ledger } from './day-ledgers';
-import { rollForward, takeStep } from './commission-steps';
+import { CapacityLedger, capacityKey, committedDays, entitlementKey, giveBackHold, LEDGERS, takeHold, type LedgerName } from './day-ledgers';
+import { finishOpenSteps, takeStep, type HoldRef, type StepPlan } from './commission-steps';
 import { entitlementForSchool } from './school-entitlement';
 import { schoolsInSipCaseload } from './sip-caseload';
-
 
 type NewCommission = Omit<CommissionFields, 'reference' | 'status' | 'createdAt' | 'updatedAt'>;
 
@@ -59,7 +59,9 @@ export async function requestCommission(actor: SessionUser, form: CommissionRequ
 
   const entitlement = await entitlementForSchool(school.id);
   const funding = listing.fundedByLa ? 'la' : form.funding;
-  const fields: NewCommission = {
+  const id = new Types.ObjectId();
+  const fields: NewCommission & { _id: Types.ObjectId } = {
+    _id: id,
     school: new Types.ObjectId(school.id),
     schoolName: school.name,
     supportLevel: entitlement?.levelLabel,
@@ -90,19 +92,21 @@ export async function requestCommission(actor: SessionUser, form: CommissionRequ
   // beyond the school's entitlement need Traded Services' approval first.
   let status: CommissionStatus = 'awaiting_school';
   if (direct) {
-    const held = await holdEntitlement(fields, fields.days);
+    const held = await holdEntitlement(fields, fields.days, new StepHolds(id, `${id.toString()}:new`));
     Object.assign(fields, held);
     status = held.entitlementDays > 0 || funding === 'school' ? 'requested' : 'awaiting_approval';
   }
-  const commission = await createWithReference({ ...fields, status });
+  // The history entry goes first: a commission never exists without it, even if the process stops here.
+  // (Days held for a commission that was never created are given back by releaseAbandonedHolds.)
   await recordAudit({
     actor: new Types.ObjectId(actor.id),
     action: direct ? 'commission_requested' : 'commission_brokered',
     subjectType: 'Commission',
-    subjectId: commission._id,
+    subjectId: id,
     changes: { status },
   });
-  await notifyWhoseTurn(commission, actor, direct ? 'Support requested' : 'Support arranged for your school');
+  const commission = await createWithReference({ ...fields, status });
+  await notify(await recipientsOfTurn(commission, actor), whoseTurnMessage(commission, direct ? 'Support requested' : 'Support arranged for your school'));
   return { ok: true, id: commission._id.toString(), reference: commission.reference };
 }
 
@@ -114,7 +118,7 @@ export function newReference(): string {
   return `SUP-${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
 }
 
-async function createWithReference(fields: NewCommission & { status: CommissionStatus }): Promise<CommissionRecord> {
+async function createWithReference(fields: NewCommission & { _id: Types.ObjectId; status: CommissionStatus }): Promise<CommissionRecord> {
   for (let attempt = 0; ; attempt++) {
     try {
       return (await Commission.create({ ...fields, reference: newReference() })).toObject() as CommissionRecord;
@@ -124,18 +128,36 @@ async function createWithReference(fields: NewCommission & { status: CommissionS
   }
 }
 
-type LedgerHold = { ledger: Ledger; key: string; days: number };
+const sameHold = (a: HoldRef, b: HoldRef) => a.ledger === b.ledger && a.key === b.key && a.id === b.id;
 
-/** Reservations taken while one step is applied, given back if the step does not happen. */
-class Holds {
-  private readonly taken: LedgerHold[] = [];
-  async take(ledger: Ledger, key: string, days: number, limit: number | null): Promise<boolean> {
-    const ok = await reserveDays(ledger, key, days, limit);
-    if (ok) this.taken.push({ ledger, key, days });
-    return ok;
+/**
+ * The ledger holds one step takes before it is claimed, all under one id naming the commission and the
+ * version the step starts from (so an identical request racing this one, or a retry after a crash, finds
+ * its hold already there instead of taking the days twice). Given back if the step does not happen.
+ */
+class StepHolds {
+  readonly taken: HoldRef[] = [];
+  private readonly added: HoldRef[] = [];
+
+  constructor(
+    private readonly commissionId: Types.ObjectId,
+    private readonly id: string,
+  ) {}
+
+  async take(ledger: LedgerName, key: string, days: number, limit: number | null): Promise<string | null> {
+    const outcome = await takeHold(LEDGERS[ledger], key, { id: this.id, commission: this.commissionId, days }, limit);
+    if (outcome === 'refused') return null;
+    const hold = { ledger, key, id: this.id };
+    this.taken.push(hold);
+    if (outcome === 'added') this.added.push(hold);
+    return this.id;
   }
-  async giveBack(): Promise<void> {
-    for (const hold of this.taken.splice(0)) await releaseDays(hold.ledger, hold.key, hold.days);
+
+  /** Gives back the holds this request added, except those the step that did happen took too. */
+  async giveBack(keep: readonly HoldRef[] = []): Promise<void> {
+    for (const hold of this.added.splice(0)) {
+      if (!keep.some((kept) => sameHold(kept, hold))) await giveBackHold(LEDGERS[hold.ledger], hold.key, hold.id);
+    }
   }
 }
 
@@ -151,16 +173,16 @@ async function entitlementLimit(schoolId: string): Promise<number> {
 async function holdEntitlement(
   commission: Pick<CommissionFields, 'funding' | 'school' | 'academicYear' | 'entitlementApproved'>,
   days: number,
-  holds = new Holds(),
+  holds: StepHolds,
   alreadyHeld: { key?: string | null; days: number } = { days: 0 },
-): Promise<{ entitlementKey?: string; entitlementDays: number }> {
+): Promise<{ entitlementKey?: string; entitlementDays: number; entitlementHold?: string }> {
   if (commission.funding !== 'la') return { entitlementDays: 0 };
   const key = entitlementKey(commission.school.toString(), commission.academicYear);
   const limit = commission.entitlementApproved ? null : await entitlementLimit(commission.school.toString());
   // Days this commission already holds under the same key will be given back once the new hold is in place.
   const headroom = limit === null ? null : limit + (alreadyHeld.key === key ? alreadyHeld.days : 0);
-  const ok = await holds.take(EntitlementLedger, key, days, headroom);
-  return ok ? { entitlementKey: key, entitlementDays: days } : { entitlementDays: 0 };
+  const hold = await holds.take('entitlement', key, days, headroom);
+  return hold ? { entitlementKey: key, entitlementDays: days, entitlementHold: hold } : { entitlementDays: 0 };
 }
 
 /** The listing's capacity for the period the start date falls in; null when the listing sets none. */
@@ -174,10 +196,11 @@ async function capacityFor(listingId: Types.ObjectId, startOn: Date) {
   return { key: capacityKey(listingId.toString(), period), days: capacity.days, periodLabel };
 }
 
-async function holdCapacity(commission: CommissionRecord, days: number, startOn: Date, holds: Holds): Promise<ActionResult & { key?: string }> {
+async function holdCapacity(commission: CommissionRecord, days: number, startOn: Date, holds: StepHolds): Promise<ActionResult & { key?: string; hold?: string }> {
   const capacity = await capacityFor(commission.listing, startOn);
   if (!capacity) return { ok: true };
-  if (await holds.take(CapacityLedger, capacity.key, days, capacity.days)) return { ok: true, key: capacity.key };
+  const hold = await holds.take('capacity', capacity.key, days, capacity.days);
+  if (hold) return { ok: true, key: capacity.key, hold };
   const agreed = await committedDays(CapacityLedger, capacity.key);
   return {
     ok: false,
@@ -192,7 +215,7 @@ export async function commissionVisibleTo(user: SessionUser, commissionId: strin
   if (!Types.ObjectId.isValid(commissionId)) throw new NotFoundError();
   let commission = (await Commission.findById(commissionId).lean()) as CommissionRecord | null;
   if (!commission) throw new NotFoundError();
-  if (await rollForward(commission._id, commission.version)) commission = (await Commission.findById(commissionId).lean()) as CommissionRecord;
+  if ((await finishOpenSteps(commission)) || (await finishEvaluation(commission))) commission = (await Commission.findById(commissionId).lean()) as CommissionRecord;
   if (!(await canViewCommission(user, commission))) throw new NotAllowedError();
   return commission;
 }
@@ -207,21 +230,23 @@ export async function commissionForAction(actor: SessionUser, commissionId: stri
   return commission;
 }
 
+const releaseOf = (ledger: LedgerName, key: string | null | undefined, id: string | null | undefined): HoldRef[] => (key && id ? [{ ledger, key, id }] : []);
+
 /**
- * Applies one step of the state machine for this user. Reservations are taken first, then the step is
- * claimed on the commission's version (commission-steps.ts); if another step claimed it first, the
- * reservations are given back and the user is told it has moved on.
+ * Applies one step of the state machine for this user. Ledger holds are taken first, then the step is
+ * claimed on the commission's version and carried out (commission-steps.ts); if another step claimed it
+ * first, the holds are given back and the user is told it has moved on.
  */
 export async function actOnCommission(actor: SessionUser, commissionId: string, action: CommissionAction, input: ActionInput = {}): Promise<ActionResult> {
   const commission = await commissionForAction(actor, commissionId, action);
   const parties = await partiesOf(actor, commission);
   if (!canTakeAction(action, commission.status as CommissionStatus, parties)) return { ok: false, message: MOVED_ON };
 
-  const holds = new Holds();
+  const holds = new StepHolds(commission._id, `${commission._id.toString()}:${commission.version}`);
   const set: Record<string, unknown> = {};
-  const unset: Record<string, 1> = {};
+  const unset: string[] = [];
+  const releases: HoldRef[] = [];
   let to: CommissionStatus = ACTIONS[action].to[0];
-  const release: LedgerHold[] = [];
 
   switch (action) {
     case 'confirm': {
@@ -236,7 +261,7 @@ export async function actOnCommission(actor: SessionUser, commissionId: string, 
     case 'accept': {
       const capacity = await holdCapacity(commission, commission.days, commission.startOn, holds);
       if (!capacity.ok) return capacity;
-      Object.assign(set, { capacityKey: capacity.key, capacityDays: capacity.key ? commission.days : 0 });
+      Object.assign(set, { capacityKey: capacity.key, capacityDays: capacity.key ? commission.days : 0, capacityHold: capacity.hold });
       break;
     }
     case 'propose_change':
@@ -256,7 +281,7 @@ export async function actOnCommission(actor: SessionUser, commissionId: string, 
         await holds.giveBack();
         return { ok: false, message: 'The provider no longer has capacity for the days they proposed. Turn the change down so they can respond again.' };
       }
-      if (commission.entitlementKey) release.push({ ledger: EntitlementLedger, key: commission.entitlementKey, days: commission.entitlementDays ?? 0 });
+      releases.push(...releaseOf('entitlement', commission.entitlementKey, commission.entitlementHold));
       Object.assign(set, held, {
         days: proposal.days,
         startOn: proposal.startOn,
@@ -265,12 +290,13 @@ export async function actOnCommission(actor: SessionUser, commissionId: string, 
         costPence: costInPence(proposal.days, commission.dailyRatePence),
         capacityKey: capacity.key,
         capacityDays: capacity.key ? proposal.days : 0,
+        capacityHold: capacity.hold,
       });
-      unset.proposal = 1;
+      unset.push('proposal');
       break;
     }
     case 'reject_change':
-      unset.proposal = 1;
+      unset.push('proposal');
       break;
     case 'confirm_completion':
       set.completedAt = new Date();
@@ -279,42 +305,61 @@ export async function actOnCommission(actor: SessionUser, commissionId: string, 
     case 'refuse':
     case 'cancel':
       set.statusReason = input.reason;
-      if (commission.capacityKey) release.push({ ledger: CapacityLedger, key: commission.capacityKey, days: commission.capacityDays ?? 0 });
-      if (commission.entitlementKey) release.push({ ledger: EntitlementLedger, key: commission.entitlementKey, days: commission.entitlementDays ?? 0 });
+      releases.push(...releaseOf('capacity', commission.capacityKey, commission.capacityHold), ...releaseOf('entitlement', commission.entitlementKey, commission.entitlementHold));
       Object.assign(set, { capacityDays: 0, entitlementDays: 0 });
+      unset.push('capacityHold', 'entitlementHold');
       break;
   }
 
   const figures = figuresChange(contributionOf(commission), contributionOf({ ...commission, ...set, status: to }));
-  if (!(await takeStep(commission._id, commission.version, { set: { ...set, status: to }, unset: Object.keys(unset) }, figures))) {
-    await holds.giveBack();
+  const plan = await planStep(actor.id, commission, action, to, input, { set: { ...set, status: to }, unset: unset.filter((field) => !(field in set)) });
+  const result = await takeStep(commission._id, commission.version, { ...plan, holds: holds.taken, releases, figures });
+  if (!result.taken) {
+    await holds.giveBack(result.winner?.holds);
     return { ok: false, message: MOVED_ON };
   }
-  for (const hold of release) await releaseDays(hold.ledger, hold.key, hold.days);
-  await recordStep(actor, commission, action, to, input);
   return { ok: true };
 }
 
 /** Moves a completed commission to evaluated once its feedback is stored (called by the feedback service). */
-export async function markEvaluated(actor: SessionUser, commission: CommissionRecord, feedback: ContributingFeedback): Promise<boolean> {
+export async function markEvaluated(actorId: string, commission: CommissionRecord, feedback: ContributingFeedback): Promise<boolean> {
   if (commission.status !== 'completed') return false;
   const figures = figuresChange(contributionOf(commission), contributionOf({ ...commission, status: 'evaluated' }, feedback));
-  const taken = await takeStep(commission._id, commission.version, { set: { status: 'evaluated' }, unset: [] }, figures);
-  if (taken) await recordStep(actor, commission, 'record_feedback', 'evaluated', {});
-  return taken;
+  const plan = await planStep(actorId, commission, 'record_feedback', 'evaluated', {}, { set: { status: 'evaluated' }, unset: [] });
+  return (await takeStep(commission._id, commission.version, { ...plan, holds: [], releases: [], figures })).taken;
 }
 
-async function recordStep(actor: SessionUser, commission: CommissionRecord, action: CommissionAction, to: CommissionStatus, input: ActionInput) {
+/** A completed commission whose feedback is stored but which the process stopped before marking evaluated. */
+async function finishEvaluation(commission: CommissionRecord): Promise<boolean> {
+  if (commission.status !== 'completed') return false;
+  const feedback = await Feedback.findOne({ commission: commission._id }).lean();
+  return feedback ? markEvaluated(feedback.givenBy.toString(), commission, feedback) : false;
+}
+
+/** The parts of a step's plan that say what happened: the change, its history entry and who to tell. */
+async function planStep(
+  actorId: string,
+  commission: CommissionRecord,
+  action: CommissionAction,
+  to: CommissionStatus,
+  input: ActionInput,
+  change: StepPlan['change'],
+): Promise<Omit<StepPlan, 'holds' | 'releases'>> {
   const proposal = input.proposal ? { days: input.proposal.days, startOn: input.proposal.startOn.toISOString().slice(0, 10) } : undefined;
-  await recordAudit({
-    actor: new Types.ObjectId(actor.id),
-    action: `commission_${action}`,
-    subjectType: 'Commission',
-    subjectId: commission._id,
-    reason: input.reason ?? input.proposal?.note,
-    changes: { from: commission.status, to, ...(proposal ? { proposal } : {}) },
-  });
-  await notifyWhoseTurn({ ...commission, status: to }, actor, ACTION_LABELS[action]);
+  const moved = { ...commission, status: to };
+  return {
+    change,
+    history: {
+      id: new Types.ObjectId(),
+      actor: new Types.ObjectId(actorId),
+      action: `commission_${action}`,
+      subjectType: 'Commission',
+      subjectId: commission._id,
+      reason: input.reason ?? input.proposal?.note,
+      changes: { from: commission.status, to, ...(proposal ? { proposal } : {}) },
+    },
+    notice: planNotice(await recipientsOfTurn(moved, { id: actorId }), whoseTurnMessage(moved, ACTION_LABELS[action])),
+  };
 }
 
 /** The users standing on one side of a commission. */
@@ -331,17 +376,20 @@ async function usersOnSide(commission: Pick<CommissionRecord, 'school' | 'owners
   }
 }
 
-/** Tells whoever must act next; when a commission ends, tells every side. Never the person who acted. */
-async function notifyWhoseTurn(commission: CommissionRecord, actor: SessionUser, what: string): Promise<void> {
+/** Whoever must act next; when a commission ends, every side. Never the person who acted. */
+async function recipientsOfTurn(commission: CommissionRecord, actor: { id: string }): Promise<Types.ObjectId[]> {
   const waitingFor = WAITING_FOR[commission.status as CommissionStatus];
   const sides: Party[] = waitingFor ? [waitingFor] : ['school', 'provider', 'broker'];
-  const recipients = (await Promise.all(sides.map((side) => usersOnSide(commission, side)))).flat().filter((id) => id.toString() !== actor.id);
-  const next = waitingFor ? ' It is waiting for you.' : '';
-  await notify(recipients, {
+  return (await Promise.all(sides.map((side) => usersOnSide(commission, side)))).flat().filter((id) => id.toString() !== actor.id);
+}
+
+function whoseTurnMessage(commission: CommissionRecord, what: string): PlannedNotice['message'] {
+  const next = WAITING_FOR[commission.status as CommissionStatus] ? ' It is waiting for you.' : '';
+  return {
     subject: `${commission.reference}: ${what}`,
     text: `${what}: ${commission.listingName} for ${commission.schoolName}.${next}`,
     href: paths.commissions.commission(commission._id.toString()),
-  });
+  };
 }
 
 /** The query for the commissions a user may see. */

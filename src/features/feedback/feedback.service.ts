@@ -36,7 +36,7 @@ export async function giveFeedback(user: SessionUser, commissionId: string, form
   const given = await Feedback.findOne({ commission: commission._id }).lean();
   if (given) {
     // Stored, but the app stopped before the commission moved on to evaluated: finish that now.
-    await markEvaluated(user, commission, given);
+    await markEvaluated(user.id, commission, given);
     return { ok: false, field: 'quality', message: ALREADY_GIVEN };
   }
   const evidence = upload ? await FeedbackEvidence.create({ filename: safeFilename(upload.filename, 'evidence.pdf'), data: upload.bytes, size: upload.bytes.length }) : undefined;
@@ -64,7 +64,7 @@ export async function giveFeedback(user: SessionUser, commissionId: string, form
     if ((error as { code?: number }).code === 11000) return { ok: false, field: 'quality', message: ALREADY_GIVEN };
     throw error;
   }
-  await markEvaluated(user, commission, feedback);
+  await markEvaluated(user.id, commission, feedback);
   return { ok: true };
 }
 

@@ -14,14 +14,35 @@ export function deliverNotificationsByEmail(delivery: EmailDelivery): void {
   emailDelivery = delivery;
 }
 
+/** A notification to send later, with its ids fixed now (one per recipient), so sending it twice sends it once. */
+export type PlannedNotice = { recipients: Types.ObjectId[]; ids: Types.ObjectId[]; message: NotificationMessage };
+
+export function planNotice(recipients: readonly Types.ObjectId[], message: NotificationMessage): PlannedNotice {
+  const unique = [...new Set(recipients.map(String))].map((id) => new Types.ObjectId(id));
+  return { recipients: unique, ids: unique.map(() => new Types.ObjectId()), message };
+}
+
+/** Sends a planned notice unless it has been sent: its emails go only with the first send. */
+export async function sendNoticeOnce(notice: PlannedNotice): Promise<void> {
+  if (notice.recipients.length === 0) return;
+  try {
+    await Notification.insertMany(notice.recipients.map((recipient, i) => ({ _id: notice.ids[i], recipient, ...notice.message })), { ordered: false });
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return;
+    throw error;
+  }
+  await email(notice.recipients, notice.message);
+}
+
 /** Tells each person it is their turn: in the service ("waiting for you") and by email. */
 export async function notify(recipients: readonly Types.ObjectId[], message: NotificationMessage): Promise<void> {
-  const unique = [...new Set(recipients.map(String))];
-  if (unique.length === 0) return;
-  await Notification.insertMany(unique.map((id) => ({ recipient: new Types.ObjectId(id), ...message })));
+  await sendNoticeOnce(planNotice(recipients, message));
+}
+
+async function email(recipients: Types.ObjectId[], message: NotificationMessage): Promise<void> {
   if (!emailDelivery) return;
   const { mailer, baseUrl, serviceName } = emailDelivery;
-  const people = await User.find({ _id: { $in: unique }, active: true }, { email: 1 }).lean();
+  const people = await User.find({ _id: { $in: recipients }, active: true }, { email: 1 }).lean();
   await Promise.all(
     people.map((person) =>
       mailer.send({ to: person.email, subject: `${serviceName}: ${message.subject}`, text: `${message.text}\n\n${baseUrl}${message.href}\n` }),

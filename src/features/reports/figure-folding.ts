@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { Commission } from '../commissions/commission.model';
-import { rollForward } from '../commissions/commission-steps';
+import { finishOpenSteps } from '../commissions/commission-steps';
 import { applyChange, FigureTable, rowsOf, sheetsOf } from './figure-table';
 import { consumedAfter, deleteDeltas, deleteSheets, emptyHead, insertHead, latestHead, pendingDeltas, readSheets, rebuildIsFresh, writeSheets } from './figure-store';
 
@@ -65,7 +65,7 @@ export async function finishInterruptedSteps(): Promise<number> {
   let finished = 0;
   for (const delta of await pendingDeltas()) {
     const commission = await Commission.findById(delta.commission, { version: 1 }).lean();
-    if (commission?.version === delta.version - 1 && (await rollForward(delta.commission, commission.version))) finished += 1;
+    if (commission?.version === delta.version - 1 && (await finishOpenSteps({ _id: delta.commission, version: commission.version }))) finished += 1;
   }
   return finished;
 }

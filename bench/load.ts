@@ -1,0 +1,141 @@
+// `npm run bench:load [-- --soak]`: a mixed workload of the four roles at national scale (10,000
+// published listings, 25,000 schools) against the built app on its embedded database, in a child process.
+// 100 virtual users for 60 s, each signing in and following its role's flows with a pause of up to 2 s after
+// each step (BENCH_USERS, BENCH_SECONDS, BENCH_THINK_MS: the mean pause, 0 for a stress test); with --soak
+// (or BENCH_SOAK=1), 5 minutes with the app's memory every 30 s.
+// Prints throughput and p50/p95/p99 per request type, every unexpected response (there must be none),
+// and the app's memory at start and end. Exits 1 when a response was unexpected, the app died, or (soak)
+// its heap kept growing.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config';
+import { benchAppEnvironment, residentBytes, startAppProcess, type AppMemory, type AppProcess } from './app-process';
+import { startDemoDatabase } from './demo-database';
+import { addLoadPeople, type LoadPeople } from './load-people';
+import { virtualUsers, visitRepeatedly } from './load-flows';
+import { growthPerMinute } from './memory-trend';
+import { loadNationalDataset } from './national-dataset';
+import { connectionPool, Recorder, Visitor } from './visitor';
+
+const SOAK = process.argv.includes('--soak') || process.env.BENCH_SOAK === '1';
+const USERS = Number(process.env.BENCH_USERS ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (SOAK ? 300 : 60));
+const RAMP_SECONDS = 20;
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
+const SAMPLE_EVERY_MS = 30_000;
+const ROLE_SHARES = { school: 45, sip: 25, provider: 20, traded_services: 10 };
+const MB = 1024 * 1024;
+
+const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
+
+async function prepare(dataDir: string): Promise<LoadPeople> {
+  const config = loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const database = await startDemoDatabase(config);
+  try {
+    await loadNationalDataset();
+    return await addLoadPeople({ schools: 50, sips: 25, providers: 20, tradedServices: 10, listingsPerProvider: 5 });
+  } finally {
+    await database.stop();
+  }
+}
+
+type Measured = AppMemory & { databaseRss: number };
+
+/** The app's memory as it reports it (after a GC when asked), and its embedded database's resident memory. */
+async function measureMemory(app: AppProcess, options: { gc?: boolean } = {}): Promise<Measured> {
+  return { ...(await app.memory(options)), databaseRss: residentBytes(app.databasePid()) };
+}
+
+function describeMemory(label: string, memory: Measured): string {
+  return `${label.padEnd(26)} app RSS ${mb(memory.rss).padStart(7)}, heap used ${mb(memory.heapUsed).padStart(7)} of ${mb(memory.heapTotal).padStart(7)}; FerretDB RSS ${mb(memory.databaseRss).padStart(7)}`;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-bench-load-'));
+  const failures: string[] = [];
+  let app: AppProcess | undefined;
+  try {
+    const people = await prepare(dataDir);
+    console.log('Starting the app (node dist/src/server.js, NODE_ENV=production) on that data ...');
+    app = await startAppProcess(benchAppEnvironment(dataDir));
+    const atStart = await measureMemory(app);
+    console.log(describeMemory('memory at start', atStart));
+
+    const users = virtualUsers(people, USERS, ROLE_SHARES);
+    const roles = Object.entries(ROLE_SHARES)
+      .map(([role]) => `${users.filter((user) => user.role === role).length} ${role.replace('_', ' ')}`)
+      .join(', ');
+    console.log(
+      `\n${users.length} virtual users (${roles}) for ${SECONDS} s${SOAK ? ' (soak)' : ''}, started over the first ${RAMP_SECONDS} s, each pausing 0–${(2 * THINK_MS) / 1000} s after each step ...`,
+    );
+
+    const recorder = new Recorder();
+    const pool = connectionPool(app.baseUrl, users.length);
+    let crashed = false;
+    void app.exited.then(() => (crashed = true));
+    const started = Date.now();
+    const running = () => Date.now() - started < SECONDS * 1000 && !crashed;
+
+    const samples: { minutes: number; memory: Measured }[] = [];
+    const sampler = SOAK
+      ? setInterval(() => {
+          void measureMemory(app!, { gc: true }).then((memory) => {
+            const minutes = (Date.now() - started) / 60_000;
+            samples.push({ minutes, memory });
+            console.log(describeMemory(`  at ${minutes.toFixed(1)} min (after GC)`, memory));
+          });
+        }, SAMPLE_EVERY_MS)
+      : undefined;
+
+    await Promise.all(
+      users.map(async (user, i) => {
+        await new Promise((resolve) => setTimeout(resolve, (i * RAMP_SECONDS * 1000) / users.length));
+        await visitRepeatedly(new Visitor(pool, recorder).until(running), user, people, running, THINK_MS);
+      }),
+    );
+    const elapsed = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    await pool.close();
+
+    if (crashed) failures.push(`the app stopped during the run:\n${app.output()}`);
+    recorder.printSummary(elapsed);
+    const errors = recorder.failures.length;
+    console.log(`\nerrors (any status a browser would not expect, or no answer): ${errors}`);
+    if (errors) {
+      Recorder.printFailures(recorder.failures);
+      failures.push(`${errors} unexpected responses`);
+    }
+
+    if (!crashed) {
+      console.log('');
+      console.log(describeMemory('memory at start', atStart));
+      console.log(describeMemory('memory at end', await measureMemory(app)));
+      console.log(describeMemory('memory at end, after GC', await measureMemory(app, { gc: true })));
+    }
+    if (SOAK && samples.length >= 4) {
+      const heap = growthPerMinute(samples.map(({ minutes, memory }) => ({ minutes, bytes: memory.heapUsed })));
+      const rss = growthPerMinute(samples.map(({ minutes, memory }) => ({ minutes, bytes: memory.rss })));
+      console.log(
+        `heap after GC: ${(heap.wholeRun / MB).toFixed(2)} MB/min over the run, ${(heap.secondHalf / MB).toFixed(2)} MB/min over its second half; ` +
+          `RSS ${(rss.wholeRun / MB).toFixed(2)} MB/min, ${(rss.secondHalf / MB).toFixed(2)} MB/min`,
+      );
+      console.log(`growth trend: ${heap.growing ? 'YES, the heap keeps growing' : 'no (the heap levels off)'}`);
+      if (heap.growing) failures.push('the heap kept growing during the soak');
+    }
+    if (app.output().trim()) console.log(`\nthe app's log (last lines):\n${app.output().trim().split('\n').slice(-10).join('\n')}`);
+  } finally {
+    await app?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (failures.length) {
+    console.error(`\nFAILED: ${failures.join('; ')}`);
+    process.exit(1);
+  }
+  console.log('\nPASSED');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+// The app on a database that stops answering (frozen with SIGSTOP, as a hung host or a network partition
+// would leave it): every request gets the "service unavailable" page instead of waiting, and the app
+// recovers by itself once the database answers again. (bench:faults measures the same under load.)
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import request from 'supertest';
+import { connectDatabase } from '../../src/db/connect';
+import { startEmbeddedFerretdb, type EmbeddedDatabase } from '../../src/db/embedded-ferretdb';
+import { ensureLibraryIndexes } from '../../src/db/maintenance';
+import { paths } from '../../src/paths';
+import { buildTestApp } from '../support/app';
+import { createUser } from '../support/factories';
+import { signedInAgent } from '../support/http';
+
+/** A request that has not been answered by then counts as hanging. */
+const NO_HANG = { response: 15_000, deadline: 15_000 };
+
+let database: EmbeddedDatabase;
+
+beforeAll(async () => {
+  database = await startEmbeddedFerretdb({ binary: process.env.FERRETDB_BIN_RESOLVED!, dataDir: mkdtempSync(path.join(tmpdir(), 'ssb-outage-')) });
+  await connectDatabase(database.uri, 'outage');
+  await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
+  await ensureLibraryIndexes(mongoose.connection.db!);
+});
+
+afterAll(async () => {
+  process.kill(database.pid()!, 'SIGCONT');
+  await mongoose.disconnect();
+  await database.stop();
+});
+
+it('answers "service unavailable" while the database is frozen, and recovers by itself', async () => {
+  const app = buildTestApp();
+  const user = await createUser('sip');
+  const agent = await signedInAgent(app, user.email);
+  expect((await agent.get(paths.help)).status).toBe(200);
+
+  process.kill(database.pid()!, 'SIGSTOP');
+  const during = await agent.get(paths.help).timeout(NO_HANG);
+  expect(during.status).toBe(503);
+  expect(during.text).toContain('Sorry, the service is unavailable');
+  expect(during.headers['retry-after']).toBe('10');
+  // Once the driver knows, a request does not even try the database.
+  expect(mongoose.connection.readyState).not.toBe(1);
+  expect((await request(app).get(paths.signIn).timeout(NO_HANG)).status).toBe(503);
+
+  process.kill(database.pid()!, 'SIGCONT');
+  let recovered = false;
+  for (let attempt = 0; attempt < 100 && !recovered; attempt++) {
+    recovered = (await request(app).get(paths.health)).status === 200;
+    if (!recovered) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(recovered).toBe(true);
+  expect((await agent.get(paths.help)).status).toBe(200);
+}, 60_000);
