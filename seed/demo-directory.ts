@@ -1,5 +1,6 @@
 import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
+import { recordOwnership } from '../src/features/listings/listing-ownership';
 import { generateListings } from './directory-generator';
 
 /** About forty approved pen portraits of fictional Anyshire providers, so search has something to show. */
@@ -17,4 +18,6 @@ export async function seedDemoDirectory(): Promise<void> {
       return { updateOne: { filter: { name: listing.name }, update: { $setOnInsert: { ...listing, owners: [owner._id] } }, upsert: true } };
     }),
   );
+  // bulkWrite runs no document hooks, so the owners are recorded here.
+  await recordOwnership(await Listing.find({ name: { $in: listings.map((listing) => listing.name) } }, { owners: 1 }).lean());
 }

@@ -8,6 +8,8 @@ import { openDatabase, type OpenDatabase } from './db/open-database';
 import { scheduleAbandonedHoldRelease } from './features/commissions/abandoned-holds';
 import { scheduleFeedbackReminders } from './features/feedback/feedback-reminders';
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
+import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
+import { Listing } from './features/listings/listing.model';
 import { scheduleFigureFolding } from './features/reports/figure-folding';
 import { prepareFigures } from './features/reports/figure-rebuild';
 import { ensureDefaultTaxonomy } from './features/taxonomy/taxonomy.service';
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
     console.log('Loaded demo data into an empty database (accounts are listed in the README).');
   }
   await prepareFigures((line) => console.log(line));
+  await ensureOwnershipRecorded(() => Listing.find({}, { owners: 1 }).lean());
 
   const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
   await directoryIndex.build();

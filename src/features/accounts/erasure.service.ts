@@ -6,7 +6,7 @@ import { AuditEntry } from '../audit/audit.model';
 import { SecurityEvent } from '../audit/security-event.model';
 import { recordSecurityEvent, type RequestContext } from '../audit/security-events';
 import { setListingSuspended } from '../listings/listing-decisions.service';
-import { Listing } from '../listings/listing.model';
+import { Listing, listingsOwnedBy } from '../listings/listing.model';
 import { OutboxMessage } from '../mail/outbox.model';
 import { Notification } from '../notifications/notification.model';
 import { AccountToken } from './account-token.model';
@@ -100,7 +100,7 @@ async function removeFromListingContacts(user: { _id: Types.ObjectId; name: stri
 }
 
 async function suspendListingsLeftWithoutOwner(actor: SessionUser, userId: Types.ObjectId): Promise<number> {
-  const published = await Listing.find({ owners: userId, status: 'approved' }, { owners: 1 }).lean();
+  const published = (await listingsOwnedBy(userId)).filter((listing) => listing.status === 'approved');
   let suspended = 0;
   for (const listing of published) {
     const others = listing.owners.filter((owner) => !owner.equals(userId));

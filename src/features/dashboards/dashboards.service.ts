@@ -1,9 +1,8 @@
-import { Types } from 'mongoose';
 import { NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../accounts/accounts.service';
 import { ROLES, ROLE_LABELS } from '../accounts/roles';
 import { User } from '../accounts/user.model';
-import { Listing, LISTING_STATUSES, PROVIDER_TYPE_LABELS } from '../listings/listing.model';
+import { Listing, LISTING_STATUSES, listingsOwnedBy, PROVIDER_TYPE_LABELS } from '../listings/listing.model';
 import { School } from '../schools/school.model';
 
 export async function schoolDashboard(user: SessionUser) {
@@ -13,7 +12,7 @@ export async function schoolDashboard(user: SessionUser) {
 }
 
 export async function providerDashboard(user: SessionUser) {
-  const listings = await Listing.find({ owners: new Types.ObjectId(user.id) }).sort({ name: 1 }).lean();
+  const listings = await listingsOwnedBy(user.id);
   return {
     listings: listings.map((listing) => ({
       name: listing.name,

@@ -19,7 +19,7 @@ import type { TermKind } from '../taxonomy/taxonomy.model';
 import { canDecideListings, canEditListing, canManageListing, canSubmitListing, isOwnerOf } from './listing-access';
 import { changedReviewedFields, REVIEWED_FIELD_LABELS, type ReviewedField, type ReviewedValues } from './listing-revisions';
 import { isListedInDirectory, reviewStateOf, type ReviewState } from './listing-visibility';
-import { DESIGNATED_TYPES, Listing, LISTING_STATUS_LABELS, PROVIDER_TYPE_LABELS, type ListingRecord, type ProviderType } from './listing.model';
+import { DESIGNATED_TYPES, Listing, LISTING_STATUS_LABELS, listingsOwnedBy, PROVIDER_TYPE_LABELS, type ListingRecord, type ProviderType } from './listing.model';
 import { evidenceFilesOf, findListing, RECOMMENDATIONS_NEEDED, standingRecommendationCount, type ListingRules } from './listings.service';
 
 type PendingRevision = { fields: ReviewedValues; changed: ReviewedField[]; submittedAt: Date };
@@ -169,7 +169,7 @@ export type OwnListingRow = { id: string; name: string; typeLabel: string; statu
 
 export async function listingsOfOwner(actor: SessionUser): Promise<OwnListingRow[]> {
   if (actor.role !== 'provider') throw new NotAllowedError();
-  const listings = await Listing.find({ owners: actor.id }).sort({ name: 1 }).lean<ListingRecord[]>();
+  const listings = await listingsOwnedBy(actor.id);
   const rows: OwnListingRow[] = [];
   for (const listing of listings) {
     rows.push({

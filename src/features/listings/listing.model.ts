@@ -1,6 +1,7 @@
 import '../../db/mongoose-setup';
 import { scalarIndex } from '../../db/scalar-index';
 import { idsNamedBy, recordListingChange } from './listing-changes';
+import { listingIdsOwnedBy, recordOwnership } from './listing-ownership';
 import { Schema, model, type InferSchemaType, type Query, type Types } from 'mongoose';
 
 export const PROVIDER_TYPES = [
@@ -91,8 +92,14 @@ listingSchema.index(...scalarIndex({ status: 1, reviewDueOn: 1 }));
 listingSchema.index({ updatedAt: 1 });
 
 // Every way a listing can be written is logged, so every app's directory index can follow (listing-changes.ts).
-listingSchema.post('save', (listing: { _id: Types.ObjectId }) => recordListingChange([listing._id.toString()]));
-listingSchema.post('insertMany', (listings: { _id: Types.ObjectId }[]) => recordListingChange(listings.map((listing) => listing._id.toString())));
+listingSchema.post('save', async (listing: { _id: Types.ObjectId; owners: Types.ObjectId[] }) => {
+  await recordOwnership([listing]);
+  await recordListingChange([listing._id.toString()]);
+});
+listingSchema.post('insertMany', async (listings: { _id: Types.ObjectId; owners: Types.ObjectId[] }[]) => {
+  await recordOwnership(listings);
+  await recordListingChange(listings.map((listing) => listing._id.toString()));
+});
 listingSchema.post(
   ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'findOneAndDelete'],
   { document: false, query: true },
@@ -104,6 +111,17 @@ listingSchema.post(
 export type ListingFields = InferSchemaType<typeof listingSchema>;
 export type ListingRecord = ListingFields & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
 export const Listing = model('Listing', listingSchema);
+
+/**
+ * A user's listings by name, found through listing_owners (an index, then one read by _id each) rather
+ * than by the `owners` array (a scan of every listing on FerretDB).
+ */
+export async function listingsOwnedBy(owner: Types.ObjectId | string): Promise<ListingRecord[]> {
+  const ids = await listingIdsOwnedBy(owner);
+  if (ids.length === 0) return [];
+  const listings = await Listing.find({ _id: { $in: ids } }).lean<ListingRecord[]>();
+  return listings.filter((listing) => (listing.owners ?? []).some((each) => each.toString() === String(owner))).sort((a, b) => a.name.localeCompare(b.name));
+}
 
 export const LISTING_STATUS_LABELS: Record<ListingStatus, string> = {
   draft: 'Draft',
