@@ -103,7 +103,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(helpRoutes());
   app.use(feedbackRoutes({ feedbackDueDays: config.feedbackDueDays, maxDocumentBytes: config.uploads.maxDocumentBytes }));
   app.use(commissionsRoutes());
-  app.use(reportsRoutes(config.listings.reviewGraceDays));
+  app.use(reportsRoutes(directory));
 
   app.use(notFound);
   app.use(errorHandler(logger));

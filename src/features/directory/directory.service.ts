@@ -77,6 +77,13 @@ export class DirectoryService {
 
   constructor(private readonly keeper: DirectorySource) {}
 
+  /** Every provider listed in the directory now (published, not suspended, within its review date). */
+  async listedProviders(): Promise<DirectoryDocument[]> {
+    const index = await this.keeper.current();
+    const now = this.keeper.now();
+    return [...index.documents()].filter((document) => isListedInDirectory(document, now, this.keeper.graceDays));
+  }
+
   async search(request: SearchRequest): Promise<SearchOutcome> {
     const index = await this.keeper.current();
     const key = `${index.version}|${JSON.stringify(request)}`;

@@ -1,6 +1,5 @@
 import type { Types } from 'mongoose';
-import { isListedInDirectory } from '../listings/listing-visibility';
-import { Listing } from '../listings/listing.model';
+import type { DirectoryService } from '../directory/directory.service';
 import { SchoolSupport } from '../schools/school-support.model';
 import { School } from '../schools/school.model';
 import { currentScheme } from '../schools/support-scheme.service';
@@ -13,15 +12,15 @@ export type CoverageGap = { need: string; category: string; schools: number };
  * in South Gloucestershire, 3a, 3b, 4 and the temporarily vulnerable levels in Derby) in an area of
  * support where no listed provider has days available. Most-affected first.
  */
-export async function coverageGaps(options: { schoolScope?: Types.ObjectId[]; graceDays: number; now?: Date }): Promise<CoverageGap[]> {
-  const now = options.now ?? new Date();
+export async function coverageGaps(options: { schoolScope?: Types.ObjectId[]; directory: Pick<DirectoryService, 'listedProviders'> }): Promise<CoverageGap[]> {
   // Everything that does not depend on which schools are in scope, read side by side.
   const [scheme, supports, needs, categories, listings] = await Promise.all([
     currentScheme(),
     SchoolSupport.find({}, { school: 1, current: 1 }).lean(),
     activeTerms('need'),
     activeTerms('category'),
-    Listing.find({ status: 'approved' }, { status: 1, reviewDueOn: 1, expertise: 1, capacity: 1 }).lean(),
+    // From the directory index in memory: reading every published listing takes seconds on FerretDB.
+    options.directory.listedProviders(),
   ]);
   const supportLevels = new Set((scheme?.levels ?? []).filter((level) => (level.entitlementDays ?? 0) > 0).map((level) => level.code));
   if (supportLevels.size === 0) return [];
@@ -35,7 +34,7 @@ export async function coverageGaps(options: { schoolScope?: Types.ObjectId[]; gr
 
   const schools = await School.find({ _id: { $in: schoolIds } }, { priorities: 1 }).lean();
   const covered = new Set(
-    listings.filter((listing) => isListedInDirectory(listing, now, options.graceDays) && (listing.capacity?.days ?? 0) > 0).flatMap((listing) => listing.expertise ?? []),
+    listings.filter((listing) => (listing.capacity?.days ?? 0) > 0).flatMap((listing) => listing.expertise),
   );
   const categoryLabels = new Map(categories.map((term) => [term.slug, term.label]));
   const needsBySlug = new Map(needs.map((need) => [need.slug, need]));

@@ -5,6 +5,7 @@ import { NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
 import { requireRole } from '../../web/authentication';
 import { barChartLayout, trendChartLayout } from './chart-layout';
+import type { DirectoryService } from '../directory/directory.service';
 import { commissionReport, type ReportFilters } from './reports.service';
 
 const filtersSchema = z.object({
@@ -20,12 +21,12 @@ const queryString = (filters: ReportFilters) => {
 };
 
 /** Reports for Traded Services (everything) and SIPs (their caseload), with a CSV of every table. */
-export function reportsRoutes(graceDays: number): Router {
+export function reportsRoutes(directory: DirectoryService): Router {
   const router = Router();
 
   router.get(paths.reports.commissions, requireRole('traded_services', 'sip'), async (req, res) => {
     const filters = filtersFrom(req);
-    const report = await commissionReport(req.user!, filters, graceDays);
+    const report = await commissionReport(req.user!, filters, directory);
     res.render('reports/index', {
       pageTitle: 'Reports',
       report,
@@ -37,7 +38,7 @@ export function reportsRoutes(graceDays: number): Router {
   });
 
   router.get(paths.reports.csv(':table'), requireRole('traded_services', 'sip'), async (req: Request<{ table: string }>, res) => {
-    const report = await commissionReport(req.user!, filtersFrom(req), graceDays);
+    const report = await commissionReport(req.user!, filtersFrom(req), directory);
     const table = report.tables.find((candidate) => candidate.slug === req.params.table);
     if (!table) throw new NotFoundError();
     res.attachment(`${table.slug}.csv`).type('text/csv; charset=utf-8').send(toCsv(table.header, table.rows));

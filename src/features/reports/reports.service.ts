@@ -1,3 +1,4 @@
+import type { DirectoryService } from '../directory/directory.service';
 import { coverageGaps, type CoverageGap } from './coverage-gaps';
 import { termFromKey } from '../../lib/academic-calendar';
 import { formatPounds } from '../../lib/format';
@@ -32,12 +33,12 @@ const labelled = <T>(rows: Map<string, T>, label: (key: string) => string): [str
  * Services (the whole LA) or a SIP (their caseload). The figures are kept up to date as commissions
  * move (figure-store.ts): a report reads a few documents by `_id`, whatever the number of commissions.
  */
-export async function commissionReport(user: SessionUser, filters: ReportFilters, graceDays: number) {
+export async function commissionReport(user: SessionUser, filters: ReportFilters, directory: DirectoryService) {
   if (!canSeeCommissionReports(user)) throw new NotAllowedError();
   const caseload = user.role === 'sip' ? await schoolsInSipCaseload(user.id) : undefined;
   await foldPendingFigures({ minimum: FOLD_ON_READ_FROM });
   // Independent reads: the database answers them side by side.
-  const [figures, gaps] = await Promise.all([readFigures({ schools: caseload?.map(String) }), coverageGaps({ schoolScope: caseload, graceDays })]);
+  const [figures, gaps] = await Promise.all([readFigures({ schools: caseload?.map(String) }), coverageGaps({ schoolScope: caseload, directory })]);
   const summary = summariseFigures(figures.toRows(), filters);
 
   const termLabel = (key: string) => termFromKey(key)?.label ?? key;
