@@ -29,6 +29,7 @@ import { actOnWaitingCommission, requestSupport, visitRepeatedly, type VirtualUs
 import { addLoadPeople, type LoadPeople } from './load-people';
 import { loadNationalDataset } from './national-dataset';
 import { connectionPool, Recorder, Visitor, type Sample } from './visitor';
+import { reportVerdict } from './verdict';
 
 const OUTAGE_MS = 10_000;
 const BEFORE_OUTAGE_MS = 10_000;
@@ -278,11 +279,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  if (failures.length) {
-    console.error(`\nFAILED: ${failures.join('; ')}`);
-    process.exit(1);
-  }
-  console.log('\nPASSED');
+  reportVerdict(failures);
 }
 
 main().catch((error: unknown) => {

@@ -17,6 +17,7 @@ import { virtualUsers, visitRepeatedly } from './load-flows';
 import { growthPerMinute } from './memory-trend';
 import { loadNationalDataset } from './national-dataset';
 import { connectionPool, Recorder, Visitor } from './visitor';
+import { reportVerdict } from './verdict';
 
 const SOAK = process.argv.includes('--soak') || process.env.BENCH_SOAK === '1';
 const USERS = Number(process.env.BENCH_USERS ?? 100);
@@ -128,11 +129,7 @@ async function main(): Promise<void> {
     await app?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  if (failures.length) {
-    console.error(`\nFAILED: ${failures.join('; ')}`);
-    process.exit(1);
-  }
-  console.log('\nPASSED');
+  reportVerdict(failures);
 }
 
 main().catch((error: unknown) => {

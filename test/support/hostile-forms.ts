@@ -165,6 +165,17 @@ export const LISTING_FORMS: HostileForm[] = [
   { route: 'POST /listings/:id/edit', name: 'edit a listing', as: 'provider', multipart: true, target: (world) => same(paths.listings.edit(world.draftListingId)), fields: LISTING_FORM },
 ];
 
+/** What a school asks for, or a SIP arranges for one: the same form. */
+const SUPPORT_REQUEST: Record<string, Field> = {
+  need: { kind: 'text', value: 'KS2 maths progress is below national' },
+  categories: { kind: 'choices', value: ['mathematics-and-numeracy'] },
+  objectives: { kind: 'text', value: 'Improve arithmetic fluency in Year 5 and 6' },
+  successCriteria: { kind: 'text', value: 'Arithmetic scores up 10% by summer' },
+  days: { kind: 'number', value: '3' },
+  ...START_ON('startOn'),
+  funding: { kind: 'choice', value: 'school' },
+};
+
 export const FORMS: HostileForm[] = [
   // Accounts
   { route: 'POST /sign-in', name: 'sign in', as: 'signedOut', target: () => same(paths.signIn), fields: { email: { kind: 'typed', value: 'nobody@test.example' }, password: { kind: 'secret', value: 'not the password' } }, baselineErrors: ['email', 'password'] },
@@ -292,13 +303,7 @@ export const FORMS: HostileForm[] = [
     target: (world) => ({ page: paths.commissions.newFor(world.listingId), action: paths.commissions.new }),
     fields: {
       listing: { kind: 'hidden' },
-      need: { kind: 'text', value: 'KS2 maths progress is below national' },
-      categories: { kind: 'choices', value: ['mathematics-and-numeracy'] },
-      objectives: { kind: 'text', value: 'Improve arithmetic fluency in Year 5 and 6' },
-      successCriteria: { kind: 'text', value: 'Arithmetic scores up 10% by summer' },
-      days: { kind: 'number', value: '3' },
-      ...START_ON('startOn'),
-      funding: { kind: 'choice', value: 'school' },
+      ...SUPPORT_REQUEST,
     },
   },
   {
@@ -309,13 +314,7 @@ export const FORMS: HostileForm[] = [
     fields: {
       listing: { kind: 'hidden' },
       school: { kind: 'choice', value: (world) => world.schoolId },
-      need: { kind: 'text', value: 'KS2 maths progress is below national' },
-      categories: { kind: 'choices', value: ['mathematics-and-numeracy'] },
-      objectives: { kind: 'text', value: 'Improve arithmetic fluency in Year 5 and 6' },
-      successCriteria: { kind: 'text', value: 'Arithmetic scores up 10% by summer' },
-      days: { kind: 'number', value: '3' },
-      ...START_ON('startOn'),
-      funding: { kind: 'choice', value: 'school' },
+      ...SUPPORT_REQUEST,
     },
   },
   { route: 'POST /commissions/:id/:action', name: 'decline a request', as: 'provider', oneShot: true, target: commissionAction('decline', requestedCommission), fields: REASON },

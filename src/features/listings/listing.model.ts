@@ -92,9 +92,13 @@ listingSchema.index(...scalarIndex({ status: 1, reviewDueOn: 1 }));
 listingSchema.index({ updatedAt: 1 });
 
 // Every way a listing can be written is logged, so every app's directory index can follow (listing-changes.ts).
-listingSchema.post('save', async (listing: { _id: Types.ObjectId; owners: Types.ObjectId[] }) => {
-  await recordOwnership([listing]);
-  await recordListingChange([listing._id.toString()]);
+// Owners are set when a listing is created, so only a new listing's are recorded (isNew is gone by post-save).
+listingSchema.pre('save', function () {
+  this.$locals.created = this.isNew;
+});
+listingSchema.post('save', async function () {
+  if (this.$locals.created) await recordOwnership([this]);
+  await recordListingChange([this._id.toString()]);
 });
 listingSchema.post('insertMany', async (listings: { _id: Types.ObjectId; owners: Types.ObjectId[] }[]) => {
   await recordOwnership(listings);
