@@ -50,9 +50,8 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   const db = connection.db;
   if (!db) throw new Error('createApp needs a connected database');
 
-  const directory = new DirectoryService(
-    directoryIndex ?? new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger }),
-  );
+  const keeper = directoryIndex ?? new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
+  const directory = new DirectoryService(keeper);
 
   const app = express();
   app.set('views', path.join(projectRoot, 'views'));
@@ -89,7 +88,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(passwordLinksRoutes(accountLinks, throttle));
   app.use(yourAccountRoutes(config.serviceName));
   app.use(dashboardsRoutes());
-  app.use(listingsRoutes(config));
+  app.use(listingsRoutes(config, keeper));
   app.use(recommendationsRoutes(config));
   app.use(usersRoutes(accountLinks, { forgetSignInAttempts: (email) => throttle.forget(email) }));
   app.use(securityEventsRoutes());

@@ -9,6 +9,7 @@ import { scheduleAbandonedHoldRelease } from './features/commissions/abandoned-h
 import { scheduleFeedbackReminders } from './features/feedback/feedback-reminders';
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
 import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
+import { markWaitingRevisionsOnce } from './features/listings/revision-markers';
 import { Listing } from './features/listings/listing.model';
 import { scheduleFigureFolding } from './features/reports/figure-folding';
 import { prepareFigures } from './features/reports/figure-rebuild';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   }
   await prepareFigures((line) => console.log(line));
   await ensureOwnershipRecorded(() => Listing.find({}, { owners: 1 }).lean());
+  await markWaitingRevisionsOnce();
 
   const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
   await directoryIndex.build();

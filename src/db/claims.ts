@@ -20,3 +20,8 @@ export async function claimOnce(key: string, options: { permanent?: boolean } = 
     throw error;
   }
 }
+
+/** Whether a key has been claimed (and, for a claim that is released, not released yet). */
+export async function isClaimed(key: string): Promise<boolean> {
+  return (await mongoose.connection.db!.collection<{ _id: string }>(CLAIMS_COLLECTION).findOne({ _id: key }, { projection: { _id: 1 } })) !== null;
+}

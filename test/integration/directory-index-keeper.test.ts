@@ -62,6 +62,24 @@ describe('starting and keeping the directory index', () => {
     expect(await listedNames(behind)).toEqual(['Before', 'While away']);
   });
 
+  it('knows which published listings are due for review, listed or already hidden, from a snapshot start and after changes', async () => {
+    const day = 86_400_000;
+    const hidden = await createListedListing({ name: 'Long overdue', reviewDueOn: new Date(Date.now() - 90 * day) });
+    const inGrace = await createListedListing({ name: 'Just overdue', reviewDueOn: new Date(Date.now() - 2 * day) });
+    await createListedListing({ name: 'Not due', reviewDueOn: new Date(Date.now() + 30 * day) });
+    await createListedListing({ name: 'Suspended', status: 'suspended', reviewDueOn: new Date(Date.now() - 5 * day) });
+    await keeper().build();
+
+    const started = keeper();
+    expect(await started.build()).toMatchObject({ from: 'snapshot' });
+    expect(await started.listingsDueForReview()).toEqual([hidden._id.toString(), inGrace._id.toString()]);
+
+    await Listing.updateOne({ _id: hidden._id }, { $set: { reviewDueOn: new Date(Date.now() + 365 * day) } });
+    const lapsed = await createListedListing({ name: 'Lapsed since', reviewDueOn: new Date(Date.now() - 10 * day) });
+    await Listing.updateOne({ _id: inGrace._id }, { $set: { status: 'suspended' } });
+    expect(await started.listingsDueForReview()).toEqual([lapsed._id.toString()]);
+  });
+
   it('leaves a fresh snapshot after many changes, so a starting instance replays few', async () => {
     const instance = keeper();
     await instance.build();

@@ -83,6 +83,14 @@ describe('listings', () => {
     return submitForm(agents.provider!, paths.recommendations.request(id), { schools: keys.map((key) => schools[key]!) });
   }
 
+  /** One section of Traded Services' queue, from its heading to the next. */
+  async function queueSection(title: string): Promise<string> {
+    const queue = await agents.traded_services!.get(paths.listings.queue);
+    const section = queue.text.split('<h2').find((part) => part.includes(`>${title} (`));
+    if (!section) throw new Error(`No section "${title}" on the queue`);
+    return section;
+  }
+
   async function publishedListing(): Promise<string> {
     const id = await newListing();
     await requestFrom(id, ['a', 'b']);
@@ -306,14 +314,20 @@ describe('listings', () => {
       expect((await Listing.findById(id).lean())!).toMatchObject({ status: 'approved', revision: afterApproval + 2 });
     });
 
-    it('flags listings past review on the queue', async () => {
+    it('lists listings past review on the queue, hidden ones too, until they are reviewed', async () => {
       const id = await publishedListing();
+      const hiddenId = await publishedListing();
       await Listing.updateOne({ _id: id }, { $set: { reviewDueOn: new Date(Date.now() - 2 * 86_400_000), name: 'Overdue Olive' } });
-      const queue = await agents.traded_services!.get(paths.listings.queue);
-      expect(queue.text).toContain('Overdue Olive');
-      expect(queue.text).toContain('Overdue');
+      await Listing.updateOne({ _id: hiddenId }, { $set: { reviewDueOn: new Date(Date.now() - 400 * 86_400_000), name: 'Hidden Hal' } });
+      let due = await queueSection('Due for review');
+      expect(due).toContain('Overdue Olive');
+      expect(due).toContain('Overdue: hidden from directory');
+      expect(due.indexOf('Hidden Hal')).toBeLessThan(due.indexOf('Overdue Olive'));
       await submitForm(agents.traded_services!, paths.listings.status(id), {}, paths.listings.reviewed(id));
       expect((await Listing.findById(id).lean())!.reviewDueOn!.toISOString()).toBe('2030-08-31T00:00:00.000Z');
+      due = await queueSection('Due for review');
+      expect(due).not.toContain('Overdue Olive');
+      expect(due).toContain('Hidden Hal');
     });
   });
 
@@ -334,8 +348,9 @@ describe('listings', () => {
       expect(listing.expertise).toEqual(['mathematics-and-numeracy']);
       expect(listing.capacity!.days).toBe(4);
       expect(listing.revision).toBe(before.revision + 1);
-      expect(listing.pendingRevision).toBeTruthy();
+      expect(listing).toMatchObject({ pendingRevision: expect.anything(), revisionState: 'waiting' });
       expect((await agents.sip!.get(paths.listings.listing(id))).text).toContain('Specialist Leader of Education');
+      expect(await queueSection('Changes to published listings')).toContain(listing.name);
 
       const diff = await agents.traded_services!.get(paths.listings.revision(id));
       expect(diff.text).toContain('Type of provider');
@@ -348,6 +363,8 @@ describe('listings', () => {
       listing = (await Listing.findById(id).lean())!;
       expect(listing.providerType).toBe('lle');
       expect(listing.pendingRevision).toBeUndefined();
+      expect(listing.revisionState).toBeUndefined();
+      expect(await queueSection('Changes to published listings')).toContain('None.');
       expect(listing.revision).toBe(before.revision + 2);
       const history = await agents.provider!.get(paths.listings.history(id));
       expect(history.text).toContain('Changes approved and published');

@@ -47,6 +47,8 @@ const SNAPSHOT_EVERY_CHANGES = 1_000;
  */
 export class DirectoryIndexKeeper {
   private index: DirectoryIndex | undefined;
+  /** Every published listing's review date, listed or already hidden, for Traded Services' review queue. */
+  private reviewDue = new Map<string, number>();
   private changesSince = new Date(0);
   private lastLookAt = 0;
   private taxonomySignature = '';
@@ -68,6 +70,19 @@ export class DirectoryIndexKeeper {
   async current(): Promise<DirectoryIndex> {
     if (!this.index || Date.now() - this.lastLookAt >= this.options.syncMs) await this.sync();
     return this.index!;
+  }
+
+  /**
+   * Published listings whose review date has passed, whether still listed (within the grace period) or
+   * already hidden, longest overdue first, as of a look for changes no older than syncMs.
+   */
+  async listingsDueForReview(): Promise<string[]> {
+    await this.current();
+    const now = this.now().getTime();
+    return [...this.reviewDue]
+      .filter(([, due]) => due <= now)
+      .sort((a, b) => a[1] - b[1])
+      .map(([id]) => id);
   }
 
   /** One build or look for changes at a time; callers arriving meanwhile wait for it. */
@@ -99,6 +114,8 @@ export class DirectoryIndexKeeper {
     const now = this.now();
     index.addAll(loaded.documents.filter((document) => isListedInDirectory(document, now, this.options.graceDays)));
     this.index = index;
+    this.reviewDue = new Map();
+    for (const document of loaded.documents) this.noteReviewDate(document.id, document);
     this.taxonomySignature = signature;
     this.appliedSeq = loaded.seq;
     this.markLook(lookStartedAt);
@@ -131,8 +148,12 @@ export class DirectoryIndexKeeper {
     if (changedIds.length > 0) {
       const changed = await Listing.find({ _id: { $in: changedIds } }, INDEXED_FIELDS).lean();
       const impact = await impactOf(changed.map((listing) => listing._id));
-      for (const id of changedIds) index.remove(id);
+      for (const id of changedIds) {
+        index.remove(id);
+        this.reviewDue.delete(id);
+      }
       for (const listing of changed) {
+        this.noteReviewDate(listing._id.toString(), listing);
         if (isListedInDirectory(listing, now, this.options.graceDays)) index.upsert(toDirectoryDocument(listing, impact.get(listing._id.toString())));
       }
     }
@@ -167,6 +188,10 @@ export class DirectoryIndexKeeper {
   private async saveSnapshot(seq: number, documents: readonly DirectoryDocument[]): Promise<void> {
     await saveDirectorySnapshot(seq, documents);
     this.snapshotSeq = seq;
+  }
+
+  private noteReviewDate(id: string, listing: { status: string; reviewDueOn?: Date | null }): void {
+    if (listing.status === 'approved' && listing.reviewDueOn) this.reviewDue.set(id, new Date(listing.reviewDueOn).getTime());
   }
 
   private dropOverdue(index: DirectoryIndex, now: Date): void {

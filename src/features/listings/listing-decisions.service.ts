@@ -108,7 +108,7 @@ export async function decideRevision(
   const pending = listing.pendingRevision as PendingRevision | undefined;
   if (!pending || new Date(pending.submittedAt).toISOString() !== seenSubmittedAt) return { ok: false, message: ALREADY_DECIDED };
   const filter = { _id: listing._id, 'pendingRevision.submittedAt': pending.submittedAt };
-  let update: Record<string, unknown> = { $unset: { pendingRevision: 1 } };
+  let update: Record<string, unknown> = { $unset: { pendingRevision: 1, revisionState: 1 } };
   if (decision === 'approve') {
     const set: Record<string, unknown> = Object.fromEntries(REVIEWED_FIELDS.map((field) => [field, pending.fields[field]]));
     const unset = Object.keys(set).filter((field) => set[field] === undefined || set[field] === null);
@@ -117,7 +117,7 @@ export async function decideRevision(
     if (expiresOn && String(expiresOn) !== String(listing.designation?.expiresOn)) {
       set.reviewDueOn = nextReviewDate(new Date(expiresOn), new Date(), rules.reviewMonths);
     }
-    update = { $set: set, $unset: { pendingRevision: 1, ...Object.fromEntries(unset.map((field) => [field, 1])) }, $inc: { revision: 1 } };
+    update = { $set: set, $unset: { pendingRevision: 1, revisionState: 1, ...Object.fromEntries(unset.map((field) => [field, 1])) }, $inc: { revision: 1 } };
   }
   const changed = (await claimListingChange(listing)) && (await Listing.findOneAndUpdate(filter, update));
   if (!changed) return { ok: false, message: ALREADY_DECIDED };

@@ -2,11 +2,13 @@ import { canBrokerCommissions, canRequestSupportDirectly } from '../commissions/
 import { RATING_LABELS, RATINGS } from '../feedback/feedback.model';
 import { impactSummaryForListing } from '../feedback/feedback.service';
 import type { Types } from 'mongoose';
+import { findInOrder } from '../../db/id-lookups';
 import { NotAllowedError } from '../../lib/errors';
 import { formatDate, formatDateTime, formatPounds } from '../../lib/format';
 import { paths } from '../../paths';
 import type { SessionUser } from '../accounts/accounts.service';
 import { AuditEntry } from '../audit/audit.model';
+import type { DirectoryIndexKeeper } from '../directory/directory-index-keeper';
 import {
   canRecommendListing,
   canRequestRecommendations,
@@ -186,8 +188,15 @@ export async function listingsOfOwner(actor: SessionUser): Promise<OwnListingRow
 
 export type QueueRow = { id: string; name: string; typeLabel: string; statusLabel: string; since: string; reviewDueOn: string; reviewState: ReviewState };
 
-/** Traded Services' queue: decisions waiting, revisions waiting, reviews due, and suspended listings. */
-export async function approvalQueue(actor: SessionUser, rules: ListingRules, now = new Date()) {
+/** Which published listings are due for review: the directory keeper knows every review date without reading every listing. */
+export type ReviewDates = Pick<DirectoryIndexKeeper, 'listingsDueForReview'>;
+
+/**
+ * Traded Services' queue: decisions waiting, revisions waiting, reviews due, and suspended listings.
+ * Each list is found by an index or from memory (FerretDB would read every listing to answer a filter on
+ * pendingRevision or a date range), then checked against the listings as read.
+ */
+export async function approvalQueue(actor: SessionUser, rules: ListingRules, reviewDates: ReviewDates, now = new Date()) {
   if (!canDecideListings(actor)) throw new NotAllowedError();
   const row = (listing: ListingRecord, since: Date | undefined): QueueRow => ({
     id: listing._id.toString(),
@@ -200,14 +209,19 @@ export async function approvalQueue(actor: SessionUser, rules: ListingRules, now
   });
   const [submitted, revisions, overdue, suspended] = await Promise.all([
     Listing.find({ status: 'submitted' }).sort({ updatedAt: 1 }).lean<ListingRecord[]>(),
-    Listing.find({ pendingRevision: { $exists: true } }).sort({ updatedAt: 1 }).lean<ListingRecord[]>(),
-    Listing.find({ status: 'approved', reviewDueOn: { $lte: now } }).sort({ reviewDueOn: 1 }).lean<ListingRecord[]>(),
+    Listing.find({ revisionState: 'waiting' }).lean<ListingRecord[]>(),
+    reviewDates.listingsDueForReview().then((ids) => findInOrder(Listing, ids)),
     Listing.find({ status: 'suspended' }).sort({ name: 1 }).lean<ListingRecord[]>(),
   ]);
   return {
     submitted: submitted.map((listing) => row(listing, listing.updatedAt)),
-    revisions: revisions.map((listing) => row(listing, pendingOf(listing)?.submittedAt)),
-    overdue: overdue.map((listing) => row(listing, listing.reviewDueOn ?? undefined)),
+    revisions: revisions
+      .filter((listing) => pendingOf(listing))
+      .sort((a, b) => new Date(pendingOf(a)!.submittedAt).getTime() - new Date(pendingOf(b)!.submittedAt).getTime())
+      .map((listing) => row(listing, pendingOf(listing)!.submittedAt)),
+    overdue: overdue
+      .filter((listing) => listing.status === 'approved' && listing.reviewDueOn && listing.reviewDueOn <= now)
+      .map((listing) => row(listing, listing.reviewDueOn!)),
     suspended: suspended.map((listing) => row(listing, listing.updatedAt)),
   };
 }

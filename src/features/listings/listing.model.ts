@@ -81,6 +81,9 @@ const listingSchema = new Schema(
     reviewDueOn: { type: Date },
     // { fields: the proposed pen portrait fields, submittedAt, submittedBy } while a material edit waits.
     pendingRevision: { type: Schema.Types.Mixed },
+    // 'waiting' exactly while pendingRevision is set: an indexed marker for Traded Services' queue,
+    // because FerretDB answers `pendingRevision: { $exists }` by reading every listing.
+    revisionState: { type: String, enum: ['waiting'] },
     // Bumped on every change that matters to the directory, so search indexes can tell they are stale.
     revision: { type: Number, required: true, default: 0 },
   },
@@ -90,6 +93,7 @@ const listingSchema = new Schema(
 listingSchema.index({ owners: 1 });
 listingSchema.index(...scalarIndex({ status: 1, reviewDueOn: 1 }));
 listingSchema.index({ updatedAt: 1 });
+listingSchema.index(...scalarIndex({ revisionState: 1 }));
 
 // Every way a listing can be written is logged, so every app's directory index can follow (listing-changes.ts).
 // Owners are set when a listing is created, so only a new listing's are recorded (isNew is gone by post-save).

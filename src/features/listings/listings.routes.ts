@@ -10,6 +10,7 @@ import { decideListing, decideRevision, recordListingReviewed, setListingSuspend
 import { formValuesOf } from './listing-form-values';
 import {
   approvalQueue,
+  type ReviewDates,
   listingHistoryPage,
   listingsOfOwner,
   listingStatusPage,
@@ -50,7 +51,7 @@ export function listingFormUploads(limits: UploadLimits): Router {
   return router;
 }
 
-export function listingsRoutes(config: Config): Router {
+export function listingsRoutes(config: Config, reviewDates: ReviewDates): Router {
   const router = Router();
   const rules: ListingRules = config.listings;
   const limits: UploadLimits = config.uploads;
@@ -60,7 +61,7 @@ export function listingsRoutes(config: Config): Router {
   });
 
   router.get(paths.listings.queue, requireRole('traded_services'), async (req, res) => {
-    res.render('listings/queue', { pageTitle: 'Listings', queue: await approvalQueue(req.user!, rules), graceDays: rules.reviewGraceDays });
+    res.render('listings/queue', { pageTitle: 'Listings', queue: await approvalQueue(req.user!, rules, reviewDates), graceDays: rules.reviewGraceDays });
   });
 
   router.get(paths.listings.new, requireRole('provider'), (req, res) => renderForm(req, res, { mode: 'new' }));

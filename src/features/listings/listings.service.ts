@@ -161,9 +161,12 @@ export async function updateListing(actor: SessionUser, id: string, form: Listin
     ...(freeChanged ? { $inc: { revision: 1 } } : {}),
   };
   if (changed.length > 0) {
-    (update.$set as Record<string, unknown>).pendingRevision = { fields: proposed, changed, submittedAt: new Date(), submittedBy: actorId(actor) };
+    Object.assign(update.$set as Record<string, unknown>, {
+      pendingRevision: { fields: proposed, changed, submittedAt: new Date(), submittedBy: actorId(actor) },
+      revisionState: 'waiting',
+    });
   } else {
-    update.$unset = { pendingRevision: 1 };
+    update.$unset = { pendingRevision: 1, revisionState: 1 };
   }
   const updated = await Listing.findOneAndUpdate({ _id: listing._id, status: { $in: ['approved', 'suspended'] } }, update);
   if (!updated) throw new NotAllowedError('This listing changed status while you were editing it');
