@@ -15,6 +15,8 @@ export type AppProcess = {
   pid: number;
   /** The app's memory as it reports it; gc first when asked (the app runs with --expose-gc). */
   memory: (options?: { gc?: boolean }) => Promise<AppMemory>;
+  /** Writes the app's heap snapshot (reachable objects only) to the file, for a heap-snapshot comparison. */
+  heapSnapshot: (file: string) => Promise<string>;
   /** The embedded FerretDB the app started (its child), if it is running. */
   databasePid: () => number | undefined;
   /** The last lines the app wrote (its log at LOG_LEVEL, and anything on stderr), for reports of what went wrong. */
@@ -83,19 +85,25 @@ export async function startAppProcess(environment: Record<string, string>): Prom
   );
 
   let nextId = 0;
-  const memory = (options: { gc?: boolean } = {}) =>
-    new Promise<AppMemory>((resolve, reject) => {
+  /** One request to bench/memory-probe.cjs and its answer (matched by id). */
+  const ask = <T>(request: Record<string, unknown>, timeoutMs: number) =>
+    new Promise<T>((resolve, reject) => {
       const id = nextId++;
-      const timer = setTimeout(() => reject(new Error('the app did not report its memory within 10 s')), 10_000);
-      const onMessage = (message: AppMemory & { type?: string; id?: number }) => {
-        if (message.type !== 'memory' || message.id !== id) return;
+      const timer = setTimeout(() => reject(new Error(`the app did not answer ${String(request.type)} within ${timeoutMs / 1000} s`)), timeoutMs);
+      const onMessage = (message: T & { type?: string; id?: number }) => {
+        if (message.type !== request.type || message.id !== id) return;
         clearTimeout(timer);
         child.off('message', onMessage);
-        resolve({ rss: message.rss, heapUsed: message.heapUsed, heapTotal: message.heapTotal, external: message.external });
+        resolve(message);
       };
       child.on('message', onMessage);
-      child.send({ type: 'memory', id, gc: options.gc ?? false });
+      child.send({ ...request, id });
     });
+  const memory = async (options: { gc?: boolean } = {}): Promise<AppMemory> => {
+    const { rss, heapUsed, heapTotal, external } = await ask<AppMemory>({ type: 'memory', gc: options.gc ?? false }, 10_000);
+    return { rss, heapUsed, heapTotal, external };
+  };
+  const heapSnapshot = async (file: string) => (await ask<{ file: string }>({ type: 'heap-snapshot', file }, 120_000)).file;
 
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -114,6 +122,7 @@ export async function startAppProcess(environment: Record<string, string>): Prom
     baseUrl,
     pid: child.pid!,
     memory,
+    heapSnapshot,
     databasePid: () => childPids(child.pid!)[0],
     output: () => output,
     exited,

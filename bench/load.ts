@@ -5,7 +5,8 @@
 // (or BENCH_SOAK=1), 5 minutes with the app's memory every 30 s.
 // Prints throughput and p50/p95/p99 per request type, every unexpected response (there must be none),
 // and the app's memory at start and end. Exits 1 when a response was unexpected, the app died, or (soak)
-// its heap kept growing.
+// its heap kept growing. BENCH_HEAP_SNAPSHOT_DIR=dir writes the app's heap snapshots there after the first
+// minute, 20 s before the end and after the run (compare two with bench/heap-diff.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? (SOAK ? 300 : 60));
 const RAMP_SECONDS = 20;
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
 const SAMPLE_EVERY_MS = 30_000;
+const SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT_DIR;
 const ROLE_SHARES = { school: 45, sip: 25, provider: 20, traded_services: 10 };
 const MB = 1024 * 1024;
 
@@ -50,6 +52,11 @@ async function measureMemory(app: AppProcess, options: { gc?: boolean } = {}): P
 
 function describeMemory(label: string, memory: Measured): string {
   return `${label.padEnd(26)} app RSS ${mb(memory.rss).padStart(7)}, heap used ${mb(memory.heapUsed).padStart(7)} of ${mb(memory.heapTotal).padStart(7)}; FerretDB RSS ${mb(memory.databaseRss).padStart(7)}`;
+}
+
+async function writeHeapSnapshot(app: AppProcess, dir: string, label: string): Promise<void> {
+  const file = await app.heapSnapshot(path.resolve(dir, `app-${label}.heapsnapshot`));
+  console.log(`  heap snapshot ${label}: ${file}`);
 }
 
 async function main(): Promise<void> {
@@ -88,6 +95,12 @@ async function main(): Promise<void> {
           });
         }, SAMPLE_EVERY_MS)
       : undefined;
+    const snapshotTimers = SNAPSHOT_DIR
+      ? [
+          setTimeout(() => void writeHeapSnapshot(app!, SNAPSHOT_DIR, 'after-1-min'), 60_000),
+          setTimeout(() => void writeHeapSnapshot(app!, SNAPSHOT_DIR, 'near-the-end'), (SECONDS - 20) * 1000),
+        ]
+      : [];
 
     await Promise.all(
       users.map(async (user, i) => {
@@ -97,6 +110,7 @@ async function main(): Promise<void> {
     );
     const elapsed = (Date.now() - started) / 1000;
     clearInterval(sampler);
+    for (const timer of snapshotTimers) clearTimeout(timer);
     await pool.close();
 
     if (crashed) failures.push(`the app stopped during the run:\n${app.output()}`);
@@ -113,6 +127,7 @@ async function main(): Promise<void> {
       console.log(describeMemory('memory at start', atStart));
       console.log(describeMemory('memory at end', await measureMemory(app)));
       console.log(describeMemory('memory at end, after GC', await measureMemory(app, { gc: true })));
+      if (SNAPSHOT_DIR) await writeHeapSnapshot(app, SNAPSHOT_DIR, 'after-the-run');
     }
     if (SOAK && samples.length >= 4) {
       const heap = growthPerMinute(samples.map(({ minutes, memory }) => ({ minutes, bytes: memory.heapUsed })));

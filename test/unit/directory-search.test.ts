@@ -1,5 +1,7 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { termsKey, understandQuery, type QueryUnit } from '../../src/features/directory/query-understanding';
-import { DirectoryService, type SearchRequest } from '../../src/features/directory/directory.service';
+import { DirectoryService, type SearchOutcome, type SearchRequest } from '../../src/features/directory/directory.service';
 import { NO_FILTERS, facetCounts, sortResults, type DirectoryFilters } from '../../src/features/directory/directory-filters';
 import { needsMatching } from '../../src/features/directory/need-matching';
 import { queryWords } from '../../src/features/directory/search-text';
@@ -228,4 +230,47 @@ describe('recent searches', () => {
     index.remove(secondaryMaths.id);
     expect((await service.search(request({ q: 'maths' }))).total).toBe(first.total);
   });
+
+  // A page nobody can be served again must not stay in memory: at national scale each is about 25 KB, and
+  // kept until 500 newer ones pushed them out they made the heap grow through a whole soak (bench:load).
+  it('lets go of pages of the directory as it was before a change', async () => {
+    const { index, source } = inMemorySource([...primaryMaths]);
+    const service = new DirectoryService(source);
+    const before = new WeakRef(await service.search(request({ q: 'maths' })));
+    index.upsert(secondaryMaths);
+    await service.search(request({ q: 'phonics' }));
+    expect(await isCollected(before)).toBe(true);
+  });
+
+  it('lets go of a page once its half minute is up, with nothing else searched', async () => {
+    // The cache reads the time from performance.now() and purges with setTimeout.
+    jest.useFakeTimers({ doNotFake: ['performance'] });
+    let now = performance.now();
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => now);
+    const wait = (ms: number) => {
+      now += ms;
+      jest.advanceTimersByTime(ms);
+    };
+    try {
+      const { source } = inMemorySource([...primaryMaths]);
+      const service = new DirectoryService(source);
+      const page = new WeakRef(await service.search(request({ q: 'maths' })));
+      wait(29_000);
+      expect(await isCollected(page)).toBe(false);
+      wait(2_000);
+      expect(await isCollected(page)).toBe(true);
+    } finally {
+      clock.mockRestore();
+      jest.useRealTimers();
+    }
+  });
 });
+
+/** Whether the garbage collector has taken the page (V8 keeps a WeakRef's target to the end of the current job). */
+async function isCollected(page: WeakRef<SearchOutcome>): Promise<boolean> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  await new Promise((resolve) => jest.requireActual<typeof import('node:timers')>('node:timers').setImmediate(resolve));
+  gc();
+  return page.deref() === undefined;
+}

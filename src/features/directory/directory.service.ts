@@ -70,10 +70,13 @@ const TERM_FILTERS = ['category', 'phase', 'subject', 'context'] as const satisf
 export class DirectoryService {
   /**
    * Recent search pages, for the same search asked again (paging back, a common need on many visits).
-   * Keyed by the index version, so any change to the directory misses; the short life bounds how long
-   * a listing passing its review date can linger.
+   * Only pages of the index as it is now: any change to the directory empties it. A page goes when its
+   * half minute is up (which bounds how long a listing passing its review date can linger), not when 500
+   * newer ones push it out: a stale page can never be served again, and at national scale each is about
+   * 25 KB, so left in place they filled the heap for as long as the cache took to reach its limit.
    */
-  private readonly recentSearches = new LRUCache<string, SearchOutcome>({ max: 500, ttl: 30_000 });
+  private readonly recentSearches = new LRUCache<string, SearchOutcome>({ max: 500, ttl: 30_000, ttlAutopurge: true });
+  private recentSearchesVersion: number | undefined;
 
   constructor(private readonly keeper: DirectorySource) {}
 
@@ -86,7 +89,11 @@ export class DirectoryService {
 
   async search(request: SearchRequest): Promise<SearchOutcome> {
     const index = await this.keeper.current();
-    const key = `${index.version}|${JSON.stringify(request)}`;
+    if (index.version !== this.recentSearchesVersion) {
+      this.recentSearches.clear();
+      this.recentSearchesVersion = index.version;
+    }
+    const key = JSON.stringify(request);
     const recent = this.recentSearches.get(key);
     if (recent) return recent;
     const outcome = this.searchIndex(index, request);
