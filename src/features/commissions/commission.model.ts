@@ -68,6 +68,7 @@ const commissionSchema = new Schema(
 
 commissionSchema.index(...scalarIndex({ school: 1, createdAt: -1 }));
 commissionSchema.index({ owners: 1, createdAt: -1 });
+commissionSchema.index(...scalarIndex({ listing: 1, createdAt: -1 }));
 commissionSchema.index(...scalarIndex({ status: 1, completedAt: 1 }));
 commissionSchema.index(...scalarIndex({ termKey: 1 }));
 commissionSchema.index({ createdAt: -1 });

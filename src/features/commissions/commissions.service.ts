@@ -7,6 +7,7 @@ import type { SessionUser } from '../accounts/accounts.service';
 import { User } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
 import { Feedback } from '../feedback/feedback.model';
+import { listingIdsOwnedBy } from '../listings/listing-ownership';
 import { Listing } from '../listings/listing.model';
 import { contributionOf, figuresChange, type ContributingFeedback } from '../reports/contribution';
 import { notify, planNotice, type PlannedNotice } from '../notifications/notifications.service';
@@ -398,7 +399,9 @@ export async function visibleCommissionsFilter(user: SessionUser): Promise<Filte
     case 'school':
       return { school: new Types.ObjectId(user.schoolId) };
     case 'provider':
-      return { owners: new Types.ObjectId(user.id) };
+      // Through their listings, found by index: FerretDB reads every commission to match inside `owners`.
+      // A commission's owners are its listing's, copied when it was made.
+      return { listing: { $in: await listingIdsOwnedBy(user.id) }, owners: new Types.ObjectId(user.id) };
     case 'sip':
       return { school: { $in: await schoolsInSipCaseload(user.id) } };
     case 'traded_services':
