@@ -7,6 +7,7 @@ import { hashPassword } from '../src/features/accounts/passwords';
 import type { Role } from '../src/features/accounts/roles';
 import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
+import { recordOwnership } from '../src/features/listings/listing-ownership';
 import { nextTermlyReview } from '../src/features/schools/review-dates';
 import { SchoolSupport } from '../src/features/schools/school-support.model';
 import { School } from '../src/features/schools/school.model';
@@ -69,8 +70,11 @@ export async function addLoadPeople(counts: PeopleCounts): Promise<LoadPeople> {
     email: user.email,
     listingIds: listings.slice(i * counts.listingsPerProvider, (i + 1) * counts.listingsPerProvider).map((listing) => listing._id.toString()),
   }));
+  // The app sets owners only when it creates a listing, so what it records then is recorded here too.
   for (const [i, provider] of providers.entries()) {
-    for (const id of provider.listingIds) await Listing.updateOne({ _id: id }, { $set: { owners: [providerUsers[i]!._id], capacity: { days: 200, period: 'term' } } });
+    const owners = [providerUsers[i]!._id];
+    for (const id of provider.listingIds) await Listing.updateOne({ _id: id }, { $set: { owners, capacity: { days: 200, period: 'term' } } });
+    await recordOwnership(provider.listingIds.map((id) => ({ _id: new Types.ObjectId(id), owners })));
   }
 
   return {

@@ -77,7 +77,7 @@ type StoredPerson = { _id: Types.ObjectId; name: string; email: string; erasedAt
 
 const toPerson = (user: StoredPerson): Person => ({ id: user._id.toString(), name: user.name, email: user.erasedAt ? undefined : user.email });
 
-/** The accounts a page of events names, looked up by _id (one at a time on FerretDB: see db/id-lookups). */
+/** The accounts a page of events names, looked up by _id. */
 async function peopleIn(events: SecurityEventRecord[]): Promise<Map<string, Person>> {
   const ids = [...new Set(events.flatMap((event) => [event.subject, event.actor]).filter((id) => id).map(String))];
   const users = ids.length ? await User.find({ _id: { $in: ids } }, { name: 1, email: 1, erasedAt: 1 }).lean<StoredPerson[]>() : [];
