@@ -36,6 +36,8 @@ describe('filters our FerretDB build answers through an index', () => {
     const chosen = [all[3]!._id, all[4]!._id, all[17]!._id, 'missing'];
     expect(await ns({ _id: { $in: chosen } })).toEqual([3, 4, 17]);
     expect(await ns({ _id: { $in: chosen }, code: 'c4' })).toEqual([4]);
+    expect(await ns({ _id: { $in: [] } })).toEqual([]);
+    expect(await ns({ school: { $in: [] }, code: 'c1' })).toEqual([]);
     expect(await ns({ code: { $in: ['c0'], $nin: ['c1'] } })).toEqual(every((n) => n % 5 === 0));
     expect(await ns({ code: { $in: [/c[01]/] } })).toEqual(every((n) => n % 5 < 2));
   });
