@@ -1,7 +1,7 @@
 // The app on a database that stops answering (frozen with SIGSTOP, as a hung host or a network partition
 // would leave it): every request gets the "service unavailable" page instead of waiting, and the app
 // recovers by itself once the database answers again. (bench:faults measures the same under load.)
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -18,6 +18,15 @@ import { signedInAgent } from '../support/http';
 const NO_HANG = { response: 15_000, deadline: 15_000 };
 
 let database: EmbeddedDatabase;
+
+/** Until the kernel reports the process stopped (state T), which on a busy machine is not at once. */
+async function stopped(pid: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (/^\d+ \(.*\) T/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`process ${pid} did not stop`);
+}
 
 beforeAll(async () => {
   database = await startEmbeddedFerretdb({ binary: process.env.FERRETDB_BIN_RESOLVED!, dataDir: mkdtempSync(path.join(tmpdir(), 'ssb-outage-')) });
@@ -39,6 +48,7 @@ it('answers "service unavailable" while the database is frozen, and recovers by 
   expect((await agent.get(paths.help)).status).toBe(200);
 
   process.kill(database.pid()!, 'SIGSTOP');
+  await stopped(database.pid()!);
   const during = await agent.get(paths.help).timeout(NO_HANG);
   expect(during.status).toBe(503);
   expect(during.text).toContain('Sorry, the service is unavailable');
