@@ -4,8 +4,8 @@
 // each step (BENCH_USERS, BENCH_SECONDS, BENCH_THINK_MS: the mean pause, 0 for a stress test); with --soak
 // (or BENCH_SOAK=1), 5 minutes with the app's memory every 30 s.
 // Prints throughput and p50/p95/p99 per request type, every unexpected response (there must be none),
-// and the app's memory at start and end. Exits 1 when a response was unexpected, the app died, or (soak)
-// its heap kept growing. BENCH_HEAP_SNAPSHOT_DIR=dir writes the app's heap snapshots there after the first
+// and the app's memory at start and end. Exits 1 when a response was unexpected, the app died, a role's
+// usual write never happened, or (soak) its heap kept growing. BENCH_HEAP_SNAPSHOT_DIR=dir writes the app's heap snapshots there after the first
 // minute, 20 s before the end and after the run (compare two with bench/heap-diff.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,8 @@ const SAMPLE_EVERY_MS = 30_000;
 const SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT_DIR;
 const ROLE_SHARES = { school: 45, sip: 25, provider: 20, traded_services: 10 };
 const MB = 1024 * 1024;
+/** One write per role that a run should always reach (none would mean, say, providers who see no commissions). */
+const WRITES_EVERY_RUN_MAKES = ['POST /commissions/new', 'POST /commissions/:id/accept', 'POST /commissions/:id/approve', 'POST /shortlists/new'];
 
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 
@@ -121,6 +123,9 @@ async function main(): Promise<void> {
       Recorder.printFailures(recorder.failures);
       failures.push(`${errors} unexpected responses`);
     }
+    const made = new Set(recorder.summary(elapsed).map((row) => row.type));
+    const neverMade = WRITES_EVERY_RUN_MAKES.filter((type) => !made.has(type));
+    if (neverMade.length) failures.push(`the workload never made ${neverMade.join(', ')}, so it measured less than it claims`);
 
     if (!crashed) {
       console.log('');
