@@ -5,8 +5,9 @@
 // (or BENCH_SOAK=1), 5 minutes with the app's memory every 30 s.
 // Prints throughput and p50/p95/p99 per request type, every unexpected response (there must be none),
 // and the app's memory at start and end. Exits 1 when a response was unexpected, the app died, a role's
-// usual write never happened, or (soak) its heap kept growing. BENCH_HEAP_SNAPSHOT_DIR=dir writes the app's heap snapshots there after the first
-// minute, 20 s before the end and after the run (compare two with bench/heap-diff.ts).
+// usual write never happened, or (soak) its heap kept growing. BENCH_HEAP_SNAPSHOT_DIR=dir writes the
+// app's heap snapshots there after the first minute, 20 s before the end and after the run (compare two
+// with bench/heap-diff.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -176,8 +176,7 @@ export async function viewShortlist(user: SessionUser, shortlistId: string, dire
   ]);
   const providers = await Promise.all(entries.map((entry) => directory.listedProvider(entry.listing.toString())));
   const unlisted = entries.filter((_, i) => !providers[i]).map((entry) => entry.listing);
-  const unlistedNames = unlisted.length > 0 ? await Listing.find({ _id: { $in: unlisted } }, { name: 1 }).lean() : [];
-  const names = new Map(unlistedNames.map((listing) => [listing._id.toString(), listing.name]));
+  const names = new Map((await Listing.find({ _id: { $in: unlisted } }, { name: 1 }).lean()).map((listing) => [listing._id.toString(), listing.name]));
   return {
     id: shortlist._id.toString(),
     title: shortlist.title,
