@@ -7,7 +7,7 @@ import { z } from 'zod';
 const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
-/** Every setting the app reads from the environment. README's "Settings" table mirrors this. */
+/** Every setting the app reads from the environment. docs/configuration.md lists each one (a unit test checks). */
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -49,6 +49,11 @@ const environmentSchema = z.object({
   SERVICE_NAME: z.string().min(1).max(100).default('School support directory'),
   DIRECTORY_SYNC_SECONDS: z.coerce.number().min(0).max(3600).default(2),
 });
+
+/** The environment variables `loadConfig` reads, with their defaults (undefined: none), for docs and their test. */
+export const settings: ReadonlyArray<{ name: string; defaultValue: unknown }> = Object.entries(environmentSchema.shape).map(
+  ([name, schema]) => ({ name, defaultValue: schema instanceof z.ZodDefault ? schema.def.defaultValue : undefined }),
+);
 
 export type Config = {
   env: 'development' | 'production' | 'test';

@@ -1,3 +1,6 @@
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__FERRETDB__?.stop();
+  // Each project that started (or shared) the database calls this; the first stops it.
+  const database = globalThis.__FERRETDB__;
+  globalThis.__FERRETDB__ = undefined;
+  await database?.stop();
 }
