@@ -4,7 +4,7 @@
 import { Types } from 'mongoose';
 import { DEMO_PASSWORD } from '../seed/demo-data';
 import { hashPassword } from '../src/features/accounts/passwords';
-import type { Role } from '../src/features/accounts/roles';
+import type { Role } from '../src/web/identity';
 import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
 import { recordOwnership } from '../src/features/listings/listing-ownership';

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { hashPassword } from '../src/features/accounts/passwords';
-import type { Role } from '../src/features/accounts/roles';
+import type { Role } from '../src/web/identity';
 import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
 import { Recommendation } from '../src/features/recommendations/recommendation.model';

@@ -1,8 +1,7 @@
 import type { RequestHandler } from 'express';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { authenticate, findActiveUser, type SessionUser } from '../features/accounts/accounts.service';
-import type { Role } from '../features/accounts/roles';
+import type { Role, SessionUser } from './identity';
 import { paths } from '../paths';
 
 declare global {
@@ -19,8 +18,14 @@ declare module 'express-session' {
   }
 }
 
+/** How passport checks a password and reloads a user: the accounts feature's, passed in by createApp. */
+export type UserLookup = {
+  authenticate(email: string, password: string): Promise<{ ok: true; user: SessionUser } | { ok: false; failure: string }>;
+  findActiveUser(id: string): Promise<SessionUser | null>;
+};
+
 /** Only the user id goes into the session; the user is reloaded (and must still be active) per request. */
-export function setUpAuthentication(): RequestHandler[] {
+export function setUpAuthentication({ authenticate, findActiveUser }: UserLookup): RequestHandler[] {
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
       authenticate(email, password).then((outcome) => (outcome.ok ? done(null, outcome.user) : done(null, false, { message: outcome.failure, ...outcome })), done);

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ROLE_LABELS, navigationFor } from '../features/accounts/roles';
+import { ROLE_LABELS, navigationFor } from './identity';
 import { paths } from '../paths';
 import { takeNotification } from './flash';
 

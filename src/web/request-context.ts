@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { RequestContext } from '../features/audit/security-events';
+import type { RequestContext } from './identity';
 import { shortUserAgent } from '../lib/user-agent';
 
 /** Where a request came from, as recorded with security events. */

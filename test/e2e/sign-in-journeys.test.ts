@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '../../seed/demo-data';
-import { navigationFor, type Role } from '../../src/features/accounts/roles';
+import { navigationFor, type Role } from '../../src/web/identity';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';

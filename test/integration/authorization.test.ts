@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { ROLES, type Role } from '../../src/features/accounts/roles';
+import { ROLES, type Role } from '../../src/web/identity';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
-import type { SessionUser } from '../../src/features/accounts/accounts.service';
-import { ROLES, type Role } from '../../src/features/accounts/roles';
+import type { SessionUser } from '../../src/web/identity';
+import { ROLES, type Role } from '../../src/web/identity';
 import {
   canBrokerForSchool,
   canSeeCommissionReports,

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import { Types } from 'mongoose';
 import request from 'supertest';
-import { ROLES, type Role } from '../../src/features/accounts/roles';
+import { ROLES, type Role } from '../../src/web/identity';
 import { Commission } from '../../src/features/commissions/commission.model';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { ROLES, type Role } from '../../src/features/accounts/roles';
+import { ROLES, type Role } from '../../src/web/identity';
 import { Listing } from '../../src/features/listings/listing.model';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
 import { paths } from '../../src/paths';

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { Types } from 'mongoose';
-import type { SessionUser } from '../../src/features/accounts/accounts.service';
+import type { SessionUser } from '../../src/web/identity';
 import { Commission } from '../../src/features/commissions/commission.model';
 import { actOnCommission } from '../../src/features/commissions/commissions.service';
 import { Feedback } from '../../src/features/feedback/feedback.model';

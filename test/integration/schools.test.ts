@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
-import { ROLES, type Role } from '../../src/features/accounts/roles';
+import { ROLES, type Role } from '../../src/web/identity';
 import { AuditEntry } from '../../src/features/audit/audit.model';
 import { ImportJob } from '../../src/features/schools/gias/import-job.model';
 import { School } from '../../src/features/schools/school.model';

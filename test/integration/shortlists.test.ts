@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { Express } from 'express';
 import request from 'supertest';
 import { School } from '../../src/features/schools/school.model';
-import type { SessionUser } from '../../src/features/accounts/accounts.service';
+import type { SessionUser } from '../../src/web/identity';
 import { AuditEntry } from '../../src/features/audit/audit.model';
 import { Shortlist, ShortlistEntry } from '../../src/features/directory/shortlist.model';
 import { canShortlistForSchool } from '../../src/features/directory/shortlists.service';

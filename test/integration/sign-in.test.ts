@@ -8,7 +8,7 @@ import { buildTestApp } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
 import { createUser, TEST_PASSWORD } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, submitForm } from '../support/http';
-import { ROLES } from '../../src/features/accounts/roles';
+import { ROLES } from '../../src/web/identity';
 
 useTestDatabase();
 beforeEach(resetSignInLimits);

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
-import { ROLES } from '../../src/features/accounts/roles';
+import { ROLES } from '../../src/web/identity';
 import { AuditEntry } from '../../src/features/audit/audit.model';
 import { Listing } from '../../src/features/listings/listing.model';
 import { TaxonomyTerm } from '../../src/features/taxonomy/taxonomy.model';

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
-import { toSessionUser, type SessionUser } from '../../src/features/accounts/accounts.service';
-import type { Role } from '../../src/features/accounts/roles';
+import { toSessionUser } from '../../src/features/accounts/accounts.service';
+import { type SessionUser } from '../../src/web/identity';
+import type { Role } from '../../src/web/identity';
 import { requestCommission } from '../../src/features/commissions/commissions.service';
 import type { CommissionRequestForm } from '../../src/features/commissions/commissions.schemas';
 import { Listing } from '../../src/features/listings/listing.model';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/features/accounts/passwords';
-import type { Role } from '../../src/features/accounts/roles';
+import type { Role } from '../../src/web/identity';
 import { User } from '../../src/features/accounts/user.model';
 import { School } from '../../src/features/schools/school.model';
 

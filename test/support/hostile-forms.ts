@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
-import { toSessionUser, type SessionUser } from '../../src/features/accounts/accounts.service';
+import { toSessionUser } from '../../src/features/accounts/accounts.service';
+import { type SessionUser } from '../../src/web/identity';
 import { issueToken } from '../../src/features/accounts/account-tokens';
 import { actOnCommission, requestCommission } from '../../src/features/commissions/commissions.service';
 import { Shortlist, ShortlistEntry } from '../../src/features/directory/shortlist.model';

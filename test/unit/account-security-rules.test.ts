@@ -1,8 +1,8 @@
 import { eraseUserSchema } from '../../src/features/accounts/accounts.schemas';
 import { canEraseUser } from '../../src/features/accounts/erasure.service';
 import { lockoutMinutes, nextLockoutNumber, whenToTryAgain } from '../../src/features/accounts/lockout-backoff';
-import type { SessionUser } from '../../src/features/accounts/accounts.service';
-import type { Role } from '../../src/features/accounts/roles';
+import type { SessionUser } from '../../src/web/identity';
+import type { Role } from '../../src/web/identity';
 import { securityEventsQuerySchema } from '../../src/features/audit/security-events.schemas';
 import { shortUserAgent } from '../../src/lib/user-agent';
 

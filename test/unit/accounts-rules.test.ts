@@ -1,6 +1,6 @@
 import { changePasswordSchema, inviteUserSchema, signInSchema } from '../../src/features/accounts/accounts.schemas';
-import { canManageUsers, type SessionUser } from '../../src/features/accounts/accounts.service';
-import { navigationFor, ROLES, type Role } from '../../src/features/accounts/roles';
+import { canManageUsers, type SessionUser } from '../../src/web/identity';
+import { navigationFor, ROLES, type Role } from '../../src/web/identity';
 import { safeReturnPath } from '../../src/web/authentication';
 
 const userWithRole = (role: Role): SessionUser => ({

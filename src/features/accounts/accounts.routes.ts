@@ -6,11 +6,12 @@ import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
 import { requestContext } from '../../web/request-context';
 import { plural } from '../../lib/format';
-import type { RequestContext } from '../audit/security-events';
+import type { RequestContext } from '../../web/identity';
 import { changePasswordSchema, signInSchema, PASSWORD_MIN_LENGTH } from './accounts.schemas';
-import { changeOwnPassword, type SessionUser, type SignInOutcome } from './accounts.service';
+import { changeOwnPassword, type SignInOutcome } from './accounts.service';
+import { type SessionUser } from '../../web/identity';
 import { whenToTryAgain } from './lockout-backoff';
-import { dashboardPathFor } from './roles';
+import { dashboardPathFor } from '../../web/identity';
 import { recordLockout, recordSignIn, recordSignInFailure, recordSignOut } from './sign-in-events';
 import type { SignInThrottle, ThrottleVerdict } from './sign-in-throttle';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isCommonPassword } from './password-strength';
-import { ROLES } from './roles';
+import { ROLES } from '../../web/identity';
 
 export const PASSWORD_MIN_LENGTH = 12;
 

@@ -1,21 +1,12 @@
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
-import { recordSecurityEvent, type RequestContext } from '../audit/security-events';
+import { recordSecurityEvent } from '../audit/security-events';
+import { type RequestContext } from '../../web/identity';
 import type { ChangePasswordForm } from './accounts.schemas';
 import { hashPassword, spendVerificationTime, verifyPassword } from './passwords';
-import type { Role } from './roles';
+import { canManageUsers, type Role, type SessionUser } from '../../web/identity';
 import { User, type UserFields } from './user.model';
 import { endSessionsOf } from './user-sessions';
-
-/** What the rest of the app knows about the signed-in person. */
-export type SessionUser = {
-  id: string;
-  name: string;
-  email: string;
-  role: Role;
-  schoolId: string | undefined;
-  mustChangePassword: boolean;
-};
 
 type StoredUser = Pick<UserFields, 'name' | 'email' | 'role' | 'school' | 'mustChangePassword'> & { _id: Types.ObjectId };
 
@@ -28,10 +19,6 @@ export function toSessionUser(user: StoredUser): SessionUser {
     schoolId: user.school?.toString(),
     mustChangePassword: user.mustChangePassword,
   };
-}
-
-export function canManageUsers(user: SessionUser): boolean {
-  return user.role === 'traded_services';
 }
 
 export type SignInFailure = 'unknown_account' | 'no_password' | 'wrong_password' | 'deactivated';

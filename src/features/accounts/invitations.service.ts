@@ -2,14 +2,15 @@ import { AccountToken } from './account-token.model';
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
-import { recordSecurityEvent, type RequestContext } from '../audit/security-events';
+import { recordSecurityEvent } from '../audit/security-events';
+import { type RequestContext } from '../../web/identity';
 import type { Mailer } from '../mail/mailer';
 import { findOpenSchoolByUrn } from '../schools/schools.service';
-import { canManageUsers, type SessionUser } from './accounts.service';
+import { canManageUsers, type SessionUser } from '../../web/identity';
 import type { InviteUserForm } from './accounts.schemas';
 import { issueToken, spendToken } from './account-tokens';
 import { hashPassword } from './passwords';
-import { ROLE_LABELS, type Role } from './roles';
+import { ROLE_LABELS, type Role } from '../../web/identity';
 import { User } from './user.model';
 
 /** What sending one-time links needs: where to send from, the service's address and the link lifetimes. */

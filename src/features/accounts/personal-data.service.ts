@@ -1,7 +1,8 @@
 import { Types } from 'mongoose';
 import { NotFoundError } from '../../lib/errors';
 import { AuditEntry } from '../audit/audit.model';
-import { recordSecurityEvent, SECURITY_EVENT_LABELS, type RequestContext, type SecurityEventType } from '../audit/security-events';
+import { recordSecurityEvent, SECURITY_EVENT_LABELS, type SecurityEventType } from '../audit/security-events';
+import { type RequestContext } from '../../web/identity';
 import { Commission } from '../commissions/commission.model';
 import { Shortlist, ShortlistEntry } from '../directory/shortlist.model';
 import { Feedback, FeedbackEvidence } from '../feedback/feedback.model';
@@ -11,8 +12,8 @@ import { OutboxMessage } from '../mail/outbox.model';
 import { Notification } from '../notifications/notification.model';
 import { Recommendation } from '../recommendations/recommendation.model';
 import { School } from '../schools/school.model';
-import type { SessionUser } from './accounts.service';
-import { ROLE_LABELS, type Role } from './roles';
+import type { SessionUser } from '../../web/identity';
+import { ROLE_LABELS, type Role } from '../../web/identity';
 import { User } from './user.model';
 
 type Id = Types.ObjectId;

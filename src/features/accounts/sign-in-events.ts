@@ -1,8 +1,10 @@
 import { Types } from 'mongoose';
 import { paths } from '../../paths';
-import { recordSecurityEvent, type RequestContext } from '../audit/security-events';
+import { recordSecurityEvent } from '../audit/security-events';
+import { type RequestContext } from '../../web/identity';
 import { notify } from '../notifications/notifications.service';
-import type { SessionUser, SignInFailure } from './accounts.service';
+import type { SignInFailure } from './accounts.service';
+import type { SessionUser } from '../../web/identity';
 import { whenToTryAgain } from './lockout-backoff';
 import { User } from './user.model';
 

@@ -1,7 +1,7 @@
 import '../../db/mongoose-setup';
 import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
-import { ROLES } from './roles';
+import { ROLES } from '../../web/identity';
 
 const userSchema = new Schema(
   {

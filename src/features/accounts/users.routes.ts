@@ -9,7 +9,7 @@ import { requestContext } from '../../web/request-context';
 import { plural } from '../../lib/format';
 import { getUser, listUsers, setUserActive } from './accounts.service';
 import { inviteUser, resendInvitation, type AccountLinks } from './invitations.service';
-import { ROLE_LABELS, ROLES } from './roles';
+import { ROLE_LABELS, ROLES } from '../../web/identity';
 
 const FIELD_ORDER = ['name', 'email', 'role', 'school'];
 

@@ -3,7 +3,7 @@ import { paths } from '../../paths';
 import { requireSignIn } from '../../web/authentication';
 import { requestContext } from '../../web/request-context';
 import { personalDataOf } from './personal-data.service';
-import { ROLE_LABELS } from './roles';
+import { ROLE_LABELS } from '../../web/identity';
 
 const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
 

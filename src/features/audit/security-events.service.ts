@@ -1,6 +1,6 @@
 import { Types, type FilterQuery } from 'mongoose';
 import { NotAllowedError } from '../../lib/errors';
-import { canManageUsers, type SessionUser } from '../accounts/accounts.service';
+import { canManageUsers, type SessionUser } from '../../web/identity';
 import { User } from '../accounts/user.model';
 import { SecurityEvent, type SecurityEventRecord } from './security-event.model';
 import { SECURITY_EVENT_LABELS, type SecurityEventType } from './security-events';

@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import type { RequestContext } from '../../web/identity';
 import { recordAudit } from './audit.service';
 import { SecurityEvent } from './security-event.model';
 
@@ -24,7 +25,7 @@ export type SecurityEventType = keyof typeof SECURITY_EVENT_LABELS;
 export const SECURITY_EVENT_TYPES = Object.keys(SECURITY_EVENT_LABELS) as SecurityEventType[];
 
 /** Where a request came from. The address is kept whole: it is what an investigation needs. */
-export type RequestContext = { ip: string; userAgent: string };
+
 
 export type SecurityEventInput = {
   type: SecurityEventType;

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import type { Party } from './commission-status';
 import { isInSipCaseload } from './sip-caseload';
 

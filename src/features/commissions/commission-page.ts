@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { termFromKey } from '../../lib/academic-calendar';
 import { formatDate, formatDateTime, formatPounds, plural } from '../../lib/format';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import { auditTrailFor } from '../audit/audit.service';
 import { PROVIDER_TYPE_LABELS, type ProviderType } from '../listings/listing.model';
 import { School } from '../schools/school.model';

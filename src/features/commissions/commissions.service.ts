@@ -3,7 +3,7 @@ import { Types, type FilterQuery } from 'mongoose';
 import { academicYearFor, termFor } from '../../lib/academic-calendar';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import { User } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
 import { Feedback } from '../feedback/feedback.model';

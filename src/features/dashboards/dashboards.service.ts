@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../lib/errors';
-import type { SessionUser } from '../accounts/accounts.service';
-import { ROLES, ROLE_LABELS } from '../accounts/roles';
+import type { SessionUser } from '../../web/identity';
+import { ROLES, ROLE_LABELS } from '../../web/identity';
 import { User } from '../accounts/user.model';
 import { LRUCache } from 'lru-cache';
 import { Listing, LISTING_STATUSES, type ListingStatus, listingsOwnedBy, PROVIDER_TYPE_LABELS } from '../listings/listing.model';

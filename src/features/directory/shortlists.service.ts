@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import { User } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
 import { Listing } from '../listings/listing.model';

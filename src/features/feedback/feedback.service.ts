@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
 import { safeFilename } from '../../lib/filenames';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import { Commission, type CommissionRecord } from '../commissions/commission.model';
 import { commissionSummary } from '../commissions/commission-page';
 import { commissionVisibleTo, markEvaluated } from '../commissions/commissions.service';

@@ -1,4 +1,4 @@
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import type { ListingStatus } from './listing.model';
 
 /** The parts of a listing that decide who may do what with it. */

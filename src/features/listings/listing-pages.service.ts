@@ -6,7 +6,7 @@ import { findInOrder } from '../../db/id-lookups';
 import { NotAllowedError } from '../../lib/errors';
 import { formatDate, formatDateTime, formatPounds } from '../../lib/format';
 import { paths } from '../../paths';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import { AuditEntry } from '../audit/audit.model';
 import type { DirectoryIndexKeeper } from '../directory/directory-index-keeper';
 import {

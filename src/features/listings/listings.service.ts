@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { claimOnce } from '../../db/claims';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import { recordAudit } from '../audit/audit.service';
 import { Recommendation } from '../recommendations/recommendation.model';
 import { School } from '../schools/school.model';

@@ -1,6 +1,6 @@
 import { NotAllowedError } from '../../lib/errors';
-import type { SessionUser } from '../accounts/accounts.service';
-import { canManageUsers } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
+import { canManageUsers } from '../../web/identity';
 import { OutboxMessage } from './outbox.model';
 
 const SHOWN = 50;

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { NotAllowedError } from '../../lib/errors';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import { recordAudit } from '../audit/audit.service';
 import { isOwnerOf } from '../listings/listing-access';
 import type { ListingRecord } from '../listings/listing.model';

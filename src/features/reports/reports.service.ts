@@ -3,7 +3,7 @@ import { coverageGaps, type CoverageGap } from './coverage-gaps';
 import { termFromKey } from '../../lib/academic-calendar';
 import { formatPounds } from '../../lib/format';
 import { NotAllowedError } from '../../lib/errors';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import { FUNDING_LABELS, ROUTE_LABELS, type CommissionRoute, type FundingSource } from '../commissions/commission.model';
 import { canSeeCommissionReports } from '../commissions/commission-access';
 import { schoolsInSipCaseload } from '../commissions/sip-caseload';

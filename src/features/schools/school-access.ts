@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 
 /** Enough of a school to decide who may see or change its sensitive records. */
 export type SchoolForAccess = { _id: Types.ObjectId; sip?: Types.ObjectId | null };

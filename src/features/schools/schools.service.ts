@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { formatDate } from '../../lib/format';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import { User } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
 import { areActiveTerms, resolveTerms } from '../taxonomy/taxonomy.service';

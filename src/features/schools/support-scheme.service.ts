@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
-import type { SessionUser } from '../accounts/accounts.service';
+import type { SessionUser } from '../../web/identity';
 import { recordAudit } from '../audit/audit.service';
 import type { SchemeLevelForm } from './schools.schemas';
 import { canManageSchools } from './school-access';

@@ -3,7 +3,7 @@ import { unlink } from 'node:fs/promises';
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../../lib/errors';
 import { safeFilename } from '../../../lib/filenames';
-import type { SessionUser } from '../../accounts/accounts.service';
+import type { SessionUser } from '../../../web/identity';
 import { recordAudit } from '../../audit/audit.service';
 import { canManageSchools } from '../school-access';
 import { importGias, type ImportReport } from './gias-import';

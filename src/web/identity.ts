@@ -1,4 +1,9 @@
-import { paths } from '../../paths';
+/**
+ * Who is signed in, as every layer above web/ sees it: the session user, the roles and what each role's
+ * navigation holds. The accounts feature stores users; this is only their shape, so any feature can name
+ * the signed-in person without depending on accounts.
+ */
+import { paths } from '../paths';
 
 export const ROLES = ['sip', 'school', 'provider', 'traded_services'] as const;
 export type Role = (typeof ROLES)[number];
@@ -52,3 +57,21 @@ export function navigationFor(role: Role): NavigationItem[] {
       ];
   }
 }
+
+/** What the rest of the app knows about the signed-in person. */
+export type SessionUser = {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  schoolId: string | undefined;
+  mustChangePassword: boolean;
+};
+
+/** Only Traded Services manage users (and read what concerns them: security events, the Outbox). */
+export function canManageUsers(user: SessionUser): boolean {
+  return user.role === 'traded_services';
+}
+
+/** Where a request came from, as recorded with security events. */
+export type RequestContext = { ip: string; userAgent: string };
