@@ -6,6 +6,7 @@ import { DATABASE_NAME } from '../src/db/database-name';
 import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
 import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
 import { ensureLibraryIndexes } from '../src/db/maintenance';
+import { libraryIndexes } from '../src/housekeeping';
 
 /**
  * A fresh embedded database in config.dataDir, with indexes and the demo data, for one benchmark run;
@@ -16,7 +17,7 @@ export async function startDemoDatabase(config: Config): Promise<{ uri: string; 
   const database = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir });
   const uri = `${database.uri}${DATABASE_NAME}`;
   await connectDatabase(uri);
-  await ensureLibraryIndexes(mongoose.connection.db!);
+  await ensureLibraryIndexes(mongoose.connection.db!, libraryIndexes);
   await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
   await seedDemoData();
   return {

@@ -9,7 +9,7 @@ import { SignInThrottle } from './features/accounts/sign-in-throttle';
 import { passwordLinksRoutes } from './features/accounts/password-links.routes';
 import { usersRoutes } from './features/accounts/users.routes';
 import { yourAccountRoutes } from './features/accounts/your-account.routes';
-import { securityEventsRoutes } from './features/audit/security-events.routes';
+import { securityEventsRoutes } from './features/accounts/security-events.routes';
 import { createMailer } from './features/mail/mailer';
 import { deliverNotificationsByEmail } from './features/notifications/notifications.service';
 import { outboxRoutes } from './features/mail/outbox.routes';

@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { connectDatabase } from './db/connect';
 import { ensureLibraryIndexes, schedulePurge } from './db/maintenance';
+import { libraryIndexes, purgeTasks } from './housekeeping';
 import { openDatabase, type OpenDatabase } from './db/open-database';
 import { scheduleAbandonedHoldRelease } from './features/commissions/abandoned-holds';
 import { scheduleFeedbackReminders } from './features/feedback/feedback-reminders';
@@ -60,11 +61,12 @@ async function main(): Promise<void> {
   });
   mongoose.connection.on('reconnected', () => logger.warn('the database is reachable again'));
   const db = mongoose.connection.db!;
-  await ensureLibraryIndexes(db);
-  const stopPurge = schedulePurge(db, logger, {
-    securityEventsKept: config.securityEvents.kept,
-    lockoutMemoryMs: config.signIn.maxLockoutMinutes * 60_000,
-  });
+  await ensureLibraryIndexes(db, libraryIndexes);
+  const stopPurge = schedulePurge(
+    db,
+    logger,
+    purgeTasks({ securityEventsKept: config.securityEvents.kept, lockoutMemoryMs: config.signIn.maxLockoutMinutes * 60_000 }),
+  );
   const stopReminders = scheduleFeedbackReminders(config.feedbackDueDays, logger);
   const stopFolding = scheduleFigureFolding(logger);
   const stopHoldRelease = scheduleAbandonedHoldRelease(logger);

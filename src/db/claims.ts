@@ -1,6 +1,14 @@
 import mongoose from 'mongoose';
+import { deleteOlderThan, type IndexSpec, type PurgeTask } from './maintenance';
 
 export const CLAIMS_COLLECTION = 'claims';
+
+/** A claim is spent once its record has changed; one this old whose change never landed is released. */
+const CLAIM_LIFETIME_MS = 10 * 60_000;
+
+export const claimsIndex: IndexSpec = { collection: CLAIMS_COLLECTION, keys: { at: 1 } };
+/** Permanent claims have no `at`, so they are never purged. */
+export const releaseOldClaims: PurgeTask = deleteOlderThan('claims', CLAIMS_COLLECTION, 'at', (now) => new Date(now.getTime() - CLAIM_LIFETIME_MS));
 
 /**
  * True for exactly one caller per key, however many ask at once. FerretDB v1 does not apply a

@@ -1,60 +1,38 @@
-import type { Db } from 'mongodb';
+import type { CreateIndexesOptions, Db, IndexSpecification } from 'mongodb';
 import type { Logger } from 'pino';
-import { LOCKOUT_COLLECTION, RATE_LIMIT_COLLECTION } from '../features/accounts/sign-in-throttle';
-import { SESSION_COLLECTION } from '../web/session';
-import { CLAIMS_COLLECTION } from './claims';
-import { SECURITY_EVENTS_COLLECTION } from '../features/audit/security-event.model';
-
-/** A claim is spent once its record has changed; one this old whose change never landed is released. */
-const CLAIM_LIFETIME_MS = 10 * 60_000;
-
-/** Indexes for collections that libraries own (they would otherwise create TTL indexes FerretDB refuses). */
-export async function ensureLibraryIndexes(db: Db): Promise<void> {
-  await db.collection(RATE_LIMIT_COLLECTION).createIndex({ key: 1 }, { unique: true });
-  await db.collection(RATE_LIMIT_COLLECTION).createIndex({ expire: 1 });
-  await db.collection(SESSION_COLLECTION).createIndex({ expires: 1 });
-  await db.collection(CLAIMS_COLLECTION).createIndex({ at: 1 });
-}
 
 /**
- * securityEventsKept: how many of the latest security events to keep in the recent-events window.
- * lockoutMemoryMs: how long after a lockout ends it still counts towards a longer next one.
+ * Stands in for TTL indexes, which FerretDB v1 does not have: each owner of a collection that would need
+ * one (sessions in web/, claims here, sign-in counts and lockouts and the security-events window in
+ * accounts/) describes its index and its purge, and the composition root (src/housekeeping.ts) hands the
+ * whole list to these functions. This module knows no collection of its own.
  */
-export type Retention = { securityEventsKept: number; lockoutMemoryMs: number };
 
-/**
- * Stands in for TTL indexes: deletes expired sessions, rate-limit counters, claims and lockouts no
- * longer remembered, and trims the security-events window to its newest events. Acknowledged.
- */
-export async function purgeExpired(db: Db, retention: Retention, now = new Date()) {
-  const [sessions, rateLimits, claims, lockouts, securityEvents] = await Promise.all([
-    db.collection(SESSION_COLLECTION).deleteMany({ expires: { $lt: now } }),
-    db.collection(RATE_LIMIT_COLLECTION).deleteMany({ expire: { $lt: now } }),
-    db.collection(CLAIMS_COLLECTION).deleteMany({ at: { $lt: new Date(now.getTime() - CLAIM_LIFETIME_MS) } }),
-    db.collection(LOCKOUT_COLLECTION).deleteMany({ lockedUntil: { $lt: new Date(now.getTime() - retention.lockoutMemoryMs) } }),
-    trimSecurityEvents(db, retention.securityEventsKept),
-  ]);
-  return {
-    sessions: sessions.deletedCount,
-    rateLimits: rateLimits.deletedCount,
-    claims: claims.deletedCount,
-    lockouts: lockouts.deletedCount,
-    securityEvents,
-  };
+/** An index for a collection a library owns (it would otherwise create a TTL index FerretDB refuses). */
+export type IndexSpec = { collection: string; keys: IndexSpecification; options?: CreateIndexesOptions };
+
+/** One kind of expired record: `purge` deletes them (acknowledged) and says how many went. */
+export type PurgeTask = { name: string; purge(db: Db, now: Date): Promise<number> };
+
+/** A purge task that deletes the documents whose `field` is before `cutoff(now)`. */
+export function deleteOlderThan(name: string, collection: string, field: string, cutoff: (now: Date) => Date): PurgeTask {
+  return { name, purge: async (db, now) => (await db.collection(collection).deleteMany({ [field]: { $lt: cutoff(now) } })).deletedCount };
 }
 
-/** Keeps the newest `kept` security events (by time; events sharing the oldest kept time all stay). Two scans on FerretDB. */
-async function trimSecurityEvents(db: Db, kept: number): Promise<number> {
-  const events = db.collection<{ at: Date }>(SECURITY_EVENTS_COLLECTION);
-  const [oldestKept] = await events.find({}, { projection: { at: 1 } }).sort({ at: -1, _id: -1 }).skip(kept - 1).limit(1).toArray();
-  if (!oldestKept) return 0;
-  return (await events.deleteMany({ at: { $lt: oldestKept.at } })).deletedCount;
+export async function ensureLibraryIndexes(db: Db, indexes: readonly IndexSpec[]): Promise<void> {
+  for (const { collection, keys, options } of indexes) await db.collection(collection).createIndex(keys, options);
 }
 
-export function schedulePurge(db: Db, logger: Logger, retention: Retention, everyMs = 10 * 60_000): () => void {
+/** Runs every purge at once; the counts, by task name. */
+export async function purgeExpired(db: Db, tasks: readonly PurgeTask[], now = new Date()): Promise<Record<string, number>> {
+  const counts = await Promise.all(tasks.map((task) => task.purge(db, now)));
+  return Object.fromEntries(tasks.map((task, i) => [task.name, counts[i]!]));
+}
+
+export function schedulePurge(db: Db, logger: Logger, tasks: readonly PurgeTask[], everyMs = 10 * 60_000): () => void {
   const timer = setInterval(() => {
-    purgeExpired(db, retention)
-      .then((removed) => logger.debug(removed, 'purged expired sessions, rate limits, claims and lockouts; trimmed security events'))
+    purgeExpired(db, tasks)
+      .then((removed) => logger.debug(removed, `purged expired records: ${tasks.map((task) => task.name).join(', ')}`))
       .catch((error: unknown) => logger.warn({ err: error }, 'purge of expired records failed'));
   }, everyMs);
   timer.unref();

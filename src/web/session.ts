@@ -1,8 +1,13 @@
 import MongoStore from 'connect-mongo';
 import session from 'express-session';
 import type { Connection } from 'mongoose';
+import { deleteOlderThan, type IndexSpec, type PurgeTask } from '../db/maintenance';
 
 export const SESSION_COLLECTION = 'sessions';
+
+export const sessionsIndex: IndexSpec = { collection: SESSION_COLLECTION, keys: { expires: 1 } };
+/** connect-mongo runs with autoRemove disabled (its TTL index): expired sessions are purged here. */
+export const purgeExpiredSessions: PurgeTask = deleteOlderThan('sessions', SESSION_COLLECTION, 'expires', (now) => now);
 export const SESSION_COOKIE = 'ssb.sid';
 
 /**

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { connectDatabase } from '../../src/db/connect';
 import { startEmbeddedFerretdb, type EmbeddedDatabase } from '../../src/db/embedded-ferretdb';
 import { ensureLibraryIndexes } from '../../src/db/maintenance';
+import { libraryIndexes } from '../../src/housekeeping';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { createUser } from '../support/factories';
@@ -32,7 +33,7 @@ beforeAll(async () => {
   database = await startEmbeddedFerretdb({ binary: process.env.FERRETDB_BIN_RESOLVED!, dataDir: mkdtempSync(path.join(tmpdir(), 'ssb-outage-')) });
   await connectDatabase(database.uri, 'outage');
   await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
-  await ensureLibraryIndexes(mongoose.connection.db!);
+  await ensureLibraryIndexes(mongoose.connection.db!, libraryIndexes);
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { User } from '../../src/features/accounts/user.model';
 import { SUSPENDED_ON_ERASURE } from '../../src/features/accounts/erasure.service';
 import { AuditEntry } from '../../src/features/audit/audit.model';
-import { SecurityEvent } from '../../src/features/audit/security-event.model';
+import { SecurityEvent } from '../../src/features/accounts/security-event.model';
 import { Commission } from '../../src/features/commissions/commission.model';
 import { Feedback } from '../../src/features/feedback/feedback.model';
 import { Listing } from '../../src/features/listings/listing.model';

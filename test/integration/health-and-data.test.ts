@@ -2,12 +2,13 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { CLAIMS_COLLECTION } from '../../src/db/claims';
 import { purgeExpired } from '../../src/db/maintenance';
+import { purgeTasks } from '../../src/housekeeping';
 import { User } from '../../src/features/accounts/user.model';
 import { Listing } from '../../src/features/listings/listing.model';
 import { School } from '../../src/features/schools/school.model';
 import { SESSION_COLLECTION } from '../../src/web/session';
 import { LOCKOUT_COLLECTION, RATE_LIMIT_COLLECTION } from '../../src/features/accounts/sign-in-throttle';
-import { SECURITY_EVENTS_COLLECTION } from '../../src/features/audit/security-event.model';
+import { SECURITY_EVENTS_COLLECTION } from '../../src/features/accounts/security-event.model';
 import { paths } from '../../src/paths';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData, seedDemoDataIfEmpty } from '../../seed/demo-data';
 import { buildTestApp } from '../support/app';
@@ -57,7 +58,7 @@ describe('purging expired records (in place of TTL indexes)', () => {
     await db.collection(SECURITY_EVENTS_COLLECTION).insertMany(
       Array.from({ length: 5 }, (_, minutes) => ({ at: new Date(Date.now() - minutes * 60_000), type: 'signed_in', ip: '::1', userAgent: 'test' })),
     );
-    expect(await purgeExpired(db, { securityEventsKept: 3, lockoutMemoryMs: 24 * 3_600_000 })).toEqual({
+    expect(await purgeExpired(db, purgeTasks({ securityEventsKept: 3, lockoutMemoryMs: 24 * 3_600_000 }))).toEqual({
       sessions: 1,
       rateLimits: 1,
       claims: 1,

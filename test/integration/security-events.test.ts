@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import request from 'supertest';
 import { User } from '../../src/features/accounts/user.model';
 import { AuditEntry } from '../../src/features/audit/audit.model';
-import { SecurityEvent } from '../../src/features/audit/security-event.model';
+import { SecurityEvent } from '../../src/features/accounts/security-event.model';
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';

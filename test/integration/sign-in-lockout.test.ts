@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { AuditEntry } from '../../src/features/audit/audit.model';
-import { SecurityEvent } from '../../src/features/audit/security-event.model';
+import { SecurityEvent } from '../../src/features/accounts/security-event.model';
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { Notification } from '../../src/features/notifications/notification.model';
 import { paths } from '../../src/paths';

@@ -3,7 +3,7 @@ import { canEraseUser } from '../../src/features/accounts/erasure.service';
 import { lockoutMinutes, nextLockoutNumber, whenToTryAgain } from '../../src/features/accounts/lockout-backoff';
 import type { SessionUser } from '../../src/web/identity';
 import type { Role } from '../../src/web/identity';
-import { securityEventsQuerySchema } from '../../src/features/audit/security-events.schemas';
+import { securityEventsQuerySchema } from '../../src/features/accounts/security-events.schemas';
 import { shortUserAgent } from '../../src/lib/user-agent';
 
 const DAY_MINUTES = 24 * 60;

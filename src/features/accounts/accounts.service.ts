@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
-import { recordSecurityEvent } from '../audit/security-events';
+import { recordSecurityEvent } from './security-events';
 import { type RequestContext } from '../../web/identity';
 import type { ChangePasswordForm } from './accounts.schemas';
 import { hashPassword, spendVerificationTime, verifyPassword } from './passwords';

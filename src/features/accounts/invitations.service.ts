@@ -2,7 +2,7 @@ import { AccountToken } from './account-token.model';
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
-import { recordSecurityEvent } from '../audit/security-events';
+import { recordSecurityEvent } from './security-events';
 import { type RequestContext } from '../../web/identity';
 import type { Mailer } from '../mail/mailer';
 import { findOpenSchoolByUrn } from '../schools/schools.service';

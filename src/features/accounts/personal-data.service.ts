@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { NotFoundError } from '../../lib/errors';
 import { AuditEntry } from '../audit/audit.model';
-import { recordSecurityEvent, SECURITY_EVENT_LABELS, type SecurityEventType } from '../audit/security-events';
+import { recordSecurityEvent, SECURITY_EVENT_LABELS, type SecurityEventType } from './security-events';
 import { type RequestContext } from '../../web/identity';
 import { Commission } from '../commissions/commission.model';
 import { Shortlist, ShortlistEntry } from '../directory/shortlist.model';

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { paths } from '../../paths';
-import { recordSecurityEvent } from '../audit/security-events';
+import { recordSecurityEvent } from './security-events';
 import { type RequestContext } from '../../web/identity';
 import { notify } from '../notifications/notifications.service';
 import type { SignInFailure } from './accounts.service';

@@ -2,12 +2,27 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { RateLimiterMemory, RateLimiterMongo, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { claimOnce } from '../../db/claims';
+import { deleteOlderThan, type IndexSpec, type PurgeTask } from '../../db/maintenance';
 import { lockoutMinutes, nextLockoutNumber } from './lockout-backoff';
 
 /** Shared by every app instance. Expired rows are purged by db/maintenance (no TTL index on FerretDB). */
 export const RATE_LIMIT_COLLECTION = 'rate_limits';
 /** One document per account (by a hash of its email): its lockouts in a row and the current counting period. */
 export const LOCKOUT_COLLECTION = 'sign_in_lockouts';
+
+/** rate-limiter-flexible's own indexes would include a TTL index, so they are turned off and these made instead. */
+export const signInIndexes: IndexSpec[] = [
+  { collection: RATE_LIMIT_COLLECTION, keys: { key: 1 }, options: { unique: true } },
+  { collection: RATE_LIMIT_COLLECTION, keys: { expire: 1 } },
+];
+
+/** lockoutMemoryMs: how long after a lockout ends it still counts towards a longer next one. */
+export function signInPurges(lockoutMemoryMs: number): PurgeTask[] {
+  return [
+    deleteOlderThan('rateLimits', RATE_LIMIT_COLLECTION, 'expire', (now) => now),
+    deleteOlderThan('lockouts', LOCKOUT_COLLECTION, 'lockedUntil', (now) => new Date(now.getTime() - lockoutMemoryMs)),
+  ];
+}
 
 export type SignInLimits = { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number; maxLockoutMinutes: number };
 export type ThrottleVerdict =

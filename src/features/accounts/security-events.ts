@@ -1,7 +1,8 @@
 import type { Types } from 'mongoose';
 import type { RequestContext } from '../../web/identity';
-import { recordAudit } from './audit.service';
-import { SecurityEvent } from './security-event.model';
+import { recordAudit } from '../audit/audit.service';
+import type { PurgeTask } from '../../db/maintenance';
+import { SECURITY_EVENTS_COLLECTION, SecurityEvent } from './security-event.model';
 
 /** Every kind of security event, with the words the Security events page uses for it. */
 export const SECURITY_EVENT_LABELS = {
@@ -63,4 +64,17 @@ export async function recordSecurityEvent(event: SecurityEventInput): Promise<vo
         })
       : undefined,
   ]);
+}
+
+/** Keeps the newest `kept` security events (by time; events sharing the oldest kept time all stay). Two scans on FerretDB. */
+export function trimSecurityEvents(kept: number): PurgeTask {
+  return {
+    name: 'securityEvents',
+    purge: async (db) => {
+      const events = db.collection<{ at: Date }>(SECURITY_EVENTS_COLLECTION);
+      const [oldestKept] = await events.find({}, { projection: { at: 1 } }).sort({ at: -1, _id: -1 }).skip(kept - 1).limit(1).toArray();
+      if (!oldestKept) return 0;
+      return (await events.deleteMany({ at: { $lt: oldestKept.at } })).deletedCount;
+    },
+  };
 }

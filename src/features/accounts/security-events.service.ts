@@ -1,7 +1,7 @@
 import { Types, type FilterQuery } from 'mongoose';
 import { NotAllowedError } from '../../lib/errors';
 import { canManageUsers, type SessionUser } from '../../web/identity';
-import { User } from '../accounts/user.model';
+import { User } from './user.model';
 import { SecurityEvent, type SecurityEventRecord } from './security-event.model';
 import { SECURITY_EVENT_LABELS, type SecurityEventType } from './security-events';
 import type { SecurityEventsQuery } from './security-events.schemas';
