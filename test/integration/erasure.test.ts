@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { User } from '../../src/features/accounts/user.model';
-import { SUSPENDED_ON_ERASURE } from '../../src/features/accounts/erasure.service';
+import { SUSPENDED_ON_ERASURE } from '../../src/features/privacy/erasure.service';
 import { AuditEntry } from '../../src/features/audit/audit.model';
 import { SecurityEvent } from '../../src/features/accounts/security-event.model';
 import { Commission } from '../../src/features/commissions/commission.model';

@@ -1,5 +1,5 @@
 import { eraseUserSchema } from '../../src/features/accounts/accounts.schemas';
-import { canEraseUser } from '../../src/features/accounts/erasure.service';
+import { canEraseUser } from '../../src/features/privacy/erasure.service';
 import { lockoutMinutes, nextLockoutNumber, whenToTryAgain } from '../../src/features/accounts/lockout-backoff';
 import type { SessionUser } from '../../src/web/identity';
 import type { Role } from '../../src/web/identity';

@@ -12,14 +12,14 @@ import { changeOwnPassword, type SignInOutcome } from './accounts.service';
 import { type SessionUser } from '../../web/identity';
 import { whenToTryAgain } from './lockout-backoff';
 import { dashboardPathFor } from '../../web/identity';
-import { recordLockout, recordSignIn, recordSignInFailure, recordSignOut } from './sign-in-events';
+import { recordLockout, recordSignIn, recordSignInFailure, recordSignOut, type Notify } from './sign-in-events';
 import type { SignInThrottle, ThrottleVerdict } from './sign-in-throttle';
 
 type RefusedVerdict = Exclude<ThrottleVerdict, { allowed: true }>;
 
 const SIGN_IN_FAILED = 'Enter a correct email address and password';
 
-export function accountsRoutes(throttle: SignInThrottle, clock: () => Date): Router {
+export function accountsRoutes(throttle: SignInThrottle, clock: () => Date, notify: Notify): Router {
   const router = Router();
 
   router.get(paths.root, (req, res) => res.redirect(req.user ? dashboardPathFor(req.user.role) : paths.signIn));
@@ -36,7 +36,7 @@ export function accountsRoutes(throttle: SignInThrottle, clock: () => Date): Rou
     const context = requestContext(req);
 
     const verdict = await throttle.attempt(context.ip, email);
-    if (!verdict.allowed) return refuseAttempt(req, res, verdict, clock(), context);
+    if (!verdict.allowed) return refuseAttempt(req, res, verdict, clock(), context, notify);
 
     const outcome = await authenticateWithPassport(req, res);
     if (!outcome.ok) {
@@ -90,13 +90,13 @@ export const requirePasswordChangeFirst: RequestHandler = (req, res, next) => {
  * A locked account is told until when, and that resetting the password lifts the lock; an address
  * that has tried too many accounts is told how long to wait. Both are 429 with Retry-After.
  */
-async function refuseAttempt(req: Request, res: Response, verdict: RefusedVerdict, now: Date, context: RequestContext): Promise<void> {
+async function refuseAttempt(req: Request, res: Response, verdict: RefusedVerdict, now: Date, context: RequestContext, notify: Notify): Promise<void> {
   if (verdict.by === 'address') {
     res.setHeader('Retry-After', String(verdict.retryAfterMinutes * 60));
     const wait = plural(verdict.retryAfterMinutes, 'minute');
     return renderSignIn(res, req, fieldErrors({ email: `There have been too many failed attempts to sign in from your network. Wait ${wait}, then try again` }), 429);
   }
-  if (verdict.startedLockout) await recordLockout(req.body.email as string, verdict.lockedUntil, verdict.startedLockout, now, context);
+  if (verdict.startedLockout) await recordLockout(req.body.email as string, verdict.lockedUntil, verdict.startedLockout, now, context, notify);
   res.setHeader('Retry-After', String(Math.max(1, Math.ceil((verdict.lockedUntil.getTime() - now.getTime()) / 1000))));
   const message = `This account is locked after too many failed attempts to sign in. You can try again after ${whenToTryAgain(verdict.lockedUntil, now)}`;
   renderSignIn(res, req, fieldErrors({ email: message }), 429, true);

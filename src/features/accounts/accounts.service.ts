@@ -132,3 +132,39 @@ export async function getUser(actor: SessionUser, userId: string): Promise<UserS
   if (!user) throw new NotFoundError();
   return toUserSummary(user);
 }
+
+// What other features may know of users: these look-ups, never the User model itself.
+
+/** The active users with a role (and, for school users, of one school): the people a notice goes to. */
+export async function activeUserIds(filter: { role: Role; school?: Types.ObjectId }): Promise<Types.ObjectId[]> {
+  const users = await User.find({ role: filter.role, ...(filter.school ? { school: filter.school } : {}), active: true }, { _id: 1 }).lean();
+  return users.map((user) => user._id);
+}
+
+/** The email addresses of those of these users who are still active. */
+export async function activeEmailsOf(ids: readonly Types.ObjectId[]): Promise<string[]> {
+  const people = await User.find({ _id: { $in: ids }, active: true }, { email: 1 }).lean();
+  return people.map((person) => person.email);
+}
+
+/** Active SIPs by name, for choosing one. */
+export async function activeSips(): Promise<{ id: Types.ObjectId; name: string }[]> {
+  const sips = await User.find({ role: 'sip', active: true }, { name: 1 }).sort({ name: 1 }).lean();
+  return sips.map((sip) => ({ id: sip._id, name: sip.name }));
+}
+
+/** The id of an active SIP, or null for any other id. */
+export async function activeSipId(id: string): Promise<Types.ObjectId | null> {
+  const found = Types.ObjectId.isValid(id) ? await User.exists({ _id: id, role: 'sip', active: true }) : null;
+  return found?._id ?? null;
+}
+
+/** A user's name as history and shortlists show it (a placeholder once erased), or undefined for no such user. */
+export async function userName(id: Types.ObjectId): Promise<string | undefined> {
+  return (await User.findById(id, { name: 1 }).lean())?.name;
+}
+
+/** How many active users each role has. */
+export async function activeUsersWithRole(role: Role): Promise<number> {
+  return User.countDocuments({ role, active: true });
+}

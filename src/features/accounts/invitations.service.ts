@@ -5,7 +5,6 @@ import { paths } from '../../paths';
 import { recordSecurityEvent } from './security-events';
 import { type RequestContext } from '../../web/identity';
 import type { Mailer } from '../mail/mailer';
-import { findOpenSchoolByUrn } from '../schools/schools.service';
 import { canManageUsers, type SessionUser } from '../../web/identity';
 import type { InviteUserForm } from './accounts.schemas';
 import { issueToken, spendToken } from './account-tokens';
@@ -21,6 +20,9 @@ export type AccountLinks = {
   invitationHours: number;
   passwordResetMinutes: number;
 };
+
+/** How an invitation finds the school a school user belongs to: the schools feature's, passed in by createApp. */
+export type SchoolLookup = { findOpenSchoolByUrn(urn: string): Promise<{ id: string; name: string } | null> };
 
 const setPasswordLink = (links: AccountLinks, token: string) => `${links.baseUrl}${paths.setPassword}?token=${token}`;
 
@@ -45,11 +47,11 @@ async function sendInvitation(user: { _id: Types.ObjectId; name: string; email: 
 export type InviteResult = { ok: true; id: string } | { ok: false; field: keyof InviteUserForm; message: string };
 
 /** Creates the account without a password and emails its one-time link to set one. */
-export async function inviteUser(actor: SessionUser, form: InviteUserForm, links: AccountLinks, context: RequestContext): Promise<InviteResult> {
+export async function inviteUser(actor: SessionUser, form: InviteUserForm, links: AccountLinks, context: RequestContext, schools: SchoolLookup): Promise<InviteResult> {
   if (!canManageUsers(actor)) throw new NotAllowedError();
   let school: Types.ObjectId | undefined;
   if (form.role === 'school') {
-    const found = await findOpenSchoolByUrn(form.school);
+    const found = await schools.findOpenSchoolByUrn(form.school);
     if (!found) return { ok: false, field: 'school', message: `There is no open school with URN ${form.school}` };
     school = new Types.ObjectId(found.id);
   }

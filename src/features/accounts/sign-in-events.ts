@@ -2,7 +2,6 @@ import { Types } from 'mongoose';
 import { paths } from '../../paths';
 import { recordSecurityEvent } from './security-events';
 import { type RequestContext } from '../../web/identity';
-import { notify } from '../notifications/notifications.service';
 import type { SignInFailure } from './accounts.service';
 import type { SessionUser } from '../../web/identity';
 import { whenToTryAgain } from './lockout-backoff';
@@ -35,7 +34,10 @@ export async function recordSignInFailure(email: string, failure: SignInFailure,
  * what to do (wait, or reset the password, which lifts the lock). An address with no account is
  * locked the same way, so the page cannot tell whether it has one; there is nobody to tell.
  */
-export async function recordLockout(email: string, lockedUntil: Date, lockoutNumber: number, now: Date, context: RequestContext): Promise<void> {
+/** How an account's owner is told something (in the service and by email): the notifications feature's, passed in by createApp. */
+export type Notify = (recipients: Types.ObjectId[], message: { subject: string; text: string; href: string }) => Promise<void>;
+
+export async function recordLockout(email: string, lockedUntil: Date, lockoutNumber: number, now: Date, context: RequestContext, notify: Notify): Promise<void> {
   const user = await User.findOne({ email: email.toLowerCase() }, { _id: 1, active: 1, passwordHash: 1 }).lean();
   const until = whenToTryAgain(lockedUntil, now);
   await recordSecurityEvent({

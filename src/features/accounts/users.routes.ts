@@ -3,18 +3,16 @@ import { paths } from '../../paths';
 import { requireRole } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
-import { eraseUserSchema, inviteUserSchema } from './accounts.schemas';
-import { eraseUser, SUSPENDED_ON_ERASURE, userToErase, type ErasureDependencies } from './erasure.service';
+import { inviteUserSchema } from './accounts.schemas';
 import { requestContext } from '../../web/request-context';
-import { plural } from '../../lib/format';
 import { getUser, listUsers, setUserActive } from './accounts.service';
-import { inviteUser, resendInvitation, type AccountLinks } from './invitations.service';
+import { inviteUser, resendInvitation, type AccountLinks, type SchoolLookup } from './invitations.service';
 import { ROLE_LABELS, ROLES } from '../../web/identity';
 
 const FIELD_ORDER = ['name', 'email', 'role', 'school'];
 
 /** Traded Services manage who can use the service, inviting each person by email. */
-export function usersRoutes(links: AccountLinks, erasure: ErasureDependencies): Router {
+export function usersRoutes(links: AccountLinks, schools: SchoolLookup): Router {
   const router = Router();
   router.use(paths.admin.users, requireRole('traded_services'));
 
@@ -27,7 +25,7 @@ export function usersRoutes(links: AccountLinks, erasure: ErasureDependencies): 
   router.post(paths.admin.newUser, async (req, res) => {
     const parsed = inviteUserSchema.safeParse(req.body);
     if (!parsed.success) return renderNewUser(req, res, formErrorsFrom(parsed.error, FIELD_ORDER));
-    const result = await inviteUser(req.user!, parsed.data, links, requestContext(req));
+    const result = await inviteUser(req.user!, parsed.data, links, requestContext(req), schools);
     if (!result.ok) return renderNewUser(req, res, fieldErrors({ [result.field]: result.message }, FIELD_ORDER));
     setNotification(req, { type: 'success', text: `${parsed.data.name} has been invited. ${whereTheLinkWent(links)}` });
     res.redirect(paths.admin.user(result.id));
@@ -45,21 +43,6 @@ export function usersRoutes(links: AccountLinks, erasure: ErasureDependencies): 
     res.render('accounts/user', { pageTitle: user.name, user, roleLabels: ROLE_LABELS, isSelf: user.id === req.user!.id });
   });
 
-  router.get(paths.admin.eraseUser(':id'), async (req: Request<{ id: string }>, res) => {
-    renderErase(req, res, await userToErase(req.user!, req.params.id));
-  });
-
-  router.post(paths.admin.eraseUser(':id'), async (req: Request<{ id: string }>, res) => {
-    const user = await userToErase(req.user!, req.params.id);
-    const parsed = eraseUserSchema.safeParse(req.body);
-    if (!parsed.success) return renderErase(req, res, user, formErrorsFrom(parsed.error));
-    const result = await eraseUser(req.user!, req.params.id, parsed.data, erasure, requestContext(req));
-    if (!result.ok) return alreadyErased(req, res, user.id);
-    const listings = result.suspendedListings ? ` ${plural(result.suspendedListings, 'published listing')} they kept ${result.suspendedListings === 1 ? 'has' : 'have'} been suspended.` : '';
-    setNotification(req, { type: 'success', text: `${user.name}’s personal data has been erased. Their history now shows “${result.placeholder}”.${listings}` });
-    res.redirect(paths.admin.user(user.id));
-  });
-
   for (const [path, active, message] of [
     [paths.admin.deactivateUser(':id'), false, 'has been deactivated and signed out everywhere'],
     [paths.admin.reactivateUser(':id'), true, 'can sign in again'],
@@ -73,23 +56,6 @@ export function usersRoutes(links: AccountLinks, erasure: ErasureDependencies): 
   }
 
   return router;
-}
-
-function alreadyErased(req: Request, res: Response, id: string): void {
-  setNotification(req, { type: 'important', text: 'This person’s personal data has already been erased.' });
-  res.redirect(paths.admin.user(id));
-}
-
-/** The confirmation page; for someone already erased, a page saying so instead of the form. */
-function renderErase(req: Request, res: Response, user: { id: string; name: string; erased: boolean }, errors?: FormErrors): void {
-  res.status(errors ? 400 : 200).render('accounts/erase-user', {
-    pageTitle: `Erase ${user.name}’s personal data`,
-    user,
-    errors,
-    values: valuesToRedisplay(req.body),
-    backLink: paths.admin.user(user.id),
-    suspendedReason: SUSPENDED_ON_ERASURE,
-  });
 }
 
 function whereTheLinkWent(links: AccountLinks): string {

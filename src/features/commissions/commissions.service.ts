@@ -4,7 +4,7 @@ import { academicYearFor, termFor } from '../../lib/academic-calendar';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
 import type { SessionUser } from '../../web/identity';
-import { User } from '../accounts/user.model';
+import { activeUserIds } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
 import { Feedback } from '../feedback/feedback.model';
 import { listingIdsOwnedBy } from '../listings/listing-ownership';
@@ -367,13 +367,13 @@ async function planStep(
 async function usersOnSide(commission: Pick<CommissionRecord, 'school' | 'owners' | 'brokeredBy'>, party: Party): Promise<Types.ObjectId[]> {
   switch (party) {
     case 'school':
-      return (await User.find({ role: 'school', school: commission.school, active: true }, { _id: 1 }).lean()).map((user) => user._id);
+      return activeUserIds({ role: 'school', school: commission.school });
     case 'provider':
       return commission.owners;
     case 'broker':
       return commission.brokeredBy ? [commission.brokeredBy] : [];
     case 'traded_services':
-      return (await User.find({ role: 'traded_services', active: true }, { _id: 1 }).lean()).map((user) => user._id);
+      return activeUserIds({ role: 'traded_services' });
   }
 }
 

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { ROLES, ROLE_LABELS } from '../../web/identity';
-import { User } from '../accounts/user.model';
+import { activeUsersWithRole } from '../accounts/accounts.service';
 import { LRUCache } from 'lru-cache';
 import { Listing, LISTING_STATUSES, type ListingStatus, listingsOwnedBy, PROVIDER_TYPE_LABELS } from '../listings/listing.model';
 import { School } from '../schools/school.model';
@@ -41,7 +41,7 @@ const countListings = async (status: ListingStatus) =>
 
 export async function tradedServicesDashboard() {
   const [usersByRole, listingsByStatus, schools] = await Promise.all([
-    Promise.all(ROLES.map(async (role) => ({ label: ROLE_LABELS[role], count: await User.countDocuments({ role, active: true }) }))),
+    Promise.all(ROLES.map(async (role) => ({ label: ROLE_LABELS[role], count: await activeUsersWithRole(role) }))),
     Promise.all(LISTING_STATUSES.map(async (status) => ({ status, count: await countListings(status) }))),
     largeCounts.fetch('schools').then((count) => count ?? 0),
   ]);

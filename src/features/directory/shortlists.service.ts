@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
-import { User } from '../accounts/user.model';
+import { userName } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
 import { Listing } from '../listings/listing.model';
 import { isInSipCaseload } from '../schools/school-access';
@@ -171,7 +171,7 @@ export async function viewShortlist(user: SessionUser, shortlistId: string, dire
   if (!canViewShortlist(user, shortlist)) throw new NotAllowedError();
   const [school, author, entries] = await Promise.all([
     School.findById(shortlist.school, { name: 1, urn: 1 }).lean(),
-    User.findById(shortlist.author, { name: 1 }).lean(),
+    userName(shortlist.author),
     ShortlistEntry.find({ shortlist: shortlist._id }).sort({ createdAt: 1 }).lean(),
   ]);
   const providers = await Promise.all(entries.map((entry) => directory.listedProvider(entry.listing.toString())));
@@ -182,7 +182,7 @@ export async function viewShortlist(user: SessionUser, shortlistId: string, dire
     title: shortlist.title,
     schoolName: school?.name ?? 'Unknown school',
     schoolUrn: school?.urn ?? '',
-    authorName: author?.name ?? 'Unknown',
+    authorName: author ?? 'Unknown',
     canChange: await canChangeShortlist(user, shortlist),
     entries: entries.map((entry, i) => ({
       listingId: entry.listing.toString(),

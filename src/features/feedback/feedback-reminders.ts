@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { claimOnce } from '../../db/claims';
 import { paths } from '../../paths';
-import { User } from '../accounts/user.model';
+import { activeUserIds } from '../accounts/accounts.service';
 import { Commission } from '../commissions/commission.model';
 import { notify } from '../notifications/notifications.service';
 
@@ -19,9 +19,9 @@ export async function sendFeedbackReminders(dueDays: number, now = new Date()): 
   let sent = 0;
   for (const commission of overdue) {
     if (!(await claimOnce(`feedback-reminder:${commission._id.toString()}`, { permanent: true }))) continue;
-    const people = await User.find({ school: commission.school, role: 'school', active: true }, { _id: 1 }).lean();
+    const people = await activeUserIds({ role: 'school', school: commission.school });
     await notify(
-      people.map((person) => person._id),
+      people,
       {
         subject: `Feedback due: ${commission.reference}`,
         text: `The support from ${commission.listingName} has ended. Please tell us how it went: it takes two minutes and helps other schools choose.`,

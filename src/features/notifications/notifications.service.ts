@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { User } from '../accounts/user.model';
+import { activeEmailsOf } from '../accounts/accounts.service';
 import type { Mailer } from '../mail/mailer';
 import { Notification } from './notification.model';
 
@@ -42,10 +42,10 @@ export async function notify(recipients: readonly Types.ObjectId[], message: Not
 async function email(recipients: Types.ObjectId[], message: NotificationMessage): Promise<void> {
   if (!emailDelivery) return;
   const { mailer, baseUrl, serviceName } = emailDelivery;
-  const people = await User.find({ _id: { $in: recipients }, active: true }, { email: 1 }).lean();
+  const emails = await activeEmailsOf(recipients);
   await Promise.all(
-    people.map((person) =>
-      mailer.send({ to: person.email, subject: `${serviceName}: ${message.subject}`, text: `${message.text}\n\n${baseUrl}${message.href}\n` }),
+    emails.map((to) =>
+      mailer.send({ to, subject: `${serviceName}: ${message.subject}`, text: `${message.text}\n\n${baseUrl}${message.href}\n` }),
     ),
   );
 }

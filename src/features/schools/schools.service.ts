@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { formatDate } from '../../lib/format';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
-import { User } from '../accounts/user.model';
+import { activeSipId, activeSips } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
 import { areActiveTerms, resolveTerms } from '../taxonomy/taxonomy.service';
 import { commissionSummariesFor } from './caseload-commissions';
@@ -206,8 +206,8 @@ export async function setPriorities(user: SessionUser, urn: string, form: Priori
 /** Active SIPs, for the caseload select. */
 export async function sipChoices(user: SessionUser): Promise<{ value: string; text: string }[]> {
   if (!canManageSchools(user)) throw new NotAllowedError();
-  const sips = await User.find({ role: 'sip', active: true }, { name: 1 }).sort({ name: 1 }).lean();
-  return sips.map((sip) => ({ value: sip._id.toString(), text: sip.name }));
+  const sips = await activeSips();
+  return sips.map((sip) => ({ value: sip.id.toString(), text: sip.name }));
 }
 
 /** Puts a school in a SIP's caseload (or takes it out, with no SIP). A repeat click changes nothing. */
@@ -216,9 +216,9 @@ export async function assignSip(user: SessionUser, urn: string, sipId: string): 
   const school = await schoolByUrn(urn);
   let sip: Types.ObjectId | undefined;
   if (sipId) {
-    const found = Types.ObjectId.isValid(sipId) ? await User.exists({ _id: sipId, role: 'sip', active: true }) : null;
+    const found = await activeSipId(sipId);
     if (!found) return { ok: false, field: 'sip', message: 'Select a School Improvement Partner from the list' };
-    sip = found._id;
+    sip = found;
   }
   const previous = await School.findOneAndUpdate(
     sip ? { _id: school._id, sip: { $ne: sip } } : { _id: school._id, sip: { $exists: true } },

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { NotFoundError } from '../../lib/errors';
 import { AuditEntry } from '../audit/audit.model';
-import { recordSecurityEvent, SECURITY_EVENT_LABELS, type SecurityEventType } from './security-events';
+import { recordSecurityEvent, SECURITY_EVENT_LABELS, type SecurityEventType } from '../accounts/security-events';
 import { type RequestContext } from '../../web/identity';
 import { Commission } from '../commissions/commission.model';
 import { Shortlist, ShortlistEntry } from '../directory/shortlist.model';
@@ -14,7 +14,7 @@ import { Recommendation } from '../recommendations/recommendation.model';
 import { School } from '../schools/school.model';
 import type { SessionUser } from '../../web/identity';
 import { ROLE_LABELS, type Role } from '../../web/identity';
-import { User } from './user.model';
+import { User } from '../accounts/user.model';
 
 type Id = Types.ObjectId;
 const has = (id: Id | null | undefined, you: Id) => Boolean(id && id.equals(you));

@@ -3,18 +3,18 @@ import { Types } from 'mongoose';
 import { claimOnce } from '../../db/claims';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { AuditEntry } from '../audit/audit.model';
-import { SecurityEvent } from './security-event.model';
-import { recordSecurityEvent } from './security-events';
+import { SecurityEvent } from '../accounts/security-event.model';
+import { recordSecurityEvent } from '../accounts/security-events';
 import { type RequestContext } from '../../web/identity';
 import { setListingSuspended } from '../listings/listing-decisions.service';
 import { Listing, listingsOwnedBy } from '../listings/listing.model';
 import { OutboxMessage } from '../mail/outbox.model';
 import { Notification } from '../notifications/notification.model';
-import { AccountToken } from './account-token.model';
+import { AccountToken } from '../accounts/account-token.model';
 import { canManageUsers, type SessionUser } from '../../web/identity';
-import type { EraseUserForm } from './accounts.schemas';
-import { User } from './user.model';
-import { endSessionsOf } from './user-sessions';
+import type { EraseUserForm } from '../accounts/accounts.schemas';
+import { User } from '../accounts/user.model';
+import { endSessionsOf } from '../accounts/user-sessions';
 
 export const SUSPENDED_ON_ERASURE =
   'The provider who kept this listing up to date has left: their account was closed and their personal data erased. ' +

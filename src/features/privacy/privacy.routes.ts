@@ -1,0 +1,63 @@
+import { Router, type Request, type Response } from 'express';
+import { plural } from '../../lib/format';
+import { paths } from '../../paths';
+import { requireRole, requireSignIn } from '../../web/authentication';
+import { setNotification } from '../../web/flash';
+import { formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
+import { requestContext } from '../../web/request-context';
+import { eraseUserSchema } from '../accounts/accounts.schemas';
+import { eraseUser, SUSPENDED_ON_ERASURE, userToErase, type ErasureDependencies } from './erasure.service';
+import { personalDataOf } from './personal-data.service';
+
+const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
+
+/**
+ * Personal data across every feature: anyone's download of what the service holds about them, and
+ * Traded Services erasing a departed user (pages under the user's own admin page).
+ */
+export function privacyRoutes(serviceName: string, erasure: ErasureDependencies): Router {
+  const router = Router();
+
+  router.get(paths.yourData, requireSignIn, async (req, res) => {
+    const data = await personalDataOf(req.user!, serviceName, requestContext(req));
+    res.set('Cache-Control', 'no-store');
+    res.attachment(`your-data-${londonDate.format(new Date())}.json`);
+    res.type('application/json').send(JSON.stringify(data, null, 2));
+  });
+
+  router.use(paths.admin.users, requireRole('traded_services'));
+
+  router.get(paths.admin.eraseUser(':id'), async (req: Request<{ id: string }>, res) => {
+    renderErase(req, res, await userToErase(req.user!, req.params.id));
+  });
+
+  router.post(paths.admin.eraseUser(':id'), async (req: Request<{ id: string }>, res) => {
+    const user = await userToErase(req.user!, req.params.id);
+    const parsed = eraseUserSchema.safeParse(req.body);
+    if (!parsed.success) return renderErase(req, res, user, formErrorsFrom(parsed.error));
+    const result = await eraseUser(req.user!, req.params.id, parsed.data, erasure, requestContext(req));
+    if (!result.ok) return alreadyErased(req, res, user.id);
+    const listings = result.suspendedListings ? ` ${plural(result.suspendedListings, 'published listing')} they kept ${result.suspendedListings === 1 ? 'has' : 'have'} been suspended.` : '';
+    setNotification(req, { type: 'success', text: `${user.name}’s personal data has been erased. Their history now shows “${result.placeholder}”.${listings}` });
+    res.redirect(paths.admin.user(user.id));
+  });
+
+  return router;
+}
+
+function alreadyErased(req: Request, res: Response, id: string): void {
+  setNotification(req, { type: 'important', text: 'This person’s personal data has already been erased.' });
+  res.redirect(paths.admin.user(id));
+}
+
+/** The confirmation page; for someone already erased, a page saying so instead of the form. */
+function renderErase(req: Request, res: Response, user: { id: string; name: string; erased: boolean }, errors?: FormErrors): void {
+  res.status(errors ? 400 : 200).render('accounts/erase-user', {
+    pageTitle: `Erase ${user.name}’s personal data`,
+    user,
+    errors,
+    values: valuesToRedisplay(req.body),
+    backLink: paths.admin.user(user.id),
+    suspendedReason: SUSPENDED_ON_ERASURE,
+  });
+}
