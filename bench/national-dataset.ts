@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { generateListings } from '../seed/directory-generator';
 import { Listing } from '../src/features/listings/listing.model';
-import { Recommendation } from '../src/features/recommendations/recommendation.model';
+import { Recommendation } from '../src/features/listings/recommendation.model';
 import { School } from '../src/features/schools/school.model';
 
 /** The directory at national scale, as the search and load benchmarks use it. */

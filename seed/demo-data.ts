@@ -3,7 +3,7 @@ import { hashPassword } from '../src/features/accounts/passwords';
 import type { Role } from '../src/web/identity';
 import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
-import { Recommendation } from '../src/features/recommendations/recommendation.model';
+import { Recommendation } from '../src/features/listings/recommendation.model';
 import { nextTermlyReview } from '../src/features/schools/review-dates';
 import { School } from '../src/features/schools/school.model';
 import { SchoolSupport } from '../src/features/schools/school-support.model';

@@ -19,7 +19,7 @@ import { feedbackRoutes, parseFeedbackUpload } from './features/feedback/feedbac
 import { reportsRoutes } from './features/reports/reports.routes';
 import { dashboardsRoutes } from './features/dashboards/dashboards.routes';
 import { listingFormUploads, listingsRoutes } from './features/listings/listings.routes';
-import { recommendationsRoutes } from './features/recommendations/recommendations.routes';
+import { recommendationsRoutes } from './features/listings/recommendations.routes';
 import { giasImportRoutes, giasUploadParser } from './features/schools/gias/import.routes';
 import { schoolsRoutes } from './features/schools/schools.routes';
 import { findOpenSchoolByUrn } from './features/schools/schools.service';
@@ -31,6 +31,7 @@ import { openDataRoutes } from './features/directory/open-data.routes';
 import { shortlistsRoutes } from './features/directory/shortlists.routes';
 import { helpRoutes } from './features/help/help.routes';
 import { taxonomyRoutes } from './features/taxonomy/taxonomy.routes';
+import { listingTermUsage } from './features/listings/term-usage';
 import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
 import { setUpAuthentication } from './web/authentication';
@@ -102,7 +103,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(schoolsRoutes(directory));
   app.use(directoryRoutes(directory));
   app.use(shortlistsRoutes(directory));
-  app.use(taxonomyRoutes());
+  app.use(taxonomyRoutes(listingTermUsage));
   app.use(helpRoutes());
   app.use(feedbackRoutes({ feedbackDueDays: config.feedbackDueDays, maxDocumentBytes: config.uploads.maxDocumentBytes }));
   app.use(commissionsRoutes());

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { AuditEntry } from '../../src/features/audit/audit.model';
 import { Listing } from '../../src/features/listings/listing.model';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
-import { Recommendation } from '../../src/features/recommendations/recommendation.model';
+import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';

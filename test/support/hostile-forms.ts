@@ -8,7 +8,7 @@ import { Listing } from '../../src/features/listings/listing.model';
 import { listingFormSchema } from '../../src/features/listings/listings.schemas';
 import { updateListing } from '../../src/features/listings/listings.service';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
-import { Recommendation } from '../../src/features/recommendations/recommendation.model';
+import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { School } from '../../src/features/schools/school.model';
 import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
 import { addTerm } from '../../src/features/taxonomy/taxonomy-admin.service';

@@ -4,7 +4,7 @@ import { Commission } from '../../src/features/commissions/commission.model';
 import { Shortlist, ShortlistEntry } from '../../src/features/directory/shortlist.model';
 import { Feedback } from '../../src/features/feedback/feedback.model';
 import { Listing } from '../../src/features/listings/listing.model';
-import { Recommendation } from '../../src/features/recommendations/recommendation.model';
+import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { createListing, requestAs } from './commission-factories';
 import { createUser } from './factories';
 

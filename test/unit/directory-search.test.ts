@@ -4,7 +4,7 @@ import { termsKey, understandQuery, type QueryUnit } from '../../src/features/di
 import { DirectoryService, type SearchOutcome, type SearchRequest } from '../../src/features/directory/directory.service';
 import { NO_FILTERS, facetCounts, sortResults, type DirectoryFilters } from '../../src/features/directory/directory-filters';
 import { needsMatching } from '../../src/features/directory/need-matching';
-import { queryWords } from '../../src/features/directory/search-text';
+import { queryWords } from '../../src/lib/search-text';
 import { defaultTaxonomy, directoryDocument, inMemorySource } from '../support/directory';
 
 const taxonomy = defaultTaxonomy();

@@ -5,7 +5,7 @@ import type { TermKind } from '../taxonomy/taxonomy.model';
 import { LISTING_FIELD_FOR_KIND, type ListingTermField, type ListingTermKind } from '../taxonomy/term-references';
 import type { DirectoryDocument } from './directory-document';
 import type { QueryUnit } from './query-understanding';
-import { isStopword, normaliseWord, phraseWords, words } from './search-text';
+import { isStopword, normaliseWord, phraseWords, words } from '../../lib/search-text';
 
 /** The listing fields that hold term slugs, with the list they come from. */
 export const TERM_FIELDS = (Object.entries(LISTING_FIELD_FOR_KIND) as [ListingTermKind, ListingTermField][]).map(

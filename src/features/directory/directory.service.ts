@@ -18,7 +18,7 @@ import type { DirectoryIndexKeeper } from './directory-index-keeper';
 import { needsMatching } from './need-matching';
 import { understandQuery } from './query-understanding';
 import { filterReasons, matchReasons, toResultView, type ResultView } from './result-view';
-import { MAX_QUERY_CHARACTERS } from './search-text';
+import { MAX_QUERY_CHARACTERS } from '../../lib/search-text';
 
 /** Where the service gets the current index: the keeper in the app, an index built in memory in unit tests. */
 export type DirectorySource = Pick<DirectoryIndexKeeper, 'current' | 'now' | 'graceDays'>;

@@ -1,6 +1,6 @@
 import MiniSearch from 'minisearch';
 import type { TaxonomySnapshot, TermRecord } from '../taxonomy/taxonomy-snapshot';
-import { isStopword, MAX_QUERY_CHARACTERS, normaliseWord, words } from './search-text';
+import { isStopword, MAX_QUERY_CHARACTERS, normaliseWord, words } from '../../lib/search-text';
 
 const needIndexes = new WeakMap<TaxonomySnapshot, MiniSearch<{ id: string; label: string; synonyms: string }>>();
 

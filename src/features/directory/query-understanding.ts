@@ -1,5 +1,5 @@
 import type { TaxonomySnapshot, TermRef } from '../taxonomy/taxonomy-snapshot';
-import { queryWords } from './search-text';
+import { queryWords } from '../../lib/search-text';
 
 /**
  * A query read as units the search must satisfy: phrases that name taxonomy terms ("numeracy",

@@ -6,7 +6,7 @@ import type { TermKind } from '../taxonomy/taxonomy.model';
 import type { DirectoryDocument } from './directory-document';
 import type { DirectoryFilters } from './directory-filters';
 import type { TextHit } from './directory-index';
-import { normaliseWord, words } from './search-text';
+import { normaliseWord, words } from '../../lib/search-text';
 
 /** One provider as a result, shortlist entry, printed entry or CSV row shows it. */
 export type ResultView = {

@@ -14,7 +14,7 @@ import {
   canRequestRecommendations,
   ownSchoolRecommendation,
   recommendationsOfListing,
-} from '../recommendations/recommendations.service';
+} from './recommendations.service';
 import { School } from '../schools/school.model';
 import { resolveTerms } from '../taxonomy/taxonomy.service';
 import type { TermKind } from '../taxonomy/taxonomy.model';

@@ -3,7 +3,7 @@ import { claimOnce } from '../../db/claims';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { recordAudit } from '../audit/audit.service';
-import { Recommendation } from '../recommendations/recommendation.model';
+import { Recommendation } from './recommendation.model';
 import { School } from '../schools/school.model';
 import { areActiveTerms } from '../taxonomy/taxonomy.service';
 import type { TermKind } from '../taxonomy/taxonomy.model';

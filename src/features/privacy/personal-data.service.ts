@@ -10,7 +10,7 @@ import { Listing } from '../listings/listing.model';
 import { StoredFile } from '../listings/stored-file.model';
 import { OutboxMessage } from '../mail/outbox.model';
 import { Notification } from '../notifications/notification.model';
-import { Recommendation } from '../recommendations/recommendation.model';
+import { Recommendation } from '../listings/recommendation.model';
 import { School } from '../schools/school.model';
 import type { SessionUser } from '../../web/identity';
 import { ROLE_LABELS, type Role } from '../../web/identity';

@@ -2,10 +2,9 @@ import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { recordAudit } from '../audit/audit.service';
-import { Listing } from '../listings/listing.model';
 import { TaxonomyTerm, TERM_KINDS, type TermKind } from './taxonomy.model';
 import type { TermForm } from './taxonomy.schemas';
-import { listingFieldFor } from './term-references';
+import { listingFieldFor, type TermUsage } from './term-references';
 
 export const KIND_NAMES: Record<TermKind, { plural: string; singular: string }> = {
   category: { plural: 'Categories of support', singular: 'category' },
@@ -63,14 +62,12 @@ export type TermRow = {
 };
 
 /** Every term of a list, active first, with how many listings use each. */
-export async function termsOf(user: SessionUser, kind: TermKind): Promise<TermRow[]> {
+export async function termsOf(user: SessionUser, kind: TermKind, termUsage: TermUsage): Promise<TermRow[]> {
   requireManager(user);
   const field = listingFieldFor(kind);
   const [terms, usage] = await Promise.all([
     TaxonomyTerm.find({ kind }).sort({ status: 1, order: 1, label: 1 }).lean(),
-    field
-      ? Listing.aggregate<{ _id: string; count: number }>([{ $unwind: `$${field}` }, { $group: { _id: `$${field}`, count: { $sum: 1 } } }])
-      : Promise.resolve([]),
+    field ? termUsage.countsByTerm(field) : Promise.resolve([]),
   ]);
   const counts = new Map(usage.map((row) => [row._id, row.count]));
   return terms.map((term) => ({
@@ -163,7 +160,7 @@ export async function setTermRetired(user: SessionUser, kind: TermKind, slug: st
  * resolve), its names become the target's synonyms, and records holding the source slug get the
  * target instead, in two single-document-safe steps per field: add the target, then pull the source.
  */
-export async function mergeTerm(user: SessionUser, kind: TermKind, source: string, target: string): Promise<TermResult & { listingsUpdated?: number }> {
+export async function mergeTerm(user: SessionUser, kind: TermKind, source: string, target: string, usage: TermUsage): Promise<TermResult & { listingsUpdated?: number }> {
   requireManager(user);
   if (source === target) return { ok: false, field: 'target', message: 'Select a different term to merge into' };
   const targetTerm = await TaxonomyTerm.findOne({ kind, slug: target, status: 'active' }).lean();
@@ -176,13 +173,7 @@ export async function mergeTerm(user: SessionUser, kind: TermKind, source: strin
 
   let listingsUpdated = 0;
   const field = listingFieldFor(kind);
-  if (field) {
-    for (const path of [field, `pendingRevision.${field}`]) {
-      await Listing.updateMany({ [path]: source }, { $addToSet: { [path]: target } });
-      const pulled = await Listing.updateMany({ [path]: source }, { $pull: { [path]: source }, $inc: { revision: 1 } });
-      if (path === field) listingsUpdated = pulled.modifiedCount;
-    }
-  }
+  if (field) listingsUpdated = await usage.replaceTerm(field, source, target);
   if (kind === 'category') {
     await TaxonomyTerm.updateMany({ kind: 'need', categories: source }, { $addToSet: { categories: target } });
     await TaxonomyTerm.updateMany({ kind: 'need', categories: source }, { $pull: { categories: source } });

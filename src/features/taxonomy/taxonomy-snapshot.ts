@@ -1,4 +1,4 @@
-import { phraseWords } from '../directory/search-text';
+import { phraseWords } from '../../lib/search-text';
 import { changeMark } from '../../db/change-marks';
 import { TAXONOMY_CHANGE_MARK, TaxonomyTerm, type TermKind } from './taxonomy.model';
 

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
+import type { TermUsage } from './term-references';
 import { requireRole } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
@@ -29,7 +30,7 @@ function kindFrom(req: Request<KindParams>): TermKind {
 }
 
 /** Traded Services keep the lists: add, rename, retire, reinstate and merge terms. */
-export function taxonomyRoutes(): Router {
+export function taxonomyRoutes(usage: TermUsage): Router {
   const router = Router();
   router.use(paths.taxonomyAdmin.index, requireRole('traded_services'));
 
@@ -37,14 +38,14 @@ export function taxonomyRoutes(): Router {
     res.render('taxonomy/index', { pageTitle: 'Taxonomy', kinds: await taxonomyOverview(req.user!) });
   });
 
-  router.get(paths.taxonomyAdmin.list(':kind'), (req: Request<KindParams>, res) => renderList(req, res, kindFrom(req)));
+  router.get(paths.taxonomyAdmin.list(':kind'), (req: Request<KindParams>, res) => renderList(usage, req, res, kindFrom(req)));
 
   router.post(paths.taxonomyAdmin.list(':kind'), async (req: Request<KindParams>, res) => {
     const kind = kindFrom(req);
     const parsed = termFormSchema.safeParse(req.body);
-    if (!parsed.success) return renderList(req, res, kind, formErrorsFrom(parsed.error, FIELD_ORDER));
+    if (!parsed.success) return renderList(usage, req, res, kind, formErrorsFrom(parsed.error, FIELD_ORDER));
     const result = await addTerm(req.user!, kind, parsed.data);
-    if (!result.ok) return renderList(req, res, kind, fieldErrors({ [result.field]: result.message }));
+    if (!result.ok) return renderList(usage, req, res, kind, fieldErrors({ [result.field]: result.message }));
     setNotification(req, { type: 'success', text: `“${parsed.data.label}” added.` });
     res.redirect(paths.taxonomyAdmin.list(kind));
   });
@@ -77,15 +78,15 @@ export function taxonomyRoutes(): Router {
     });
   }
 
-  router.get(paths.taxonomyAdmin.merge(':kind', ':slug'), (req: Request<TermParams>, res) => renderMerge(req, res, kindFrom(req)));
+  router.get(paths.taxonomyAdmin.merge(':kind', ':slug'), (req: Request<TermParams>, res) => renderMerge(usage, req, res, kindFrom(req)));
 
   router.post(paths.taxonomyAdmin.merge(':kind', ':slug'), async (req: Request<TermParams>, res) => {
     const kind = kindFrom(req);
     const parsed = mergeFormSchema.safeParse(req.body);
-    if (!parsed.success) return renderMerge(req, res, kind, formErrorsFrom(parsed.error, FIELD_ORDER));
+    if (!parsed.success) return renderMerge(usage, req, res, kind, formErrorsFrom(parsed.error, FIELD_ORDER));
     const source = await findTerm(req.user!, kind, req.params.slug);
-    const result = await mergeTerm(req.user!, kind, req.params.slug, parsed.data.target);
-    if (!result.ok) return renderMerge(req, res, kind, fieldErrors({ [result.field]: result.message }));
+    const result = await mergeTerm(req.user!, kind, req.params.slug, parsed.data.target, usage);
+    if (!result.ok) return renderMerge(usage, req, res, kind, fieldErrors({ [result.field]: result.message }));
     setNotification(req, {
       type: 'success',
       text: `“${source.label}” merged. ${result.listingsUpdated ?? 0} listing${result.listingsUpdated === 1 ? '' : 's'} updated.`,
@@ -96,12 +97,12 @@ export function taxonomyRoutes(): Router {
   return router;
 }
 
-async function renderList(req: Request<KindParams>, res: Response, kind: TermKind, errors?: FormErrors) {
+async function renderList(usage: TermUsage, req: Request<KindParams>, res: Response, kind: TermKind, errors?: FormErrors) {
   res.status(errors ? 400 : 200).render('taxonomy/list', {
     pageTitle: KIND_NAMES[kind].plural,
     kind,
     kindName: KIND_NAMES[kind],
-    terms: await termsOf(req.user!, kind),
+    terms: await termsOf(req.user!, kind, usage),
     categoryChoices: kind === 'need' ? await termChoices('category') : [],
     errors,
     values: errors ? valuesToRedisplay(req.body) : {},
@@ -126,10 +127,10 @@ async function renderTerm(req: Request<TermParams>, res: Response, kind: TermKin
   });
 }
 
-async function renderMerge(req: Request<TermParams>, res: Response, kind: TermKind, errors?: FormErrors) {
+async function renderMerge(usage: TermUsage, req: Request<TermParams>, res: Response, kind: TermKind, errors?: FormErrors) {
   const term = await findTerm(req.user!, kind, req.params.slug);
   if (term.mergedInto) throw new NotFoundError();
-  const targets = (await termsOf(req.user!, kind)).filter((row) => row.status === 'active' && row.slug !== term.slug);
+  const targets = (await termsOf(req.user!, kind, usage)).filter((row) => row.status === 'active' && row.slug !== term.slug);
   res.status(errors ? 400 : 200).render('taxonomy/merge', {
     pageTitle: `Merge ${term.label}`,
     kind,

@@ -4,7 +4,7 @@ import { paths } from '../../paths';
 import { requireRole } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
-import { viewableListing } from '../listings/listings.service';
+import { viewableListing } from './listings.service';
 import { openSchoolChoices } from '../schools/schools.service';
 import { recommendSchema, requestSchema } from './recommendations.schemas';
 import {
