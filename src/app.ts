@@ -16,6 +16,8 @@ import { deliverNotificationsByEmail, notify } from './features/notifications/no
 import { outboxRoutes } from './features/mail/outbox.routes';
 import { commissionsRoutes } from './features/commissions/commissions.routes';
 import { feedbackRoutes, parseFeedbackUpload } from './features/feedback/feedback.routes';
+import { impactRowsForListing } from './features/feedback/feedback.service';
+import { canAskForSupport } from './features/commissions/commission-access';
 import { reportsRoutes } from './features/reports/reports.routes';
 import { dashboardsRoutes } from './features/dashboards/dashboards.routes';
 import { listingFormUploads, listingsRoutes } from './features/listings/listings.routes';
@@ -93,7 +95,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(yourAccountRoutes());
   app.use(privacyRoutes(config.serviceName, { forgetSignInAttempts: (email) => throttle.forget(email) }));
   app.use(dashboardsRoutes());
-  app.use(listingsRoutes(config, keeper));
+  app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport }));
   app.use(recommendationsRoutes(config));
   app.use(usersRoutes(accountLinks, { findOpenSchoolByUrn }));
   app.use(securityEventsRoutes());

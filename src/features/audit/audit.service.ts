@@ -25,6 +25,11 @@ export async function recordAuditOnce(id: Types.ObjectId, at: Date, entry: Audit
   }
 }
 
+/** A record's history newest first (ties by newest entry), with each actor's name. */
+export async function historyOf(subjectType: string, subjectId: Types.ObjectId) {
+  return AuditEntry.find({ subjectType, subjectId }).sort({ at: -1, _id: -1 }).populate<{ actor: { name: string } | null }>('actor', 'name').lean();
+}
+
 export async function auditTrailFor(subjectType: string, subjectId: Types.ObjectId) {
   return AuditEntry.find({ subjectType, subjectId }).sort({ at: -1 }).populate('actor', 'name').lean();
 }

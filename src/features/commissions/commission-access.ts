@@ -56,3 +56,8 @@ export function canBrokerCommissions(user: SessionUser): boolean {
 export function canSeeCommissionReports(user: SessionUser): boolean {
   return user.role === 'traded_services' || user.role === 'sip';
 }
+
+/** Whether the pen portrait offers this user "Ask for support": to ask for their school, or to arrange it for one. */
+export function canAskForSupport(user: SessionUser): boolean {
+  return canRequestSupportDirectly(user) || canBrokerCommissions(user);
+}

@@ -141,3 +141,14 @@ export async function feedbackNeedingAttention(user: SessionUser, dueDays: numbe
     overdue: (overdue as CommissionRecord[]).map((commission) => ({ ...commissionSummary(commission), completedOn: formatDate(commission.completedAt!) })),
   };
 }
+
+/** The aggregated impact ratings as the pen portrait shows them, only once enough schools have responded that none can be identified. */
+export async function impactRowsForListing(listingId: Types.ObjectId) {
+  const summary = await impactSummaryForListing(listingId);
+  if (!summary) return null;
+  return {
+    schools: summary.schools,
+    overall: summary.overall,
+    rows: RATINGS.map((rating) => ({ label: RATING_LABELS[rating], average: summary.averages[rating] })),
+  };
+}

@@ -1,21 +1,17 @@
-import { canBrokerCommissions, canRequestSupportDirectly } from '../commissions/commission-access';
-import { RATING_LABELS, RATINGS } from '../feedback/feedback.model';
-import { impactSummaryForListing } from '../feedback/feedback.service';
 import type { Types } from 'mongoose';
 import { findInOrder } from '../../db/id-lookups';
 import { NotAllowedError } from '../../lib/errors';
 import { formatDate, formatDateTime, formatPounds } from '../../lib/format';
 import { paths } from '../../paths';
 import type { SessionUser } from '../../web/identity';
-import { AuditEntry } from '../audit/audit.model';
-import type { DirectoryIndexKeeper } from '../directory/directory-index-keeper';
+import { historyOf } from '../audit/audit.service';
 import {
   canRecommendListing,
   canRequestRecommendations,
   ownSchoolRecommendation,
   recommendationsOfListing,
 } from './recommendations.service';
-import { School } from '../schools/school.model';
+import { schoolNameOf } from '../schools/schools.service';
 import { resolveTerms } from '../taxonomy/taxonomy.service';
 import type { TermKind } from '../taxonomy/taxonomy.model';
 import { canDecideListings, canEditListing, canManageListing, canSubmitListing, isOwnerOf } from './listing-access';
@@ -39,10 +35,16 @@ async function termLabels(kind: TermKind, slugs: unknown): Promise<string[]> {
   return (await resolveTerms(kind, (slugs as string[] | undefined) ?? [])).map((term) => term.label);
 }
 
-async function schoolName(id: unknown): Promise<string | undefined> {
-  if (!id) return undefined;
-  return (await School.findById(id, { name: 1 }).lean())?.name;
-}
+const schoolName = schoolNameOf;
+
+/**
+ * What the pen portrait shows from features above listings: the impact ratings (feedback) and whether
+ * this user may ask for support (commissions). createApp passes them in.
+ */
+export type PenPortraitParts = {
+  impactRows(listingId: ListingRecord['_id']): Promise<{ schools: number; overall: string; rows: { label: string; average: string }[] } | null>;
+  canAskForSupport(actor: SessionUser): boolean;
+};
 
 function rateText(values: ReviewedValues): string {
   if (values.fundedByLa) return 'Funded by the LA';
@@ -75,7 +77,7 @@ async function displayValue(field: ReviewedField, values: ReviewedValues): Promi
 }
 
 /** The pen portrait as shown: the published version, or (owners and Traded Services) the pending one. */
-export async function penPortraitPage(actor: SessionUser, listing: ListingRecord, wantPending: boolean, rules: ListingRules) {
+export async function penPortraitPage(actor: SessionUser, listing: ListingRecord, wantPending: boolean, rules: ListingRules, parts: PenPortraitParts) {
   const pending = pendingOf(listing);
   const showingPending = wantPending && Boolean(pending) && canManageListing(actor, listing);
   const values: ReviewedValues = showingPending ? pending!.fields : (listing as ReviewedValues);
@@ -114,24 +116,14 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       evidence: files.map((file) => ({ ...file, href: paths.listings.file(id, file.id) })),
       recommendations,
       lastReviewed: formatDate(listing.lastReviewedAt),
-      impact: await impactRows(listing._id),
+      impact: await parts.impactRows(listing._id),
     },
-    canAskForSupport: listing.status === 'approved' && (canRequestSupportDirectly(actor) || canBrokerCommissions(actor)),
+    canAskForSupport: listing.status === 'approved' && parts.canAskForSupport(actor),
     canRecommend: canRecommendListing(actor, listing) && ownRecommendation !== 'given',
     canWithdraw: ownRecommendation === 'given',
   };
 }
 
-/** The aggregated impact ratings, shown only once enough schools have responded that none can be identified. */
-async function impactRows(listingId: ListingRecord['_id']) {
-  const summary = await impactSummaryForListing(listingId);
-  if (!summary) return null;
-  return {
-    schools: summary.schools,
-    overall: summary.overall,
-    rows: RATINGS.map((rating) => ({ label: RATING_LABELS[rating], average: summary.averages[rating] })),
-  };
-}
 
 /** Where a listing stands and what is missing, with the actions this user may take. */
 export async function listingStatusPage(actor: SessionUser, listing: ListingRecord, rules: ListingRules) {
@@ -189,7 +181,8 @@ export async function listingsOfOwner(actor: SessionUser): Promise<OwnListingRow
 export type QueueRow = { id: string; name: string; typeLabel: string; statusLabel: string; since: string; reviewDueOn: string; reviewState: ReviewState };
 
 /** Which published listings are due for review: the directory keeper knows every review date without reading every listing. */
-export type ReviewDates = Pick<DirectoryIndexKeeper, 'listingsDueForReview'>;
+/** The directory keeper's list of listings due for review (it follows every review date). */
+export type ReviewDates = { listingsDueForReview(): Promise<string[]> };
 
 /**
  * Traded Services' queue: decisions waiting, revisions waiting, reviews due, and suspended listings.
@@ -269,10 +262,7 @@ const ACTION_TEXT: Record<string, string> = {
 export async function listingHistoryPage(actor: SessionUser, id: string) {
   const listing = await findListing(id);
   if (!canManageListing(actor, listing)) throw new NotAllowedError();
-  const entries = await AuditEntry.find({ subjectType: 'Listing', subjectId: listing._id })
-    .sort({ at: -1, _id: -1 })
-    .populate<{ actor: { name: string } | null }>('actor', 'name')
-    .lean();
+  const entries = await historyOf('Listing', listing._id);
   const hideDecliner = isOwnerOf(actor, listing);
   const rows = [];
   for (const entry of entries) {

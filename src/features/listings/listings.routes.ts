@@ -15,6 +15,7 @@ import {
   listingsOfOwner,
   listingStatusPage,
   penPortraitPage,
+  type PenPortraitParts,
   revisionDiffPage,
 } from './listing-pages.service';
 import { filesFrom, MAX_EVIDENCE_DOCUMENTS, parseListingUploads, prepareUploads, type PreparedUploads, type UploadLimits } from './listing-uploads';
@@ -51,7 +52,7 @@ export function listingFormUploads(limits: UploadLimits): Router {
   return router;
 }
 
-export function listingsRoutes(config: Config, reviewDates: ReviewDates): Router {
+export function listingsRoutes(config: Config, reviewDates: ReviewDates, penPortraitParts: PenPortraitParts): Router {
   const router = Router();
   const rules: ListingRules = config.listings;
   const limits: UploadLimits = config.uploads;
@@ -94,7 +95,7 @@ export function listingsRoutes(config: Config, reviewDates: ReviewDates): Router
 
   router.get(paths.listings.listing(':id'), requireSignIn, async (req: IdRequest, res) => {
     const listing = await viewableListing(req.user!, req.params.id, rules);
-    const page = await penPortraitPage(req.user!, listing, req.query.version === 'pending', rules);
+    const page = await penPortraitPage(req.user!, listing, req.query.version === 'pending', rules, penPortraitParts);
     res.render('listings/pen-portrait', { pageTitle: page.portrait.name, ...page });
   });
 

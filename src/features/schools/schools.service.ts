@@ -300,3 +300,9 @@ export async function sipCaseload(user: SessionUser) {
     }),
   };
 }
+
+/** A school's name by id (as pen portraits show an employing school), or undefined. */
+export async function schoolNameOf(id: unknown): Promise<string | undefined> {
+  if (!id) return undefined;
+  return (await School.findById(id, { name: 1 }).lean())?.name;
+}
