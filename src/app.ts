@@ -24,6 +24,7 @@ import { listingFormUploads, listingsRoutes } from './features/listings/listings
 import { recommendationsRoutes } from './features/listings/recommendations.routes';
 import { giasImportRoutes, giasUploadParser } from './features/schools/gias/import.routes';
 import { schoolsRoutes } from './features/schools/schools.routes';
+import { commissionSummariesFor } from './features/commissions/caseload-summaries';
 import { findOpenSchoolByUrn } from './features/schools/schools.service';
 import { supportSchemeRoutes } from './features/schools/support-scheme.routes';
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
@@ -102,7 +103,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(outboxRoutes(mailer));
   app.use(giasImportRoutes());
   app.use(supportSchemeRoutes());
-  app.use(schoolsRoutes(directory));
+  app.use(schoolsRoutes({ directory, commissionSummariesFor }));
   app.use(directoryRoutes(directory));
   app.use(shortlistsRoutes(directory));
   app.use(taxonomyRoutes(listingTermUsage));

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { SessionUser } from '../../web/identity';
 import type { Party } from './commission-status';
-import { isInSipCaseload } from './sip-caseload';
+import { isInSipCaseload } from '../schools/sip-caseload';
 
 /** What the access rules need to know about a commission. */
 export type CommissionParties = { school: Types.ObjectId; owners: Types.ObjectId[]; brokeredBy?: Types.ObjectId | null };

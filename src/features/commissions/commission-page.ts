@@ -1,16 +1,14 @@
-import { Types } from 'mongoose';
 import { termFromKey } from '../../lib/academic-calendar';
 import { formatDate, formatDateTime, formatPounds, plural } from '../../lib/format';
 import type { SessionUser } from '../../web/identity';
 import { auditTrailFor } from '../audit/audit.service';
 import { PROVIDER_TYPE_LABELS, type ProviderType } from '../listings/listing.model';
-import { School } from '../schools/school.model';
-import { openSchoolChoices } from '../schools/schools.service';
+import { openSchoolChoices, schoolChoicesAmong, schoolIdAndName } from '../schools/schools.service';
 import { activeTerms, resolveTerms } from '../taxonomy/taxonomy.service';
 import type { CommissionRequestForm } from './commissions.schemas';
 import { commissionsWaitingFor, costInPence, type commissionableListing } from './commissions.service';
 import { recentNotificationsFor } from '../notifications/notifications.service';
-import { schoolsInSipCaseload } from './sip-caseload';
+import { schoolsInSipCaseload } from '../schools/sip-caseload';
 import { FUNDING_LABELS, ROUTE_LABELS, type CommissionRecord, type CommissionRoute, type FundingSource } from './commission.model';
 import { canSeeSupportLevel, partiesOf } from './commission-access';
 import {
@@ -135,14 +133,13 @@ export async function requestChoiceProblems(user: SessionUser, listing: ListingF
 /** The schools a broker may arrange support for: any open school for Traded Services, the caseload for a SIP. */
 async function schoolChoicesFor(user: SessionUser) {
   if (user.role === 'traded_services') return openSchoolChoices();
-  const caseload = await School.find({ _id: { $in: await schoolsInSipCaseload(user.id) } }, { name: 1, urn: 1 }).sort({ name: 1 }).lean();
-  return caseload.map((school) => ({ id: school._id.toString(), name: school.name, urn: school.urn }));
+  return schoolChoicesAmong(await schoolsInSipCaseload(user.id));
 }
 
 /** The check-your-answers rows for a request that has not been sent yet. */
 export async function checkAnswersRows(user: SessionUser, listing: ListingForRequest, form: CommissionRequestForm) {
   const categories = await resolveTerms('category', form.categories);
-  const school = form.school && user.role !== 'school' && Types.ObjectId.isValid(form.school) ? await School.findById(form.school, { name: 1 }).lean() : undefined;
+  const school = form.school && user.role !== 'school' ? await schoolIdAndName(form.school) : undefined;
   const funding = listing.fundedByLa ? 'la' : form.funding;
   return [
     { key: 'Provider', text: listing.name, field: '' },

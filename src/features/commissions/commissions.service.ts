@@ -11,15 +11,15 @@ import { listingIdsOwnedBy } from '../listings/listing-ownership';
 import { Listing } from '../listings/listing.model';
 import { contributionOf, figuresChange, type ContributingFeedback } from '../reports/contribution';
 import { notify, planNotice, type PlannedNotice } from '../notifications/notifications.service';
-import { School } from '../schools/school.model';
+import { schoolIdAndName } from '../schools/schools.service';
 import { Commission, type CommissionFields, type CommissionRecord } from './commission.model';
 import { canBrokerForSchool, canRequestSupportDirectly, canViewCommission, partiesOf } from './commission-access';
 import { ACTION_LABELS, ACTIONS, canTakeAction, WAITING_FOR, type CommissionAction, type CommissionStatus, type Party } from './commission-status';
 import type { CommissionRequestForm, ProposalForm } from './commissions.schemas';
 import { CapacityLedger, capacityKey, committedDays, entitlementKey, giveBackHold, LEDGERS, takeHold, type LedgerName } from './day-ledgers';
 import { finishOpenSteps, takeStep, type HoldRef, type StepPlan } from './commission-steps';
-import { entitlementForSchool } from './school-entitlement';
-import { schoolsInSipCaseload } from './sip-caseload';
+import { entitlementForSchool } from '../schools/school-entitlement';
+import { schoolsInSipCaseload } from '../schools/sip-caseload';
 
 type NewCommission = Omit<CommissionFields, 'reference' | 'status' | 'createdAt' | 'updatedAt'>;
 
@@ -40,9 +40,8 @@ export function costInPence(days: number, dailyRatePence: number | null | undefi
 /** The school a request is for: the signed-in school's own, or the one a broker chose (if they may). */
 async function schoolForRequest(actor: SessionUser, chosenSchoolId: string | undefined): Promise<{ id: string; name: string } | null> {
   const schoolId = actor.role === 'school' ? actor.schoolId : chosenSchoolId;
-  if (!schoolId || !Types.ObjectId.isValid(schoolId)) return null;
-  const school = await School.findById(schoolId, { name: 1 }).lean();
-  return school ? { id: school._id.toString(), name: school.name } : null;
+  if (!schoolId) return null;
+  return schoolIdAndName(schoolId);
 }
 
 export type RequestResult = { ok: true; id: string; reference: string } | { ok: false; field: 'school'; message: string };

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { paths } from '../../paths';
+import { commissionSummariesFor } from '../commissions/caseload-summaries';
 import { waitingForYouBlock } from '../commissions/commission-page';
 import { requireRole } from '../../web/authentication';
 import { sipCaseload } from '../schools/schools.service';
@@ -10,7 +11,7 @@ export function dashboardsRoutes(): Router {
   const router = Router();
 
   router.get(paths.dashboards.sip, requireRole('sip'), async (req, res) => {
-    res.render('dashboards/sip', { pageTitle: 'Home', ...(await sipCaseload(req.user!)), home: await waitingForYouBlock(req.user!) });
+    res.render('dashboards/sip', { pageTitle: 'Home', ...(await sipCaseload(req.user!, commissionSummariesFor)), home: await waitingForYouBlock(req.user!) });
   });
 
   router.get(paths.dashboards.school, requireRole('school'), async (req, res) => {

@@ -6,7 +6,7 @@ import { NotAllowedError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { FUNDING_LABELS, ROUTE_LABELS, type CommissionRoute, type FundingSource } from '../commissions/commission.model';
 import { canSeeCommissionReports } from '../commissions/commission-access';
-import { schoolsInSipCaseload } from '../commissions/sip-caseload';
+import { schoolsInSipCaseload } from '../schools/sip-caseload';
 import { RATINGS } from '../feedback/feedback.model';
 import { PROVIDER_TYPE_LABELS, type ProviderType } from '../listings/listing.model';
 import { resolveTerms } from '../taxonomy/taxonomy.service';

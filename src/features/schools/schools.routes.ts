@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { formatDate } from '../../lib/format';
 import { paths } from '../../paths';
-import type { DirectoryService } from '../directory/directory.service';
 import { requireRole, requireSignIn } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
@@ -16,6 +15,7 @@ import {
   setPriorities,
   setSupportLevel,
   sipCaseload,
+  type CaseloadCommissions,
   sipChoices,
   supportLevelFormData,
   urnOfOwnSchool,
@@ -25,7 +25,17 @@ import { directoryPhaseOf } from './directory-phase';
 type UrnRequest = Request<{ urn: string }>;
 
 /** Schools, their support levels, priorities and caseloads. Who may see what is decided in the service. */
-export function schoolsRoutes(directory: DirectoryService): Router {
+/**
+ * What the school page shows from features above schools, passed in by createApp: the directory's
+ * suggested support for the school's priorities (rendered as the directory shapes it), and each caseload
+ * school's open commissions and entitlement used.
+ */
+export type SchoolPageParts = {
+  directory: { suggestedSupport(request: { needSlugs: readonly string[]; freeText?: string; phase?: string; limit?: number }): Promise<unknown> };
+  commissionSummariesFor: CaseloadCommissions;
+};
+
+export function schoolsRoutes({ directory, commissionSummariesFor }: SchoolPageParts): Router {
   const router = Router();
 
   router.get(paths.schools.list, requireRole('traded_services'), async (req, res) => {
@@ -46,7 +56,7 @@ export function schoolsRoutes(directory: DirectoryService): Router {
   });
 
   router.get(paths.schools.yourSchools, requireRole('sip'), async (req, res) => {
-    res.render('schools/caseload', { pageTitle: 'Your schools', ...(await sipCaseload(req.user!)) });
+    res.render('schools/caseload', { pageTitle: 'Your schools', ...(await sipCaseload(req.user!, commissionSummariesFor)) });
   });
 
   router.get(paths.schools.school(':urn'), requireSignIn, async (req: UrnRequest, res) => renderSchool(directory, req, res, req.params.urn));
@@ -90,7 +100,7 @@ function schoolPagePath(req: UrnRequest): string {
   return req.user!.role === 'school' ? paths.schools.yourSchool : paths.schools.school(req.params.urn);
 }
 
-async function renderSchool(directory: DirectoryService, req: Request, res: Response, urn: string, errors?: FormErrors): Promise<void> {
+async function renderSchool(directory: SchoolPageParts['directory'], req: Request, res: Response, urn: string, errors?: FormErrors): Promise<void> {
   const page = await schoolPage(req.user!, urn);
   const suggestions = await directory.suggestedSupport({
     needSlugs: page.priorities.needs.map((need) => need.slug),

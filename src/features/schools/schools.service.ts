@@ -5,7 +5,6 @@ import type { SessionUser } from '../../web/identity';
 import { activeSipId, activeSips } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
 import { areActiveTerms, resolveTerms } from '../taxonomy/taxonomy.service';
-import { commissionSummariesFor } from './caseload-commissions';
 import {
   canEditPriorities,
   canManageSchools,
@@ -271,7 +270,10 @@ export async function searchSchools(user: SessionUser, search: SchoolSearch) {
 }
 
 /** A SIP's schools with their level, review date and entitlement. */
-export async function sipCaseload(user: SessionUser) {
+/** Open commissions and entitlement used per school: the commissions feature's, passed in by whoever shows the caseload. */
+export type CaseloadCommissions = (schoolIds: Types.ObjectId[]) => Promise<Map<string, { openCommissions: number; entitlementDaysUsed: number }>>;
+
+export async function sipCaseload(user: SessionUser, commissionSummariesFor: CaseloadCommissions) {
   if (user.role !== 'sip') throw new NotAllowedError();
   const schools = await School.find({ sip: new Types.ObjectId(user.id) }, { urn: 1, name: 1, phase: 1, sip: 1, status: 1 }).sort({ name: 1 }).lean();
   const ids = schools.filter((school) => isInSipCaseload(user, school)).map((school) => school._id);
@@ -305,4 +307,17 @@ export async function sipCaseload(user: SessionUser) {
 export async function schoolNameOf(id: unknown): Promise<string | undefined> {
   if (!id) return undefined;
   return (await School.findById(id, { name: 1 }).lean())?.name;
+}
+
+/** A school's id and name, or null for an unknown or malformed id. */
+export async function schoolIdAndName(id: string): Promise<{ id: string; name: string } | null> {
+  if (!Types.ObjectId.isValid(id)) return null;
+  const school = await School.findById(id, { name: 1 }).lean();
+  return school ? { id: school._id.toString(), name: school.name } : null;
+}
+
+/** These schools by name, as choices (id, name, URN). */
+export async function schoolChoicesAmong(ids: readonly Types.ObjectId[]): Promise<{ id: string; name: string; urn: string }[]> {
+  const schools = await School.find({ _id: { $in: ids } }, { name: 1, urn: 1 }).sort({ name: 1 }).lean();
+  return schools.map((school) => ({ id: school._id.toString(), name: school.name, urn: school.urn }));
 }

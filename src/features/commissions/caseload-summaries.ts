@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { academicYearFor } from '../../lib/academic-calendar';
-import { ACTIVE_STATUSES, AGREED_STATUSES } from '../commissions/commission-status';
-import { Commission } from '../commissions/commission.model';
+import { ACTIVE_STATUSES, AGREED_STATUSES } from './commission-status';
+import { Commission } from './commission.model';
 
 export type CommissionSummary = { openCommissions: number; entitlementDaysUsed: number };
 

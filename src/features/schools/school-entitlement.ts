@@ -1,5 +1,5 @@
-import { SchoolSupport } from '../schools/school-support.model';
-import { currentScheme, findLevel } from '../schools/support-scheme.service';
+import { SchoolSupport } from './school-support.model';
+import { currentScheme, findLevel } from './support-scheme.service';
 
 /**
  * The school's current support level and the LA-funded days a year it carries (null days: the level

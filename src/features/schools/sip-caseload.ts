@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { School } from '../schools/school.model';
+import { School } from './school.model';
 
 /** The schools in a SIP's caseload (set by Traded Services on each school). */
 export async function schoolsInSipCaseload(sipUserId: string): Promise<Types.ObjectId[]> {
