@@ -8,7 +8,7 @@ import { MongoClient } from 'mongodb';
 import { loadConfig } from '../src/config';
 import { DATABASE_NAME } from '../src/db/database-name';
 import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
-import { FIGURE_COLLECTIONS } from '../src/features/reports/figure-store';
+import { FIGURE_COLLECTIONS } from '../src/features/commissions/figures/figure-store';
 import { backupEmbeddedDatabase, backupMongoDatabase, type SnapshotBackupSummary } from '../src/db/snapshot-backup';
 
 async function main(): Promise<void> {

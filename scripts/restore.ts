@@ -1,8 +1,8 @@
 // `npm run restore -- FILE`: loads a backup into the configured database, which must be empty.
 import { restoreBackup } from '../src/db/backup';
 import { runCommand } from '../src/db/run-command';
-import { rebuildFigures } from '../src/features/reports/figure-rebuild';
-import { FIGURE_COLLECTIONS } from '../src/features/reports/figure-store';
+import { rebuildFigures } from '../src/features/commissions/figures/figure-rebuild';
+import { FIGURE_COLLECTIONS } from '../src/features/commissions/figures/figure-store';
 
 runCommand(
   async (db) => {

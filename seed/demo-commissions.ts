@@ -3,7 +3,7 @@ import { User } from '../src/features/accounts/user.model';
 import { AuditEntry } from '../src/features/audit/audit.model';
 import { Commission } from '../src/features/commissions/commission.model';
 import type { CommissionAction, CommissionStatus } from '../src/features/commissions/commission-status';
-import { Feedback } from '../src/features/feedback/feedback.model';
+import { Feedback } from '../src/features/commissions/feedback/feedback.model';
 import { Listing } from '../src/features/listings/listing.model';
 import { School } from '../src/features/schools/school.model';
 import { academicYearFor, termFor } from '../src/lib/academic-calendar';

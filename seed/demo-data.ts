@@ -13,7 +13,7 @@ import { TaxonomyTerm } from '../src/features/taxonomy/taxonomy.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
 import { seedDemoDirectory } from './demo-directory';
 import { DEMO_COMMISSION_USERS, seedDemoCommissions } from './demo-commissions';
-import { rebuildFigures } from '../src/features/reports/figure-rebuild';
+import { rebuildFigures } from '../src/features/commissions/figures/figure-rebuild';
 
 /** Shown in the README. Demo data is loaded only outside production unless SEED_DEMO_DATA=true. */
 export const DEMO_PASSWORD = 'school-support-demo';

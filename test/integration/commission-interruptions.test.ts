@@ -6,7 +6,7 @@ import { releaseAbandonedHolds } from '../../src/features/commissions/abandoned-
 import { Commission } from '../../src/features/commissions/commission.model';
 import { actOnCommission, commissionVisibleTo } from '../../src/features/commissions/commissions.service';
 import { CapacityLedger, committedDays, takeHold } from '../../src/features/commissions/day-ledgers';
-import { Feedback } from '../../src/features/feedback/feedback.model';
+import { Feedback } from '../../src/features/commissions/feedback/feedback.model';
 import { Notification } from '../../src/features/notifications/notification.model';
 import { createListing, requestAs, sessionUserFor } from '../support/commission-factories';
 import { useTestDatabase } from '../support/database';

@@ -6,7 +6,7 @@ import { SUSPENDED_ON_ERASURE } from '../../src/features/privacy/erasure.service
 import { AuditEntry } from '../../src/features/audit/audit.model';
 import { SecurityEvent } from '../../src/features/accounts/security-event.model';
 import { Commission } from '../../src/features/commissions/commission.model';
-import { Feedback } from '../../src/features/feedback/feedback.model';
+import { Feedback } from '../../src/features/commissions/feedback/feedback.model';
 import { Listing } from '../../src/features/listings/listing.model';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { actOnCommission } from '../../src/features/commissions/commissions.service';
 import { Commission } from '../../src/features/commissions/commission.model';
-import { sendFeedbackReminders } from '../../src/features/feedback/feedback-reminders';
+import { sendFeedbackReminders } from '../../src/features/commissions/feedback/feedback-reminders';
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { Notification } from '../../src/features/notifications/notification.model';
 import { createListing, requestAs, sessionUserFor } from '../support/commission-factories';

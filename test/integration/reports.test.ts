@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { Types } from 'mongoose';
 import request from 'supertest';
 import { actOnCommission } from '../../src/features/commissions/commissions.service';
-import { giveFeedback } from '../../src/features/feedback/feedback.service';
+import { giveFeedback } from '../../src/features/commissions/feedback/feedback.service';
 import { SchoolSupport } from '../../src/features/schools/school-support.model';
 import { School } from '../../src/features/schools/school.model';
 import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';

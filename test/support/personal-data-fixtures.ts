@@ -2,7 +2,7 @@ import { toSessionUser } from '../../src/features/accounts/accounts.service';
 import { actOnCommission } from '../../src/features/commissions/commissions.service';
 import { Commission } from '../../src/features/commissions/commission.model';
 import { Shortlist, ShortlistEntry } from '../../src/features/directory/shortlist.model';
-import { Feedback } from '../../src/features/feedback/feedback.model';
+import { Feedback } from '../../src/features/commissions/feedback/feedback.model';
 import { Listing } from '../../src/features/listings/listing.model';
 import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { createListing, requestAs } from './commission-factories';

@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
-import { contributionOf, figuresChange, type ContributingCommission, type ContributingFeedback } from '../../src/features/reports/contribution';
-import { applyChange, FigureTable, rowsOf, schoolSheet, termSheet, type FigureRow } from '../../src/features/reports/figure-table';
+import { contributionOf, figuresChange, type ContributingCommission, type ContributingFeedback } from '../../src/features/commissions/figures/contribution';
+import { applyChange, FigureTable, rowsOf, schoolSheet, termSheet, type FigureRow } from '../../src/features/commissions/figures/figure-table';
 import { NO_LEVEL, summariseFigures } from '../../src/features/reports/figures-summary';
-import { consumedAfter, CONSUMED_RETENTION_MS } from '../../src/features/reports/figure-store';
+import { consumedAfter, CONSUMED_RETENTION_MS } from '../../src/features/commissions/figures/figure-store';
 
 const school = new Types.ObjectId();
 

@@ -1,8 +1,8 @@
 import '../../db/mongoose-setup';
 import { Schema, Types, model } from 'mongoose';
 import { recordAuditOnce, type AuditInput } from '../audit/audit.service';
-import type { FiguresChange } from '../reports/contribution';
-import { recordFiguresChange } from '../reports/figure-store';
+import type { FiguresChange } from './figures/contribution';
+import { recordFiguresChange } from './figures/figure-store';
 import { sendNoticeOnce, type PlannedNotice } from '../notifications/notifications.service';
 import { Commission } from './commission.model';
 import { giveBackHold, LEDGERS, type LedgerName } from './day-ledgers';

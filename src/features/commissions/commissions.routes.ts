@@ -4,7 +4,7 @@ import { paths } from '../../paths';
 import { requireSignIn } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
-import { feedbackOnCommission, impactSummaryForListing } from '../feedback/feedback.service';
+import { feedbackOnCommission, impactSummaryForListing } from './feedback/feedback.service';
 import { canBrokerCommissions, canRequestSupportDirectly } from './commission-access';
 import { ACTIONS_WITH_FORMS, checkAnswersRows, commissionPage, commissionSummary, requestChoiceProblems, requestFormContext } from './commission-page';
 import { ACTIONS, type CommissionAction } from './commission-status';

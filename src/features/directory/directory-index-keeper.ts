@@ -8,7 +8,7 @@ import { changeMark } from '../../db/change-marks';
 import { currentTaxonomy } from '../taxonomy/taxonomy-snapshot';
 import { TAXONOMY_CHANGE_MARK } from '../taxonomy/taxonomy.model';
 import { toDirectoryDocument, type DirectoryDocument, type ImpactSummary } from './directory-document';
-import { impactSummariesForListings, type ImpactSummary as FeedbackSummary } from '../feedback/feedback.service';
+import { impactSummariesForListings, type ImpactSummary as FeedbackSummary } from '../commissions/feedback/feedback.service';
 import { DirectoryIndex } from './directory-index';
 import { directorySnapshotSeq, loadDirectorySnapshot, saveDirectorySnapshot } from './directory-snapshot';
 

@@ -5,7 +5,7 @@ import { recordSecurityEvent, SECURITY_EVENT_LABELS, type SecurityEventType } fr
 import { type RequestContext } from '../../web/identity';
 import { Commission } from '../commissions/commission.model';
 import { Shortlist, ShortlistEntry } from '../directory/shortlist.model';
-import { Feedback, FeedbackEvidence } from '../feedback/feedback.model';
+import { Feedback, FeedbackEvidence } from '../commissions/feedback/feedback.model';
 import { Listing } from '../listings/listing.model';
 import { StoredFile } from '../listings/stored-file.model';
 import { OutboxMessage } from '../mail/outbox.model';

@@ -1,5 +1,5 @@
-import { RATINGS, type Rating } from '../feedback/feedback.model';
-import type { FigureRow } from './figure-table';
+import { RATINGS, type Rating } from '../commissions/feedback/feedback.model';
+import type { FigureRow } from '../commissions/figures/figure-table';
 
 export type ReportFilters = { term?: string; level?: string };
 export type Totals = { commissions: number; days: number; cost: number };

@@ -7,11 +7,11 @@ import type { SessionUser } from '../../web/identity';
 import { FUNDING_LABELS, ROUTE_LABELS, type CommissionRoute, type FundingSource } from '../commissions/commission.model';
 import { canSeeCommissionReports } from '../commissions/commission-access';
 import { schoolsInSipCaseload } from '../schools/sip-caseload';
-import { RATINGS } from '../feedback/feedback.model';
+import { RATINGS } from '../commissions/feedback/feedback.model';
 import { PROVIDER_TYPE_LABELS, type ProviderType } from '../listings/listing.model';
 import { resolveTerms } from '../taxonomy/taxonomy.service';
-import { foldPendingFigures } from './figure-folding';
-import { readFigures } from './figure-reading';
+import { foldPendingFigures } from '../commissions/figures/figure-folding';
+import { readFigures } from '../commissions/figures/figure-reading';
 import { summariseFigures, type RatingTotals, type ReportFilters, type Totals } from './figures-summary';
 
 export type { ReportFilters } from './figures-summary';

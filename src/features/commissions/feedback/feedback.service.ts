@@ -1,12 +1,12 @@
-import { Listing } from '../listings/listing.model';
+import { Listing } from '../../listings/listing.model';
 import { Types } from 'mongoose';
-import { NotAllowedError, NotFoundError } from '../../lib/errors';
-import { formatDate } from '../../lib/format';
-import { safeFilename } from '../../lib/filenames';
-import type { SessionUser } from '../../web/identity';
-import { Commission, type CommissionRecord } from '../commissions/commission.model';
-import { commissionSummary } from '../commissions/commission-page';
-import { commissionVisibleTo, markEvaluated } from '../commissions/commissions.service';
+import { NotAllowedError, NotFoundError } from '../../../lib/errors';
+import { formatDate } from '../../../lib/format';
+import { safeFilename } from '../../../lib/filenames';
+import type { SessionUser } from '../../../web/identity';
+import { Commission, type CommissionRecord } from '../commission.model';
+import { commissionSummary } from '../commission-page';
+import { commissionVisibleTo, markEvaluated } from '../commissions.service';
 import { Feedback, FeedbackEvidence, RATING_LABELS, RATINGS, type FeedbackFields, type Rating } from './feedback.model';
 import { isPdf, type FeedbackForm } from './feedback.schemas';
 

@@ -1,5 +1,5 @@
-import '../../db/mongoose-setup';
-import { scalarIndex } from '../../db/scalar-index';
+import '../../../db/mongoose-setup';
+import { scalarIndex } from '../../../db/scalar-index';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 export const RATINGS = ['quality', 'impact', 'value', 'recommend'] as const;

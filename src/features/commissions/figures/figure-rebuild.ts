@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Types } from 'mongoose';
-import { Commission } from '../commissions/commission.model';
-import { claimedFiguresChange } from '../commissions/commission-steps';
+import { Commission } from '../commission.model';
+import { claimedFiguresChange } from '../commission-steps';
 import { Feedback } from '../feedback/feedback.model';
 import { contributionOf, type ContributingCommission, type ContributingFeedback } from './contribution';
 import { FigureTable, rowsOf, sheetsOf } from './figure-table';

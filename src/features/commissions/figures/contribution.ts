@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Types } from 'mongoose';
-import { AGREED_STATUSES, type CommissionStatus } from '../commissions/commission-status';
+import { AGREED_STATUSES, type CommissionStatus } from '../commission-status';
 import { RATINGS, type Rating } from '../feedback/feedback.model';
 
 /**

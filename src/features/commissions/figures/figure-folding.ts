@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { Commission } from '../commissions/commission.model';
-import { finishOpenSteps } from '../commissions/commission-steps';
+import { Commission } from '../commission.model';
+import { finishOpenSteps } from '../commission-steps';
 import { applyChange, FigureTable, rowsOf, sheetsOf } from './figure-table';
 import { consumedAfter, deleteDeltas, deleteSheets, emptyHead, insertHead, latestHead, pendingDeltas, readSheets, rebuildIsFresh, writeSheets } from './figure-store';
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { runCommand } from '../../db/run-command';
+import { runCommand } from '../../../db/run-command';
 import { rebuildFigures } from './figure-rebuild';
 
 /**

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { claimOnce } from '../../db/claims';
-import { paths } from '../../paths';
-import { activeUserIds } from '../accounts/accounts.service';
-import { Commission } from '../commissions/commission.model';
-import { notify } from '../notifications/notifications.service';
+import { claimOnce } from '../../../db/claims';
+import { paths } from '../../../paths';
+import { activeUserIds } from '../../accounts/accounts.service';
+import { Commission } from '../commission.model';
+import { notify } from '../../notifications/notifications.service';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
