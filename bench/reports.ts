@@ -19,7 +19,7 @@ import { Commission } from '../src/features/commissions/commission.model';
 import type { CommissionStatus } from '../src/features/commissions/commission-status';
 import { actOnCommission } from '../src/features/commissions/commissions.service';
 import { Feedback } from '../src/features/commissions/feedback/feedback.model';
-import { PROVIDER_TYPES } from '../src/features/listings/listing.model';
+import { PROVIDER_TYPES } from '../src/features/listings/listing-vocabulary';
 import { Listing } from '../src/features/listings/listing.model';
 import { foldPendingFigures } from '../src/features/commissions/figures/figure-folding';
 import { rebuildFigures } from '../src/features/commissions/figures/figure-rebuild';

@@ -1,4 +1,4 @@
-import { PROVIDER_TYPE_LABELS, type ProviderType } from '../src/features/listings/listing.model';
+import { PROVIDER_TYPE_LABELS, type ProviderType } from '../src/features/listings/listing-vocabulary';
 import { DEFAULT_TAXONOMY } from '../src/features/taxonomy/taxonomy.defaults';
 
 /**

@@ -5,7 +5,7 @@ import type { DirectorySource } from '../../src/features/directory/directory.ser
 import { Listing } from '../../src/features/listings/listing.model';
 import { TaxonomySnapshot, type TermRecord } from '../../src/features/taxonomy/taxonomy-snapshot';
 import { DEFAULT_TAXONOMY } from '../../src/features/taxonomy/taxonomy.defaults';
-import { TERM_KINDS } from '../../src/features/taxonomy/taxonomy.model';
+import { TERM_KINDS } from '../../src/features/taxonomy/term-kinds';
 
 /** The default taxonomy as a snapshot, without a database. */
 export function defaultTaxonomy(extra: TermRecord[] = []): TaxonomySnapshot {

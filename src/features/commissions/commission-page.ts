@@ -2,14 +2,15 @@ import { termFromKey } from '../../lib/academic-calendar';
 import { formatDate, formatDateTime, formatPounds, plural } from '../../lib/format';
 import type { SessionUser } from '../../web/identity';
 import { auditTrailFor } from '../audit/audit.service';
-import { PROVIDER_TYPE_LABELS, type ProviderType } from '../listings/listing.model';
+import { PROVIDER_TYPE_LABELS, type ProviderType } from '../listings/listing-vocabulary';
 import { openSchoolChoices, schoolChoicesAmong, schoolIdAndName } from '../schools/schools.service';
 import { activeTerms, resolveTerms } from '../taxonomy/taxonomy.service';
 import type { CommissionRequestForm } from './commissions.schemas';
 import { commissionsWaitingFor, costInPence, type commissionableListing } from './commissions.service';
 import { recentNotificationsFor } from '../notifications/notifications.service';
 import { schoolsInSipCaseload } from '../schools/sip-caseload';
-import { FUNDING_LABELS, ROUTE_LABELS, type CommissionRecord, type CommissionRoute, type FundingSource } from './commission.model';
+import { type CommissionRecord } from './commission.model';
+import { FUNDING_LABELS, ROUTE_LABELS, type CommissionRoute, type FundingSource } from './commission-vocabulary';
 import { canSeeSupportLevel, partiesOf } from './commission-access';
 import {
   ACTION_LABELS,

@@ -2,14 +2,11 @@ import '../../db/mongoose-setup';
 import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { COMMISSION_STATUSES } from './commission-status';
+import { FUNDING_SOURCES, ROUTES } from './commission-vocabulary';
 
-export const ROUTES = ['direct', 'brokered'] as const;
-export type CommissionRoute = (typeof ROUTES)[number];
-export const ROUTE_LABELS: Record<CommissionRoute, string> = { direct: 'Direct', brokered: 'Brokered' };
+export { FUNDING_LABELS, FUNDING_SOURCES, ROUTE_LABELS, ROUTES } from './commission-vocabulary';
+export type { CommissionRoute, FundingSource } from './commission-vocabulary';
 
-export const FUNDING_SOURCES = ['school', 'la'] as const;
-export type FundingSource = (typeof FUNDING_SOURCES)[number];
-export const FUNDING_LABELS: Record<FundingSource, string> = { school: 'School-funded', la: 'LA-funded' };
 
 /**
  * Support asked for by (or brokered for) one school from one listing. The listing's name, type, owners

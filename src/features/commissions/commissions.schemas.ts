@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formDate } from '../../lib/dates';
-import { FUNDING_SOURCES } from './commission.model';
+import { FUNDING_SOURCES } from './commission-vocabulary';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i);
 

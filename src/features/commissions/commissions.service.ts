@@ -8,7 +8,7 @@ import { activeUserIds } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
 import { Feedback } from './feedback/feedback.model';
 import { listingIdsOwnedBy } from '../listings/listing-ownership';
-import { Listing } from '../listings/listing.model';
+import { findApprovedListing, findListingById } from '../listings/listing-reads';
 import { contributionOf, figuresChange, type ContributingFeedback } from './figures/contribution';
 import { notify, planNotice, type PlannedNotice } from '../notifications/notifications.service';
 import { schoolIdAndName } from '../schools/schools.service';
@@ -28,7 +28,7 @@ export type ActionResult = { ok: true } | { ok: false; message: string };
 /** An approved listing, or NotFound: only approved listings can be commissioned. */
 export async function commissionableListing(listingId: string) {
   if (!Types.ObjectId.isValid(listingId)) throw new NotFoundError();
-  const listing = await Listing.findOne({ _id: listingId, status: 'approved' }).lean();
+  const listing = await findApprovedListing(listingId);
   if (!listing) throw new NotFoundError();
   return listing;
 }
@@ -187,7 +187,7 @@ async function holdEntitlement(
 
 /** The listing's capacity for the period the start date falls in; null when the listing sets none. */
 async function capacityFor(listingId: Types.ObjectId, startOn: Date) {
-  const listing = await Listing.findById(listingId, { capacity: 1, name: 1 }).lean();
+  const listing = await findListingById(listingId, { capacity: 1, name: 1 });
   const capacity = listing?.capacity;
   if (!capacity || capacity.days === undefined || capacity.days === null) return null;
   const term = termFor(startOn);

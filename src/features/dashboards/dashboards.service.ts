@@ -3,11 +3,12 @@ import type { SessionUser } from '../../web/identity';
 import { ROLES, ROLE_LABELS } from '../../web/identity';
 import { activeUsersWithRole } from '../accounts/accounts.service';
 import { LRUCache } from 'lru-cache';
-import { Listing, LISTING_STATUSES, type ListingStatus, listingsOwnedBy, PROVIDER_TYPE_LABELS } from '../listings/listing.model';
-import { School } from '../schools/school.model';
+import { countListingsWithStatus, listingsOwnedBy } from '../listings/listing-reads';
+import { LISTING_STATUSES, type ListingStatus, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
+import { countSchools, findSchoolById } from '../schools/school-reads';
 
 export async function schoolDashboard(user: SessionUser) {
-  const school = user.schoolId ? await School.findById(user.schoolId).lean() : null;
+  const school = user.schoolId ? await findSchoolById(user.schoolId) : null;
   if (!school) throw new NotFoundError('This account is not linked to a school');
   return { school: { name: school.name, urn: school.urn, localAuthority: school.localAuthority, phase: school.phase } };
 }
@@ -33,11 +34,11 @@ const largeCounts = new LRUCache<'schools' | 'approved', number>({
   max: 2,
   ttl: LARGE_COUNT_SECONDS * 1000,
   allowStale: true,
-  fetchMethod: (key) => (key === 'schools' ? School.countDocuments() : Listing.countDocuments({ status: 'approved' })),
+  fetchMethod: (key) => (key === 'schools' ? countSchools() : countListingsWithStatus('approved')),
 });
 
 const countListings = async (status: ListingStatus) =>
-  status === 'approved' ? ((await largeCounts.fetch('approved')) ?? 0) : Listing.countDocuments({ status });
+  status === 'approved' ? ((await largeCounts.fetch('approved')) ?? 0) : countListingsWithStatus(status);
 
 export async function tradedServicesDashboard() {
   const [usersByRole, listingsByStatus, schools] = await Promise.all([

@@ -1,5 +1,5 @@
 import type { ListingFields } from '../listings/listing.model';
-import type { ProviderType } from '../listings/listing.model';
+import type { ProviderType } from '../listings/listing-vocabulary';
 
 /**
  * Aggregated impact feedback, once the feedback feature exists and a listing has enough responses.

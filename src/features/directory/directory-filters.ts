@@ -1,4 +1,4 @@
-import type { ProviderType } from '../listings/listing.model';
+import type { ProviderType } from '../listings/listing-vocabulary';
 import { capacityDaysPerYear, hasCapacity, type DirectoryDocument } from './directory-document';
 
 /** The filters of the search page. Within a filter, any chosen value matches; across filters, all must. */

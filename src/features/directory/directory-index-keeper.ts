@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import { isListedInDirectory } from '../listings/listing-visibility';
 import { claimOnce } from '../../db/claims';
 import { lastListingChange, listingChangesAfter, pruneListingChanges } from '../listings/listing-changes';
-import { Listing } from '../listings/listing.model';
+import { findApprovedListings, findListings, findListingsUpdatedSince } from '../listings/listing-reads';
 import { changeMark } from '../../db/change-marks';
 import { currentTaxonomy } from '../taxonomy/taxonomy-snapshot';
-import { TAXONOMY_CHANGE_MARK } from '../taxonomy/taxonomy.model';
+import { TAXONOMY_CHANGE_MARK } from '../taxonomy/term-kinds';
 import { toDirectoryDocument, type DirectoryDocument, type ImpactSummary } from './directory-document';
 import { impactSummariesForListings, type ImpactSummary as FeedbackSummary } from '../commissions/feedback/feedback.service';
 import { DirectoryIndex } from './directory-index';
@@ -146,7 +146,7 @@ export class DirectoryIndexKeeper {
     }
     const now = this.now();
     if (changedIds.length > 0) {
-      const changed = await Listing.find({ _id: { $in: changedIds } }, INDEXED_FIELDS).lean();
+      const changed = await findListings(changedIds, INDEXED_FIELDS);
       const impact = await impactOf(changed.map((listing) => listing._id));
       for (const id of changedIds) {
         index.remove(id);
@@ -166,7 +166,7 @@ export class DirectoryIndexKeeper {
 
   /** After a bulk write that did not say which listings it touched: those updated since our last look. */
   private async updatedSinceLastLook(index: DirectoryIndex): Promise<string[]> {
-    const recent = await Listing.find({ updatedAt: { $gte: this.changesSince } }, { _id: 1, updatedAt: 1, revision: 1 }).lean();
+    const recent = await findListingsUpdatedSince(this.changesSince);
     return recent
       .filter((listing) => {
         const known = index.get(listing._id.toString());
@@ -216,7 +216,7 @@ export class DirectoryIndexKeeper {
  */
 async function readListedProviders(): Promise<{ seq: number; documents: DirectoryDocument[] }> {
   const seq = await lastListingChange();
-  const listings = await Listing.find({ status: 'approved' }, INDEXED_FIELDS).lean();
+  const listings = await findApprovedListings(INDEXED_FIELDS);
   const impact = await impactOf(listings.map((listing) => listing._id));
   return { seq, documents: listings.map((listing) => toDirectoryDocument(listing, impact.get(listing._id.toString()))) };
 }

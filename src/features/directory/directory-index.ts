@@ -1,7 +1,7 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
-import { PROVIDER_TYPE_LABELS } from '../listings/listing.model';
+import { PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
 import type { TaxonomySnapshot, TermRef } from '../taxonomy/taxonomy-snapshot';
-import type { TermKind } from '../taxonomy/taxonomy.model';
+import type { TermKind } from '../taxonomy/term-kinds';
 import { LISTING_FIELD_FOR_KIND, type ListingTermField, type ListingTermKind } from '../taxonomy/term-references';
 import type { DirectoryDocument } from './directory-document';
 import type { QueryUnit } from './query-understanding';

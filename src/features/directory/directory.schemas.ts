@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROVIDER_TYPES } from '../listings/listing.model';
+import { PROVIDER_TYPES } from '../listings/listing-vocabulary';
 import { SORTS } from './directory-filters';
 
 /**

@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import { isListedInDirectory } from '../listings/listing-visibility';
-import { PROVIDER_TYPE_LABELS, PROVIDER_TYPES } from '../listings/listing.model';
+import { PROVIDER_TYPE_LABELS, PROVIDER_TYPES } from '../listings/listing-vocabulary';
 import type { TaxonomySnapshot, TermRecord } from '../taxonomy/taxonomy-snapshot';
-import type { TermKind } from '../taxonomy/taxonomy.model';
+import type { TermKind } from '../taxonomy/term-kinds';
 import { hasCapacity, type DirectoryDocument } from './directory-document';
 import {
   applyFilters,

@@ -1,7 +1,7 @@
 import { stableUuid } from '../../lib/stable-uuid';
-import { DESIGNATED_TYPES, PROVIDER_TYPE_LABELS } from '../listings/listing.model';
+import { DESIGNATED_TYPES, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
 import type { TaxonomySnapshot } from '../taxonomy/taxonomy-snapshot';
-import type { TermKind } from '../taxonomy/taxonomy.model';
+import type { TermKind } from '../taxonomy/term-kinds';
 import type { DirectoryDocument } from './directory-document';
 import { TERM_FIELDS } from './directory-index';
 

@@ -1,8 +1,8 @@
 import { formatDate, formatPounds } from '../../lib/format';
 import { paths } from '../../paths';
-import { DESIGNATED_TYPES, PROVIDER_TYPE_LABELS } from '../listings/listing.model';
+import { DESIGNATED_TYPES, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
 import type { TaxonomySnapshot } from '../taxonomy/taxonomy-snapshot';
-import type { TermKind } from '../taxonomy/taxonomy.model';
+import type { TermKind } from '../taxonomy/term-kinds';
 import type { DirectoryDocument } from './directory-document';
 import type { DirectoryFilters } from './directory-filters';
 import type { TextHit } from './directory-index';

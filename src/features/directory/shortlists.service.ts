@@ -3,9 +3,9 @@ import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { userName } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
-import { Listing } from '../listings/listing.model';
+import { findListings } from '../listings/listing-reads';
 import { isInSipCaseload } from '../schools/school-access';
-import { School } from '../schools/school.model';
+import { findSchoolById, findSchoolByUrn, schoolExists } from '../schools/school-reads';
 import type { DirectoryService } from './directory.service';
 import type { ResultView } from './result-view';
 import { Shortlist, ShortlistEntry } from './shortlist.model';
@@ -28,11 +28,11 @@ export async function canShortlistForSchool(user: SessionUser, schoolId: string)
     case 'school':
       return user.schoolId === schoolId;
     case 'sip': {
-      const school = await School.findById(schoolId, { sip: 1 }).lean();
+      const school = await findSchoolById(schoolId, { sip: 1 });
       return !!school && isInSipCaseload(user, school);
     }
     case 'traded_services':
-      return (await School.exists({ _id: schoolId })) !== null;
+      return schoolExists(schoolId);
     default:
       return false;
   }
@@ -88,7 +88,7 @@ export async function createShortlist(user: SessionUser, form: NewShortlistForm,
   let schoolId = user.role === 'school' ? user.schoolId : undefined;
   if (user.role !== 'school') {
     if (!form.schoolUrn) return { ok: false, field: 'schoolUrn', message: 'Enter the school’s URN' };
-    const school = await School.findOne({ urn: form.schoolUrn }, { _id: 1 }).lean();
+    const school = await findSchoolByUrn(form.schoolUrn, { _id: 1 });
     if (!school) return { ok: false, field: 'schoolUrn', message: 'No school has this URN' };
     schoolId = school._id.toString();
   }
@@ -170,13 +170,13 @@ export async function viewShortlist(user: SessionUser, shortlistId: string, dire
   const shortlist = await findShortlist(shortlistId);
   if (!canViewShortlist(user, shortlist)) throw new NotAllowedError();
   const [school, author, entries] = await Promise.all([
-    School.findById(shortlist.school, { name: 1, urn: 1 }).lean(),
+    findSchoolById(shortlist.school, { name: 1, urn: 1 }),
     userName(shortlist.author),
     ShortlistEntry.find({ shortlist: shortlist._id }).sort({ createdAt: 1 }).lean(),
   ]);
   const providers = await Promise.all(entries.map((entry) => directory.listedProvider(entry.listing.toString())));
   const unlisted = entries.filter((_, i) => !providers[i]).map((entry) => entry.listing);
-  const names = new Map((await Listing.find({ _id: { $in: unlisted } }, { name: 1 }).lean()).map((listing) => [listing._id.toString(), listing.name]));
+  const names = new Map((await findListings(unlisted, { name: 1 })).map((listing) => [listing._id.toString(), listing.name]));
   return {
     id: shortlist._id.toString(),
     title: shortlist.title,

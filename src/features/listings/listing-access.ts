@@ -1,5 +1,5 @@
 import type { SessionUser } from '../../web/identity';
-import type { ListingStatus } from './listing.model';
+import type { ListingStatus } from './listing-vocabulary';
 
 /** The parts of a listing that decide who may do what with it. */
 export type AccessFacts = { status: ListingStatus | string; owners: { toString(): string }[] };

@@ -13,11 +13,12 @@ import {
 } from './recommendations.service';
 import { schoolNameOf } from '../schools/schools.service';
 import { resolveTerms } from '../taxonomy/taxonomy.service';
-import type { TermKind } from '../taxonomy/taxonomy.model';
+import type { TermKind } from '../taxonomy/term-kinds';
 import { canDecideListings, canEditListing, canManageListing, canSubmitListing, isOwnerOf } from './listing-access';
 import { changedReviewedFields, REVIEWED_FIELD_LABELS, type ReviewedField, type ReviewedValues } from './listing-revisions';
 import { isListedInDirectory, reviewStateOf, type ReviewState } from './listing-visibility';
-import { DESIGNATED_TYPES, Listing, LISTING_STATUS_LABELS, listingsOwnedBy, PROVIDER_TYPE_LABELS, type ListingRecord, type ProviderType } from './listing.model';
+import { Listing, listingsOwnedBy, type ListingRecord } from './listing.model';
+import { DESIGNATED_TYPES, LISTING_STATUS_LABELS, PROVIDER_TYPE_LABELS, type ProviderType } from './listing-vocabulary';
 import { evidenceFilesOf, findListing, RECOMMENDATIONS_NEEDED, standingRecommendationCount, type ListingRules } from './listings.service';
 
 type PendingRevision = { fields: ReviewedValues; changed: ReviewedField[]; submittedAt: Date };

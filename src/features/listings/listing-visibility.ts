@@ -1,4 +1,4 @@
-import type { ListingStatus } from './listing.model';
+import type { ListingStatus } from './listing-vocabulary';
 
 /** What the directory needs to know to decide whether a listing is shown. */
 export type VisibilityFacts = { status: ListingStatus | string; reviewDueOn?: Date | null };

@@ -3,37 +3,11 @@ import { scalarIndex } from '../../db/scalar-index';
 import { idsNamedBy, recordListingChange } from './listing-changes';
 import { listingIdsOwnedBy, recordOwnership } from './listing-ownership';
 import { Schema, model, type InferSchemaType, type Query, type Types } from 'mongoose';
+import { CAPACITY_PERIODS, LISTING_STATUSES, PROVIDER_TYPES } from './listing-vocabulary';
 
-export const PROVIDER_TYPES = [
-  'nle',
-  'lle',
-  'sle',
-  'ast',
-  'lead_professional',
-  'professional_partner',
-  'traded_service',
-  'good_practice_school',
-] as const;
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
+export { CAPACITY_PERIODS, DESIGNATED_TYPES, LISTING_STATUS_LABELS, LISTING_STATUSES, PROVIDER_TYPE_LABELS, PROVIDER_TYPES } from './listing-vocabulary';
+export type { ListingStatus, ProviderType } from './listing-vocabulary';
 
-export const PROVIDER_TYPE_LABELS: Record<ProviderType, string> = {
-  nle: 'National Leader of Education',
-  lle: 'Local Leader of Education',
-  sle: 'Specialist Leader of Education',
-  ast: 'Advanced Skills Teacher',
-  lead_professional: 'Lead professional',
-  professional_partner: 'Professional partner',
-  traded_service: 'Traded service',
-  good_practice_school: 'Good-practice school',
-};
-
-/** Types that hold a designation awarded for a period, which must be re-accredited. */
-export const DESIGNATED_TYPES: readonly ProviderType[] = ['nle', 'lle', 'sle', 'ast'];
-
-export const LISTING_STATUSES = ['draft', 'submitted', 'approved', 'changes_requested', 'rejected', 'suspended'] as const;
-export type ListingStatus = (typeof LISTING_STATUSES)[number];
-
-export const CAPACITY_PERIODS = ['term', 'year'] as const;
 
 /**
  * A provider's pen portrait. The top-level fields are the version users see (the approved one once
@@ -131,11 +105,3 @@ export async function listingsOwnedBy(owner: Types.ObjectId | string): Promise<L
   return listings.filter((listing) => (listing.owners ?? []).some((each) => each.toString() === String(owner))).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export const LISTING_STATUS_LABELS: Record<ListingStatus, string> = {
-  draft: 'Draft',
-  submitted: 'Awaiting approval',
-  approved: 'Published',
-  changes_requested: 'Changes requested',
-  rejected: 'Rejected',
-  suspended: 'Suspended',
-};

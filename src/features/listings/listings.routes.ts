@@ -19,7 +19,7 @@ import {
   revisionDiffPage,
 } from './listing-pages.service';
 import { filesFrom, MAX_EVIDENCE_DOCUMENTS, parseListingUploads, prepareUploads, type PreparedUploads, type UploadLimits } from './listing-uploads';
-import { CAPACITY_PERIODS, PROVIDER_TYPES, PROVIDER_TYPE_LABELS } from './listing.model';
+import { CAPACITY_PERIODS, PROVIDER_TYPES, PROVIDER_TYPE_LABELS } from './listing-vocabulary';
 import {
   decisionSchema,
   EXPERIENCE_MAX,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formDate } from '../../lib/dates';
-import { CAPACITY_PERIODS, DESIGNATED_TYPES, PROVIDER_TYPES, type ProviderType } from './listing.model';
+import { CAPACITY_PERIODS, DESIGNATED_TYPES, PROVIDER_TYPES, type ProviderType } from './listing-vocabulary';
 
 export const SUMMARY_MAX = 400;
 export const EXPERIENCE_MAX = 5000;

@@ -4,9 +4,9 @@ import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { recordAudit } from '../audit/audit.service';
 import { Recommendation } from './recommendation.model';
-import { School } from '../schools/school.model';
+import { schoolExists } from '../schools/school-reads';
 import { areActiveTerms } from '../taxonomy/taxonomy.service';
-import type { TermKind } from '../taxonomy/taxonomy.model';
+import type { TermKind } from '../taxonomy/term-kinds';
 import { canCreateListings, canEditListing, canManageListing, canSubmitListing } from './listing-access';
 import { changedReviewedFields, comparable, pickReviewed, type ReviewedValues } from './listing-revisions';
 import { isListedInDirectory } from './listing-visibility';
@@ -80,7 +80,7 @@ async function referenceProblems(form: ListingForm): Promise<FieldProblem[]> {
   for (const [field, kind, message] of TAXONOMY_FIELDS) {
     if (!(await areActiveTerms(kind, form[field] as string[]))) problems.push({ field, message });
   }
-  if (form.employingSchool && !(await School.exists({ _id: form.employingSchool }))) {
+  if (form.employingSchool && !(await schoolExists(form.employingSchool))) {
     problems.push({ field: 'employingSchool', message: 'Select a school from the list' });
   }
   return problems;

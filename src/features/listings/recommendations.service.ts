@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit.service';
 import { isOwnerOf } from './listing-access';
 import type { ListingRecord } from './listing.model';
 import { findListing } from './listings.service';
-import { School } from '../schools/school.model';
+import { findSchools } from '../schools/school-reads';
 import { Recommendation, type RecommendationStatus } from './recommendation.model';
 import type { RecommendForm } from './recommendations.schemas';
 
@@ -43,7 +43,7 @@ export async function requestRecommendations(actor: SessionUser, listingId: stri
   if (schoolIds.some((school) => school === listing.employingSchool?.toString())) {
     return { ok: false, message: 'Your own school cannot recommend your listing' };
   }
-  const schools = await School.find({ _id: { $in: schoolIds } }, { _id: 1 }).lean();
+  const schools = await findSchools(schoolIds, { _id: 1 });
   if (schools.length !== new Set(schoolIds).size) return { ok: false, message: 'Select schools from the list' };
   for (const school of schools) {
     const result = await Recommendation.updateOne(

@@ -1,7 +1,6 @@
 import type { Types } from 'mongoose';
 import type { DirectoryService } from '../directory/directory.service';
-import { SchoolSupport } from '../schools/school-support.model';
-import { School } from '../schools/school.model';
+import { currentSupportLevels, findSchools } from '../schools/school-reads';
 import { currentScheme } from '../schools/support-scheme.service';
 import { activeTerms } from '../taxonomy/taxonomy.service';
 
@@ -16,7 +15,7 @@ export async function coverageGaps(options: { schoolScope?: Types.ObjectId[]; di
   // Everything that does not depend on which schools are in scope, read side by side.
   const [scheme, supports, needs, categories, listings] = await Promise.all([
     currentScheme(),
-    SchoolSupport.find({}, { school: 1, current: 1 }).lean(),
+    currentSupportLevels(),
     activeTerms('need'),
     activeTerms('category'),
     // From the directory index in memory: reading every published listing takes seconds on FerretDB.
@@ -32,7 +31,7 @@ export async function coverageGaps(options: { schoolScope?: Types.ObjectId[]; di
     .filter((id) => !scope || scope.has(id.toString()));
   if (schoolIds.length === 0) return [];
 
-  const schools = await School.find({ _id: { $in: schoolIds } }, { priorities: 1 }).lean();
+  const schools = await findSchools(schoolIds, { priorities: 1 });
   const covered = new Set(
     listings.filter((listing) => (listing.capacity?.days ?? 0) > 0).flatMap((listing) => listing.expertise),
   );

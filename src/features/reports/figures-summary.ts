@@ -1,4 +1,4 @@
-import { RATINGS, type Rating } from '../commissions/feedback/feedback.model';
+import { RATINGS, type Rating } from '../commissions/feedback/ratings';
 import type { FigureRow } from '../commissions/figures/figure-table';
 
 export type ReportFilters = { term?: string; level?: string };

@@ -2,7 +2,8 @@ import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { recordAudit } from '../audit/audit.service';
-import { TaxonomyTerm, TERM_KINDS, type TermKind } from './taxonomy.model';
+import { TaxonomyTerm } from './taxonomy.model';
+import { TERM_KINDS, type TermKind } from './term-kinds';
 import type { TermForm } from './taxonomy.schemas';
 import { listingFieldFor, type TermUsage } from './term-references';
 

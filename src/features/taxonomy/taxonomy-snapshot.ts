@@ -1,6 +1,7 @@
 import { phraseWords } from '../../lib/search-text';
 import { changeMark } from '../../db/change-marks';
-import { TAXONOMY_CHANGE_MARK, TaxonomyTerm, type TermKind } from './taxonomy.model';
+import { TaxonomyTerm } from './taxonomy.model';
+import { TAXONOMY_CHANGE_MARK, type TermKind } from './term-kinds';
 
 export type TermRecord = {
   kind: TermKind;

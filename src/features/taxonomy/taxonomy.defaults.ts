@@ -1,4 +1,4 @@
-import type { TermKind } from './taxonomy.model';
+import type { TermKind } from './term-kinds';
 
 /** A default term: slug, label, and for needs the categories (and provider types) that address it. */
 export type DefaultTerm = {

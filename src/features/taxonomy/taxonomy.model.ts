@@ -2,11 +2,11 @@ import '../../db/mongoose-setup';
 import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { markChanged } from '../../db/change-marks';
+import { TAXONOMY_CHANGE_MARK, TERM_KINDS } from './term-kinds';
 
-export const TAXONOMY_CHANGE_MARK = 'taxonomy';
+export { TAXONOMY_CHANGE_MARK, TERM_KINDS } from './term-kinds';
+export type { TermKind } from './term-kinds';
 
-export const TERM_KINDS = ['category', 'need', 'phase', 'subject', 'context', 'offer'] as const;
-export type TermKind = (typeof TERM_KINDS)[number];
 
 /**
  * One term of a configurable list. Other records refer to a term by its slug, which never changes:

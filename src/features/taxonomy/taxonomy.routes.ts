@@ -5,7 +5,7 @@ import type { TermUsage } from './term-references';
 import { requireRole } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
-import type { TermKind } from './taxonomy.model';
+import type { TermKind } from './term-kinds';
 import { mergeFormSchema, termFormSchema } from './taxonomy.schemas';
 import {
   addTerm,

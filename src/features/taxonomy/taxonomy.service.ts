@@ -1,6 +1,7 @@
 import { DEFAULT_TAXONOMY } from './taxonomy.defaults';
 import { currentTaxonomy } from './taxonomy-snapshot';
-import { TaxonomyTerm, TERM_KINDS, type TermKind } from './taxonomy.model';
+import { TaxonomyTerm } from './taxonomy.model';
+import { TERM_KINDS, type TermKind } from './term-kinds';
 
 export type Term = {
   slug: string;

@@ -1,4 +1,4 @@
-import type { TermKind } from './taxonomy.model';
+import type { TermKind } from './term-kinds';
 
 /** Which listing field holds slugs of which list. Needs are referenced by school priorities, not listings. */
 export const LISTING_FIELD_FOR_KIND = {

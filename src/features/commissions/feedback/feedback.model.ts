@@ -2,14 +2,9 @@ import '../../../db/mongoose-setup';
 import { scalarIndex } from '../../../db/scalar-index';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
-export const RATINGS = ['quality', 'impact', 'value', 'recommend'] as const;
-export type Rating = (typeof RATINGS)[number];
-export const RATING_LABELS: Record<Rating, string> = {
-  quality: 'Quality of support',
-  impact: 'Impact on pupils’ outcomes',
-  value: 'Value for money',
-  recommend: 'Would recommend',
-};
+export { RATING_LABELS, RATINGS } from './ratings';
+export type { Rating } from './ratings';
+
 
 const rating = { type: Number, required: true, min: 1, max: 5 };
 

@@ -7,7 +7,7 @@ import { setNotification } from '../../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../../web/form-errors';
 import { isUploadRefusal, UTF8_FILE_NAMES } from '../../../web/uploads';
 import { commissionSummary } from '../commission-page';
-import { RATING_LABELS, RATINGS } from './feedback.model';
+import { RATING_LABELS, RATINGS } from './ratings';
 import { feedbackSchema } from './feedback.schemas';
 import { commissionAwaitingFeedback, evidenceFor, feedbackNeedingAttention, giveFeedback } from './feedback.service';
 

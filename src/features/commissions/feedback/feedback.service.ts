@@ -1,4 +1,4 @@
-import { Listing } from '../../listings/listing.model';
+import { noteListingChanged } from '../../listings/listing-reads';
 import { Types } from 'mongoose';
 import { NotAllowedError, NotFoundError } from '../../../lib/errors';
 import { formatDate } from '../../../lib/format';
@@ -7,7 +7,8 @@ import type { SessionUser } from '../../../web/identity';
 import { Commission, type CommissionRecord } from '../commission.model';
 import { commissionSummary } from '../commission-page';
 import { commissionVisibleTo, markEvaluated } from '../commissions.service';
-import { Feedback, FeedbackEvidence, RATING_LABELS, RATINGS, type FeedbackFields, type Rating } from './feedback.model';
+import { Feedback, FeedbackEvidence, type FeedbackFields } from './feedback.model';
+import { RATING_LABELS, RATINGS, type Rating } from './ratings';
 import { isPdf, type FeedbackForm } from './feedback.schemas';
 
 /** Ratings are shown on a pen portrait only once this many different schools have responded. */
@@ -58,7 +59,7 @@ export async function giveFeedback(user: SessionUser, commissionId: string, form
       })
     ).toObject();
     // A new version of the listing, so every directory index picks up its new ratings.
-    await Listing.updateOne({ _id: commission.listing }, { $inc: { revision: 1 } });
+    await noteListingChanged(commission.listing);
   } catch (error) {
     if (evidence) await FeedbackEvidence.deleteOne({ _id: evidence._id });
     if ((error as { code?: number }).code === 11000) return { ok: false, field: 'quality', message: ALREADY_GIVEN };

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Types } from 'mongoose';
 import { AGREED_STATUSES, type CommissionStatus } from '../commission-status';
-import { RATINGS, type Rating } from '../feedback/feedback.model';
+import { RATINGS, type Rating } from '../feedback/ratings';
 
 /**
  * What one commission, as it stands at one version, adds to the report figures: its days and spend once

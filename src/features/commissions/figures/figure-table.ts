@@ -1,5 +1,5 @@
 import type { Contribution, FiguresChange } from './contribution';
-import { RATINGS } from '../feedback/feedback.model';
+import { RATINGS } from '../feedback/ratings';
 
 /**
  * The report figures as rows of sums, one row per term × support level × dimension × key:
