@@ -73,8 +73,8 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication());
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
-  app.post(paths.schools.import, giasUploadParser(config.uploads.maxGiasBytes)); // multipart: parsed before the CSRF check
-  app.post(paths.commissions.feedback(':id'), parseFeedbackUpload(config.uploads.maxDocumentBytes));
+  app.post(paths.schools.import, ...giasUploadParser(config.uploads.maxGiasBytes, config.uploads.tempDir)); // multipart: parsed before the CSRF check
+  app.post(paths.commissions.feedback(':id'), ...parseFeedbackUpload(config.uploads.maxDocumentBytes));
   app.use(setUpCsrf());
   app.use(stripControlCharacters);
   app.use(setUpUserLocals);

@@ -63,7 +63,8 @@ export type Config = {
   signIn: { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number; maxLockoutMinutes: number };
   /** How many of the latest security events the Security events page keeps; the audit trail keeps them all. */
   securityEvents: { kept: number };
-  uploads: { maxPhotoBytes: number; maxDocumentBytes: number; maxGiasBytes: number };
+  /** tempDir: where large uploads (the GIAS file) wait on disk while they are read; inside DATA_DIR, not a RAM-backed /tmp. */
+  uploads: { maxPhotoBytes: number; maxDocumentBytes: number; maxGiasBytes: number; tempDir: string };
   listings: { reviewMonths: number; reviewGraceDays: number };
   /** Where users reach the service, for links in emails. */
   baseUrl: string;
@@ -128,6 +129,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       maxPhotoBytes: e.UPLOAD_MAX_PHOTO_MB * MB,
       maxDocumentBytes: e.UPLOAD_MAX_DOCUMENT_MB * MB,
       maxGiasBytes: e.UPLOAD_MAX_GIAS_MB * MB,
+      tempDir: path.join(dataDir, 'uploads'),
     },
     listings: { reviewMonths: e.LISTING_REVIEW_MONTHS, reviewGraceDays: e.LISTING_REVIEW_GRACE_DAYS },
     baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
