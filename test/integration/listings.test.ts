@@ -195,6 +195,9 @@ describe('listings', () => {
       expect(await Recommendation.countDocuments({ listing: id, status: 'given' })).toBe(1);
       expect((await Listing.findById(id).lean())!.status).toBe('draft');
 
+      // A school nobody asked cannot see a draft, so cannot recommend it either.
+      expect((await recommend('school_b', id)).status).toBe(403);
+      await requestFrom(id, ['b']);
       await recommend('school_b', id);
       expect((await submit()).status).toBe(302);
       expect((await Listing.findById(id).lean())!.status).toBe('submitted');

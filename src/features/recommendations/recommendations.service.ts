@@ -4,7 +4,7 @@ import type { SessionUser } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
 import { isOwnerOf } from '../listings/listing-access';
 import type { ListingRecord } from '../listings/listing.model';
-import { findListing } from '../listings/listings.service';
+import { findListing, viewableListing, type ListingRules } from '../listings/listings.service';
 import { School } from '../schools/school.model';
 import { Recommendation, type RecommendationStatus } from './recommendation.model';
 import type { RecommendForm } from './recommendations.schemas';
@@ -61,14 +61,21 @@ function schoolOf(actor: SessionUser): Types.ObjectId {
   return new Types.ObjectId(actor.schoolId);
 }
 
-/**
- * Recommend, asked or not. One conditional upsert: it matches only a record that is not already a
- * standing recommendation, so a second one from the same school hits the unique index and is refused.
- */
-export async function recommendListing(actor: SessionUser, listingId: string, form: RecommendForm): Promise<RecommendationResult> {
-  const school = schoolOf(actor);
-  const listing = await findListing(listingId);
+/** The listing, if this school user may recommend it: the same rule as its page (a draft only for schools asked). */
+export async function listingToRecommendFor(actor: SessionUser, listingId: string, rules: ListingRules): Promise<ListingRecord> {
+  const listing = await viewableListing(actor, listingId, rules);
   if (!canRecommendListing(actor, listing)) throw new NotAllowedError();
+  return listing;
+}
+
+/**
+ * Recommend a listing the school can see: a live one unasked, a draft only when asked. One conditional
+ * upsert: it matches only a record that is not already a standing recommendation, so a second one from
+ * the same school hits the unique index and is refused.
+ */
+export async function recommendListing(actor: SessionUser, listingId: string, form: RecommendForm, rules: ListingRules): Promise<RecommendationResult> {
+  const school = schoolOf(actor);
+  const listing = await listingToRecommendFor(actor, listingId, rules);
   try {
     await Recommendation.findOneAndUpdate(
       { listing: listing._id, school, status: { $ne: 'given' } },
@@ -83,9 +90,10 @@ export async function recommendListing(actor: SessionUser, listingId: string, fo
   return { ok: true };
 }
 
-async function answer(actor: SessionUser, listingId: string, from: RecommendationStatus, to: RecommendationStatus, action: string) {
+/** Answers the school's own record for a listing it can see (asked, or having recommended it). */
+async function answer(actor: SessionUser, listingId: string, rules: ListingRules, from: RecommendationStatus, to: RecommendationStatus, action: string) {
   const school = schoolOf(actor);
-  const listing = await findListing(listingId);
+  const listing = await viewableListing(actor, listingId, rules);
   const changed = await Recommendation.findOneAndUpdate(
     { listing: listing._id, school, status: from },
     { $set: { status: to, answeredBy: new Types.ObjectId(actor.id), answeredAt: new Date() } },
@@ -95,12 +103,12 @@ async function answer(actor: SessionUser, listingId: string, from: Recommendatio
   return { ok: true as const };
 }
 
-export const declineRecommendation = (actor: SessionUser, listingId: string) =>
-  answer(actor, listingId, 'requested', 'declined', 'recommendation_declined');
+export const declineRecommendation = (actor: SessionUser, listingId: string, rules: ListingRules) =>
+  answer(actor, listingId, rules, 'requested', 'declined', 'recommendation_declined');
 
 /** A withdrawn recommendation stops counting at once, for submission and for approval. */
-export const withdrawRecommendation = (actor: SessionUser, listingId: string) =>
-  answer(actor, listingId, 'given', 'withdrawn', 'recommendation_withdrawn');
+export const withdrawRecommendation = (actor: SessionUser, listingId: string, rules: ListingRules) =>
+  answer(actor, listingId, rules, 'given', 'withdrawn', 'recommendation_withdrawn');
 
 export type SchoolRecommendationRow = { listingId: string; listingName: string; status: RecommendationStatus; answeredAt?: Date };
 
