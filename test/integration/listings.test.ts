@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { AuditEntry } from '../../src/features/audit/audit.model';
 import { Listing } from '../../src/features/listings/listing.model';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
+import { School } from '../../src/features/schools/school.model';
 import { Recommendation } from '../../src/features/recommendations/recommendation.model';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
 import { paths } from '../../src/paths';
@@ -213,18 +214,31 @@ describe('listings', () => {
       expect(response.text).toContain('You have 1 of 2 recommendations');
     });
 
-    it('lets a school decline, hiding which school from the provider but not from Traded Services', async () => {
+    it('lets a school decline, telling the provider nowhere which school did (not even by elimination), but telling Traded Services', async () => {
       const id = await newListing();
-      await requestFrom(id, ['a']);
-      const schoolName = (await agents.school_a!.get(paths.recommendations.inbox)).status;
-      expect(schoolName).toBe(200);
+      await requestFrom(id, ['a', 'b']);
       await submitForm(agents.school_a!, paths.recommendations.inbox, {}, paths.recommendations.decline(id));
-      const history = await agents.provider!.get(paths.listings.history(id));
-      expect(history.text).toContain('Recommendation request declined');
-      const declinedRow = history.text.split('Recommendation request declined')[1]!.split('</tr>')[0]!;
-      expect(declinedRow).toContain('A school');
+      const [declined, unanswered] = await Promise.all(['a', 'b'].map(async (key) => (await School.findById(schools[key]).lean())!.name));
+
+      // The status page: the school that declined reads exactly like the one that has not answered.
+      const status = (await agents.provider!.get(paths.listings.status(id))).text;
+      const answerBeside = (name: string) => status.split(`>${name}</td>`)[1]!.split('</tr>')[0];
+      expect(answerBeside(declined!)).toBe(answerBeside(unanswered!));
+      expect(status).not.toMatch(/[Dd]eclined/);
+      // The history: no decline at all.
+      expect((await agents.provider!.get(paths.listings.history(id))).text).not.toMatch(/[Dd]eclined/);
+      // The personal-data download: the same status for both, and no date of an answer.
+      const data = (await agents.provider!.get(paths.yourData)).body as { recommendations: { school: string; status: string; answeredAt?: string }[] };
+      const asked = data.recommendations.filter((row) => row.school === declined || row.school === unanswered);
+      expect(asked.map((row) => [row.status, row.answeredAt])).toEqual([
+        ['requested', undefined],
+        ['requested', undefined],
+      ]);
+      expect(JSON.stringify(data)).not.toContain('declined');
+
       const tsHistory = await agents.traded_services!.get(paths.listings.history(id));
-      expect(tsHistory.text.split('Recommendation request declined')[1]!.split('</tr>')[0]).toContain('Test School');
+      expect(tsHistory.text.split('Recommendation request declined')[1]!.split('</tr>')[0]).toContain(declined!);
+      expect((await agents.traded_services!.get(paths.listings.status(id))).text).toContain('Declined');
     });
   });
 

@@ -9,7 +9,8 @@ import { Listing } from '../listings/listing.model';
 import { StoredFile } from '../listings/stored-file.model';
 import { OutboxMessage } from '../mail/outbox.model';
 import { Notification } from '../notifications/notification.model';
-import { Recommendation } from '../recommendations/recommendation.model';
+import { Recommendation, type RecommendationStatus } from '../recommendations/recommendation.model';
+import { statusShownToAsker } from '../recommendations/recommendations.service';
 import { School } from '../schools/school.model';
 import type { SessionUser } from './accounts.service';
 import { ROLE_LABELS, type Role } from './roles';
@@ -131,17 +132,22 @@ async function recommendationsOf(you: Id) {
     namesOf(Listing, recommendations.map((recommendation) => recommendation.listing)),
     namesOf(School, recommendations.map((recommendation) => recommendation.school)),
   ]);
-  return recommendations.map((recommendation) => ({
-    listing: listings.get(recommendation.listing.toString()),
-    school: schools.get(recommendation.school.toString()),
-    youAskedForIt: has(recommendation.requestedBy, you),
-    youAnswered: has(recommendation.answeredBy, you),
-    status: recommendation.status,
-    requestedAt: recommendation.requestedAt,
-    answeredAt: recommendation.answeredAt,
-    workSeen: recommendation.workSeen,
-    statement: recommendation.statement,
-  }));
+  return recommendations.map((recommendation) => {
+    const status = recommendation.status as RecommendationStatus;
+    // What you asked for, you see as any asker does: a decline is not told apart from no answer yet.
+    const shown = has(recommendation.answeredBy, you) ? status : statusShownToAsker(status);
+    return {
+      listing: listings.get(recommendation.listing.toString()),
+      school: schools.get(recommendation.school.toString()),
+      youAskedForIt: has(recommendation.requestedBy, you),
+      youAnswered: has(recommendation.answeredBy, you),
+      status: shown,
+      requestedAt: recommendation.requestedAt,
+      answeredAt: shown === status ? recommendation.answeredAt : undefined,
+      workSeen: recommendation.workSeen,
+      statement: recommendation.statement,
+    };
+  });
 }
 
 async function commissionsOf(you: Id, actedOn: Id[]) {

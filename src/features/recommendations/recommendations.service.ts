@@ -133,21 +133,33 @@ export async function recommendationsOfSchool(actor: SessionUser): Promise<{ wai
 export type ListingRecommendationRow = { schoolName: string; status: RecommendationStatus; statement?: string; workSeen?: string; answeredAt?: Date };
 
 /**
- * Every school asked or recommending, for the owner's and Traded Services' view of a listing. Which
- * school declined is shown only when revealDecliners (never to the provider).
+ * A school's answer as the provider who asked may know it. A decline looks exactly like no answer yet:
+ * naming the asked schools beside an anonymous "declined" would name the decliner by elimination.
+ */
+export function statusShownToAsker(status: RecommendationStatus): RecommendationStatus {
+  return status === 'declined' ? 'requested' : status;
+}
+
+/**
+ * Every school asked or recommending, for the owner's and Traded Services' view of a listing. Only
+ * Traded Services (revealDecliners) see which schools declined; the owner sees them as not answered yet.
  */
 export async function recommendationsOfListing(listingId: Types.ObjectId, revealDecliners: boolean): Promise<ListingRecommendationRow[]> {
   const rows = await Recommendation.find({ listing: listingId })
     .sort({ createdAt: 1 })
     .populate<{ school: { name: string } | null }>('school', 'name')
     .lean();
-  return rows.map((row) => ({
-    schoolName: row.status === 'declined' && !revealDecliners ? 'A school' : (row.school?.name ?? 'A school'),
-    status: row.status as RecommendationStatus,
-    statement: row.statement ?? undefined,
-    workSeen: row.workSeen ?? undefined,
-    answeredAt: row.answeredAt ?? undefined,
-  }));
+  return rows.map((row) => {
+    const status = row.status as RecommendationStatus;
+    const hidden = !revealDecliners && status === 'declined';
+    return {
+      schoolName: row.school?.name ?? 'A school',
+      status: revealDecliners ? status : statusShownToAsker(status),
+      statement: row.statement ?? undefined,
+      workSeen: row.workSeen ?? undefined,
+      answeredAt: hidden ? undefined : (row.answeredAt ?? undefined),
+    };
+  });
 }
 
 /** The signed-in school's own record for this listing, if any. */
