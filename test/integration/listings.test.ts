@@ -228,8 +228,9 @@ describe('listings', () => {
       // The history: no decline at all.
       expect((await agents.provider!.get(paths.listings.history(id))).text).not.toMatch(/[Dd]eclined/);
       // The personal-data download: the same status for both, and no date of an answer.
-      const data = (await agents.provider!.get(paths.yourData)).body as { recommendations: { school: string; status: string; answeredAt?: string }[] };
-      const asked = data.recommendations.filter((row) => row.school === declined || row.school === unanswered);
+      await Listing.updateOne({ _id: id }, { $set: { name: 'The listing one school declined' } });
+      const data = (await agents.provider!.get(paths.yourData)).body as { recommendations: { listing: string; status: string; answeredAt?: string }[] };
+      const asked = data.recommendations.filter((row) => row.listing === 'The listing one school declined');
       expect(asked.map((row) => [row.status, row.answeredAt])).toEqual([
         ['requested', undefined],
         ['requested', undefined],
