@@ -228,9 +228,9 @@ describe('listings', () => {
       // The history: no decline at all.
       expect((await agents.provider!.get(paths.listings.history(id))).text).not.toMatch(/[Dd]eclined/);
       // The personal-data download: the same status for both, and no date of an answer.
-      await Listing.updateOne({ _id: id }, { $set: { name: 'The listing one school declined' } });
+      await Listing.updateOne({ _id: id }, { $set: { name: 'The listing two schools were asked about' } });
       const data = (await agents.provider!.get(paths.yourData)).body as { recommendations: { listing: string; status: string; answeredAt?: string }[] };
-      const asked = data.recommendations.filter((row) => row.listing === 'The listing one school declined');
+      const asked = data.recommendations.filter((row) => row.listing === 'The listing two schools were asked about');
       expect(asked.map((row) => [row.status, row.answeredAt])).toEqual([
         ['requested', undefined],
         ['requested', undefined],
