@@ -170,6 +170,23 @@ describe('changing your own password', () => {
     expect((await submitForm(request.agent(app), paths.signIn, { email: user.email, password: TEST_PASSWORD })).status).toBe(400);
     expect((await submitForm(request.agent(app), paths.signIn, { email: user.email, password: 'a different passphrase' })).status).toBe(302);
   });
+
+  it('signs the account out of every other browser, keeps this one, and says so', async () => {
+    const user = await createUser('school');
+    const here = await signedInAgent(app, user.email);
+    const laptop = await signedInAgent(app, user.email);
+    const phone = await signedInAgent(app, user.email);
+    const someoneElse = await signedInAgent(app, (await createUser('school')).email);
+    const changed = await submitForm(here, paths.changePassword, { currentPassword: TEST_PASSWORD, newPassword: 'a different passphrase', confirmPassword: 'a different passphrase' });
+    expect(changed.status).toBe(302);
+    const home = await here.get(changed.headers.location!);
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('You have been signed out of the 2 other browsers or devices where you were signed in.');
+    for (const other of [laptop, phone]) expect((await other.get(paths.account)).headers.location).toBe(paths.signIn);
+    expect((await someoneElse.get(paths.account)).status).toBe(200);
+    const event = await AuditEntry.findOne({ action: 'password_changed', subjectId: user._id }).lean();
+    expect(event?.changes).toMatchObject({ detail: '2 other sessions signed out' });
+  });
 });
 
 describe('one-time links to set a password', () => {
@@ -251,6 +268,19 @@ describe('one-time links to set a password', () => {
     expect((await submitForm(request.agent(app), link, fields, paths.setPassword)).status).toBe(302);
     expect((await submitForm(request.agent(app), paths.signIn, { email: user.email, password: TEST_PASSWORD })).status).toBe(400);
     expect((await submitForm(request.agent(app), paths.signIn, { email: user.email, password: 'reset passphrase here' })).status).toBe(302);
+  });
+
+  it('signs the account out everywhere when a reset link sets the password, and says so', async () => {
+    const user = await createUser('provider');
+    const stolen = await signedInAgent(app, user.email);
+    const office = await signedInAgent(app, user.email);
+    await submitForm(request.agent(app), paths.forgottenPassword, { email: user.email });
+    const link = await latestLinkTo(user.email);
+    const browser = request.agent(app);
+    const set = await submitForm(browser, link, { token: tokenOf(link), newPassword: 'reset passphrase here', confirmPassword: 'reset passphrase here' }, paths.setPassword);
+    expect(set.headers.location).toBe(paths.signIn);
+    expect((await browser.get(paths.signIn)).text).toContain('You have been signed out of the 2 other browsers or devices where you were signed in.');
+    for (const other of [stolen, office]) expect((await other.get(paths.account)).headers.location).toBe(paths.signIn);
   });
 
   it('shows the outbox to Traded Services only', async () => {

@@ -9,6 +9,7 @@ import { plural } from '../../lib/format';
 import type { RequestContext } from '../audit/security-events';
 import { changePasswordSchema, signInSchema, PASSWORD_MIN_LENGTH } from './accounts.schemas';
 import { changeOwnPassword, type SessionUser, type SignInOutcome } from './accounts.service';
+import { signedOutNotice } from './user-sessions';
 import { whenToTryAgain } from './lockout-backoff';
 import { dashboardPathFor } from './roles';
 import { recordLockout, recordSignIn, recordSignInFailure, recordSignOut } from './sign-in-events';
@@ -68,9 +69,9 @@ export function accountsRoutes(throttle: SignInThrottle, clock: () => Date): Rou
     const parsed = changePasswordSchema.safeParse(req.body);
     const order = ['currentPassword', 'newPassword', 'confirmPassword'];
     if (!parsed.success) return renderChangePassword(req, res, formErrorsFrom(parsed.error, order));
-    const result = await changeOwnPassword(req.user!, parsed.data, requestContext(req));
+    const result = await changeOwnPassword(req.user!, parsed.data, requestContext(req), req.sessionID);
     if (!result.ok) return renderChangePassword(req, res, fieldErrors({ [result.field]: result.message }, order));
-    setNotification(req, { type: 'success', text: 'Your password has been changed.' });
+    setNotification(req, { type: 'success', text: `Your password has been changed. ${signedOutNotice(result.otherSessionsEnded)}` });
     res.redirect(dashboardPathFor(req.user!.role));
   });
 

@@ -6,6 +6,7 @@ import { forgottenPasswordSchema, PASSWORD_MIN_LENGTH, setPasswordSchema } from 
 import { tokenState, type TokenState } from './account-tokens';
 import { requestPasswordReset, setPasswordWithLink, type AccountLinks } from './invitations.service';
 import type { SignInThrottle } from './sign-in-throttle';
+import { signedOutNotice } from './user-sessions';
 import { requestContext } from '../../web/request-context';
 
 /** Setting a password from a one-time link (invitation or reset), and asking for a reset link. */
@@ -32,7 +33,7 @@ export function passwordLinksRoutes(links: AccountLinks, throttle: SignInThrottl
     if (!account) return renderLinkProblem(res, state.state === 'usable' ? { state: 'used', purpose: state.purpose } : state);
     // Whoever can read the account's email may sign in now: a reset lifts a lock and forgets earlier lockouts.
     await throttle.startAfresh(account.email);
-    setNotification(req, { type: 'success', text: 'Your password has been set. Sign in with it now.' });
+    setNotification(req, { type: 'success', text: `Your password has been set. ${signedOutNotice(account.sessionsEnded)} Sign in with your new password now.` });
     res.redirect(paths.signIn);
   });
 
