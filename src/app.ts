@@ -4,6 +4,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { accountsRoutes, requirePasswordChangeFirst } from './features/accounts/accounts.routes';
+import { ResetRequestLimits } from './features/accounts/reset-request-limits';
 import { SignInThrottle } from './features/accounts/sign-in-throttle';
 import { passwordLinksRoutes } from './features/accounts/password-links.routes';
 import { usersRoutes } from './features/accounts/users.routes';
@@ -31,6 +32,7 @@ import { taxonomyRoutes } from './features/taxonomy/taxonomy.routes';
 import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
 import { setUpAuthentication } from './web/authentication';
+import { BackgroundWork } from './web/background-work';
 import { setUpCsrf } from './web/csrf';
 import { errorHandler, failFastWhileDatabaseDown, notFound } from './web/errors';
 import { stripControlCharacters } from './web/form-text';
@@ -43,10 +45,18 @@ import { setUpSession } from './web/session';
 
 /** directoryIndex: pass one already built (server start-up does); otherwise it is built on first search. */
 /** clock: what time it is, for sign-in lockouts (tests move it on instead of waiting). */
-export type AppDependencies = { config: Config; logger: Logger; connection: Connection; directoryIndex?: DirectoryIndexKeeper; clock?: () => Date };
+/** background: work requests start and do not wait for (tests wait for it with settled()). */
+export type AppDependencies = {
+  config: Config;
+  logger: Logger;
+  connection: Connection;
+  directoryIndex?: DirectoryIndexKeeper;
+  clock?: () => Date;
+  background?: BackgroundWork;
+};
 
 /** Builds the app around a connected database. Middleware runs in the order written here. */
-export function createApp({ config, logger, connection, directoryIndex, clock = () => new Date() }: AppDependencies): express.Express {
+export function createApp({ config, logger, connection, directoryIndex, clock = () => new Date(), background = new BackgroundWork(logger) }: AppDependencies): express.Express {
   const db = connection.db;
   if (!db) throw new Error('createApp needs a connected database');
 
@@ -85,7 +95,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   deliverNotificationsByEmail({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName });
   const throttle = new SignInThrottle(db, config.signIn, clock);
   app.use(accountsRoutes(throttle, clock));
-  app.use(passwordLinksRoutes(accountLinks, throttle));
+  app.use(passwordLinksRoutes(accountLinks, throttle, { limits: new ResetRequestLimits(db, config.resetRequests.perIpPerHour), background }));
   app.use(yourAccountRoutes(config.serviceName));
   app.use(dashboardsRoutes());
   app.use(listingsRoutes(config, keeper));

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
-import { LOCKOUT_COLLECTION, RATE_LIMIT_COLLECTION } from '../features/accounts/sign-in-throttle';
+import { RATE_LIMIT_COLLECTION } from '../features/accounts/rate-limits';
+import { LOCKOUT_COLLECTION } from '../features/accounts/sign-in-throttle';
 import { SESSION_COLLECTION } from '../web/session';
 import { CLAIMS_COLLECTION } from './claims';
 import { SECURITY_EVENTS_COLLECTION } from '../features/audit/security-event.model';

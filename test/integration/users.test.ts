@@ -6,8 +6,11 @@ import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { AccountToken } from '../../src/features/accounts/account-token.model';
 import { spendToken } from '../../src/features/accounts/account-tokens';
 import { paths } from '../../src/paths';
-import { buildTestApp } from '../support/app';
-import { useTestDatabase } from '../support/database';
+import { askForPasswordReset, buildTestApp, HeldBackgroundWork } from '../support/app';
+import pino from 'pino';
+import { SecurityEvent } from '../../src/features/audit/security-event.model';
+import { RESET_REQUESTS_PER_EMAIL_PER_HOUR } from '../../src/features/accounts/reset-request-limits';
+import { resetSignInLimits, useTestDatabase } from '../support/database';
 import { createSchool, createUser, TEST_PASSWORD } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, submitForm, type Agent } from '../support/http';
 
@@ -248,15 +251,15 @@ describe('one-time links to set a password', () => {
   it('sends at most three reset emails an hour to one account, and says the same each time', async () => {
     const user = await createUser('school');
     for (let attempt = 0; attempt < 5; attempt++) {
-      expect((await submitForm(request.agent(app), paths.forgottenPassword, { email: user.email })).text).toContain('Check your email');
+      expect((await askForPasswordReset(app, user.email)).text).toContain('Check your email');
     }
     expect(await OutboxMessage.countDocuments({ to: user.email })).toBe(3);
   });
 
   it('resets a forgotten password by email, saying the same whether or not the account exists', async () => {
     const user = await createUser('sip');
-    const known = await submitForm(request.agent(app), paths.forgottenPassword, { email: user.email });
-    const unknown = await submitForm(request.agent(app), paths.forgottenPassword, { email: 'nobody@example.org' });
+    const known = await askForPasswordReset(app, user.email);
+    const unknown = await askForPasswordReset(app, 'nobody@example.org');
     expect(known.text).toContain('Check your email');
     expect(unknown.text).toContain('Check your email');
     expect(await OutboxMessage.exists({ to: 'nobody@example.org' })).toBeNull();
@@ -274,7 +277,7 @@ describe('one-time links to set a password', () => {
     const user = await createUser('provider');
     const stolen = await signedInAgent(app, user.email);
     const office = await signedInAgent(app, user.email);
-    await submitForm(request.agent(app), paths.forgottenPassword, { email: user.email });
+    await askForPasswordReset(app, user.email);
     const link = await latestLinkTo(user.email);
     const browser = request.agent(app);
     const set = await submitForm(browser, link, { token: tokenOf(link), newPassword: 'reset passphrase here', confirmPassword: 'reset passphrase here' }, paths.setPassword);
@@ -289,5 +292,41 @@ describe('one-time links to set a password', () => {
       const agent = await signedInAgent(app, (await createUser(role)).email);
       expect((await agent.get(paths.admin.outbox)).status).toBe(403);
     }
+  });
+});
+
+describe('asking for a password reset', () => {
+  it('answers before finding out whether the address has an account, so it does the same work either way', async () => {
+    const background = new HeldBackgroundWork(pino({ level: 'silent' }));
+    const app = buildTestApp({}, pino({ level: 'silent' }), undefined, background);
+    const user = await createUser('sip');
+    const eventsBefore = await SecurityEvent.countDocuments();
+    const answers = [];
+    for (const email of [user.email, 'nobody-here@example.org']) answers.push(await submitForm(request.agent(app), paths.forgottenPassword, { email }));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    const perRequest = (html: string) => html.replace(/name="_csrf" value="[^"]+"|nonce="[^"]+"/g, '');
+    expect(perRequest(answers[0]!.text)).toBe(perRequest(answers[1]!.text));
+    // Nothing that depends on the account was done before the answers went.
+    expect(background.waiting).toBe(2);
+    expect(await SecurityEvent.countDocuments()).toBe(eventsBefore);
+    expect(await OutboxMessage.exists({ to: user.email })).toBeNull();
+    await background.release();
+    expect(await OutboxMessage.countDocuments({ to: user.email })).toBe(1);
+    expect(await SecurityEvent.countDocuments()).toBe(eventsBefore + 1);
+  });
+
+  it('limits requests per email address and per network address, the same for addresses with and without accounts', async () => {
+    const app = buildTestApp({ PASSWORD_RESET_REQUESTS_PER_IP: String(RESET_REQUESTS_PER_EMAIL_PER_HOUR + 2) });
+    await resetSignInLimits();
+    const user = await createUser('school');
+    for (let attempt = 0; attempt < RESET_REQUESTS_PER_EMAIL_PER_HOUR + 2; attempt++) expect((await askForPasswordReset(app, user.email)).status).toBe(200);
+    // Only the first five were acted on: the security log can't be flooded through one address.
+    expect(await SecurityEvent.countDocuments({ type: 'password_reset_requested', subject: user._id })).toBe(RESET_REQUESTS_PER_EMAIL_PER_HOUR);
+    const refused = await askForPasswordReset(app, 'someone-else@example.org');
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('3600');
+    expect(refused.text).toContain('There have been too many requests to reset a password from your network. Wait 60 minutes, then try again');
+    expect(refused.text).toContain('value="someone-else@example.org"');
+    await resetSignInLimits();
   });
 });

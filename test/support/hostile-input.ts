@@ -121,7 +121,7 @@ export type HostileContext = { app: Express; world: World; agents: Map<Who, Agen
 export function useHostileContext(): HostileContext {
   const context = { agents: new Map(), tokens: new Map() } as HostileContext;
   beforeAll(async () => {
-    context.app = buildTestApp({ SIGN_IN_MAX_FAILURES_PER_IP: '1000', SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '1000', DIRECTORY_SYNC_SECONDS: '0' });
+    context.app = buildTestApp({ SIGN_IN_MAX_FAILURES_PER_IP: '1000', SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '1000', PASSWORD_RESET_REQUESTS_PER_IP: '1000', DIRECTORY_SYNC_SECONDS: '0' });
     context.world = await buildWorld();
     for (const who of WHO) context.agents.set(who, who === 'signedOut' ? request.agent(context.app) : await signedInAgent(context.app, context.world.users[who].email));
     for (const [who, agent] of context.agents) context.tokens.set(who, csrfTokenFrom((await agent.get(who === 'signedOut' ? paths.signIn : paths.changePassword)).text));
