@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { accountsRoutes, requirePasswordChangeFirst } from './features/accounts/accounts.routes';
 import { authenticate, findActiveUser } from './features/accounts/accounts.service';
+import { ResetRequestLimits } from './features/accounts/reset-request-limits';
 import { SignInThrottle } from './features/accounts/sign-in-throttle';
 import { passwordLinksRoutes } from './features/accounts/password-links.routes';
 import { usersRoutes } from './features/accounts/users.routes';
@@ -38,6 +39,7 @@ import { listingTermUsage } from './features/listings/term-usage';
 import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
 import { setUpAuthentication } from './web/authentication';
+import { BackgroundWork } from './web/background-work';
 import { setUpCsrf } from './web/csrf';
 import { errorHandler, failFastWhileDatabaseDown, notFound } from './web/errors';
 import { stripControlCharacters } from './web/form-text';
@@ -50,10 +52,18 @@ import { setUpSession } from './web/session';
 
 /** directoryIndex: pass one already built (server start-up does); otherwise it is built on first search. */
 /** clock: what time it is, for sign-in lockouts (tests move it on instead of waiting). */
-export type AppDependencies = { config: Config; logger: Logger; connection: Connection; directoryIndex?: DirectoryIndexKeeper; clock?: () => Date };
+/** background: work requests start and do not wait for (tests wait for it with settled()). */
+export type AppDependencies = {
+  config: Config;
+  logger: Logger;
+  connection: Connection;
+  directoryIndex?: DirectoryIndexKeeper;
+  clock?: () => Date;
+  background?: BackgroundWork;
+};
 
 /** Builds the app around a connected database. Middleware runs in the order written here. */
-export function createApp({ config, logger, connection, directoryIndex, clock = () => new Date() }: AppDependencies): express.Express {
+export function createApp({ config, logger, connection, directoryIndex, clock = () => new Date(), background = new BackgroundWork(logger) }: AppDependencies): express.Express {
   const db = connection.db;
   if (!db) throw new Error('createApp needs a connected database');
 
@@ -80,8 +90,8 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication({ authenticate, findActiveUser }));
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
-  app.post(paths.schools.import, giasUploadParser(config.uploads.maxGiasBytes)); // multipart: parsed before the CSRF check
-  app.post(paths.commissions.feedback(':id'), parseFeedbackUpload(config.uploads.maxDocumentBytes));
+  app.post(paths.schools.import, ...giasUploadParser(config.uploads.maxGiasBytes, config.uploads.tempDir)); // multipart: parsed before the CSRF check
+  app.post(paths.commissions.feedback(':id'), ...parseFeedbackUpload(config.uploads.maxDocumentBytes));
   app.use(setUpCsrf());
   app.use(stripControlCharacters);
   app.use(setUpUserLocals);
@@ -92,7 +102,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   deliverNotificationsByEmail({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName });
   const throttle = new SignInThrottle(db, config.signIn, clock);
   app.use(accountsRoutes(throttle, clock, notify));
-  app.use(passwordLinksRoutes(accountLinks, throttle));
+  app.use(passwordLinksRoutes(accountLinks, throttle, { limits: new ResetRequestLimits(db, config.resetRequests.perIpPerHour), background }));
   app.use(yourAccountRoutes());
   app.use(privacyRoutes(config.serviceName, { forgetSignInAttempts: (email) => throttle.forget(email) }));
   app.use(dashboardsRoutes());

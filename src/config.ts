@@ -43,6 +43,7 @@ const environmentSchema = z.object({
   MAIL_FROM: z.string().min(3).max(200).optional(),
   INVITATION_EXPIRY_HOURS: positiveInt(24 * 30).default(72),
   PASSWORD_RESET_EXPIRY_MINUTES: positiveInt(24 * 60).default(60),
+  PASSWORD_RESET_REQUESTS_PER_IP: positiveInt(10000).default(20),
   FEEDBACK_DUE_DAYS: positiveInt(365).default(14),
   SEED_DEMO_DATA: booleanFlag.optional(),
   LA_NAME: z.string().min(1).max(100).default('Anyshire County Council'),
@@ -68,7 +69,8 @@ export type Config = {
   signIn: { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number; maxLockoutMinutes: number };
   /** How many of the latest security events the Security events page keeps; the audit trail keeps them all. */
   securityEvents: { kept: number };
-  uploads: { maxPhotoBytes: number; maxDocumentBytes: number; maxGiasBytes: number };
+  /** tempDir: where large uploads (the GIAS file) wait on disk while they are read; inside DATA_DIR, not a RAM-backed /tmp. */
+  uploads: { maxPhotoBytes: number; maxDocumentBytes: number; maxGiasBytes: number; tempDir: string };
   listings: { reviewMonths: number; reviewGraceDays: number };
   /** Where users reach the service, for links in emails. */
   baseUrl: string;
@@ -78,6 +80,8 @@ export type Config = {
     smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined } | undefined;
   };
   tokens: { invitationHours: number; passwordResetMinutes: number };
+  /** Forgotten-password requests one address (IP) may make an hour; each email address may be asked for RESET_REQUESTS_PER_EMAIL_PER_HOUR times. */
+  resetRequests: { perIpPerHour: number };
   feedbackDueDays: number;
   seedDemoData: boolean;
   laName: string;
@@ -133,6 +137,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
       maxPhotoBytes: e.UPLOAD_MAX_PHOTO_MB * MB,
       maxDocumentBytes: e.UPLOAD_MAX_DOCUMENT_MB * MB,
       maxGiasBytes: e.UPLOAD_MAX_GIAS_MB * MB,
+      tempDir: path.join(dataDir, 'uploads'),
     },
     listings: { reviewMonths: e.LISTING_REVIEW_MONTHS, reviewGraceDays: e.LISTING_REVIEW_GRACE_DAYS },
     baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
@@ -143,6 +148,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
         : undefined,
     },
     tokens: { invitationHours: e.INVITATION_EXPIRY_HOURS, passwordResetMinutes: e.PASSWORD_RESET_EXPIRY_MINUTES },
+    resetRequests: { perIpPerHour: e.PASSWORD_RESET_REQUESTS_PER_IP },
     feedbackDueDays: e.FEEDBACK_DUE_DAYS,
     seedDemoData: e.SEED_DEMO_DATA ?? !production,
     laName: e.LA_NAME,

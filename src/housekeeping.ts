@@ -1,14 +1,15 @@
 import { claimsIndex, releaseOldClaims } from './db/claims';
 import type { IndexSpec, PurgeTask } from './db/maintenance';
 import { trimSecurityEvents } from './features/accounts/security-events';
-import { signInIndexes, signInPurges } from './features/accounts/sign-in-throttle';
+import { purgeExpiredRateLimits, rateLimitIndexes } from './features/accounts/rate-limits';
+import { forgottenLockouts } from './features/accounts/sign-in-throttle';
 import { purgeExpiredSessions, sessionsIndex } from './web/session';
 
 /**
  * What db/maintenance looks after in place of TTL indexes, gathered from the modules that own each
  * collection (composition root, beside app.ts and server.ts: the only place that may name them all).
  */
-export const libraryIndexes: readonly IndexSpec[] = [...signInIndexes, sessionsIndex, claimsIndex];
+export const libraryIndexes: readonly IndexSpec[] = [...rateLimitIndexes, sessionsIndex, claimsIndex];
 
 /**
  * securityEventsKept: how many of the latest security events to keep in the recent-events window.
@@ -18,6 +19,11 @@ export type Retention = { securityEventsKept: number; lockoutMemoryMs: number };
 
 /** Expired sessions, rate-limit counters, claims and lockouts no longer remembered; the security-events window trimmed. */
 export function purgeTasks(retention: Retention): PurgeTask[] {
-  const [rateLimits, lockouts] = signInPurges(retention.lockoutMemoryMs);
-  return [purgeExpiredSessions, rateLimits!, releaseOldClaims, lockouts!, trimSecurityEvents(retention.securityEventsKept)];
+  return [
+    purgeExpiredSessions,
+    purgeExpiredRateLimits,
+    releaseOldClaims,
+    forgottenLockouts(retention.lockoutMemoryMs),
+    trimSecurityEvents(retention.securityEventsKept),
+  ];
 }

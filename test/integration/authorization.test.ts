@@ -1,11 +1,15 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { ROLES, type Role } from '../../src/web/identity';
+import { Listing } from '../../src/features/listings/listing.model';
+import { StoredFile } from '../../src/features/listings/stored-file.model';
+import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
 import { createUser } from '../support/factories';
-import { signedInAgent, type Agent } from '../support/http';
+import { csrfTokenFrom, signedInAgent, type Agent } from '../support/http';
+import { listRoutes } from '../support/routes';
 
 useTestDatabase();
 
@@ -68,5 +72,37 @@ describe('each role sees only its own pages', () => {
     const response = await agents.get('sip')!.get('/no-such-page');
     expect(response.status).toBe(404);
     expect(response.text).toContain('Page not found');
+  });
+});
+
+/**
+ * A POST is authorized by the same rule as its GET. For a draft listing, a school that was not asked to
+ * recommend it is refused every listing route, reading and writing alike (a recommendation posted unasked
+ * once opened the draft and its evidence to that school, and counted towards the two-school rule).
+ */
+describe('a draft listing, to a school nobody asked', () => {
+  it('refuses every listing route, GET and POST alike, and changes nothing', async () => {
+    const app = buildTestApp();
+    const owner = await createUser('provider');
+    const stranger = await signedInAgent(app, (await createUser('school')).email);
+    const draft = await Listing.create({ name: 'Private draft', providerType: 'sle', owners: [owner._id], status: 'draft' });
+    const file = await StoredFile.create({ listing: draft._id, kind: 'evidence', filename: 'private.pdf', contentType: 'application/pdf', size: 9, data: Buffer.from('%PDF-1.7\n') });
+    await Listing.updateOne({ _id: draft._id }, { $set: { evidence: [file._id] } });
+    const token = csrfTokenFrom((await stranger.get(paths.changePassword)).text);
+    const listingRoutes = listRoutes(app).filter((route) => / \/listings\/:id(\/|$)/.test(route));
+    expect(listingRoutes.length).toBeGreaterThan(15);
+    const answers: string[] = [];
+    for (const route of listingRoutes) {
+      const [method, pattern] = route.split(' ') as ['GET' | 'POST', string];
+      const url = pattern.replace(':id', draft.id as string).replace(':fileId', file.id as string);
+      const response =
+        method === 'GET'
+          ? await stranger.get(url)
+          : await stranger.post(url).type('form').send({ _csrf: token, statement: 'We have seen this work and it was excellent', workSeen: 'Maths training in 2025' });
+      if (response.status !== 403) answers.push(`${route} answered ${response.status}`);
+    }
+    expect(answers).toEqual([]);
+    expect(await Recommendation.countDocuments({ listing: draft._id })).toBe(0);
+    expect((await stranger.get(paths.listings.listing(draft.id as string))).status).toBe(403);
   });
 });

@@ -9,7 +9,7 @@ import { Commission } from '../../src/features/commissions/commission.model';
 import { Feedback } from '../../src/features/commissions/feedback/feedback.model';
 import { Listing } from '../../src/features/listings/listing.model';
 import { paths } from '../../src/paths';
-import { buildTestApp } from '../support/app';
+import { askForPasswordReset, buildTestApp } from '../support/app';
 import { createListing } from '../support/commission-factories';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
 import { createUser, TEST_PASSWORD } from '../support/factories';
@@ -45,7 +45,7 @@ describe('erasing a departed user', () => {
     const colleague = await createUser('provider', { name: 'Colin Colleague' });
     sharedListingId = (await createListing([world.provider._id, colleague._id], { name: 'Shared Literacy Team' })).id as string;
     providerSession = await signedInAgent(app, world.provider.email);
-    await submitForm(request.agent(app), paths.forgottenPassword, { email: world.provider.email });
+    await askForPasswordReset(app, world.provider.email);
     // Typed at a failed sign-in before the account existed, and an invitation recorded by an earlier version.
     await SecurityEvent.create({ at: new Date(), type: 'sign_in_failed', email: world.provider.email, detail: 'no account has this email address', ip: '10.1.1.1', userAgent: 'curl/8' });
     await AuditEntry.create({ actor: adminUser._id, action: 'user_invited', subjectType: 'User', subjectId: world.provider._id, changes: { role: 'provider', email: world.provider.email } });

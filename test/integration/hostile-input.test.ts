@@ -1,8 +1,10 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { paths } from '../../src/paths';
 import { useTestDatabase } from '../support/database';
-import { BUTTONS, FORMS, LISTING_FORMS, QUERIES } from '../support/hostile-forms';
+import { BUTTONS, FORMS, LISTING_FORMS, QUERIES, type Who } from '../support/hostile-forms';
 import { describeHostileInput, useHostileContext } from '../support/hostile-input';
 import { listRoutes } from '../support/routes';
 
@@ -82,5 +84,62 @@ describe('every POST route', () => {
   it('refuses a JSON body, which no form sends, before reading it', async () => {
     const response = await request(context.app).post(paths.signIn).set('Content-Type', 'application/json').send('{"email":{"$ne":null},"password":{"$ne":null}}');
     expect(response.status).toBe(403);
+  });
+});
+
+/** The session cookie a signed-in test agent holds, to send with a request made by hand. */
+function cookieOf(agent: ReturnType<typeof request.agent>): string {
+  const jar = (agent as unknown as { jar: { getCookies(access: object): { toValueString(): string } } }).jar;
+  return jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }).toValueString();
+}
+
+/**
+ * Sends the headers of a 10 MB multipart upload and its first 64 KB, then waits: the answer must come
+ * before the rest of the body, so the app decided without reading (or buffering) it.
+ */
+function answerBeforeBody(port: number, path: string, cookie: string): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const upload = http.request({
+      port,
+      path,
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=b', 'Content-Length': String(10 * 1024 * 1024), ...(cookie ? { Cookie: cookie } : {}) },
+    });
+    // Generous: a refusal takes milliseconds; an app reading the body would wait for the rest forever.
+    const waiting = setTimeout(() => {
+      upload.destroy();
+      reject(new Error(`${path}: no answer while the body was still coming`));
+    }, 5_000);
+    upload.on('response', (response) => {
+      clearTimeout(waiting);
+      upload.destroy();
+      resolve(response);
+    });
+    upload.on('error', (error) => (upload.destroyed ? undefined : reject(error)));
+    upload.write(`--b\r\nContent-Disposition: form-data; name="evidence"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n${'x'.repeat(64 * 1024)}`);
+  });
+}
+
+describe('every multipart route', () => {
+  const strangers: Who[] = ['signedOut', 'sip', 'traded_services', 'provider', 'school'];
+  let server: http.Server;
+  beforeAll(() => new Promise<void>((resolve) => (server = context.app.listen(0, () => resolve()))));
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('answers anyone who may not use it before reading the body', async () => {
+    const multipartForms = FORMS.filter((form) => form.multipart);
+    expect(multipartForms.map((form) => form.route).sort()).toEqual(['POST /commissions/:id/feedback', 'POST /listings/:id/edit', 'POST /schools/import', 'POST /your-listings/new']);
+    const port = (server.address() as AddressInfo).port;
+    let refused = 0;
+    for (const form of multipartForms) {
+      const { action } = await form.target(context.world);
+      for (const who of strangers.filter((candidate) => candidate !== form.as)) {
+        const response = await answerBeforeBody(port, action, who === 'signedOut' ? '' : cookieOf(context.agents.get(who)!));
+        const expected = who === 'signedOut' ? 302 : 403;
+        if (response.statusCode !== expected) throw new Error(`${form.route} as ${who} answered ${response.statusCode}, not ${expected}`);
+        refused++;
+      }
+    }
+    process.stdout.write(`multipart: ${refused} strangers answered before their upload was read\n`);
   });
 });

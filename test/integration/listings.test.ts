@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { AuditEntry } from '../../src/features/audit/audit.model';
 import { Listing } from '../../src/features/listings/listing.model';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
+import { School } from '../../src/features/schools/school.model';
 import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
 import { paths } from '../../src/paths';
@@ -195,6 +196,9 @@ describe('listings', () => {
       expect(await Recommendation.countDocuments({ listing: id, status: 'given' })).toBe(1);
       expect((await Listing.findById(id).lean())!.status).toBe('draft');
 
+      // A school nobody asked cannot see a draft, so cannot recommend it either.
+      expect((await recommend('school_b', id)).status).toBe(403);
+      await requestFrom(id, ['b']);
       await recommend('school_b', id);
       expect((await submit()).status).toBe(302);
       expect((await Listing.findById(id).lean())!.status).toBe('submitted');
@@ -210,18 +214,32 @@ describe('listings', () => {
       expect(response.text).toContain('You have 1 of 2 recommendations');
     });
 
-    it('lets a school decline, hiding which school from the provider but not from Traded Services', async () => {
+    it('lets a school decline, telling the provider nowhere which school did (not even by elimination), but telling Traded Services', async () => {
       const id = await newListing();
-      await requestFrom(id, ['a']);
-      const schoolName = (await agents.school_a!.get(paths.recommendations.inbox)).status;
-      expect(schoolName).toBe(200);
+      await requestFrom(id, ['a', 'b']);
       await submitForm(agents.school_a!, paths.recommendations.inbox, {}, paths.recommendations.decline(id));
-      const history = await agents.provider!.get(paths.listings.history(id));
-      expect(history.text).toContain('Recommendation request declined');
-      const declinedRow = history.text.split('Recommendation request declined')[1]!.split('</tr>')[0]!;
-      expect(declinedRow).toContain('A school');
+      const [declined, unanswered] = await Promise.all(['a', 'b'].map(async (key) => (await School.findById(schools[key]).lean())!.name));
+
+      // The status page: the school that declined reads exactly like the one that has not answered.
+      const status = (await agents.provider!.get(paths.listings.status(id))).text;
+      const answerBeside = (name: string) => status.split(`>${name}</td>`)[1]!.split('</tr>')[0];
+      expect(answerBeside(declined!)).toBe(answerBeside(unanswered!));
+      expect(status).not.toMatch(/[Dd]eclined/);
+      // The history: no decline at all.
+      expect((await agents.provider!.get(paths.listings.history(id))).text).not.toMatch(/[Dd]eclined/);
+      // The personal-data download: the same status for both, and no date of an answer.
+      await Listing.updateOne({ _id: id }, { $set: { name: 'The listing two schools were asked about' } });
+      const data = (await agents.provider!.get(paths.yourData)).body as { recommendations: { listing: string; status: string; answeredAt?: string }[] };
+      const asked = data.recommendations.filter((row) => row.listing === 'The listing two schools were asked about');
+      expect(asked.map((row) => [row.status, row.answeredAt])).toEqual([
+        ['requested', undefined],
+        ['requested', undefined],
+      ]);
+      expect(JSON.stringify(data)).not.toContain('declined');
+
       const tsHistory = await agents.traded_services!.get(paths.listings.history(id));
-      expect(tsHistory.text.split('Recommendation request declined')[1]!.split('</tr>')[0]).toContain('Test School');
+      expect(tsHistory.text.split('Recommendation request declined')[1]!.split('</tr>')[0]).toContain(declined!);
+      expect((await agents.traded_services!.get(paths.listings.status(id))).text).toContain('Declined');
     });
   });
 

@@ -1,11 +1,10 @@
 import type { Express } from 'express';
 import { AuditEntry } from '../../src/features/audit/audit.model';
 import { paths } from '../../src/paths';
-import { buildTestApp } from '../support/app';
+import { askForPasswordReset, buildTestApp } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
-import { submitForm, signedInAgent, type Agent } from '../support/http';
+import { signedInAgent, type Agent } from '../support/http';
 import { providerAndSchoolWorld } from '../support/personal-data-fixtures';
-import request from 'supertest';
 
 useTestDatabase();
 beforeEach(resetSignInLimits);
@@ -87,7 +86,7 @@ describe('downloading your data', () => {
   });
 
   it('blanks one-time links in the emails it includes, and records the download', async () => {
-    await submitForm(request.agent(app), paths.forgottenPassword, { email: b.schoolUser.email });
+    await askForPasswordReset(app, b.schoolUser.email);
     const agent = await signedInAgent(app, b.schoolUser.email);
     const { data, text } = await download(agent);
     expect(text).toContain('token=[removed]');

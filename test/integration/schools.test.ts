@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -264,6 +265,25 @@ describe('GIAS upload', () => {
     expect(none.status).toBe(400);
     expect(none.text).toContain('Select a GIAS establishment file');
     expect(none.text).toContain('Enter local authority codes of three digits');
+  });
+
+  it('leaves no temporary file behind, whatever refused the upload or once the import is over', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-gias-uploads-'));
+    const uploadsDir = path.join(dataDir, 'uploads');
+    const isolated = buildTestApp({ DIRECTORY_SYNC_SECONDS: '0', UPLOAD_MAX_GIAS_MB: '1', DATA_DIR: dataDir });
+    const agent = await signedInAgent(isolated, (await createUser('traded_services')).email);
+    const token = csrfTokenFrom((await agent.get(paths.schools.import)).text);
+    const refusals = [
+      await agent.post(paths.schools.import).field('_csrf', 'forged').attach('file', subset, 'x.csv'),
+      await agent.post(paths.schools.import).field('_csrf', token).field('laCodes', 'not codes').attach('file', subset, 'x.csv'),
+      await agent.post(paths.schools.import).field('_csrf', token).attach('file', Buffer.alloc(2 * 1024 * 1024, 'a'), 'big.csv'),
+    ];
+    expect(refusals.map((response) => response.status)).toEqual([403, 400, 413]);
+    const accepted = await agent.post(paths.schools.import).field('_csrf', token).attach('file', subset, 'edubasealldata.csv');
+    expect(accepted.status).toBe(302);
+    await finishedJobPage(agent, accepted.headers.location!);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the removal is not awaited by anyone
+    expect(readdirSync(uploadsDir)).toEqual([]);
   });
 
   it('refuses uploads from anyone but Traded Services, and without the CSRF token', async () => {

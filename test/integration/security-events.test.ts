@@ -6,7 +6,7 @@ import { AuditEntry } from '../../src/features/audit/audit.model';
 import { SecurityEvent } from '../../src/features/accounts/security-event.model';
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { paths } from '../../src/paths';
-import { buildTestApp } from '../support/app';
+import { askForPasswordReset, buildTestApp } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
 import { createUser, TEST_PASSWORD } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, submitForm, type Agent } from '../support/http';
@@ -74,7 +74,7 @@ describe('security events are recorded', () => {
     const ivy = (await User.findOne({ email: 'ivy@test.example' }).lean())!;
     await submitForm(admin, paths.admin.user(ivy._id.toString()), {}, paths.admin.resendInvitation(ivy._id.toString()));
     await setPassword(app, await latestLinkTo(ivy.email), 'ivy chooses a passphrase');
-    await submitForm(request.agent(app), paths.forgottenPassword, { email: ivy.email });
+    await askForPasswordReset(app, ivy.email);
     await setPassword(app, await latestLinkTo(ivy.email), 'ivy resets her passphrase');
     await submitForm(admin, paths.admin.user(ivy._id.toString()), {}, paths.admin.deactivateUser(ivy._id.toString()));
     await submitForm(admin, paths.admin.user(ivy._id.toString()), {}, paths.admin.reactivateUser(ivy._id.toString()));

@@ -5,7 +5,7 @@ import { SecurityEvent } from '../../src/features/accounts/security-event.model'
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { Notification } from '../../src/features/notifications/notification.model';
 import { paths } from '../../src/paths';
-import { buildTestApp, testClock } from '../support/app';
+import { askForPasswordReset, buildTestApp, testClock } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
 import { createUser, TEST_PASSWORD } from '../support/factories';
 import { csrfTokenFrom, submitForm } from '../support/http';
@@ -132,7 +132,7 @@ describe('sign-in lockout with back-off', () => {
     const user = await createUser('traded_services');
     clock.advanceMinutes(await lockOut(app, user.email));
     await lockOut(app, user.email);
-    await submitForm(request.agent(app), paths.forgottenPassword, { email: user.email });
+    await askForPasswordReset(app, user.email);
     const link = await latestSetPasswordLink(user.email);
     const token = new URL(link, 'http://x').searchParams.get('token')!;
     const set = await submitForm(request.agent(app), link, { token, newPassword: 'a new and longer passphrase', confirmPassword: 'a new and longer passphrase' }, paths.setPassword);

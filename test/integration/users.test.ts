@@ -6,8 +6,11 @@ import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { AccountToken } from '../../src/features/accounts/account-token.model';
 import { spendToken } from '../../src/features/accounts/account-tokens';
 import { paths } from '../../src/paths';
-import { buildTestApp } from '../support/app';
-import { useTestDatabase } from '../support/database';
+import { askForPasswordReset, buildTestApp, HeldBackgroundWork } from '../support/app';
+import pino from 'pino';
+import { SecurityEvent } from '../../src/features/accounts/security-event.model';
+import { RESET_REQUESTS_PER_EMAIL_PER_HOUR } from '../../src/features/accounts/reset-request-limits';
+import { resetSignInLimits, useTestDatabase } from '../support/database';
 import { createSchool, createUser, TEST_PASSWORD } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, submitForm, type Agent } from '../support/http';
 
@@ -170,6 +173,23 @@ describe('changing your own password', () => {
     expect((await submitForm(request.agent(app), paths.signIn, { email: user.email, password: TEST_PASSWORD })).status).toBe(400);
     expect((await submitForm(request.agent(app), paths.signIn, { email: user.email, password: 'a different passphrase' })).status).toBe(302);
   });
+
+  it('signs the account out of every other browser, keeps this one, and says so', async () => {
+    const user = await createUser('school');
+    const here = await signedInAgent(app, user.email);
+    const laptop = await signedInAgent(app, user.email);
+    const phone = await signedInAgent(app, user.email);
+    const someoneElse = await signedInAgent(app, (await createUser('school')).email);
+    const changed = await submitForm(here, paths.changePassword, { currentPassword: TEST_PASSWORD, newPassword: 'a different passphrase', confirmPassword: 'a different passphrase' });
+    expect(changed.status).toBe(302);
+    const home = await here.get(changed.headers.location!);
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('You have been signed out of the 2 other browsers or devices where you were signed in.');
+    for (const other of [laptop, phone]) expect((await other.get(paths.account)).headers.location).toBe(paths.signIn);
+    expect((await someoneElse.get(paths.account)).status).toBe(200);
+    const event = await AuditEntry.findOne({ action: 'password_changed', subjectId: user._id }).lean();
+    expect(event?.changes).toMatchObject({ detail: '2 other sessions signed out' });
+  });
 });
 
 describe('one-time links to set a password', () => {
@@ -231,15 +251,15 @@ describe('one-time links to set a password', () => {
   it('sends at most three reset emails an hour to one account, and says the same each time', async () => {
     const user = await createUser('school');
     for (let attempt = 0; attempt < 5; attempt++) {
-      expect((await submitForm(request.agent(app), paths.forgottenPassword, { email: user.email })).text).toContain('Check your email');
+      expect((await askForPasswordReset(app, user.email)).text).toContain('Check your email');
     }
     expect(await OutboxMessage.countDocuments({ to: user.email })).toBe(3);
   });
 
   it('resets a forgotten password by email, saying the same whether or not the account exists', async () => {
     const user = await createUser('sip');
-    const known = await submitForm(request.agent(app), paths.forgottenPassword, { email: user.email });
-    const unknown = await submitForm(request.agent(app), paths.forgottenPassword, { email: 'nobody@example.org' });
+    const known = await askForPasswordReset(app, user.email);
+    const unknown = await askForPasswordReset(app, 'nobody@example.org');
     expect(known.text).toContain('Check your email');
     expect(unknown.text).toContain('Check your email');
     expect(await OutboxMessage.exists({ to: 'nobody@example.org' })).toBeNull();
@@ -253,11 +273,60 @@ describe('one-time links to set a password', () => {
     expect((await submitForm(request.agent(app), paths.signIn, { email: user.email, password: 'reset passphrase here' })).status).toBe(302);
   });
 
+  it('signs the account out everywhere when a reset link sets the password, and says so', async () => {
+    const user = await createUser('provider');
+    const stolen = await signedInAgent(app, user.email);
+    const office = await signedInAgent(app, user.email);
+    await askForPasswordReset(app, user.email);
+    const link = await latestLinkTo(user.email);
+    const browser = request.agent(app);
+    const set = await submitForm(browser, link, { token: tokenOf(link), newPassword: 'reset passphrase here', confirmPassword: 'reset passphrase here' }, paths.setPassword);
+    expect(set.headers.location).toBe(paths.signIn);
+    expect((await browser.get(paths.signIn)).text).toContain('You have been signed out of the 2 other browsers or devices where you were signed in.');
+    for (const other of [stolen, office]) expect((await other.get(paths.account)).headers.location).toBe(paths.signIn);
+  });
+
   it('shows the outbox to Traded Services only', async () => {
     expect((await admin.get(paths.admin.outbox)).text).toContain('You have been invited');
     for (const role of ['sip', 'school', 'provider'] as const) {
       const agent = await signedInAgent(app, (await createUser(role)).email);
       expect((await agent.get(paths.admin.outbox)).status).toBe(403);
     }
+  });
+});
+
+describe('asking for a password reset', () => {
+  it('answers before finding out whether the address has an account, so it does the same work either way', async () => {
+    const background = new HeldBackgroundWork(pino({ level: 'silent' }));
+    const app = buildTestApp({}, pino({ level: 'silent' }), undefined, background);
+    const user = await createUser('sip');
+    const eventsBefore = await SecurityEvent.countDocuments();
+    const answers = [];
+    for (const email of [user.email, 'nobody-here@example.org']) answers.push(await submitForm(request.agent(app), paths.forgottenPassword, { email }));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    const perRequest = (html: string) => html.replace(/name="_csrf" value="[^"]+"|nonce="[^"]+"/g, '');
+    expect(perRequest(answers[0]!.text)).toBe(perRequest(answers[1]!.text));
+    // Nothing that depends on the account was done before the answers went.
+    expect(background.waiting).toBe(2);
+    expect(await SecurityEvent.countDocuments()).toBe(eventsBefore);
+    expect(await OutboxMessage.exists({ to: user.email })).toBeNull();
+    await background.release();
+    expect(await OutboxMessage.countDocuments({ to: user.email })).toBe(1);
+    expect(await SecurityEvent.countDocuments()).toBe(eventsBefore + 1);
+  });
+
+  it('limits requests per email address and per network address, the same for addresses with and without accounts', async () => {
+    const app = buildTestApp({ PASSWORD_RESET_REQUESTS_PER_IP: String(RESET_REQUESTS_PER_EMAIL_PER_HOUR + 2) });
+    await resetSignInLimits();
+    const user = await createUser('school');
+    for (let attempt = 0; attempt < RESET_REQUESTS_PER_EMAIL_PER_HOUR + 2; attempt++) expect((await askForPasswordReset(app, user.email)).status).toBe(200);
+    // Only the first five were acted on: the security log can't be flooded through one address.
+    expect(await SecurityEvent.countDocuments({ type: 'password_reset_requested', subject: user._id })).toBe(RESET_REQUESTS_PER_EMAIL_PER_HOUR);
+    const refused = await askForPasswordReset(app, 'someone-else@example.org');
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('3600');
+    expect(refused.text).toContain('There have been too many requests to reset a password from your network. Wait 60 minutes, then try again');
+    expect(refused.text).toContain('value="someone-else@example.org"');
+    await resetSignInLimits();
   });
 });

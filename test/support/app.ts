@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import pino from 'pino';
+import request from 'supertest';
+import type { Express } from 'express';
 import { createApp } from '../../src/app';
+import { BackgroundWork } from '../../src/web/background-work';
 import { loadConfig, type Config } from '../../src/config';
+import { paths } from '../../src/paths';
+import { submitForm } from './http';
 
 /** The real app on the test file's database, with settings overridable the way the environment sets them. */
 export function testConfig(environment: Record<string, string> = {}): Config {
@@ -17,12 +22,46 @@ export function testConfig(environment: Record<string, string> = {}): Config {
   });
 }
 
-export function buildTestApp(environment: Record<string, string> = {}, logger = pino({ level: 'silent' }), clock?: () => Date) {
-  return createApp({ config: testConfig(environment), logger, connection: mongoose.connection, clock });
+const backgroundWork = new WeakMap<Express, BackgroundWork>();
+
+export function buildTestApp(environment: Record<string, string> = {}, logger = pino({ level: 'silent' }), clock?: () => Date, background = new BackgroundWork(logger)) {
+  const app = createApp({ config: testConfig(environment), logger, connection: mongoose.connection, clock, background });
+  backgroundWork.set(app, background);
+  return app;
+}
+
+/** Background work that starts only when released, to see what a request did before it answered. */
+export class HeldBackgroundWork extends BackgroundWork {
+  private readonly held: (() => void)[] = [];
+
+  override run(what: string, task: () => Promise<unknown>): void {
+    this.held.push(() => super.run(what, task));
+  }
+
+  get waiting(): number {
+    return this.held.length;
+  }
+
+  async release(): Promise<void> {
+    for (const start of this.held.splice(0)) start();
+    await this.settled();
+  }
+}
+
+/** Waits for the work the app's requests started without waiting (a password reset's email, say). */
+export async function backgroundSettled(app: Express): Promise<void> {
+  await backgroundWork.get(app)?.settled();
 }
 
 /** A clock a test moves on by hand, so a 15-minute lockout needs no waiting. */
 export function testClock(start = new Date()): { now: () => Date; advanceMinutes: (minutes: number) => void } {
   let current = start.getTime();
   return { now: () => new Date(current), advanceMinutes: (minutes) => void (current += minutes * 60_000) };
+}
+
+/** Asks for a password reset through the form, as a browser would, and waits until the app has acted on it. */
+export async function askForPasswordReset(app: Express, email: string): Promise<request.Response> {
+  const response = await submitForm(request.agent(app), paths.forgottenPassword, { email });
+  await backgroundSettled(app);
+  return response;
 }

@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import { connectDatabase } from '../../src/db/connect';
 import { ensureLibraryIndexes } from '../../src/db/maintenance';
 import { libraryIndexes } from '../../src/housekeeping';
-import { RATE_LIMIT_COLLECTION } from '../../src/features/accounts/sign-in-throttle';
+import { RATE_LIMIT_COLLECTION } from '../../src/features/accounts/rate-limits';
 
 /** Connects this test file to a fresh database of its own on the run's FerretDB, and drops it afterwards. */
 export function useTestDatabase(): void {

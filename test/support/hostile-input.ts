@@ -121,7 +121,7 @@ export type HostileContext = { app: Express; world: World; agents: Map<Who, Agen
 export function useHostileContext(): HostileContext {
   const context = { agents: new Map(), tokens: new Map() } as HostileContext;
   beforeAll(async () => {
-    context.app = buildTestApp({ SIGN_IN_MAX_FAILURES_PER_IP: '1000', SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '1000', DIRECTORY_SYNC_SECONDS: '0' });
+    context.app = buildTestApp({ SIGN_IN_MAX_FAILURES_PER_IP: '1000', SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '1000', PASSWORD_RESET_REQUESTS_PER_IP: '1000', DIRECTORY_SYNC_SECONDS: '0' });
     context.world = await buildWorld();
     for (const who of WHO) context.agents.set(who, who === 'signedOut' ? request.agent(context.app) : await signedInAgent(context.app, context.world.users[who].email));
     for (const [who, agent] of context.agents) context.tokens.set(who, csrfTokenFrom((await agent.get(who === 'signedOut' ? paths.signIn : paths.changePassword)).text));
@@ -274,6 +274,45 @@ export function describeHostileInput(title: string, forms: HostileForm[], contex
       expect([400, 413]).toContain(huge.response.status);
       expect(huge.response.text).toMatch(/govuk-error-summary|What you sent is too large/);
     });
+
+    /**
+     * Field names multer would turn into huge or deep structures: refused while the body is read, so
+     * nothing afterwards walks a 100,000,000-long array (one such post used to hold the server for seconds).
+     */
+    const multipartForms = forms.filter((form) => form.multipart);
+    if (multipartForms.length > 0) {
+      it.each(multipartForms.map((form) => [form.name, form] as const))('%s: refuses oversized array indexes and deep field names while reading the body', async (_name, form) => {
+        for (const name of ['z[100000000]', 'z[1000]', 'a[b][c]', 'a[0][0][0][0]']) {
+          const { response } = await post(form, (pairs) => [...pairs, [name, 'x']]);
+          if (response.status !== 400) throw new Error(`${form.name}: ${name} answered ${response.status}`);
+          expectShownOnlyAsText(response.text);
+        }
+        // Checkboxes and repeated values still arrive as short arrays.
+        const { response } = await post(form, (pairs) => [...pairs, ['z[3]', 'x']]);
+        expect([200, 302, 400]).toContain(response.status);
+      });
+
+      it.each(multipartForms.map((form) => [form.name, form] as const))('%s: a body cut off inside a file answers 400 with a clear page, never 500', async (_name, form) => {
+        const state = await formState(form);
+        const fileField = Object.entries(form.fields).find(([, field]) => field.kind === 'file')![0];
+        const boundary = 'cut-off-boundary';
+        const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+        const typed = Object.entries(form.fields)
+          .filter(([, field]) => field.kind !== 'file')
+          .flatMap(([name, field]) => {
+            const value = field.kind === 'hidden' && field.value === undefined ? (state.hidden[name] ?? '') : validValue(field);
+            return (Array.isArray(value) ? value : [value]).map((item) => part(name, item));
+          });
+        const body =
+          part('_csrf', tokens.get(form.as)!) +
+          typed.join('') +
+          `--${boundary}\r\nContent-Disposition: form-data; name="${fileField}"; filename="report.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n${'x'.repeat(5000)}`;
+        const response = await agents.get(form.as)!.post(state.target.action).set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(body);
+        expect([form.name, response.status]).toEqual([form.name, 400]);
+        expect(response.text).toMatch(/govuk-error-summary|there is a problem with what was sent/);
+        expectShownOnlyAsText(response.text);
+      });
+    }
 
     it('shows what was stored only as text on every page each user can reach', async () => {
       let pages = 0;

@@ -10,6 +10,7 @@ import type { RequestContext } from '../../web/identity';
 import { changePasswordSchema, signInSchema, PASSWORD_MIN_LENGTH } from './accounts.schemas';
 import { changeOwnPassword, type SignInOutcome } from './accounts.service';
 import { type SessionUser } from '../../web/identity';
+import { signedOutNotice } from './user-sessions';
 import { whenToTryAgain } from './lockout-backoff';
 import { dashboardPathFor } from '../../web/identity';
 import { recordLockout, recordSignIn, recordSignInFailure, recordSignOut, type Notify } from './sign-in-events';
@@ -69,9 +70,9 @@ export function accountsRoutes(throttle: SignInThrottle, clock: () => Date, noti
     const parsed = changePasswordSchema.safeParse(req.body);
     const order = ['currentPassword', 'newPassword', 'confirmPassword'];
     if (!parsed.success) return renderChangePassword(req, res, formErrorsFrom(parsed.error, order));
-    const result = await changeOwnPassword(req.user!, parsed.data, requestContext(req));
+    const result = await changeOwnPassword(req.user!, parsed.data, requestContext(req), req.sessionID);
     if (!result.ok) return renderChangePassword(req, res, fieldErrors({ [result.field]: result.message }, order));
-    setNotification(req, { type: 'success', text: 'Your password has been changed.' });
+    setNotification(req, { type: 'success', text: `Your password has been changed. ${signedOutNotice(result.otherSessionsEnded)}` });
     res.redirect(dashboardPathFor(req.user!.role));
   });
 

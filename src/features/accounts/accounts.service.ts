@@ -6,7 +6,7 @@ import type { ChangePasswordForm } from './accounts.schemas';
 import { hashPassword, spendVerificationTime, verifyPassword } from './passwords';
 import { canManageUsers, type Role, type SessionUser } from '../../web/identity';
 import { User, type UserFields } from './user.model';
-import { endSessionsOf } from './user-sessions';
+import { endSessionsOf, signedOutElsewhere } from './user-sessions';
 
 type StoredUser = Pick<UserFields, 'name' | 'email' | 'role' | 'school' | 'mustChangePassword'> & { _id: Types.ObjectId };
 
@@ -49,9 +49,10 @@ export async function findActiveUser(id: string): Promise<SessionUser | null> {
   return user ? toSessionUser(user) : null;
 }
 
-export type ChangePasswordResult = { ok: true } | { ok: false; field: 'currentPassword'; message: string };
+export type ChangePasswordResult = { ok: true; otherSessionsEnded: number } | { ok: false; field: 'currentPassword'; message: string };
 
-export async function changeOwnPassword(actor: SessionUser, form: ChangePasswordForm, context: RequestContext): Promise<ChangePasswordResult> {
+/** Changes the password and signs the account out everywhere but this browser (its session id). */
+export async function changeOwnPassword(actor: SessionUser, form: ChangePasswordForm, context: RequestContext, thisSession: string): Promise<ChangePasswordResult> {
   const user = await User.findOne({ _id: actor.id, active: true });
   if (!user) throw new NotFoundError();
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, form.currentPassword))) {
@@ -61,8 +62,9 @@ export async function changeOwnPassword(actor: SessionUser, form: ChangePassword
     { _id: user._id },
     { $set: { passwordHash: await hashPassword(form.newPassword), mustChangePassword: false } },
   );
-  await recordSecurityEvent({ type: 'password_changed', actor: user._id, subject: user._id, context });
-  return { ok: true };
+  const otherSessionsEnded = await endSessionsOf(user._id, { except: thisSession });
+  await recordSecurityEvent({ type: 'password_changed', actor: user._id, subject: user._id, context, detail: signedOutElsewhere(otherSessionsEnded) });
+  return { ok: true, otherSessionsEnded };
 }
 
 /** Deactivate or reactivate, as one conditional update so a double click records one change. An erased account stays deactivated. */

@@ -11,6 +11,7 @@ import { issueToken, spendToken } from './account-tokens';
 import { hashPassword } from './passwords';
 import { ROLE_LABELS, type Role } from '../../web/identity';
 import { User } from './user.model';
+import { endSessionsOf, signedOutElsewhere } from './user-sessions';
 
 /** What sending one-time links needs: where to send from, the service's address and the link lifetimes. */
 export type AccountLinks = {
@@ -113,10 +114,11 @@ export async function requestPasswordReset(email: string, links: AccountLinks, c
 }
 
 /**
- * Sets the password with a one-time link. Returns the account's email address (whose sign-in lock the
- * caller lifts), or null when the link is unknown, used, expired or its user deactivated.
+ * Sets the password with a one-time link and signs the account out everywhere (whoever knew the old
+ * password is out). Returns the account's email address (whose sign-in lock the caller lifts), or null
+ * when the link is unknown, used, expired or its user deactivated.
  */
-export async function setPasswordWithLink(token: string, password: string, context: RequestContext): Promise<{ email: string } | null> {
+export async function setPasswordWithLink(token: string, password: string, context: RequestContext): Promise<{ email: string; sessionsEnded: number } | null> {
   const spent = await spendToken(token);
   if (!spent) return null;
   const updated = await User.findOneAndUpdate(
@@ -124,7 +126,8 @@ export async function setPasswordWithLink(token: string, password: string, conte
     { $set: { passwordHash: await hashPassword(password), mustChangePassword: false } },
   ).lean();
   if (!updated) return null;
+  const sessionsEnded = await endSessionsOf(spent.user);
   const type = spent.purpose === 'invitation' ? 'password_set_from_invitation' : 'password_reset';
-  await recordSecurityEvent({ type, actor: spent.user, subject: spent.user, context });
-  return { email: updated.email };
+  await recordSecurityEvent({ type, actor: spent.user, subject: spent.user, context, detail: sessionsEnded > 0 ? signedOutElsewhere(sessionsEnded) : undefined });
+  return { email: updated.email, sessionsEnded };
 }

@@ -1,15 +1,21 @@
 import { Router, type Request, type Response } from 'express';
+import { plural } from '../../lib/format';
 import { paths } from '../../paths';
 import { setNotification } from '../../web/flash';
-import { formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
+import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
+import type { BackgroundWork } from '../../web/background-work';
 import { forgottenPasswordSchema, PASSWORD_MIN_LENGTH, setPasswordSchema } from './accounts.schemas';
 import { tokenState, type TokenState } from './account-tokens';
 import { requestPasswordReset, setPasswordWithLink, type AccountLinks } from './invitations.service';
+import type { ResetRequestLimits } from './reset-request-limits';
 import type { SignInThrottle } from './sign-in-throttle';
+import { signedOutNotice } from './user-sessions';
 import { requestContext } from '../../web/request-context';
 
+export type ResetRequestHandling = { limits: ResetRequestLimits; background: BackgroundWork };
+
 /** Setting a password from a one-time link (invitation or reset), and asking for a reset link. */
-export function passwordLinksRoutes(links: AccountLinks, throttle: SignInThrottle): Router {
+export function passwordLinksRoutes(links: AccountLinks, throttle: SignInThrottle, resets: ResetRequestHandling): Router {
   const router = Router();
 
   router.get(paths.setPassword, async (req, res) => {
@@ -32,7 +38,7 @@ export function passwordLinksRoutes(links: AccountLinks, throttle: SignInThrottl
     if (!account) return renderLinkProblem(res, state.state === 'usable' ? { state: 'used', purpose: state.purpose } : state);
     // Whoever can read the account's email may sign in now: a reset lifts a lock and forgets earlier lockouts.
     await throttle.startAfresh(account.email);
-    setNotification(req, { type: 'success', text: 'Your password has been set. Sign in with it now.' });
+    setNotification(req, { type: 'success', text: `Your password has been set. ${signedOutNotice(account.sessionsEnded)} Sign in with your new password now.` });
     res.redirect(paths.signIn);
   });
 
@@ -41,8 +47,18 @@ export function passwordLinksRoutes(links: AccountLinks, throttle: SignInThrottl
   router.post(paths.forgottenPassword, async (req, res) => {
     const parsed = forgottenPasswordSchema.safeParse(req.body);
     if (!parsed.success) return renderForgotten(req, res, formErrorsFrom(parsed.error));
-    await requestPasswordReset(parsed.data.email, links, requestContext(req));
+    const verdict = await resets.limits.request(req.ip ?? '', parsed.data.email);
+    if (!verdict.go && verdict.by === 'ip') {
+      res.setHeader('Retry-After', String(verdict.retryAfterMinutes * 60));
+      const wait = plural(verdict.retryAfterMinutes, 'minute');
+      return renderForgotten(req, res, fieldErrors({ email: `There have been too many requests to reset a password from your network. Wait ${wait}, then try again` }), 429);
+    }
+    // The same answer, at once, for every address: whether it has an account is found out after the page is sent.
     res.render('accounts/reset-sent', { pageTitle: 'Check your email', minutes: links.passwordResetMinutes });
+    if (verdict.go) {
+      const context = requestContext(req);
+      resets.background.run('password reset request', () => requestPasswordReset(parsed.data.email, links, context));
+    }
   });
 
   return router;
@@ -64,6 +80,6 @@ function renderLinkProblem(res: Response, state: TokenState): void {
   res.status(410).render('accounts/link-problem', { pageTitle: title, invitation: state.purpose === 'invitation', reason: state.state });
 }
 
-function renderForgotten(req: Request, res: Response, errors?: FormErrors): void {
-  res.status(errors ? 400 : 200).render('accounts/forgotten-password', { pageTitle: 'Reset your password', errors, values: valuesToRedisplay(req.body) });
+function renderForgotten(req: Request, res: Response, errors?: FormErrors, status = 400): void {
+  res.status(errors ? status : 200).render('accounts/forgotten-password', { pageTitle: 'Reset your password', errors, values: valuesToRedisplay(req.body) });
 }

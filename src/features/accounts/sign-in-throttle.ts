@@ -1,27 +1,18 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { RateLimiterMemory, RateLimiterMongo, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { claimOnce } from '../../db/claims';
-import { deleteOlderThan, type IndexSpec, type PurgeTask } from '../../db/maintenance';
+import { deleteOlderThan, type PurgeTask } from '../../db/maintenance';
 import { lockoutMinutes, nextLockoutNumber } from './lockout-backoff';
+import { addressKey as accountKey, limiterPair, minutesToWait, refusals } from './rate-limits';
 
-/** Shared by every app instance. Expired rows are purged by db/maintenance (no TTL index on FerretDB). */
-export const RATE_LIMIT_COLLECTION = 'rate_limits';
 /** One document per account (by a hash of its email): its lockouts in a row and the current counting period. */
 export const LOCKOUT_COLLECTION = 'sign_in_lockouts';
 
-/** rate-limiter-flexible's own indexes would include a TTL index, so they are turned off and these made instead. */
-export const signInIndexes: IndexSpec[] = [
-  { collection: RATE_LIMIT_COLLECTION, keys: { key: 1 }, options: { unique: true } },
-  { collection: RATE_LIMIT_COLLECTION, keys: { expire: 1 } },
-];
 
 /** lockoutMemoryMs: how long after a lockout ends it still counts towards a longer next one. */
-export function signInPurges(lockoutMemoryMs: number): PurgeTask[] {
-  return [
-    deleteOlderThan('rateLimits', RATE_LIMIT_COLLECTION, 'expire', (now) => now),
-    deleteOlderThan('lockouts', LOCKOUT_COLLECTION, 'lockedUntil', (now) => new Date(now.getTime() - lockoutMemoryMs)),
-  ];
+export function forgottenLockouts(lockoutMemoryMs: number): PurgeTask {
+  return deleteOlderThan('lockouts', LOCKOUT_COLLECTION, 'lockedUntil', (now) => new Date(now.getTime() - lockoutMemoryMs));
 }
 
 export type SignInLimits = { maxFailuresPerAccount: number; maxFailuresPerIp: number; lockoutMinutes: number; maxLockoutMinutes: number };
@@ -60,12 +51,8 @@ export class SignInThrottle {
     private readonly clock: () => Date = () => new Date(),
   ) {
     const duration = limits.lockoutMinutes * 60;
-    const both = (keyPrefix: string, points: number): RateLimiterAbstract[] => [
-      new RateLimiterMemory({ keyPrefix, points, duration }),
-      new RateLimiterMongo({ storeClient: db, tableName: RATE_LIMIT_COLLECTION, disableIndexesCreation: true, keyPrefix, points, duration }),
-    ];
-    this.account = both('sign_in_account', limits.maxFailuresPerAccount);
-    this.ip = both('sign_in_ip', limits.maxFailuresPerIp);
+    this.account = limiterPair(db, 'sign_in_account', limits.maxFailuresPerAccount, duration);
+    this.ip = limiterPair(db, 'sign_in_ip', limits.maxFailuresPerIp, duration);
   }
 
   /** Counts an attempt; refused while the account is locked, when this attempt locks it, or when the address has used up its attempts. */
@@ -78,10 +65,7 @@ export class SignInThrottle {
     const period = state?.period ?? FIRST_PERIOD;
     const [accountRefusals, ipRefusals] = await Promise.all([refusals(this.account, `${key}:${period}`), refusals(this.ip, ip)]);
     if (accountRefusals.length > 0) return this.lockOut(key, state, period, now);
-    if (ipRefusals.length > 0) {
-      const waitMs = Math.max(...ipRefusals.map((refusal) => refusal.msBeforeNext));
-      return { allowed: false, by: 'address', retryAfterMinutes: Math.max(1, Math.ceil(waitMs / 60_000)) };
-    }
+    if (ipRefusals.length > 0) return { allowed: false, by: 'address', retryAfterMinutes: minutesToWait(ipRefusals) };
     return { allowed: true };
   }
 
@@ -122,20 +106,4 @@ export class SignInThrottle {
   }
 }
 
-/** Accounts are keyed by a hash of the address typed, so these collections hold no email addresses. */
-function accountKey(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-}
-
 const newPeriod = () => randomBytes(8).toString('hex');
-
-async function refusals(limiters: RateLimiterAbstract[], key: string): Promise<RateLimiterRes[]> {
-  const outcomes = await Promise.allSettled(limiters.map((limiter) => limiter.consume(key)));
-  const refused: RateLimiterRes[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.status === 'fulfilled') continue;
-    if (!(outcome.reason instanceof RateLimiterRes)) throw outcome.reason;
-    refused.push(outcome.reason);
-  }
-  return refused;
-}

@@ -259,21 +259,21 @@ const ACTION_TEXT: Record<string, string> = {
   recommendation_withdrawn: 'Recommendation withdrawn',
 };
 
-/** Who did what, when and why; the provider is not told which school declined. */
+/** Who did what, when and why. The provider is not shown declines at all (see statusShownToAsker). */
 export async function listingHistoryPage(actor: SessionUser, id: string) {
   const listing = await findListing(id);
   if (!canManageListing(actor, listing)) throw new NotAllowedError();
   const entries = await historyOf('Listing', listing._id);
-  const hideDecliner = isOwnerOf(actor, listing);
+  const hideDeclines = isOwnerOf(actor, listing);
   const rows = [];
   for (const entry of entries) {
+    if (hideDeclines && entry.action === 'recommendation_declined') continue;
     const changes = (entry.changes ?? {}) as { school?: Types.ObjectId; fields?: ReviewedField[] };
-    const hidden = hideDecliner && entry.action === 'recommendation_declined';
-    const school = changes.school && !hidden ? await schoolName(changes.school) : undefined;
+    const school = changes.school ? await schoolName(changes.school) : undefined;
     rows.push({
       at: formatDateTime(entry.at),
       what: ACTION_TEXT[entry.action] ?? entry.action,
-      who: hidden ? 'A school' : (entry.actor?.name ?? 'Unknown'),
+      who: entry.actor?.name ?? 'Unknown',
       school,
       fields: (changes.fields ?? []).map((field) => REVIEWED_FIELD_LABELS[field] ?? field).join(', '),
       reason: entry.reason ?? undefined,

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import multer from 'multer';
 import sharp from 'sharp';
 import { safeFilename } from '../../lib/filenames';
-import { isUploadRefusal, UTF8_FILE_NAMES } from '../../web/uploads';
+import { boundedMultipart, isUploadRefusal } from '../../web/uploads';
 import { detectContentType, type AcceptedContentType } from './file-content';
 
 export const MAX_EVIDENCE_DOCUMENTS = 5;
@@ -40,16 +40,10 @@ export function uploadMessages(limits: UploadLimits) {
  */
 export function parseListingUploads(limits: UploadLimits): RequestHandler {
   const messages = uploadMessages(limits);
-  const upload = multer({
-    ...UTF8_FILE_NAMES,
-    storage: multer.memoryStorage(),
-    limits: {
-      fileSize: Math.max(limits.maxPhotoBytes, limits.maxDocumentBytes),
-      files: MAX_EVIDENCE_DOCUMENTS + 1,
-      fields: 200,
-      fieldSize: 64 * 1024,
-    },
-  }).fields([
+  const upload = boundedMultipart(
+    { fields: 200, files: MAX_EVIDENCE_DOCUMENTS + 1, fileBytes: Math.max(limits.maxPhotoBytes, limits.maxDocumentBytes) },
+    multer.memoryStorage(),
+  ).fields([
     { name: 'photo', maxCount: 1 },
     { name: 'evidence', maxCount: MAX_EVIDENCE_DOCUMENTS },
   ]);
@@ -67,15 +61,18 @@ export function parseListingUploads(limits: UploadLimits): RequestHandler {
             ? messages.tooMany
             : 'The upload could not be read. Choose the files again';
       req.uploadProblem = { field, message };
+      // A body cut off inside a file leaves that file half-read (no bytes yet): none of them is used.
+      req.files = undefined;
       next();
     });
   };
 }
 
-/** The files multer read for this request, by field. */
+/** The files multer read whole for this request, by field. */
 export function filesFrom(files: unknown): { photo: IncomingFile[]; evidence: IncomingFile[] } {
   const byField = (files ?? {}) as Record<string, IncomingFile[] | undefined>;
-  return { photo: byField.photo ?? [], evidence: byField.evidence ?? [] };
+  const whole = (field: IncomingFile[] | undefined) => (field ?? []).filter((file) => Buffer.isBuffer(file.buffer));
+  return { photo: whole(byField.photo), evidence: whole(byField.evidence) };
 }
 
 /**

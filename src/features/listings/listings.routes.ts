@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../../config';
 import { paths } from '../../paths';
 import { requireRole, requireSignIn } from '../../web/authentication';
@@ -45,10 +45,16 @@ import {
 
 type IdRequest = Request<{ id: string }>;
 
-/** multer for the two pen portrait forms; app.ts mounts it before the CSRF check. */
+/** multer for the two pen portrait forms, after the checks their pages make; app.ts mounts it before the CSRF check. */
 export function listingFormUploads(limits: UploadLimits): Router {
   const router = Router();
-  router.post([paths.listings.new, paths.listings.edit(':id')], requireRole('provider'), parseListingUploads(limits));
+  const parse = parseListingUploads(limits);
+  const mayEdit: RequestHandler<{ id: string }> = async (req, _res, next) => {
+    await editableListing(req.user!, req.params.id);
+    next();
+  };
+  router.post(paths.listings.new, requireRole('provider'), parse);
+  router.post(paths.listings.edit(':id'), requireRole('provider'), mayEdit, parse);
   return router;
 }
 

@@ -4,19 +4,17 @@ import { paths } from '../../paths';
 import { requireRole } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
-import { viewableListing } from './listings.service';
 import { openSchoolChoices } from '../schools/schools.service';
 import { recommendSchema, requestSchema } from './recommendations.schemas';
 import {
-  canRecommendListing,
   declineRecommendation,
   recommendationsOfSchool,
   recommendListing,
+  listingToRecommendFor,
   listingToRequestRecommendationsFor,
   requestRecommendations,
   withdrawRecommendation,
 } from './recommendations.service';
-import { NotAllowedError } from '../../lib/errors';
 
 type IdRequest = Request<{ id: string }>;
 
@@ -43,9 +41,10 @@ export function recommendationsRoutes(config: Config): Router {
   router.get(paths.recommendations.recommend(':id'), requireRole('school'), async (req: IdRequest, res) => renderRecommend(req, res, config));
 
   router.post(paths.recommendations.recommend(':id'), requireRole('school'), async (req: IdRequest, res) => {
+    await listingToRecommendFor(req.user!, req.params.id, config.listings);
     const parsed = recommendSchema.safeParse(req.body);
     if (!parsed.success) return renderRecommend(req, res, config, formErrorsFrom(parsed.error, ['statement', 'workSeen']));
-    const result = await recommendListing(req.user!, req.params.id, parsed.data);
+    const result = await recommendListing(req.user!, req.params.id, parsed.data, config.listings);
     if (!result.ok) return renderRecommend(req, res, config, fieldErrors({ statement: result.message }));
     setNotification(req, { type: 'success', text: 'Thank you: your recommendation has been recorded.' });
     res.redirect(paths.recommendations.inbox);
@@ -56,7 +55,7 @@ export function recommendationsRoutes(config: Config): Router {
     [paths.recommendations.withdraw(':id'), withdrawRecommendation, 'Your recommendation has been withdrawn.'],
   ] as const) {
     router.post(path, requireRole('school'), async (req: IdRequest, res) => {
-      const result = await act(req.user!, req.params.id);
+      const result = await act(req.user!, req.params.id, config.listings);
       setNotification(req, { type: result.ok ? 'success' : 'important', text: result.ok ? message : result.message });
       res.redirect(paths.recommendations.inbox);
     });
@@ -80,8 +79,7 @@ async function renderRequest(req: IdRequest, res: Response, errors?: FormErrors)
 }
 
 async function renderRecommend(req: IdRequest, res: Response, config: Config, errors?: FormErrors) {
-  const listing = await viewableListing(req.user!, req.params.id, config.listings);
-  if (!canRecommendListing(req.user!, listing)) throw new NotAllowedError();
+  const listing = await listingToRecommendFor(req.user!, req.params.id, config.listings);
   res.status(errors ? 400 : 200).render('recommendations/recommend', {
     pageTitle: `Recommend ${listing.name}`,
     listingName: listing.name,

@@ -4,7 +4,7 @@ import type { SessionUser } from '../../web/identity';
 import { recordAudit } from '../audit/audit.service';
 import { isOwnerOf } from './listing-access';
 import type { ListingRecord } from './listing.model';
-import { findListing } from './listings.service';
+import { findListing, viewableListing, type ListingRules } from './listings.service';
 import { findSchools } from '../schools/school-reads';
 import { Recommendation, type RecommendationStatus } from './recommendation.model';
 import type { RecommendForm } from './recommendations.schemas';
@@ -61,14 +61,21 @@ function schoolOf(actor: SessionUser): Types.ObjectId {
   return new Types.ObjectId(actor.schoolId);
 }
 
-/**
- * Recommend, asked or not. One conditional upsert: it matches only a record that is not already a
- * standing recommendation, so a second one from the same school hits the unique index and is refused.
- */
-export async function recommendListing(actor: SessionUser, listingId: string, form: RecommendForm): Promise<RecommendationResult> {
-  const school = schoolOf(actor);
-  const listing = await findListing(listingId);
+/** The listing, if this school user may recommend it: the same rule as its page (a draft only for schools asked). */
+export async function listingToRecommendFor(actor: SessionUser, listingId: string, rules: ListingRules): Promise<ListingRecord> {
+  const listing = await viewableListing(actor, listingId, rules);
   if (!canRecommendListing(actor, listing)) throw new NotAllowedError();
+  return listing;
+}
+
+/**
+ * Recommend a listing the school can see: a live one unasked, a draft only when asked. One conditional
+ * upsert: it matches only a record that is not already a standing recommendation, so a second one from
+ * the same school hits the unique index and is refused.
+ */
+export async function recommendListing(actor: SessionUser, listingId: string, form: RecommendForm, rules: ListingRules): Promise<RecommendationResult> {
+  const school = schoolOf(actor);
+  const listing = await listingToRecommendFor(actor, listingId, rules);
   try {
     await Recommendation.findOneAndUpdate(
       { listing: listing._id, school, status: { $ne: 'given' } },
@@ -83,9 +90,10 @@ export async function recommendListing(actor: SessionUser, listingId: string, fo
   return { ok: true };
 }
 
-async function answer(actor: SessionUser, listingId: string, from: RecommendationStatus, to: RecommendationStatus, action: string) {
+/** Answers the school's own record for a listing it can see (asked, or having recommended it). */
+async function answer(actor: SessionUser, listingId: string, rules: ListingRules, from: RecommendationStatus, to: RecommendationStatus, action: string) {
   const school = schoolOf(actor);
-  const listing = await findListing(listingId);
+  const listing = await viewableListing(actor, listingId, rules);
   const changed = await Recommendation.findOneAndUpdate(
     { listing: listing._id, school, status: from },
     { $set: { status: to, answeredBy: new Types.ObjectId(actor.id), answeredAt: new Date() } },
@@ -95,12 +103,12 @@ async function answer(actor: SessionUser, listingId: string, from: Recommendatio
   return { ok: true as const };
 }
 
-export const declineRecommendation = (actor: SessionUser, listingId: string) =>
-  answer(actor, listingId, 'requested', 'declined', 'recommendation_declined');
+export const declineRecommendation = (actor: SessionUser, listingId: string, rules: ListingRules) =>
+  answer(actor, listingId, rules, 'requested', 'declined', 'recommendation_declined');
 
 /** A withdrawn recommendation stops counting at once, for submission and for approval. */
-export const withdrawRecommendation = (actor: SessionUser, listingId: string) =>
-  answer(actor, listingId, 'given', 'withdrawn', 'recommendation_withdrawn');
+export const withdrawRecommendation = (actor: SessionUser, listingId: string, rules: ListingRules) =>
+  answer(actor, listingId, rules, 'given', 'withdrawn', 'recommendation_withdrawn');
 
 export type SchoolRecommendationRow = { listingId: string; listingName: string; status: RecommendationStatus; answeredAt?: Date };
 
@@ -125,21 +133,33 @@ export async function recommendationsOfSchool(actor: SessionUser): Promise<{ wai
 export type ListingRecommendationRow = { schoolName: string; status: RecommendationStatus; statement?: string; workSeen?: string; answeredAt?: Date };
 
 /**
- * Every school asked or recommending, for the owner's and Traded Services' view of a listing. Which
- * school declined is shown only when revealDecliners (never to the provider).
+ * A school's answer as the provider who asked may know it. A decline looks exactly like no answer yet:
+ * naming the asked schools beside an anonymous "declined" would name the decliner by elimination.
+ */
+export function statusShownToAsker(status: RecommendationStatus): RecommendationStatus {
+  return status === 'declined' ? 'requested' : status;
+}
+
+/**
+ * Every school asked or recommending, for the owner's and Traded Services' view of a listing. Only
+ * Traded Services (revealDecliners) see which schools declined; the owner sees them as not answered yet.
  */
 export async function recommendationsOfListing(listingId: Types.ObjectId, revealDecliners: boolean): Promise<ListingRecommendationRow[]> {
   const rows = await Recommendation.find({ listing: listingId })
     .sort({ createdAt: 1 })
     .populate<{ school: { name: string } | null }>('school', 'name')
     .lean();
-  return rows.map((row) => ({
-    schoolName: row.status === 'declined' && !revealDecliners ? 'A school' : (row.school?.name ?? 'A school'),
-    status: row.status as RecommendationStatus,
-    statement: row.statement ?? undefined,
-    workSeen: row.workSeen ?? undefined,
-    answeredAt: row.answeredAt ?? undefined,
-  }));
+  return rows.map((row) => {
+    const status = row.status as RecommendationStatus;
+    const hidden = !revealDecliners && status === 'declined';
+    return {
+      schoolName: row.school?.name ?? 'A school',
+      status: revealDecliners ? status : statusShownToAsker(status),
+      statement: row.statement ?? undefined,
+      workSeen: row.workSeen ?? undefined,
+      answeredAt: hidden ? undefined : (row.answeredAt ?? undefined),
+    };
+  });
 }
 
 /** The signed-in school's own record for this listing, if any. */

@@ -10,7 +10,8 @@ import { Listing } from '../listings/listing.model';
 import { StoredFile } from '../listings/stored-file.model';
 import { OutboxMessage } from '../mail/outbox.model';
 import { Notification } from '../notifications/notification.model';
-import { Recommendation } from '../listings/recommendation.model';
+import { Recommendation, type RecommendationStatus } from '../listings/recommendation.model';
+import { statusShownToAsker } from '../listings/recommendations.service';
 import { School } from '../schools/school.model';
 import type { SessionUser } from '../../web/identity';
 import { ROLE_LABELS, type Role } from '../../web/identity';
@@ -132,17 +133,22 @@ async function recommendationsOf(you: Id) {
     namesOf(Listing, recommendations.map((recommendation) => recommendation.listing)),
     namesOf(School, recommendations.map((recommendation) => recommendation.school)),
   ]);
-  return recommendations.map((recommendation) => ({
-    listing: listings.get(recommendation.listing.toString()),
-    school: schools.get(recommendation.school.toString()),
-    youAskedForIt: has(recommendation.requestedBy, you),
-    youAnswered: has(recommendation.answeredBy, you),
-    status: recommendation.status,
-    requestedAt: recommendation.requestedAt,
-    answeredAt: recommendation.answeredAt,
-    workSeen: recommendation.workSeen,
-    statement: recommendation.statement,
-  }));
+  return recommendations.map((recommendation) => {
+    const status = recommendation.status as RecommendationStatus;
+    // What you asked for, you see as any asker does: a decline is not told apart from no answer yet.
+    const shown = has(recommendation.answeredBy, you) ? status : statusShownToAsker(status);
+    return {
+      listing: listings.get(recommendation.listing.toString()),
+      school: schools.get(recommendation.school.toString()),
+      youAskedForIt: has(recommendation.requestedBy, you),
+      youAnswered: has(recommendation.answeredBy, you),
+      status: shown,
+      requestedAt: recommendation.requestedAt,
+      answeredAt: shown === status ? recommendation.answeredAt : undefined,
+      workSeen: recommendation.workSeen,
+      statement: recommendation.statement,
+    };
+  });
 }
 
 async function commissionsOf(you: Id, actedOn: Id[]) {

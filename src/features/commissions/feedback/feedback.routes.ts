@@ -5,7 +5,7 @@ import { paths } from '../../../paths';
 import { requireRole, requireSignIn } from '../../../web/authentication';
 import { setNotification } from '../../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../../web/form-errors';
-import { isUploadRefusal, UTF8_FILE_NAMES } from '../../../web/uploads';
+import { boundedMultipart, isUploadRefusal, refusalStatus } from '../../../web/uploads';
 import { commissionSummary } from '../commission-page';
 import { RATING_LABELS, RATINGS } from './ratings';
 import { feedbackSchema } from './feedback.schemas';
@@ -15,16 +15,19 @@ const FIELD_ORDER = [...RATINGS, 'whatChanged', 'evidence'];
 
 /**
  * Parses the feedback form's multipart body (with its one optional PDF). Mounted before the CSRF check,
- * which needs the body's `_csrf` field; too large a file gets the "too large" page.
+ * which needs the body's `_csrf` field, and after the checks that this is a school user whose commission
+ * awaits feedback: nobody else makes the app read a body. Too large a file gets the "too large" page.
  */
-export function parseFeedbackUpload(maxDocumentBytes: number): RequestHandler {
-  const upload = multer({ ...UTF8_FILE_NAMES, storage: multer.memoryStorage(), limits: { fileSize: maxDocumentBytes, files: 1, fields: 20 } }).single('evidence');
-  return (req, res, next) => {
-    upload(req, res, (error: unknown) => {
-      if ((error as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') return next(Object.assign(new Error('File too large'), { status: 413 }));
-      next(error && isUploadRefusal(error) ? Object.assign(error as Error, { status: 400 }) : error);
-    });
+export function parseFeedbackUpload(maxDocumentBytes: number): RequestHandler[] {
+  const upload = boundedMultipart({ fields: 20, files: 1, fileBytes: maxDocumentBytes }, multer.memoryStorage()).single('evidence');
+  const mayGiveFeedback: RequestHandler = async (req, _res, next) => {
+    await commissionAwaitingFeedback(req.user!, (req.params as { id: string }).id);
+    next();
   };
+  const parse: RequestHandler = (req, res, next) => {
+    upload(req, res, (error: unknown) => next(error && isUploadRefusal(error) ? Object.assign(error as Error, { status: refusalStatus(error) }) : error));
+  };
+  return [requireRole('school'), mayGiveFeedback, parse];
 }
 
 export function feedbackRoutes(config: { feedbackDueDays: number; maxDocumentBytes: number }): Router {

@@ -1,11 +1,9 @@
-import { tmpdir } from 'node:os';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import { paths } from '../../../paths';
 import { requireRole } from '../../../web/authentication';
 import { fieldErrors, valuesToRedisplay, type FormErrors } from '../../../web/form-errors';
-import { isUploadRefusal, UTF8_FILE_NAMES } from '../../../web/uploads';
+import { boundedMultipart, isUploadRefusal, refusalStatus, removeUnclaimedUploads, takeUploadedFile } from '../../../web/uploads';
 import { importJob, recentImportJobs, startImportJob } from './import-jobs.service';
 
 /** How often the progress page reloads itself while an import runs. */
@@ -20,18 +18,14 @@ const laCodesSchema = z
 
 /**
  * Parses the upload to a temporary file. It runs before the CSRF check (which needs the form's
- * `_csrf` field, only readable once multer has parsed the body), and only for Traded Services.
+ * `_csrf` field, only readable once multer has parsed the body), and only for Traded Services. The file
+ * is removed once the response is over unless an import took it (a refusal of any kind leaves nothing).
  */
-export function giasUploadParser(maxBytes: number): RequestHandler[] {
-  const upload = multer({ ...UTF8_FILE_NAMES, dest: tmpdir(), limits: { fileSize: maxBytes, files: 1, fields: 5 } }).single('file');
+export function giasUploadParser(maxBytes: number, tempDir: string): RequestHandler[] {
+  const upload = boundedMultipart({ fields: 5, files: 1, fileBytes: maxBytes }, { dest: tempDir }).single('file');
   const parse: RequestHandler = (req, res, next) =>
-    upload(req, res, (error: unknown) => {
-      if (error && isUploadRefusal(error)) {
-        return next(Object.assign(error as Error, { status: error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 413 : 400 }));
-      }
-      next(error);
-    });
-  return [requireRole('traded_services'), parse];
+    upload(req, res, (error: unknown) => next(error && isUploadRefusal(error) ? Object.assign(error as Error, { status: refusalStatus(error) }) : error));
+  return [requireRole('traded_services'), removeUnclaimedUploads, parse];
 }
 
 /** The GIAS upload page, and a progress page that works without JavaScript by reloading itself. */
@@ -50,6 +44,7 @@ export function giasImportRoutes(): Router {
       return renderUpload(req, res, fieldErrors(errors, ['file', 'laCodes']));
     }
     const job = await startImportJob(req.user!, { path: req.file.path, originalName: req.file.originalname, size: req.file.size }, laCodes.data);
+    takeUploadedFile(req.file); // the import job removes it when it ends
     job.finished.catch((error: unknown) => req.log.error({ err: error, job: job.id }, 'GIAS import failed'));
     res.redirect(paths.schools.importJob(job.id));
   });
