@@ -4,18 +4,13 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import { authenticate, findActiveUser, type SessionUser } from '../features/accounts/accounts.service';
 import type { Role } from '../features/accounts/roles';
 import { paths } from '../paths';
+import { rememberReturnPath } from './return-path';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends SessionUser {}
-  }
-}
-
-declare module 'express-session' {
-  interface SessionData {
-    returnTo?: string;
   }
 }
 
@@ -36,7 +31,7 @@ export function setUpAuthentication(): RequestHandler[] {
 /** Signed-out visitors go to sign-in and come back here afterwards (GET only, same-site paths only). */
 export const requireSignIn: RequestHandler = (req, res, next) => {
   if (req.user) return next();
-  if (req.method === 'GET') req.session.returnTo = req.originalUrl;
+  if (req.method === 'GET') rememberReturnPath(req, res);
   res.redirect(paths.signIn);
 };
 
@@ -50,10 +45,4 @@ export function requireRole(...roles: Role[]): RequestHandler {
     if (!roles.includes(req.user.role)) return next(new ForbiddenError());
     next();
   };
-}
-
-/** A path we may redirect to after sign-in: local, absolute, and not protocol-relative. */
-export function safeReturnPath(candidate: unknown): string | undefined {
-  if (typeof candidate !== 'string') return undefined;
-  return /^\/(?![/\\])[^\s]*$/.test(candidate) ? candidate : undefined;
 }

@@ -1,7 +1,7 @@
 import { changePasswordSchema, inviteUserSchema, signInSchema } from '../../src/features/accounts/accounts.schemas';
 import { canManageUsers, type SessionUser } from '../../src/features/accounts/accounts.service';
 import { navigationFor, ROLES, type Role } from '../../src/features/accounts/roles';
-import { safeReturnPath } from '../../src/web/authentication';
+import { safeReturnPath } from '../../src/web/return-path';
 
 const userWithRole = (role: Role): SessionUser => ({
   id: '1',
