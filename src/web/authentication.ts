@@ -3,18 +3,13 @@ import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Role, SessionUser } from './identity';
 import { paths } from '../paths';
+import { rememberReturnPath } from './return-path';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends SessionUser {}
-  }
-}
-
-declare module 'express-session' {
-  interface SessionData {
-    returnTo?: string;
   }
 }
 
@@ -41,7 +36,7 @@ export function setUpAuthentication({ authenticate, findActiveUser }: UserLookup
 /** Signed-out visitors go to sign-in and come back here afterwards (GET only, same-site paths only). */
 export const requireSignIn: RequestHandler = (req, res, next) => {
   if (req.user) return next();
-  if (req.method === 'GET') req.session.returnTo = req.originalUrl;
+  if (req.method === 'GET') rememberReturnPath(req, res);
   res.redirect(paths.signIn);
 };
 
@@ -55,10 +50,4 @@ export function requireRole(...roles: Role[]): RequestHandler {
     if (!roles.includes(req.user.role)) return next(new ForbiddenError());
     next();
   };
-}
-
-/** A path we may redirect to after sign-in: local, absolute, and not protocol-relative. */
-export function safeReturnPath(candidate: unknown): string | undefined {
-  if (typeof candidate !== 'string') return undefined;
-  return /^\/(?![/\\])[^\s]*$/.test(candidate) ? candidate : undefined;
 }

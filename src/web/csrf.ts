@@ -3,7 +3,7 @@ import { csrfSync } from 'csrf-sync';
 
 export const CSRF_ERROR_CODE = 'EBADCSRFTOKEN';
 
-/** Synchronizer-token CSRF protection: the token lives in the session and in every POST form. */
+/** Synchronizer-token CSRF protection: the token lives in the session and in every POST form (views call csrfToken()). */
 export function setUpCsrf(): RequestHandler[] {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => {
@@ -12,8 +12,11 @@ export function setUpCsrf(): RequestHandler[] {
     },
     errorConfig: { statusCode: 403, message: 'Invalid CSRF token', code: CSRF_ERROR_CODE },
   });
+  // Made only when a page shows a form: creating it stores the session, and a page without a form
+  // (a 404, a redirect to sign in) has no reason to store one.
   const exposeToken: RequestHandler = (req, res, next) => {
-    res.locals.csrfToken = generateToken(req);
+    let token: string | undefined;
+    res.locals.csrfToken = () => (token ??= generateToken(req));
     next();
   };
   return [csrfSynchronisedProtection, exposeToken];

@@ -19,6 +19,8 @@ export function takeNotification(req: Request): Notification | null {
   return notification;
 }
 
+const holdsSomething = (req: Request) => Object.keys(req.session).some((key) => key !== 'cookie');
+
 /**
  * Saves the session before a redirect goes out. express-session saves it while the response is being
  * written, so a browser that follows the redirect as soon as the headers arrive can read the session
@@ -27,7 +29,8 @@ export function takeNotification(req: Request): Notification | null {
 export const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = ((...args: unknown[]) => {
-    if (!req.session) return redirect(...args);
+    // A session holding nothing (a signed-out visitor sent to sign in) is not stored at all.
+    if (!req.session || !holdsSomething(req)) return redirect(...args);
     req.session.save((error) => (error ? next(error) : redirect(...args)));
   }) as typeof res.redirect;
   next();

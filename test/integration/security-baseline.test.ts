@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import { Writable } from 'node:stream';
+import mongoose from 'mongoose';
 import pino from 'pino';
 import request from 'supertest';
 import { paths } from '../../src/paths';
@@ -65,5 +66,36 @@ describe('errors and logging', () => {
     expect(log).not.toContain('ssb.sid');
     expect(log).not.toContain('secret-query');
     expect(log).not.toMatch(/cookie/i);
+  });
+});
+
+/**
+ * A session is stored only when it holds something: a CSRF secret for a form, a signed-in user, a
+ * message. Pages without a form, and redirects to sign in, store nothing (300 such requests once made
+ * 300 sessions, and slowed everyone's pages).
+ */
+describe('sessions for signed-out visitors', () => {
+  it('stores none for pages without a form or a redirect to sign in, and one for a page with a form', async () => {
+    const app = buildTestApp();
+    const sessions = () => mongoose.connection.db!.collection('sessions').countDocuments();
+    const before = await sessions();
+    for (const url of ['/no-such-page', paths.root, paths.directory.search, paths.dashboards.sip, paths.help, '/favicon.ico', paths.openData.directory, paths.health]) {
+      const response = await request(app).get(url);
+      expect([url, response.status < 500]).toEqual([url, true]);
+      expect([url, String(response.headers['set-cookie'] ?? '')]).not.toEqual([url, expect.stringContaining('ssb.sid')]);
+    }
+    expect(await sessions()).toBe(before);
+    const signIn = await request(app).get(paths.signIn);
+    expect(String(signIn.headers['set-cookie'])).toContain('ssb.sid');
+    expect(await sessions()).toBe(before + 1);
+  });
+
+  it('still brings a visitor back to the page they asked for after signing in', async () => {
+    const app = buildTestApp();
+    const user = await createUser('sip');
+    const agent = request.agent(app);
+    expect((await agent.get(`${paths.directory.search}?q=phonics`)).headers.location).toBe(paths.signIn);
+    const signedIn = await submitForm(agent, paths.signIn, { email: user.email, password: TEST_PASSWORD });
+    expect(signedIn.headers.location).toBe(`${paths.directory.search}?q=phonics`);
   });
 });

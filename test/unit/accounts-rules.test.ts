@@ -1,7 +1,7 @@
 import { changePasswordSchema, inviteUserSchema, signInSchema } from '../../src/features/accounts/accounts.schemas';
 import { canManageUsers, type SessionUser } from '../../src/web/identity';
 import { navigationFor, ROLES, type Role } from '../../src/web/identity';
-import { safeReturnPath } from '../../src/web/authentication';
+import { safeReturnPath } from '../../src/web/return-path';
 
 const userWithRole = (role: Role): SessionUser => ({
   id: '1',

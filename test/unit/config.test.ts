@@ -7,13 +7,15 @@ const dataDir = () => mkdtempSync(path.join(tmpdir(), 'ssb-config-'));
 
 describe('loadConfig', () => {
   it('gives working defaults with an empty environment', () => {
-    const config = loadConfig({ DATA_DIR: dataDir() });
+    const data = dataDir();
+    const config = loadConfig({ DATA_DIR: data });
     expect(config.port).toBe(3000);
     expect(config.mongodbUri).toBeUndefined();
     expect(config.session.idleMinutes).toBe(30);
     expect(config.session.cookieSecure).toBe(false);
     expect(config.seedDemoData).toBe(true);
-    expect(config.uploads).toEqual({ maxPhotoBytes: 5 * 1024 * 1024, maxDocumentBytes: 10 * 1024 * 1024, maxGiasBytes: 200 * 1024 * 1024 });
+    expect(config.uploads).toEqual({ maxPhotoBytes: 5 * 1024 * 1024, maxDocumentBytes: 10 * 1024 * 1024, maxGiasBytes: 200 * 1024 * 1024, tempDir: path.join(data, 'uploads') });
+    expect(config.resetRequests).toEqual({ perIpPerHour: 20 });
     expect(config.mail.smtp).toBeUndefined();
     expect(config.baseUrl).toBe('http://localhost:3000');
   });

@@ -1,7 +1,8 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import passport from 'passport';
 import { paths } from '../../paths';
-import { requireSignIn, safeReturnPath } from '../../web/authentication';
+import { requireSignIn } from '../../web/authentication';
+import { takeReturnPath } from '../../web/return-path';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
 import { requestContext } from '../../web/request-context';
@@ -46,7 +47,7 @@ export function accountsRoutes(throttle: SignInThrottle, clock: () => Date, noti
     }
     const { user } = outcome;
     await throttle.succeeded(context.ip, email);
-    const returnTo = safeReturnPath(req.session.returnTo);
+    const returnTo = takeReturnPath(req, res);
     await logIn(req, user);
     await recordSignIn(user, context);
     res.redirect(user.mustChangePassword ? paths.changePassword : (returnTo ?? dashboardPathFor(user.role)));

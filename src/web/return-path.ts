@@ -1,0 +1,35 @@
+import type { Request, Response } from 'express';
+
+/**
+ * Where a signed-out visitor was going, kept in a short-lived cookie of its own rather than the session,
+ * so that being sent to sign in stores nothing on the server (a session is stored only when it holds
+ * something: a form's CSRF secret, a signed-in user, a message).
+ */
+const RETURN_COOKIE = 'ssb.return';
+const KEPT_MS = 30 * 60_000;
+
+export function rememberReturnPath(req: Request, res: Response): void {
+  res.cookie(RETURN_COOKIE, req.originalUrl, { httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: KEPT_MS, path: '/' });
+}
+
+/** The remembered path, if it is a safe one, forgetting it. */
+export function takeReturnPath(req: Request, res: Response): string | undefined {
+  const stored = req
+    .get('cookie')
+    ?.split(/;\s*/)
+    .find((pair) => pair.startsWith(`${RETURN_COOKIE}=`))
+    ?.slice(RETURN_COOKIE.length + 1);
+  if (stored === undefined) return undefined;
+  res.clearCookie(RETURN_COOKIE, { path: '/' });
+  try {
+    return safeReturnPath(decodeURIComponent(stored));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A path we may redirect to after sign-in: local, absolute, and not protocol-relative. */
+export function safeReturnPath(candidate: unknown): string | undefined {
+  if (typeof candidate !== 'string') return undefined;
+  return /^\/(?![/\\])[^\s]*$/.test(candidate) ? candidate : undefined;
+}
