@@ -1,4 +1,5 @@
 import { plural } from '../../lib/format';
+import { MAX_QUERY_CHARACTERS } from '../../lib/search-text';
 import { paths } from '../../paths';
 import { SORTS, SORT_LABELS } from './directory-filters';
 import type { SearchQuery } from './directory.schemas';
@@ -49,6 +50,8 @@ export function searchPageModel(outcome: SearchOutcome) {
 
   return {
     search: outcome,
+    /** The limit the search applies (lib/search-text), so the page states the same number. */
+    maxQueryCharacters: MAX_QUERY_CHARACTERS,
     heading: outcome.total === 0 ? 'No providers found' : `${plural(outcome.total, 'provider')} found`,
     filterGroups,
     sortOptions: SORTS.map((sort) => ({ value: sort, text: SORT_LABELS[sort] })),
