@@ -107,8 +107,8 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(giasImportRoutes());
   app.use(supportSchemeRoutes());
   app.use(schoolsRoutes(directory));
-  app.use(directoryRoutes(directory));
-  app.use(shortlistsRoutes(directory));
+  app.use(directoryRoutes(directory, config.baseUrl));
+  app.use(shortlistsRoutes(directory, config.baseUrl));
   app.use(taxonomyRoutes());
   app.use(helpRoutes());
   app.use(feedbackRoutes({ feedbackDueDays: config.feedbackDueDays, maxDocumentBytes: config.uploads.maxDocumentBytes }));
