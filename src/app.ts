@@ -46,7 +46,7 @@ import { stripControlCharacters } from './web/form-text';
 import { healthCheck } from './web/health';
 import { setUpPageLocals, setUpUserLocals } from './web/locals';
 import { setUpRequestLogging } from './web/logging';
-import { setUpSecurityHeaders } from './web/security-headers';
+import { noStore, setUpSecurityHeaders } from './web/security-headers';
 import { saveSessionBeforeRedirect } from './web/flash';
 import { setUpSession } from './web/session';
 
@@ -85,6 +85,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
   app.use(failFastWhileDatabaseDown(connection));
   app.use(openDataRoutes(directory, { laName: config.laName, serviceName: config.serviceName }));
+  app.use(noStore);
   app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
   app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
@@ -114,8 +115,8 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(giasImportRoutes());
   app.use(supportSchemeRoutes());
   app.use(schoolsRoutes({ directory, commissionSummariesFor }));
-  app.use(directoryRoutes(directory));
-  app.use(shortlistsRoutes(directory));
+  app.use(directoryRoutes(directory, config.baseUrl));
+  app.use(shortlistsRoutes(directory, config.baseUrl));
   app.use(taxonomyRoutes(listingTermUsage));
   app.use(helpRoutes());
   app.use(feedbackRoutes({ feedbackDueDays: config.feedbackDueDays, maxDocumentBytes: config.uploads.maxDocumentBytes }));

@@ -21,6 +21,5 @@ export function csvHeaders(fileName: string): Record<string, string> {
   return {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '-')}"`,
-    'Cache-Control': 'private, no-store',
   };
 }

@@ -33,3 +33,13 @@ export function setUpSecurityHeaders(options: { https: boolean }): RequestHandle
   });
   return [nonce, headers];
 }
+
+/**
+ * Pages and downloads made per person (everything after the static files and the public open-data
+ * feed) are never kept by a browser or a proxy: a shared computer's back button, or a school's caching
+ * proxy, must not show one person's pages to the next. Signed-out pages carry a form's CSRF token.
+ */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};

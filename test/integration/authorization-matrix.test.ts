@@ -202,6 +202,9 @@ const MATRIX: Entry[] = [
   { route: 'POST /listings/:id/recommend/withdraw', url: (f) => paths.recommendations.withdraw(f.listingId), ...SCHOOLS_ONLY('redirect') },
 ];
 
+/** Public, the same for everyone: the only answers a browser or proxy may keep. */
+const CACHEABLE = ['GET /healthz', 'GET /favicon.ico', 'GET /open-data/directory.json'];
+
 const STATUS: Record<Outcome, (status: number, location: string | undefined) => boolean> = {
   ok: (status) => status === 200,
   redirect: (status, location) => [301, 302, 303].includes(status) && location !== paths.signIn,
@@ -290,5 +293,9 @@ describe('authorization matrix', () => {
     }
     const ok = STATUS[expected](response.status, response.headers.location as string | undefined);
     if (!ok) throw new Error(`${route} as ${who}: expected ${expected}, got ${response.status} ${response.headers.location ?? ''}`);
+    // Nothing made for a signed-in person may be kept by a browser or a proxy (only the public feed and health check are).
+    if (who !== 'signedOut' && !CACHEABLE.includes(route) && response.headers['cache-control'] !== 'no-store') {
+      throw new Error(`${route} as ${who}: Cache-Control is ${String(response.headers['cache-control'])}, not no-store`);
+    }
   });
 });

@@ -8,6 +8,7 @@ import { SecurityEvent } from '../../src/features/accounts/security-event.model'
 import { Commission } from '../../src/features/commissions/commission.model';
 import { Feedback } from '../../src/features/commissions/feedback/feedback.model';
 import { Listing } from '../../src/features/listings/listing.model';
+import { StoredFile } from '../../src/features/listings/stored-file.model';
 import { paths } from '../../src/paths';
 import { askForPasswordReset, buildTestApp } from '../support/app';
 import { createListing } from '../support/commission-factories';
@@ -34,6 +35,8 @@ describe('erasing a departed user', () => {
   let world: Awaited<ReturnType<typeof providerAndSchoolWorld>>;
   let sharedListingId: string;
   let providerSession: Agent;
+  /** A pen portrait under the provider's own name, and its photo; and a photo on the service's listing. */
+  let personal: { listingId: string; photoId: string; servicePhotoId: string };
 
   beforeAll(async () => {
     app = buildTestApp();
@@ -44,6 +47,12 @@ describe('erasing a departed user', () => {
     // A listing kept with a colleague stays published; the provider's own stays only until erasure.
     const colleague = await createUser('provider', { name: 'Colin Colleague' });
     sharedListingId = (await createListing([world.provider._id, colleague._id], { name: 'Shared Literacy Team' })).id as string;
+    const personalListing = await createListing([world.provider._id], { name: 'Petra Provider Person', status: 'draft' });
+    const photo = await StoredFile.create({ listing: personalListing._id, kind: 'photo', filename: 'petra.jpg', contentType: 'image/jpeg', size: 3, data: Buffer.from([0xff, 0xd8, 0xff]) });
+    await Listing.updateOne({ _id: personalListing._id }, { $set: { photo: photo._id } });
+    const servicePhoto = await StoredFile.create({ listing: world.listing._id, kind: 'photo', filename: 'team.jpg', contentType: 'image/jpeg', size: 3, data: Buffer.from([0xff, 0xd8, 0xff]) });
+    await Listing.updateOne({ _id: world.listing._id }, { $set: { photo: servicePhoto._id } });
+    personal = { listingId: personalListing.id as string, photoId: photo.id as string, servicePhotoId: servicePhoto.id as string };
     providerSession = await signedInAgent(app, world.provider.email);
     await askForPasswordReset(app, world.provider.email);
     // Typed at a failed sign-in before the account existed, and an invitation recorded by an earlier version.
@@ -115,6 +124,20 @@ describe('erasing a departed user', () => {
       const schoolView = await (await signedInAgent(app, world.schoolUser.email)).get(paths.commissions.commission(world.commission.id));
       expect(schoolView.status).toBe(200);
       expect((await admin.get(paths.admin.users)).text).toMatch(new RegExp(`${erasedName}</a>[\\s\\S]*?Erased`));
+    });
+
+    it('removes their photo from the listings they kept, and their name where a listing was named after them', async () => {
+      const renamed = (await Listing.findById(personal.listingId).lean())!;
+      expect(renamed.name).toBe(erasedName);
+      expect(renamed.photo).toBeUndefined();
+      expect((await Listing.findById(world.listing._id).lean())!.name).toBe('Petra Maths Service');
+      expect(await StoredFile.exists({ _id: { $in: [personal.photoId, personal.servicePhotoId] } })).toBeNull();
+      for (const [listing, photo] of [
+        [personal.listingId, personal.photoId],
+        [world.listing.id as string, personal.servicePhotoId],
+      ]) {
+        expect((await admin.get(paths.listings.file(listing!, photo!))).status).toBe(404);
+      }
     });
 
     it('suspends a published listing nobody else keeps, with the reason, and leaves a shared one published', async () => {

@@ -15,7 +15,8 @@ import { School } from '../../src/features/schools/school.model';
 import { currentScheme, updateSchemeLevel } from '../../src/features/schools/support-scheme.service';
 import { updateTerm } from '../../src/features/taxonomy/taxonomy-admin.service';
 import { paths } from '../../src/paths';
-import { buildTestApp } from '../support/app';
+import { buildTestApp, testConfig } from '../support/app';
+import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { useTestDatabase } from '../support/database';
 import { buildWorld, completedCommission, LISTING_BODY, type Who, type World } from '../support/hostile-forms';
 import { csrfTokenFrom, signedInAgent, type Agent } from '../support/http';
@@ -111,6 +112,28 @@ describe('CSV exports', () => {
       // Not a vacuous pass: the hostile text put in above reaches this export, made inert.
       if (!table || !FIXED_LABEL_TABLES.includes(table)) expect([url, cells.some((cell) => /^'[=+\-@\t\r]/.test(cell))]).toEqual([url, true]);
     }
+  });
+});
+
+describe('absolute links', () => {
+  it('start with BASE_URL in exports and emails, whatever Host header the request sent', async () => {
+    const baseUrl = testConfig().baseUrl;
+    for (const url of [paths.directory.export, paths.shortlists.export(world.shortlistId)]) {
+      const response = await download(agents.get('sip')!, url).set('Host', 'attacker.invalid');
+      expect([url, response.status]).toEqual([url, 200]);
+      expect(response.body as string).toContain(`${baseUrl}/listings/`);
+      expect(response.body as string).not.toContain('attacker.invalid');
+    }
+    const admin = agents.get('traded_services')!;
+    const form = await admin.get(paths.admin.newUser);
+    await admin
+      .post(paths.admin.newUser)
+      .set('Host', 'attacker.invalid')
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(form.text), name: 'Host Header', email: 'host.header@example.org', role: 'sip' });
+    const invitation = await OutboxMessage.findOne({ to: 'host.header@example.org' }).lean();
+    expect(invitation?.text).toContain(`${baseUrl}${paths.setPassword}?token=`);
+    expect(invitation?.text).not.toContain('attacker.invalid');
   });
 });
 

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { paths } from '../../paths';
 import { csvHeaders } from '../../lib/csv';
 import { requireSignIn } from '../../web/authentication';
@@ -13,12 +13,11 @@ function searchRequest(query: SearchQuery): SearchRequest {
   return { q, sort, page, filters };
 }
 
-export function baseUrl(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-}
-
-/** Finding support: every signed-in role may search, print and export the directory. */
-export function directoryRoutes(directory: DirectoryService): Router {
+/**
+ * Finding support: every signed-in role may search, print and export the directory. Absolute links in
+ * exports start with baseUrl (BASE_URL), never the request's Host header, which the sender chooses.
+ */
+export function directoryRoutes(directory: DirectoryService, baseUrl: string): Router {
   const router = Router();
   router.use(paths.directory.search, requireSignIn);
 
@@ -33,7 +32,7 @@ export function directoryRoutes(directory: DirectoryService): Router {
 
   router.get(paths.directory.export, async (req, res) => {
     const results = await directory.searchAll(searchRequest(searchQuerySchema.parse(req.query)));
-    res.set(csvHeaders('support-directory-search.csv')).send(providersCsv(results, baseUrl(req)));
+    res.set(csvHeaders('support-directory-search.csv')).send(providersCsv(results, baseUrl));
   });
 
   router.get(paths.directory.print, async (_req, res) => {

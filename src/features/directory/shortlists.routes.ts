@@ -6,7 +6,6 @@ import { requireRole } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
 import { providersCsv } from './directory-csv';
-import { baseUrl } from './directory.routes';
 import type { DirectoryService } from './directory.service';
 import { addToShortlistSchema, newShortlistSchema, noteSchema } from './shortlists.schemas';
 import {
@@ -22,7 +21,7 @@ import {
 type ShortlistParams = { id: string; listingId: string };
 
 /** Shortlists of providers for a school, with notes; printable and exportable. */
-export function shortlistsRoutes(directory: DirectoryService): Router {
+export function shortlistsRoutes(directory: DirectoryService, baseUrl: string): Router {
   const router = Router();
   const shortlisters = requireRole('sip', 'school', 'traded_services');
   router.use(paths.shortlists.index, shortlisters);
@@ -63,7 +62,7 @@ export function shortlistsRoutes(directory: DirectoryService): Router {
   router.get(paths.shortlists.export(':id'), async (req: Request<{ id: string }>, res) => {
     const shortlist = await viewShortlist(req.user!, req.params.id, directory);
     const providers = shortlist.entries.flatMap((entry) => (entry.provider ? [{ ...entry.provider, note: entry.note }] : []));
-    res.set(csvHeaders(`shortlist-${shortlist.schoolUrn}.csv`)).send(providersCsv(providers, baseUrl(req), true));
+    res.set(csvHeaders(`shortlist-${shortlist.schoolUrn}.csv`)).send(providersCsv(providers, baseUrl, true));
   });
 
   router.post(paths.shortlists.entryNote(':id', ':listingId'), async (req: Request<ShortlistParams>, res) => {

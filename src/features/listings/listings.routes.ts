@@ -119,7 +119,6 @@ export function listingsRoutes(config: Config, reviewDates: ReviewDates, penPort
   router.get(paths.listings.file(':id', ':fileId'), requireSignIn, async (req: Request<{ id: string; fileId: string }>, res) => {
     const file = await fileForViewer(req.user!, req.params.id, req.params.fileId, rules);
     res.setHeader('Content-Type', file.contentType);
-    res.setHeader('Cache-Control', 'private, max-age=300');
     res.attachment(file.filename);
     if (file.kind === 'photo') res.setHeader('Content-Disposition', 'inline');
     res.send(file.data);

@@ -8,6 +8,7 @@ import { recordSecurityEvent } from '../accounts/security-events';
 import { type RequestContext } from '../../web/identity';
 import { setListingSuspended } from '../listings/listing-decisions.service';
 import { Listing, listingsOwnedBy } from '../listings/listing.model';
+import { StoredFile } from '../listings/stored-file.model';
 import { OutboxMessage } from '../mail/outbox.model';
 import { Notification } from '../notifications/notification.model';
 import { AccountToken } from '../accounts/account-token.model';
@@ -45,7 +46,8 @@ export type ErasureDependencies = { forgetSignInAttempts: (email: string) => Pro
  * stays (audit entries, commissions, feedback, recommendations and listings point at it) but becomes
  * anonymous: name "Former user 7f3a9c", an unusable email, no password, deactivated, sessions ended.
  * What was theirs alone goes: notifications, mail to them, one-time links, sign-in counts, the address
- * typed at failed sign-ins, and their name, email and phone as a listing's contact. A published
+ * typed at failed sign-ins, their name, email and phone as a listing's contact, and on the listings
+ * they owned, their photo and their name as the listing's name. A published
  * listing left with no active owner is suspended (nobody could keep it true). Refused for oneself;
  * done once (a permanent claim) however often it is asked for; itself a security event.
  */
@@ -78,6 +80,7 @@ export async function eraseUser(
     AuditEntry.updateMany({ subjectType: 'User', subjectId: user._id, 'changes.email': { $exists: true } }, { $unset: { 'changes.email': 1 } }),
     dependencies.forgetSignInAttempts(user.email),
     removeFromListingContacts(user),
+    removeFromOwnListings(user, placeholder),
   ]);
   const suspendedListings = await suspendListingsLeftWithoutOwner(actor, user._id);
 
@@ -98,6 +101,29 @@ async function removeFromListingContacts(user: { _id: Types.ObjectId; name: stri
     { owners: user._id, $or: [{ 'contact.email': user.email }, { 'contact.name': user.name }] },
     { $unset: { 'contact.name': 1, 'contact.email': 1, 'contact.phone': 1 } },
   );
+}
+
+/**
+ * On each listing they owned: the photo goes (a pen portrait's photo is of its provider; it was still
+ * served after erasure), and a listing named after them takes the placeholder name, in its waiting
+ * revision too. An organisation's listing keeps its name.
+ */
+async function removeFromOwnListings(user: { _id: Types.ObjectId; name: string }, placeholder: string): Promise<void> {
+  const sameName = (name: unknown) => typeof name === 'string' && name.trim().toLowerCase() === user.name.trim().toLowerCase();
+  for (const listing of await listingsOwnedBy(user._id)) {
+    const named = sameName(listing.name);
+    const revisionNamed = sameName((listing.pendingRevision as { fields?: { name?: unknown } } | undefined)?.fields?.name);
+    if (!listing.photo && !named && !revisionNamed) continue;
+    if (listing.photo) await StoredFile.deleteOne({ _id: listing.photo });
+    await Listing.updateOne(
+      { _id: listing._id },
+      {
+        $set: { ...(named ? { name: placeholder } : {}), ...(revisionNamed ? { 'pendingRevision.fields.name': placeholder } : {}) },
+        $unset: { photo: 1 },
+        $inc: { revision: 1 },
+      },
+    );
+  }
 }
 
 async function suspendListingsLeftWithoutOwner(actor: SessionUser, userId: Types.ObjectId): Promise<number> {

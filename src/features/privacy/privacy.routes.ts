@@ -20,7 +20,6 @@ export function privacyRoutes(serviceName: string, erasure: ErasureDependencies)
 
   router.get(paths.yourData, requireSignIn, async (req, res) => {
     const data = await personalDataOf(req.user!, serviceName, requestContext(req));
-    res.set('Cache-Control', 'no-store');
     res.attachment(`your-data-${londonDate.format(new Date())}.json`);
     res.type('application/json').send(JSON.stringify(data, null, 2));
   });
