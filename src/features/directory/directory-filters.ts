@@ -1,46 +1,56 @@
 import type { ProviderType } from '../listings/listing-vocabulary';
 import { capacityDaysPerYear, hasCapacity, type DirectoryDocument } from './directory-document';
 
-/** The filters of the search page. Within a filter, any chosen value matches; across filters, all must. */
-export type DirectoryFilters = {
-  type: ProviderType[];
-  category: string[];
-  phase: string[];
-  subject: string[];
-  context: string[];
-  area: string[];
-  capacity: boolean;
-  funded: boolean;
-};
-
-export const FILTER_NAMES = ['type', 'category', 'phase', 'subject', 'context', 'area', 'capacity', 'funded'] as const;
-export type FilterName = (typeof FILTER_NAMES)[number];
-
-export const NO_FILTERS: DirectoryFilters = { type: [], category: [], phase: [], subject: [], context: [], area: [], capacity: false, funded: false };
+/**
+ * Every filter of the search page, declared once: what it reads from a listing (its index field), what a
+ * query string may hold for it (`choices`, checked by directory.schemas.ts and against the index by the
+ * service), its title and the words of its option or its match reason on the page. The page's filter groups,
+ * their order, the facet counts, the query string and the match reasons all come from this table, so adding a
+ * filter is one entry here (and, for a new kind of `choices`, its schema and labels). Within a filter, any
+ * chosen value matches; across filters, all must.
+ */
+type FilterDeclaration =
+  | {
+      kind: 'many';
+      title: string;
+      /** How a match reason names the filter ("Expertise: Mathematics and numeracy"). */
+      reason: string;
+      /** Provider types; terms of the taxonomy list of the filter's own name; areas some provider serves. */
+      choices: 'providerTypes' | 'terms' | 'areasServed';
+      valuesOf(document: DirectoryDocument): readonly string[];
+    }
+  | { kind: 'yes'; title: string; /** The one checkbox's words, also the match reason. */ option: string; valuesOf(document: DirectoryDocument): readonly string[] };
 
 const YES: readonly string[] = ['yes'];
 const NONE: readonly string[] = [];
 
+export const FILTERS = {
+  type: { kind: 'many', title: 'Type of provider', reason: 'Type', choices: 'providerTypes', valuesOf: (document) => [document.providerType] },
+  category: { kind: 'many', title: 'Area of expertise', reason: 'Expertise', choices: 'terms', valuesOf: (document) => document.expertise },
+  phase: { kind: 'many', title: 'Phase', reason: 'Phase', choices: 'terms', valuesOf: (document) => document.phases },
+  subject: { kind: 'many', title: 'Subject', reason: 'Subject', choices: 'terms', valuesOf: (document) => document.subjects },
+  context: { kind: 'many', title: 'School context', reason: 'Context', choices: 'terms', valuesOf: (document) => document.contexts },
+  area: { kind: 'many', title: 'Area served', reason: 'Area', choices: 'areasServed', valuesOf: (document) => document.areas },
+  capacity: { kind: 'yes', title: 'Availability', option: 'Has days available', valuesOf: (document) => (hasCapacity(document) ? YES : NONE) },
+  funded: { kind: 'yes', title: 'Funding', option: 'Funded by the LA', valuesOf: (document) => (document.fundedByLa ? YES : NONE) },
+} as const satisfies Record<string, FilterDeclaration>;
+
+export type FilterName = keyof typeof FILTERS;
+export const FILTER_NAMES = Object.keys(FILTERS) as FilterName[];
+/** Filters holding several values (checkboxes of choices), and filters that are one "yes" checkbox. */
+export type ManyFilterName = { [K in FilterName]: (typeof FILTERS)[K]['kind'] extends 'many' ? K : never }[FilterName];
+export type YesFilterName = Exclude<FilterName, ManyFilterName>;
+/** The filters of the taxonomy lists of their own names. */
+export type TermFilterName = { [K in FilterName]: (typeof FILTERS)[K] extends { choices: 'terms' } ? K : never }[FilterName];
+
+/** The filters of a search, as chosen. */
+export type DirectoryFilters = { [K in ManyFilterName]: K extends 'type' ? ProviderType[] : string[] } & { [K in YesFilterName]: boolean };
+
+export const NO_FILTERS = Object.fromEntries(FILTER_NAMES.map((name) => [name, FILTERS[name].kind === 'many' ? [] : false])) as unknown as DirectoryFilters;
+
 /** What each filter value reads from a document (listing fields already hold resolved, distinct slugs). */
 function valuesOf(document: DirectoryDocument, filter: FilterName): readonly string[] {
-  switch (filter) {
-    case 'type':
-      return [document.providerType];
-    case 'category':
-      return document.expertise;
-    case 'phase':
-      return document.phases;
-    case 'subject':
-      return document.subjects;
-    case 'context':
-      return document.contexts;
-    case 'area':
-      return document.areas;
-    case 'capacity':
-      return hasCapacity(document) ? YES : NONE;
-    case 'funded':
-      return document.fundedByLa ? YES : NONE;
-  }
+  return FILTERS[filter].valuesOf(document);
 }
 
 function chosen(filters: DirectoryFilters, filter: FilterName): readonly string[] {

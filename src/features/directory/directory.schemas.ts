@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROVIDER_TYPES } from '../listings/listing-vocabulary';
-import { SORTS } from './directory-filters';
+import { FILTER_NAMES, FILTERS, SORTS, type DirectoryFilters, type Sort } from './directory-filters';
 
 /**
  * Query strings are read leniently: a value that cannot be right (an unknown sort, page "abc", a
@@ -28,21 +28,27 @@ const yes = z.literal('yes').optional().catch(undefined).transform((value) => va
 /** The query is cut rather than refused; the search itself only reads the first MAX_QUERY_CHARACTERS. */
 const queryText = z.string().optional().catch(undefined).transform((value) => (value ?? '').slice(0, 1000).trim());
 
+/** What a query string may hold for each kind of filter choice (see FILTERS in directory-filters.ts). */
+const CHOICE_SCHEMAS = {
+  providerTypes: z.enum(PROVIDER_TYPES),
+  terms: slug,
+  areasServed: z.string().min(1).max(100),
+} as const;
+
+export type SearchQuery = { q: string } & DirectoryFilters & { sort: Sort; page: number };
+
+/** Built from the filter declarations: a "many" filter reads its kind of choice, a "yes" filter the word yes. */
 export const searchQuerySchema = z.object({
   q: queryText,
-  type: manyOf(z.enum(PROVIDER_TYPES)),
-  category: manyOf(slug),
-  phase: manyOf(slug),
-  subject: manyOf(slug),
-  context: manyOf(slug),
-  area: manyOf(z.string().min(1).max(100)),
-  capacity: yes,
-  funded: yes,
+  ...Object.fromEntries(
+    FILTER_NAMES.map((name) => {
+      const filter = FILTERS[name];
+      return [name, filter.kind === 'many' ? manyOf<string>(CHOICE_SCHEMAS[filter.choices]) : yes];
+    }),
+  ),
   sort: z.enum(SORTS).optional().catch(undefined).transform((value) => value ?? 'relevance'),
   page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined).transform((value) => value ?? 1),
-});
-
-export type SearchQuery = z.infer<typeof searchQuerySchema>;
+}) as unknown as z.ZodType<SearchQuery>;
 
 export const suggestQuerySchema = z.object({
   need: manyOf(slug),

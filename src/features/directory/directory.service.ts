@@ -9,9 +9,14 @@ import {
   facetCounts,
   paginate,
   sortResults,
+  FILTER_NAMES,
+  FILTERS,
   type DirectoryFilters,
   type FacetCounts,
+  type ManyFilterName,
   type Sort,
+  type TermFilterName,
+  type YesFilterName,
 } from './directory-filters';
 import type { DirectoryIndex, TextHit } from './directory-index';
 import type { DirectoryIndexKeeper } from './directory-index-keeper';
@@ -26,10 +31,8 @@ export type DirectorySource = Pick<DirectoryIndexKeeper, 'current' | 'now' | 'gr
 export type SearchRequest = { q: string; filters: DirectoryFilters; sort: Sort; page: number };
 
 export type FacetOption = { value: string; text: string; count: number };
-export type Facets = Record<'type' | 'category' | 'phase' | 'subject' | 'context' | 'area', FacetOption[]> & {
-  capacity: number;
-  funded: number;
-};
+/** Per filter (FILTERS): each choice with how many results it would give; for a "yes" filter, that count. */
+export type Facets = Record<ManyFilterName, FacetOption[]> & Record<YesFilterName, number>;
 
 export type SearchOutcome = {
   q: string;
@@ -64,7 +67,6 @@ type Ranked = { document: DirectoryDocument; score: number; hit?: TextHit };
 
 const MAX_EXPORT_ROWS = 5_000;
 const byName = new Intl.Collator('en-GB');
-const TERM_FILTERS = ['category', 'phase', 'subject', 'context'] as const satisfies readonly TermKind[];
 
 /** Finding providers: search with filters and facets, suggestions for a school's needs, print and export lists. */
 export class DirectoryService {
@@ -271,26 +273,34 @@ function uniqueNeeds(needs: TermRecord[]): TermRecord[] {
 function knownFilters(filters: DirectoryFilters, index: DirectoryIndex): DirectoryFilters {
   const { taxonomy } = index;
   const areas = index.areas();
-  const known: DirectoryFilters = {
-    ...filters,
-    type: filters.type.filter((type) => PROVIDER_TYPES.includes(type)),
-    area: filters.area.filter((area) => areas.has(area)),
-  };
-  for (const kind of TERM_FILTERS) known[kind] = taxonomy.resolveSlugs(kind, filters[kind]);
+  const known: DirectoryFilters = { ...filters };
+  for (const name of FILTER_NAMES) {
+    const filter = FILTERS[name];
+    if (filter.kind !== 'many') continue;
+    const chosen = filters[name] as string[];
+    if (filter.choices === 'providerTypes') known.type = filters.type.filter((type) => PROVIDER_TYPES.includes(type));
+    else if (filter.choices === 'terms') known[name as TermFilterName] = taxonomy.resolveSlugs(name as TermFilterName, chosen);
+    else known[name as 'area'] = chosen.filter((area) => areas.has(area));
+  }
   return known;
 }
 
 function facetOptions(counts: FacetCounts, filters: DirectoryFilters, taxonomy: TaxonomySnapshot): Facets {
   const option = (facet: keyof FacetCounts, value: string, text: string): FacetOption => ({ value, text, count: counts[facet].get(value) ?? 0 });
-  const terms = (kind: (typeof TERM_FILTERS)[number]) => taxonomy.active(kind).map((term) => option(kind, term.slug, term.label));
-  return {
-    type: PROVIDER_TYPES.map((type) => option('type', type, PROVIDER_TYPE_LABELS[type])),
-    category: terms('category'),
-    phase: terms('phase'),
-    subject: terms('subject'),
-    context: terms('context'),
-    area: [...new Set([...counts.area.keys(), ...filters.area])].sort((a, b) => a.localeCompare(b, 'en-GB')).map((area) => option('area', area, area)),
-    capacity: counts.capacity.get('yes') ?? 0,
-    funded: counts.funded.get('yes') ?? 0,
-  };
+  const facets: Record<string, FacetOption[] | number> = {};
+  for (const name of FILTER_NAMES) {
+    const filter = FILTERS[name];
+    if (filter.kind === 'yes') {
+      facets[name] = counts[name].get('yes') ?? 0;
+    } else if (filter.choices === 'providerTypes') {
+      facets[name] = PROVIDER_TYPES.map((type) => option(name, type, PROVIDER_TYPE_LABELS[type]));
+    } else if (filter.choices === 'terms') {
+      facets[name] = taxonomy.active(name as TermFilterName).map((term) => option(name, term.slug, term.label));
+    } else {
+      // Areas are free text: every area the results serve, and any chosen one, in alphabetical order.
+      const chosen = filters[name as 'area'];
+      facets[name] = [...new Set([...counts[name].keys(), ...chosen])].sort((a, b) => a.localeCompare(b, 'en-GB')).map((area) => option(name, area, area));
+    }
+  }
+  return facets as Facets;
 }

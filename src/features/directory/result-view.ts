@@ -1,10 +1,10 @@
 import { formatDate, formatPounds } from '../../lib/format';
 import { paths } from '../../paths';
-import { DESIGNATED_TYPES, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
+import { DESIGNATED_TYPES, PROVIDER_TYPE_LABELS, type ProviderType } from '../listings/listing-vocabulary';
 import type { TaxonomySnapshot } from '../taxonomy/taxonomy-snapshot';
 import type { TermKind } from '../taxonomy/term-kinds';
 import type { DirectoryDocument } from './directory-document';
-import type { DirectoryFilters } from './directory-filters';
+import { FILTER_NAMES, FILTERS, type DirectoryFilters } from './directory-filters';
 import type { TextHit } from './directory-index';
 import { normaliseWord, words } from '../../lib/search-text';
 
@@ -124,20 +124,22 @@ function originalWords(document: DirectoryDocument, taxonomy: TaxonomySnapshot):
 /** The filters a result satisfies, as the user chose them ("Phase: Primary", "Has days available"). */
 export function filterReasons(document: DirectoryDocument, filters: DirectoryFilters, taxonomy: TaxonomySnapshot): string[] {
   const reasons: string[] = [];
-  if (filters.type.includes(document.providerType)) reasons.push(`Type: ${PROVIDER_TYPE_LABELS[document.providerType]}`);
-  const termFilters = [
-    ['category', 'Expertise', document.expertise],
-    ['phase', 'Phase', document.phases],
-    ['subject', 'Subject', document.subjects],
-    ['context', 'Context', document.contexts],
-  ] as const;
-  for (const [kind, name, values] of termFilters) {
-    const matched = values.filter((slug) => filters[kind].includes(slug));
-    if (matched.length > 0) reasons.push(`${name}: ${matched.map((slug) => taxonomy.label(kind, slug)).join(', ')}`);
+  for (const name of FILTER_NAMES) {
+    const filter = FILTERS[name];
+    const chosen = filters[name];
+    if (filter.kind === 'yes') {
+      if (chosen) reasons.push(filter.option);
+      continue;
+    }
+    const matched = filter.valuesOf(document).filter((value) => (chosen as readonly string[]).includes(value));
+    if (matched.length === 0) continue;
+    const label = (value: string) =>
+      filter.choices === 'providerTypes'
+        ? PROVIDER_TYPE_LABELS[value as ProviderType]
+        : filter.choices === 'terms'
+          ? taxonomy.label(name as TermKind, value)
+          : value;
+    reasons.push(`${filter.reason}: ${matched.map(label).join(', ')}`);
   }
-  const areas = document.areas.filter((area) => filters.area.includes(area));
-  if (areas.length > 0) reasons.push(`Area: ${areas.join(', ')}`);
-  if (filters.capacity) reasons.push('Has days available');
-  if (filters.funded) reasons.push('Funded by the LA');
   return reasons;
 }

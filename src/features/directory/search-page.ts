@@ -1,7 +1,7 @@
 import { plural } from '../../lib/format';
 import { MAX_QUERY_CHARACTERS } from '../../lib/search-text';
 import { paths } from '../../paths';
-import { SORTS, SORT_LABELS } from './directory-filters';
+import { FILTER_NAMES, FILTERS, SORTS, SORT_LABELS } from './directory-filters';
 import type { SearchQuery } from './directory.schemas';
 import type { FacetOption, SearchOutcome } from './directory.service';
 
@@ -9,11 +9,15 @@ import type { FacetOption, SearchOutcome } from './directory.service';
 export function searchQueryString(state: Omit<SearchQuery, 'page'> & { page?: number }): string {
   const params = new URLSearchParams();
   if (state.q) params.set('q', state.q);
-  for (const filter of ['type', 'category', 'phase', 'subject', 'context', 'area'] as const) {
-    for (const value of state[filter]) params.append(filter, value);
+  // Filters in their declared order: the "many" ones first, then the "yes" ones.
+  for (const name of FILTER_NAMES) {
+    const value = state[name];
+    if (typeof value === 'boolean') {
+      if (value) params.set(name, 'yes');
+    } else {
+      for (const each of value) params.append(name, each);
+    }
   }
-  if (state.capacity) params.set('capacity', 'yes');
-  if (state.funded) params.set('funded', 'yes');
   if (state.sort !== 'relevance') params.set('sort', state.sort);
   if (state.page && state.page > 1) params.set('page', String(state.page));
   const query = params.toString();
@@ -27,26 +31,14 @@ const checkboxes = (options: FacetOption[]): Checkbox[] => options.map((option) 
 export function searchPageModel(outcome: SearchOutcome) {
   const state = { q: outcome.q, ...outcome.filters, sort: outcome.sort };
   const href = (page: number) => paths.directory.search + searchQueryString({ ...state, page });
-  const filterGroups = [
-    { name: 'type', title: 'Type of provider', options: checkboxes(outcome.facets.type), selected: outcome.filters.type },
-    { name: 'category', title: 'Area of expertise', options: checkboxes(outcome.facets.category), selected: outcome.filters.category },
-    { name: 'phase', title: 'Phase', options: checkboxes(outcome.facets.phase), selected: outcome.filters.phase },
-    { name: 'subject', title: 'Subject', options: checkboxes(outcome.facets.subject), selected: outcome.filters.subject },
-    { name: 'context', title: 'School context', options: checkboxes(outcome.facets.context), selected: outcome.filters.context },
-    { name: 'area', title: 'Area served', options: checkboxes(outcome.facets.area), selected: outcome.filters.area },
-    {
-      name: 'capacity',
-      title: 'Availability',
-      options: [{ value: 'yes', text: `Has days available (${outcome.facets.capacity})` }],
-      selected: outcome.filters.capacity ? ['yes'] : [],
-    },
-    {
-      name: 'funded',
-      title: 'Funding',
-      options: [{ value: 'yes', text: `Funded by the LA (${outcome.facets.funded})` }],
-      selected: outcome.filters.funded ? ['yes'] : [],
-    },
-  ].filter((group) => group.options.length > 0);
+  const filterGroups = FILTER_NAMES.map((name) => {
+    const filter = FILTERS[name];
+    const facet = outcome.facets[name];
+    const chosen = outcome.filters[name];
+    return filter.kind === 'many'
+      ? { name, title: filter.title, options: checkboxes(facet as FacetOption[]), selected: chosen as string[] }
+      : { name, title: filter.title, options: [{ value: 'yes', text: `${filter.option} (${facet as number})` }], selected: chosen ? ['yes'] : [] };
+  }).filter((group) => group.options.length > 0);
 
   return {
     search: outcome,
