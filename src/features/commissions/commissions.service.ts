@@ -7,8 +7,7 @@ import type { SessionUser } from '../accounts/accounts.service';
 import { User } from '../accounts/user.model';
 import { recordAudit } from '../audit/audit.service';
 import { Feedback } from '../feedback/feedback.model';
-import { listingIdsOwnedBy } from '../listings/listing-ownership';
-import { Listing } from '../listings/listing.model';
+import { currentListingIdsOf, Listing } from '../listings/listing.model';
 import { contributionOf, figuresChange, type ContributingFeedback } from '../reports/contribution';
 import { notify, planNotice, type PlannedNotice } from '../notifications/notifications.service';
 import { School } from '../schools/school.model';
@@ -399,9 +398,9 @@ export async function visibleCommissionsFilter(user: SessionUser): Promise<Filte
     case 'school':
       return { school: new Types.ObjectId(user.schoolId) };
     case 'provider':
-      // Through their listings, found by index: FerretDB reads every commission to match inside `owners`.
-      // A commission's owners are its listing's, copied when it was made.
-      return { listing: { $in: await listingIdsOwnedBy(user.id) }, owners: new Types.ObjectId(user.id) };
+      // Through the listings they own now, found by index: FerretDB reads every commission to match inside
+      // `owners`. A commission's owners are its listing's, copied when it was made (canViewCommission).
+      return { listing: { $in: await currentListingIdsOf(user.id) }, owners: new Types.ObjectId(user.id) };
     case 'sip':
       return { school: { $in: await schoolsInSipCaseload(user.id) } };
     case 'traded_services':
