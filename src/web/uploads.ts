@@ -44,9 +44,11 @@ export function isUploadRefusal(error: unknown): boolean {
   return error instanceof multer.MulterError || (error instanceof Error && (error as NodeJS.ErrnoException).code === undefined);
 }
 
-/** The status a refused upload answers: 413 when a file was too large, otherwise 400. */
+const TOO_LARGE = ['LIMIT_FILE_SIZE', 'LIMIT_FIELD_VALUE'];
+
+/** The status a refused upload answers: 413 (the "too large" page) when a file or a field was too large, otherwise 400. */
 export function refusalStatus(error: unknown): 400 | 413 {
-  return error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE' ? 413 : 400;
+  return error instanceof multer.MulterError && TOO_LARGE.includes(error.code) ? 413 : 400;
 }
 
 const HANDED_OVER = Symbol('upload handed over');

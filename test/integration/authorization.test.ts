@@ -10,6 +10,8 @@ import { useTestDatabase } from '../support/database';
 import { createUser } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, type Agent } from '../support/http';
 import { listRoutes } from '../support/routes';
+import { createListing, requestAs } from '../support/commission-factories';
+import { toSessionUser } from '../../src/features/accounts/accounts.service';
 
 useTestDatabase();
 
@@ -104,5 +106,23 @@ describe('a draft listing, to a school nobody asked', () => {
     expect(answers).toEqual([]);
     expect(await Recommendation.countDocuments({ listing: draft._id })).toBe(0);
     expect((await stranger.get(paths.listings.listing(draft.id as string))).status).toBe(403);
+  });
+});
+
+describe('a provider whose listing is no longer theirs', () => {
+  it('no longer sees its commissions, by list or by URL', async () => {
+    const app = buildTestApp();
+    const former = await createUser('provider');
+    const school = await createUser('school');
+    const listing = await createListing([former._id], { name: 'Moved listing' });
+    const commission = await requestAs(toSessionUser(school), listing.id as string);
+    const agent = await signedInAgent(app, former.email);
+    expect((await agent.get(paths.commissions.commission(commission.id))).status).toBe(200);
+    expect((await agent.get(paths.commissions.list)).text).toContain('Moved listing');
+
+    await Listing.updateOne({ _id: listing._id }, { $set: { owners: [(await createUser('provider'))._id] } });
+    expect((await agent.get(paths.commissions.commission(commission.id))).status).toBe(403);
+    expect((await agent.get(paths.commissions.action(commission.id, 'decline'))).status).toBe(403);
+    expect((await agent.get(paths.commissions.list)).text).not.toContain('Moved listing');
   });
 });

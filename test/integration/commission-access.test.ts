@@ -8,6 +8,7 @@ import {
   canViewCommission,
   partiesOf,
 } from '../../src/features/commissions/commission-access';
+import { Listing } from '../../src/features/listings/listing.model';
 import { School } from '../../src/features/schools/school.model';
 import { useTestDatabase } from '../support/database';
 
@@ -15,7 +16,8 @@ useTestDatabase();
 
 const schoolId = new Types.ObjectId();
 const ownerId = new Types.ObjectId();
-const commission = { school: schoolId, owners: [ownerId], brokeredBy: null };
+const listingId = new Types.ObjectId();
+const commission = { school: schoolId, listing: listingId, owners: [ownerId], brokeredBy: null };
 
 const userWithRole = (role: Role, overrides: Partial<SessionUser> = {}): SessionUser => ({
   id: new Types.ObjectId().toString(),
@@ -28,6 +30,10 @@ const userWithRole = (role: Role, overrides: Partial<SessionUser> = {}): Session
 });
 
 describe('who may see and act on a commission', () => {
+  beforeAll(async () => {
+    await Listing.create({ _id: listingId, name: 'Access listing', providerType: 'sle', owners: [ownerId], status: 'approved' });
+  });
+
   it('lets its own school, its listing owner and Traded Services see it', async () => {
     expect(await canViewCommission(userWithRole('school', { schoolId: schoolId.toString() }), commission)).toBe(true);
     expect(await canViewCommission(userWithRole('provider', { id: ownerId.toString() }), commission)).toBe(true);
@@ -44,6 +50,16 @@ describe('who may see and act on a commission', () => {
     expect(await partiesOf(userWithRole('provider', { id: ownerId.toString() }), commission)).toEqual(['provider']);
     const broker = userWithRole('traded_services');
     expect(await partiesOf(broker, { ...commission, brokeredBy: new Types.ObjectId(broker.id) })).toEqual(['traded_services', 'broker']);
+  });
+
+  it('stops showing a provider the commissions of a listing that is no longer theirs', async () => {
+    const formerOwner = userWithRole('provider', { id: ownerId.toString() });
+    const newOwner = new Types.ObjectId();
+    await Listing.updateOne({ _id: listingId }, { $set: { owners: [newOwner] } });
+    expect(await canViewCommission(formerOwner, commission)).toBe(false);
+    expect(await partiesOf(formerOwner, commission)).toEqual([]);
+    await Listing.updateOne({ _id: listingId }, { $set: { owners: [ownerId] } });
+    expect(await canViewCommission(formerOwner, commission)).toBe(true);
   });
 
   it('never shows a provider a school’s support level', () => {

@@ -1,20 +1,24 @@
 import type { Types } from 'mongoose';
 import type { SessionUser } from '../../web/identity';
 import type { Party } from './commission-status';
+import { ownsListingNow } from '../listings/listing-reads';
 import { isInSipCaseload } from '../schools/sip-caseload';
 
 /** What the access rules need to know about a commission. */
-export type CommissionParties = { school: Types.ObjectId; owners: Types.ObjectId[]; brokeredBy?: Types.ObjectId | null };
+export type CommissionParties = { school: Types.ObjectId; listing: Types.ObjectId; owners: Types.ObjectId[]; brokeredBy?: Types.ObjectId | null };
 
 const isOwner = (user: SessionUser, commission: CommissionParties) => commission.owners.some((owner) => owner.toString() === user.id);
 
-/** A school sees its own commissions; a provider those of listings it owns; a SIP its caseload's; Traded Services all. */
+/**
+ * A school sees its own commissions; a provider those of listings it owned when the support was asked
+ * for and still owns; a SIP its caseload's; Traded Services all.
+ */
 export async function canViewCommission(user: SessionUser, commission: CommissionParties): Promise<boolean> {
   switch (user.role) {
     case 'school':
       return user.schoolId === commission.school.toString();
     case 'provider':
-      return isOwner(user, commission);
+      return isOwner(user, commission) && (await ownsListingNow(user.id, commission.listing));
     case 'sip':
       return isInSipCaseload(user.id, commission.school.toString());
     case 'traded_services':

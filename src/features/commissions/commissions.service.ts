@@ -7,8 +7,7 @@ import type { SessionUser } from '../../web/identity';
 import { activeUserIds } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
 import { Feedback } from './feedback/feedback.model';
-import { listingIdsOwnedBy } from '../listings/listing-ownership';
-import { findApprovedListing, findListingById } from '../listings/listing-reads';
+import { currentListingIdsOf, findApprovedListing, findListingById } from '../listings/listing-reads';
 import { contributionOf, figuresChange, type ContributingFeedback } from './figures/contribution';
 import { notify, planNotice, type PlannedNotice } from '../notifications/notifications.service';
 import { schoolIdAndName } from '../schools/schools.service';
@@ -398,9 +397,9 @@ export async function visibleCommissionsFilter(user: SessionUser): Promise<Filte
     case 'school':
       return { school: new Types.ObjectId(user.schoolId) };
     case 'provider':
-      // Through their listings, found by index: FerretDB reads every commission to match inside `owners`.
-      // A commission's owners are its listing's, copied when it was made.
-      return { listing: { $in: await listingIdsOwnedBy(user.id) }, owners: new Types.ObjectId(user.id) };
+      // Through the listings they own now, found by index: FerretDB reads every commission to match inside
+      // `owners`. A commission's owners are its listing's, copied when it was made (canViewCommission).
+      return { listing: { $in: await currentListingIdsOf(user.id) }, owners: new Types.ObjectId(user.id) };
     case 'sip':
       return { school: { $in: await schoolsInSipCaseload(user.id) } };
     case 'traded_services':

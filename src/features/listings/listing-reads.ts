@@ -7,7 +7,7 @@ import { Listing } from './listing.model';
 type Id = string | Types.ObjectId;
 type Projection = ProjectionType<unknown> | undefined;
 
-export { listingsOwnedBy } from './listing.model';
+export { currentListingIdsOf, listingsOwnedBy, ownsListingNow } from './listing.model';
 
 export const findApprovedListing = (id: Id) => Listing.findOne({ _id: id, status: 'approved' }).lean();
 export const findListingById = (id: Id, projection?: Projection) => Listing.findById(id, projection).lean();

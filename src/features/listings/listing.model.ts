@@ -105,3 +105,16 @@ export async function listingsOwnedBy(owner: Types.ObjectId | string): Promise<L
   return listings.filter((listing) => (listing.owners ?? []).some((each) => each.toString() === String(owner))).sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** The ids of the listings this user owns now: listing_owners narrows them, each listing's own owners decide. */
+export async function currentListingIdsOf(owner: Types.ObjectId | string): Promise<Types.ObjectId[]> {
+  const ids = await listingIdsOwnedBy(owner);
+  if (ids.length === 0) return [];
+  const listings = await Listing.find({ _id: { $in: ids } }, { owners: 1 }).lean();
+  return listings.filter((listing) => (listing.owners ?? []).some((each) => each.toString() === String(owner))).map((listing) => listing._id);
+}
+
+/** Whether this user owns the listing now (ownership may have moved since a commission copied it). */
+export async function ownsListingNow(owner: string, listingId: Types.ObjectId): Promise<boolean> {
+  const listing = await Listing.findById(listingId, { owners: 1 }).lean();
+  return (listing?.owners ?? []).some((each) => each.toString() === owner);
+}
