@@ -24,8 +24,8 @@ const cookieFrom = (response: Response) => (response.headers.getSetCookie()[0] ?
 const tokenFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
 /** A fresh anonymous session with its CSRF token, as an attacker gets from the sign-in page. */
-async function anonymous(baseUrl: string): Promise<Session> {
-  const page = await fetch(baseUrl + paths.signIn);
+async function anonymous(baseUrl: string, signal?: AbortSignal): Promise<Session> {
+  const page = await fetch(baseUrl + paths.signIn, { signal });
   return { cookie: cookieFrom(page), token: tokenFrom(await page.text()) };
 }
 
@@ -47,14 +47,24 @@ function hostileBody(token: string): FormData {
   return form;
 }
 
-/** Asks the URL every N ms and prints each answer's time in ms, a line each, until stopped. */
+/** Asks the URL every N ms and prints each answer's time in ms, a line each, until stopped (a question still waiting then counts as taking until then). */
 const PROBER = `
 const [url, every] = process.argv.slice(1);
+let started;
+process.on('SIGTERM', () => {
+  if (started !== undefined) process.stdout.write((performance.now() - started).toFixed(2) + '\\n', () => process.exit(0));
+  else process.exit(0);
+});
 const tick = async () => {
-  const started = performance.now();
-  const response = await fetch(url);
-  await response.arrayBuffer();
-  process.stdout.write((performance.now() - started).toFixed(2) + '\\n');
+  started = performance.now();
+  try {
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    process.stdout.write((performance.now() - started).toFixed(2) + '\\n');
+  } catch {
+    process.stdout.write('failed\\n');
+  }
+  started = undefined;
   setTimeout(tick, Number(every));
 };
 tick();
@@ -68,15 +78,18 @@ async function main(): Promise<void> {
   const statuses = new Map<string, number>();
   const health: number[] = [];
   let stop = false;
+  const ended = new AbortController();
   try {
     const provider = await signedIn(app.baseUrl, 'provider@demo.example');
     const rssBefore = (await app.memory({ gc: true })).rss;
     const attacker = async (index: number) => {
       while (!stop) {
-        const session = index % 2 === 0 ? await anonymous(app.baseUrl) : provider;
-        const response = await fetch(app.baseUrl + paths.listings.new, { method: 'POST', body: hostileBody(session.token), headers: { Cookie: session.cookie }, redirect: 'manual' }).catch(
-          () => undefined,
-        );
+        const session = index % 2 === 0 ? await anonymous(app.baseUrl, ended.signal).catch(() => undefined) : provider;
+        const body = session ? hostileBody(session.token) : undefined;
+        const response = session
+          ? await fetch(app.baseUrl + paths.listings.new, { method: 'POST', body, headers: { Cookie: session.cookie }, redirect: 'manual', signal: ended.signal }).catch(() => undefined)
+          : undefined;
+        if (stop) break;
         const key = `${index % 2 === 0 ? 'signed out' : 'provider'} → ${response?.status ?? 'connection closed'}`;
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
         await response?.arrayBuffer().catch(() => undefined);
@@ -89,25 +102,37 @@ async function main(): Promise<void> {
     const proberDone = new Promise((resolve) => prober.once('exit', resolve));
     const running = Array.from({ length: ATTACKERS }, (_, index) => attacker(index));
     await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
-    const rssDuring = (await app.memory()).rss;
+    // An app stuck walking a huge array cannot answer the memory probe either.
+    const rssDuring = await app.memory().then(
+      (memory) => memory.rss,
+      () => Number.NaN,
+    );
     stop = true;
+    ended.abort(); // an app that is still chewing on an upload does not hold the benchmark up
     prober.kill('SIGTERM');
     await Promise.all([...running, proberDone]);
-    health.push(...probed.trim().split('\n').filter(Boolean).map(Number));
+    const answers = probed.trim().split('\n').filter(Boolean);
+    const healthFailures = answers.filter((line) => line === 'failed').length;
+    health.push(...answers.filter((line) => line !== 'failed').map(Number));
 
     const sorted = [...health].sort((a, b) => a - b);
+    const slowest = sorted.at(-1) ?? Number.POSITIVE_INFINITY;
     const attacks = [...statuses.values()].reduce((sum, count) => sum + count, 0);
     console.log(`hostile multipart uploads: ${ATTACKERS} in flight for ${SECONDS} s (${HOSTILE_NAMES.join(', ')} and a 5 MB file each)`);
     console.log(`  uploads answered: ${attacks} (${[...statuses].map(([key, count]) => `${key}: ${count}`).join('; ')})`);
-    console.log(`  /healthz meanwhile: ${sorted.length} answers, p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`);
+    console.log(`  /healthz meanwhile: ${sorted.length} answers (${healthFailures} failed), p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${slowest.toFixed(1)} ms`);
     console.log(`  app RSS: ${(rssBefore / 1048576).toFixed(0)} MB before, ${(rssDuring / 1048576).toFixed(0)} MB during`);
     const failures: string[] = [];
-    if (sorted.at(-1)! > HEALTH_LIMIT_MS) failures.push(`/healthz took ${sorted.at(-1)!.toFixed(0)} ms (limit ${HEALTH_LIMIT_MS} ms)`);
+    if (healthFailures > 0) failures.push(`/healthz failed ${healthFailures} times`);
+    if (slowest > HEALTH_LIMIT_MS) failures.push(`/healthz took ${slowest.toFixed(0)} ms (limit ${HEALTH_LIMIT_MS} ms)`);
     if ([...statuses.keys()].some((key) => !/→ (302|400|403)$/.test(key))) failures.push('an upload got an answer other than 302, 400 or 403');
     reportVerdict(failures);
   } finally {
     stop = true;
+    // SIGTERM waits for the event loop; an app stuck in a loop gets SIGKILL after 5 s.
+    const killLater = setTimeout(() => process.kill(app.pid, 'SIGKILL'), 5000);
     await app.stop();
+    clearTimeout(killLater);
   }
 }
 
