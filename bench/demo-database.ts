@@ -5,7 +5,8 @@ import { connectDatabase } from '../src/db/connect';
 import { DATABASE_NAME } from '../src/db/database-name';
 import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
 import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
-import { ensureLibraryIndexes } from '../src/db/maintenance';
+import '../src/db/all-models';
+import { ensureIndexes } from '../src/db/indexes';
 
 /**
  * A fresh embedded database in config.dataDir, with indexes and the demo data, for one benchmark run;
@@ -16,8 +17,7 @@ export async function startDemoDatabase(config: Config): Promise<{ uri: string; 
   const database = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir });
   const uri = `${database.uri}${DATABASE_NAME}`;
   await connectDatabase(uri);
-  await ensureLibraryIndexes(mongoose.connection.db!);
-  await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
+  await ensureIndexes(mongoose.connection.db!);
   await seedDemoData();
   return {
     uri,

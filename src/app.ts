@@ -32,7 +32,8 @@ import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
 import { setUpAuthentication } from './web/authentication';
 import { setUpCsrf } from './web/csrf';
-import { errorHandler, failFastWhileDatabaseDown, notFound } from './web/errors';
+import { errorHandler, failFastWhileDatabaseDown, notFound, refuseWhileRestoring } from './web/errors';
+import { pausedForRestore } from './db/restore-state';
 import { stripControlCharacters } from './web/form-text';
 import { healthCheck } from './web/health';
 import { setUpPageLocals, setUpUserLocals } from './web/locals';
@@ -67,6 +68,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(setUpRequestLogging(logger));
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
   app.use(failFastWhileDatabaseDown(connection));
+  app.use(refuseWhileRestoring(pausedForRestore));
   app.use(openDataRoutes(directory, { laName: config.laName, serviceName: config.serviceName }));
   app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
   app.use(saveSessionBeforeRedirect);

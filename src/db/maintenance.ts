@@ -1,3 +1,4 @@
+import { pausedForRestore } from './restore-state';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 import { LOCKOUT_COLLECTION, RATE_LIMIT_COLLECTION } from '../features/accounts/sign-in-throttle';
@@ -7,14 +8,6 @@ import { SECURITY_EVENTS_COLLECTION } from '../features/audit/security-event.mod
 
 /** A claim is spent once its record has changed; one this old whose change never landed is released. */
 const CLAIM_LIFETIME_MS = 10 * 60_000;
-
-/** Indexes for collections that libraries own (they would otherwise create TTL indexes FerretDB refuses). */
-export async function ensureLibraryIndexes(db: Db): Promise<void> {
-  await db.collection(RATE_LIMIT_COLLECTION).createIndex({ key: 1 }, { unique: true });
-  await db.collection(RATE_LIMIT_COLLECTION).createIndex({ expire: 1 });
-  await db.collection(SESSION_COLLECTION).createIndex({ expires: 1 });
-  await db.collection(CLAIMS_COLLECTION).createIndex({ at: 1 });
-}
 
 /**
  * securityEventsKept: how many of the latest security events to keep in the recent-events window.
@@ -53,6 +46,7 @@ async function trimSecurityEvents(db: Db, kept: number): Promise<number> {
 
 export function schedulePurge(db: Db, logger: Logger, retention: Retention, everyMs = 10 * 60_000): () => void {
   const timer = setInterval(() => {
+    if (pausedForRestore()) return;
     purgeExpired(db, retention)
       .then((removed) => logger.debug(removed, 'purged expired sessions, rate limits, claims and lockouts; trimmed security events'))
       .catch((error: unknown) => logger.warn({ err: error }, 'purge of expired records failed'));

@@ -8,7 +8,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { connectDatabase } from '../../src/db/connect';
 import { startEmbeddedFerretdb, type EmbeddedDatabase } from '../../src/db/embedded-ferretdb';
-import { ensureLibraryIndexes } from '../../src/db/maintenance';
+import { ensureIndexes } from '../../src/db/indexes';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { createUser } from '../support/factories';
@@ -31,8 +31,7 @@ async function stopped(pid: number): Promise<void> {
 beforeAll(async () => {
   database = await startEmbeddedFerretdb({ binary: process.env.FERRETDB_BIN_RESOLVED!, dataDir: mkdtempSync(path.join(tmpdir(), 'ssb-outage-')) });
   await connectDatabase(database.uri, 'outage');
-  await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
-  await ensureLibraryIndexes(mongoose.connection.db!);
+  await ensureIndexes(mongoose.connection.db!);
 });
 
 afterAll(async () => {

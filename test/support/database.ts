@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { connectDatabase } from '../../src/db/connect';
-import { ensureLibraryIndexes } from '../../src/db/maintenance';
+import '../../src/db/all-models';
+import { ensureIndexes } from '../../src/db/indexes';
 import { RATE_LIMIT_COLLECTION } from '../../src/features/accounts/sign-in-throttle';
 
 /** Connects this test file to a fresh database of its own on the run's FerretDB, and drops it afterwards. */
@@ -10,8 +11,7 @@ export function useTestDatabase(): void {
     const uri = process.env.TEST_MONGODB_URI;
     if (!uri) throw new Error('TEST_MONGODB_URI is not set: run tests through jest (test/support/global-setup.ts)');
     await connectDatabase(uri, `test_${randomBytes(6).toString('hex')}`);
-    await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
-    await ensureLibraryIndexes(mongoose.connection.db!);
+    await ensureIndexes(mongoose.connection.db!);
   });
   afterAll(async () => {
     if (mongoose.connection.readyState === 1) await mongoose.connection.dropDatabase();
