@@ -34,7 +34,7 @@ import { setUpAuthentication } from './web/authentication';
 import { setUpCsrf } from './web/csrf';
 import { errorHandler, failFastWhileDatabaseDown, notFound, refuseWhileRestoring } from './web/errors';
 import { pausedForRestore } from './db/restore-state';
-import { stripControlCharacters } from './web/form-text';
+import { parseQueryString, stripControlCharacters } from './web/form-text';
 import { healthCheck } from './web/health';
 import { setUpPageLocals, setUpUserLocals } from './web/locals';
 import { setUpRequestLogging } from './web/logging';
@@ -60,6 +60,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.set('view cache', true);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.set('query parser', parseQueryString);
 
   app.get(paths.health, healthCheck);
   app.get('/favicon.ico', (_req, res) => res.redirect(301, paths.assets.favicon));

@@ -12,8 +12,10 @@ import './mongoose-setup';
  */
 export const DATABASE_TIMEOUTS = { heartbeatFrequencyMS: 1_000, connectTimeoutMS: 3_000, serverSelectionTimeoutMS: 2_000 } as const;
 
-export async function connectDatabase(uri: string, dbName?: string): Promise<typeof mongoose> {
+/** extra: driver options beside ours (the tests watch the commands sent with monitorCommands). */
+export async function connectDatabase(uri: string, dbName?: string, extra: mongoose.ConnectOptions = {}): Promise<typeof mongoose> {
   return mongoose.connect(uri, {
+    ...extra,
     ...(dbName ? { dbName } : {}),
     ...DATABASE_TIMEOUTS,
     // Once connected, fail fast while the database is unreachable instead of queueing requests.

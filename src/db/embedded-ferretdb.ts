@@ -37,7 +37,9 @@ export async function startEmbeddedFerretdb(options: {
     binary: options.binary,
     storage,
     port: options.port ?? (await freeLoopbackPort()),
-    logLevel: options.logLevel ?? 'error',
+    // On PostgreSQL, FerretDB logs every refused insert at ERROR (each claim that loses, a duplicate _id, is
+    // one: the app's normal way of deciding who wins); its own failures, such as a panic, are logged above that.
+    logLevel: options.logLevel ?? (options.postgresqlUrl ? 'ERROR+1' : 'error'),
   };
   let child = await launchUntilReady(launch);
   let stopping = false;

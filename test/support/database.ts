@@ -5,12 +5,16 @@ import '../../src/db/all-models';
 import { ensureIndexes } from '../../src/db/indexes';
 import { RATE_LIMIT_COLLECTION } from '../../src/features/accounts/sign-in-throttle';
 
-/** Connects this test file to a fresh database of its own on the run's FerretDB, and drops it afterwards. */
-export function useTestDatabase(): void {
+/**
+ * Connects this test file to a fresh database of its own on the run's database server, and drops it
+ * afterwards. monitorCommands: the driver reports every command it sends (commandStarted events on
+ * mongoose.connection.getClient()), for tests of what reaches the database.
+ */
+export function useTestDatabase(options: { monitorCommands?: boolean } = {}): void {
   beforeAll(async () => {
     const uri = process.env.TEST_MONGODB_URI;
     if (!uri) throw new Error('TEST_MONGODB_URI is not set: run tests through jest (test/support/global-setup.ts)');
-    await connectDatabase(uri, `test_${randomBytes(6).toString('hex')}`);
+    await connectDatabase(uri, `test_${randomBytes(6).toString('hex')}`, { monitorCommands: options.monitorCommands ?? false });
     await ensureIndexes(mongoose.connection.db!);
   });
   afterAll(async () => {
