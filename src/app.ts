@@ -70,7 +70,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
   app.use(failFastWhileDatabaseDown(connection));
   app.use(refuseWhileRestoring(pausedForRestore));
-  app.use(openDataRoutes(directory, { laName: config.laName, serviceName: config.serviceName }));
+  app.use(openDataRoutes(directory, { laName: config.laName, serviceName: config.serviceName, baseUrl: config.baseUrl }));
   app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
   app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));

@@ -36,6 +36,13 @@ export type ListingStatus = (typeof LISTING_STATUSES)[number];
 export const CAPACITY_PERIODS = ['term', 'year'] as const;
 
 /**
+ * Which of their contact details a provider publishes in the open-data feed (src/features/directory/
+ * open-data.ts), for other councils and tools to reach them; none unless they tick it.
+ */
+export const OPEN_DATA_CONTACT_ROUTES = ['email', 'phone', 'route'] as const;
+export type OpenDataContactRoute = (typeof OPEN_DATA_CONTACT_ROUTES)[number];
+
+/**
  * A provider's pen portrait. The top-level fields are the version users see (the approved one once
  * published); a material edit to a published listing waits in pendingRevision until approved.
  * Taxonomy fields hold term slugs (see features/taxonomy).
@@ -66,6 +73,7 @@ const listingSchema = new Schema(
       email: { type: String, trim: true, lowercase: true, maxlength: 254 },
       phone: { type: String, trim: true, maxlength: 30 },
       route: { type: String, trim: true, maxlength: 400 },
+      openData: { type: [{ type: String, enum: OPEN_DATA_CONTACT_ROUTES }], default: undefined },
     },
     designation: {
       awardedOn: { type: Date },
