@@ -14,7 +14,7 @@ import { ensureIndexes } from '../src/db/indexes';
  */
 export async function startDemoDatabase(config: Config): Promise<{ uri: string; stop: () => Promise<void> }> {
   const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
-  const database = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir });
+  const database = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir, postgresqlUrl: config.ferretdb.postgresqlUrl });
   const uri = `${database.uri}${DATABASE_NAME}`;
   await connectDatabase(uri);
   await ensureIndexes(mongoose.connection.db!);
