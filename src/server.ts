@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import mongoose from 'mongoose';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { connectDatabase } from './db/connect';
+import { connectAtStart } from './db/connect';
 import './db/all-models';
 import { ensureIndexes } from './db/indexes';
 import { schedulePurge } from './db/maintenance';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   });
 
   running.database = await openDatabase(config);
-  await connectDatabase(running.database.uri);
+  await connectAtStart(running.database.uri, (line) => logger.warn(line));
   mongoose.connection.on('disconnected', () => {
     if (!stopping) logger.error('the database is unreachable: requests get the "service unavailable" page until it is back');
   });
