@@ -1,6 +1,7 @@
 import { BSON, type Db, type Document } from 'mongodb';
 import mongoose from 'mongoose';
 import { CLAIMS_COLLECTION } from './claims';
+import { ATTEMPT_SLOTS_COLLECTION } from '../features/accounts/attempt-slots';
 import { RATE_LIMIT_COLLECTION } from '../features/accounts/sign-in-throttle';
 import { SESSION_COLLECTION } from '../web/session';
 
@@ -21,6 +22,9 @@ export const LIBRARY_INDEXES: readonly IndexSpec[] = [
   { collection: RATE_LIMIT_COLLECTION, key: { key: 1 }, name: 'key_1', unique: true },
   { collection: RATE_LIMIT_COLLECTION, key: { expire: 1 }, name: 'expire_1' },
   { collection: SESSION_COLLECTION, key: { expires: 1 }, name: 'expires_1' },
+  // _scalar: our FerretDB build answers `{ key }` from this index (scalar-index.ts).
+  { collection: ATTEMPT_SLOTS_COLLECTION, key: { key: 1 }, name: 'key_1_scalar' },
+  { collection: ATTEMPT_SLOTS_COLLECTION, key: { at: 1 }, name: 'at_1' },
   { collection: CLAIMS_COLLECTION, key: { at: 1 }, name: 'at_1' },
 ];
 

@@ -1,6 +1,7 @@
 import { pausedForRestore } from './restore-state';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
+import { ATTEMPT_SLOTS_COLLECTION } from '../features/accounts/attempt-slots';
 import { LOCKOUT_COLLECTION, RATE_LIMIT_COLLECTION } from '../features/accounts/sign-in-throttle';
 import { SESSION_COLLECTION } from '../web/session';
 import { CLAIMS_COLLECTION } from './claims';
@@ -16,16 +17,18 @@ const CLAIM_LIFETIME_MS = 10 * 60_000;
 export type Retention = { securityEventsKept: number; lockoutMemoryMs: number };
 
 /**
- * Stands in for TTL indexes: deletes expired sessions, rate-limit counters, claims and lockouts no
- * longer remembered, and trims the security-events window to its newest events. Acknowledged.
+ * Stands in for TTL indexes: deletes expired sessions, rate-limit counters, claims, lockouts and counted
+ * sign-in attempts no longer remembered, and trims the security-events window to its newest events. Acknowledged.
  */
 export async function purgeExpired(db: Db, retention: Retention, now = new Date()) {
-  const [sessions, rateLimits, claims, lockouts, securityEvents] = await Promise.all([
+  const [sessions, rateLimits, claims, lockouts, securityEvents, attemptSlots] = await Promise.all([
     db.collection(SESSION_COLLECTION).deleteMany({ expires: { $lt: now } }),
     db.collection(RATE_LIMIT_COLLECTION).deleteMany({ expire: { $lt: now } }),
     db.collection(CLAIMS_COLLECTION).deleteMany({ at: { $lt: new Date(now.getTime() - CLAIM_LIFETIME_MS) } }),
     db.collection(LOCKOUT_COLLECTION).deleteMany({ lockedUntil: { $lt: new Date(now.getTime() - retention.lockoutMemoryMs) } }),
     trimSecurityEvents(db, retention.securityEventsKept),
+    // An attempt counts for the lockout period at most, which is never longer than this.
+    db.collection(ATTEMPT_SLOTS_COLLECTION).deleteMany({ at: { $lt: new Date(now.getTime() - retention.lockoutMemoryMs) } }),
   ]);
   return {
     sessions: sessions.deletedCount,
@@ -33,6 +36,7 @@ export async function purgeExpired(db: Db, retention: Retention, now = new Date(
     claims: claims.deletedCount,
     lockouts: lockouts.deletedCount,
     securityEvents,
+    attemptSlots: attemptSlots.deletedCount,
   };
 }
 

@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { connectDatabase } from '../../src/db/connect';
 import '../../src/db/all-models';
 import { ensureIndexes } from '../../src/db/indexes';
+import { ATTEMPT_SLOTS_COLLECTION } from '../../src/features/accounts/attempt-slots';
 import { RATE_LIMIT_COLLECTION } from '../../src/features/accounts/sign-in-throttle';
 
 /**
@@ -26,4 +27,5 @@ export function useTestDatabase(options: { monitorCommands?: boolean } = {}): vo
 /** Supertest requests all come from one address, so tests that fail sign-ins start from a clean count. */
 export async function resetSignInLimits(): Promise<void> {
   await mongoose.connection.db!.collection(RATE_LIMIT_COLLECTION).deleteMany({});
+  await mongoose.connection.db!.collection(ATTEMPT_SLOTS_COLLECTION).deleteMany({});
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { RateLimiterMemory, RateLimiterMongo, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { claimOnce } from '../../db/claims';
+import { AttemptSlots } from './attempt-slots';
 import { lockoutMinutes, nextLockoutNumber } from './lockout-backoff';
 
 /** Shared by every app instance. Expired rows are purged by db/maintenance (no TTL index on FerretDB). */
@@ -21,11 +22,13 @@ type LockoutState = { _id: string; period: string; lockouts: number; lockedUntil
 const FIRST_PERIOD = 'first';
 
 /**
- * Limits sign-in attempts per account (from any address) and per address (for any account), with
- * rate-limiter-flexible. Each attempt is counted before the password is checked, so guesses sent in
- * parallel cannot all pass the check; a successful sign-in takes its attempt back and starts the
- * account afresh, so only failures add up. Counts are kept twice: in the database, shared by every
- * instance, and in memory, which is exact within one process (FerretDB v1 loses concurrent $inc).
+ * Limits sign-in attempts per account (from any address) and per address (for any account). Each
+ * attempt is counted before the password is checked, so guesses sent in parallel cannot all pass the
+ * check; a successful sign-in starts the account afresh and gives the address its attempt back, so
+ * only failures add up. An account's attempts are counted exactly across every instance by taking
+ * numbered slots (attempt-slots.ts: unique _ids, no $inc, which FerretDB v1 loses when concurrent), in
+ * windows of the lockout period on the throttle's clock. An address's are counted with
+ * rate-limiter-flexible, in the database and in memory (exact within one process).
  *
  * When an account uses up its attempts it is locked, and each lockout in a row lasts twice as long as
  * the one before (lockout-backoff.ts). The lock and the run of lockouts live in LOCKOUT_COLLECTION,
@@ -36,7 +39,7 @@ const FIRST_PERIOD = 'first';
  * one start the lockout, so its owner is told once.
  */
 export class SignInThrottle {
-  private readonly account: RateLimiterAbstract[];
+  private readonly account: AttemptSlots;
   private readonly ip: RateLimiterAbstract[];
 
   constructor(
@@ -49,7 +52,7 @@ export class SignInThrottle {
       new RateLimiterMemory({ keyPrefix, points, duration }),
       new RateLimiterMongo({ storeClient: db, tableName: RATE_LIMIT_COLLECTION, disableIndexesCreation: true, keyPrefix, points, duration }),
     ];
-    this.account = both('sign_in_account', limits.maxFailuresPerAccount);
+    this.account = new AttemptSlots(db, limits.maxFailuresPerAccount, limits.lockoutMinutes * 60_000, clock);
     this.ip = both('sign_in_ip', limits.maxFailuresPerIp);
   }
 
@@ -61,8 +64,8 @@ export class SignInThrottle {
     if (state?.lockedUntil && state.lockedUntil > now) return { allowed: false, by: 'account', lockedUntil: state.lockedUntil };
 
     const period = state?.period ?? FIRST_PERIOD;
-    const [accountRefusals, ipRefusals] = await Promise.all([refusals(this.account, `${key}:${period}`), refusals(this.ip, ip)]);
-    if (accountRefusals.length > 0) return this.lockOut(key, state, period, now);
+    const [accountVerdict, ipRefusals] = await Promise.all([this.account.consume(`${key}:${period}`), refusals(this.ip, ip)]);
+    if (!accountVerdict.allowed) return this.lockOut(key, state, period, now);
     if (ipRefusals.length > 0) {
       const waitMs = Math.max(...ipRefusals.map((refusal) => refusal.msBeforeNext));
       return { allowed: false, by: 'address', retryAfterMinutes: Math.max(1, Math.ceil(waitMs / 60_000)) };
@@ -99,7 +102,7 @@ export class SignInThrottle {
 
   private async forgetCounts(key: string): Promise<void> {
     const state = await this.lockouts().findOne({ _id: key });
-    await Promise.all(this.account.map((limiter) => limiter.delete(`${key}:${state?.period ?? FIRST_PERIOD}`)));
+    await this.account.forget(`${key}:${state?.period ?? FIRST_PERIOD}`);
   }
 
   private lockouts() {
