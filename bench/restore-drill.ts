@@ -6,7 +6,7 @@
 //   2. `npm run restore -- FILE` into an empty database (a new machine), checked collection by
 //      collection against the backup (every document's Extended JSON, hashed);
 //   3. the app started on the restored data, until a Traded Services user has signed in and searched;
-//   4. `npm run restore -- FILE --replace` into the original database while the app runs on it.
+//   4. `npm run restore -- FILE` into the original database while the app runs on it (replacing its data).
 // On the embedded SQLite database by default; BENCH_POSTGRESQL_URL=postgres://… runs it on FerretDB on
 // PostgreSQL instead (databases named after that URL's, with suffixes). docs/backups.md has the figures.
 import { spawn } from 'node:child_process';
@@ -122,15 +122,15 @@ async function main(): Promise<void> {
   const safetyDir = path.join(projectRoot, 'backups');
   const before = new Set(existsSync(safetyDir) ? readdirSync(safetyDir) : []);
   const running = await startAppProcess(benchAppEnvironment(source.DATA_DIR!, source));
-  const replace = await npm(['restore', '--', file, '--replace'], source);
-  console.log(`4. npm run restore --replace (app up):  ${seconds(replace.ms)}  (including its safety backup of the data it replaces and a 3 s pause for requests in flight)`);
+  const replace = await npm(['restore', '--', file], source);
+  console.log(`4. npm run restore, replacing (app up): ${seconds(replace.ms)}  (including its safety backup of the data it replaces and a 3 s pause for requests in flight)`);
   await running.stop();
   const replaced = await fingerprintOf(source);
   if (JSON.stringify(replaced) !== JSON.stringify(backedUp)) throw new Error('The replaced database differs from the backup');
-  console.log(`   identical to the backup after --replace: yes`);
+  console.log(`   identical to the backup after replacing: yes`);
   console.log(`Restore drill, backup to working service on a new machine (1 + 2 + 3): ${seconds(backup.ms + restore.ms + working)}`);
 
-  // The safety copy --replace made in ./backups, and the drill's data.
+  // The safety copy the replacing restore made in ./backups, and the drill's data.
   for (const name of readdirSync(safetyDir)) if (!before.has(name)) rmSync(path.join(safetyDir, name));
   for (const dir of [backups, source.DATA_DIR!, target.DATA_DIR!]) rmSync(dir, { recursive: true, force: true });
 }

@@ -1,8 +1,8 @@
-// `npm run restore -- FILE [--replace]`: loads a backup made by `npm run backup` into the configured
-// database (the running app's embedded one if it is up). Into an empty database it just loads; a
-// database with data is refused unless --replace, which first backs that data up to ./backups/
-// (before-restore-*.ndjson.gz), has running app instances answer "being restored" meanwhile, and
-// replaces everything with the backup. See docs/backups.md.
+// `npm run restore -- FILE [--if-empty]`: loads a backup made by `npm run backup` into the configured
+// database (the running app's embedded one if it is up). Into an empty database it just loads. A
+// database with data is first backed up to ./backups/ (before-restore-*.ndjson.gz), running app
+// instances answer "being restored" meanwhile, and everything is replaced by the backup; --if-empty
+// refuses such a database instead (for scripts that must never replace data). See docs/backups.md.
 import { performance } from 'node:perf_hooks';
 import { backupConfiguredDatabase, DEFAULT_BACKUP_DIR, describeBackup } from '../src/db/backup-command';
 import { restoreBackup } from '../src/db/backup';
@@ -12,13 +12,14 @@ import { rebuildFigures } from '../src/features/reports/figure-rebuild';
 import { FIGURE_COLLECTIONS } from '../src/features/reports/figure-store';
 
 const args = process.argv.slice(2);
-const replace = args.includes('--replace');
+// --replace is the default; it is accepted, to say so in a script.
+const replace = !args.includes('--if-empty');
 const file = args.find((arg) => !arg.startsWith('--'));
-const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--replace');
+const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--replace' && arg !== '--if-empty');
 
 runCommand(
   async (db, config) => {
-    if (!file || unknown.length) throw new Error(`Usage: npm run restore -- FILE [--replace]${unknown.length ? ` (unknown: ${unknown.join(' ')})` : ''}`);
+    if (!file || unknown.length) throw new Error(`Usage: npm run restore -- FILE [--if-empty]${unknown.length ? ` (unknown: ${unknown.join(' ')})` : ''}`);
     const started = performance.now();
     const summary = await restoreBackup(db, file, {
       derived: FIGURE_COLLECTIONS,

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
 
   const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
   await directoryIndex.build();
-  // `npm run restore -- FILE --replace` may replace the data under us: answer "being restored" meanwhile, then reload the directory.
+  // `npm run restore` may replace the data under us: answer "being restored" meanwhile, then reload the directory.
   const restoreWatch = new RestoreWatch(db, { logger, onRestored: async () => void (await directoryIndex.build()) });
   await restoreWatch.start();
   const stopTimers = running.stopTimers;

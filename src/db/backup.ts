@@ -165,7 +165,7 @@ export async function checkBackup(file: string, appIndexes: readonly IndexSpec[]
 export type RestoreOptions = {
   /** Collections rebuilt from the rest: not in a backup, and emptied by a restore. */
   derived?: readonly string[];
-  /** Replace whatever the database holds (after `npm run restore` has backed it up). Without it, a database with data is refused. */
+  /** Replace whatever the database holds (`npm run restore` backs it up first). Without it, a database with data is refused. */
   replace?: boolean;
   /** The app's own indexes, built beside the backup's (one owner: ensureIndexes). */
   appIndexes?: readonly IndexSpec[];
@@ -211,7 +211,7 @@ export async function restoreBackup(db: Db, file: string, options: RestoreOption
   if (Object.keys(present).length && !options.replace) {
     const [name, count] = Object.entries(present)[0]!;
     throw new RestoreError(
-      `The database "${db.databaseName}" is not empty (${name} has ${count} documents). Restore into an empty database, or add --replace to replace its data (npm run restore backs it up first).`,
+      `The database "${db.databaseName}" is not empty (${name} has ${count} documents), and this restore may only fill an empty one (--if-empty). Without --if-empty, npm run restore backs up its data and replaces it.`,
     );
   }
 

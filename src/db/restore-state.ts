@@ -3,7 +3,7 @@ import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
 
 /**
- * How `npm run restore -- FILE --replace` and running app instances agree, through one small document,
+ * How `npm run restore` (replacing data) and running app instances agree, through one small document,
  * that the database is being replaced under them. This collection describes the database, not its
  * data: backups leave it out, and a restore never empties it.
  *
@@ -39,8 +39,8 @@ export async function recordRestoreState(db: Db, state: RestoreStateDocument['st
 export function unfinishedRestore(state: RestoreStateDocument | null): string | undefined {
   if (!state || state.state === 'restored') return undefined;
   return state.state === 'restoring'
-    ? `A restore from ${state.file} has been replacing this database since ${state.at.toISOString()}. Wait for it to finish; if it was stopped, run it again (npm run restore -- FILE --replace).`
-    : `The restore from ${state.file} at ${state.at.toISOString()} failed part-way (${state.error ?? 'unknown error'}), so the data is incomplete. Run it again (npm run restore -- FILE --replace).`;
+    ? `A restore from ${state.file} has been replacing this database since ${state.at.toISOString()}. Wait for it to finish; if it was stopped, run it again (npm run restore -- FILE).`
+    : `The restore from ${state.file} at ${state.at.toISOString()} failed part-way (${state.error ?? 'unknown error'}), so the data is incomplete. Run it again (npm run restore -- FILE).`;
 }
 
 let paused = false;

@@ -27,7 +27,7 @@ export class BeingRestoredError extends Error {
   }
 }
 
-/** While `npm run restore -- FILE --replace` replaces the database, every request gets the "being restored" page. */
+/** While `npm run restore` replaces the database, every request gets the "being restored" page. */
 export function refuseWhileRestoring(paused: () => boolean): RequestHandler {
   return (_req, _res, next) => next(paused() ? new BeingRestoredError() : undefined);
 }

@@ -87,7 +87,7 @@ describe(`npm run backup and npm run restore, as a person runs them (${testBacke
 
   afterAll(async () => {
     await app?.stop();
-    // The safety copy `restore --replace` wrote into ./backups during this test.
+    // The safety copy the replacing restore wrote into ./backups during this test.
     const dir = path.join(projectRoot, DEFAULT_BACKUP_DIR);
     if (existsSync(dir)) for (const name of readdirSync(dir)) if (!safetyBackupsBefore.has(name)) rmSync(path.join(dir, name));
   });
@@ -135,15 +135,15 @@ describe(`npm run backup and npm run restore, as a person runs them (${testBacke
     }
   }, 180_000);
 
-  it('refuses a database with data unless told to replace it, and changes nothing', async () => {
+  it('refuses a database with data when told to fill only an empty one (--if-empty), and changes nothing', async () => {
     const before = await contentsFor(environment);
-    const result = await npmRun('restore', [file], environment);
+    const result = await npmRun('restore', [file, '--if-empty'], environment);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/is not empty .* add --replace/);
+    expect(result.stderr).toMatch(/is not empty .* --if-empty/);
     expect(await contentsFor(environment)).toEqual(before);
   }, 120_000);
 
-  it('replaces the running app’s data with --replace (saving what was there first); the app says so meanwhile and then carries on with it', async () => {
+  it('replaces the running app’s data (saving what was there first); the app says so meanwhile and then carries on with it', async () => {
     const answers: number[] = [];
     let restoring = true;
     const watcher = (async () => {
@@ -156,10 +156,10 @@ describe(`npm run backup and npm run restore, as a person runs them (${testBacke
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     })();
-    const result = await npmRun('restore', [file, '--replace'], environment);
+    const result = await npmRun('restore', [file], environment);
     restoring = false;
     await watcher;
-    expectSucceeded(result, 'npm run restore -- --replace');
+    expectSucceeded(result, 'npm run restore (replacing)');
     expect(result.stdout).toMatch(/Backed up \d+ documents .* to .*before-restore-/);
     expect(result.stdout).toMatch(/replacing \d+ documents/);
     // The app kept running (its requests in between were answered "being restored", not failed or hung).
@@ -192,5 +192,20 @@ describe(`npm run backup and npm run restore, as a person runs them (${testBacke
     expect(users).not.toContain('after.backup@test.example');
     const provider = await signIn(app, 'provider@demo.example');
     await provider.get(paths.listings.own).expect(200);
+  }, 180_000);
+
+  it('restores a stopped app’s database, and the app starts on exactly the backed-up data', async () => {
+    // The README's sequence: make changes, stop, restore, start again.
+    await invite(await signIn(app, 'tradedservices@demo.example'), 'before.stop@test.example');
+    await app.stop();
+    const result = await npmRun('restore', [file], environment);
+    expectSucceeded(result, 'npm run restore (app stopped)');
+    expect(result.stdout).toMatch(/replacing \d+ documents/);
+    expect(await contentsFor(environment)).toEqual(backedUp);
+    app = await startApp(environment);
+    const users = await usersPage(await signIn(app, 'tradedservices@demo.example'));
+    expect(users).toContain('before.backup@test.example');
+    expect(users).not.toContain('before.stop@test.example');
+    expect(users).not.toContain('after.replace@test.example');
   }, 180_000);
 });
