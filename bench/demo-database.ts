@@ -5,8 +5,8 @@ import { connectDatabase } from '../src/db/connect';
 import { DATABASE_NAME } from '../src/db/database-name';
 import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
 import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
-import { ensureLibraryIndexes } from '../src/db/maintenance';
-import { libraryIndexes } from '../src/housekeeping';
+import { ensureIndexes } from '../src/db/indexes';
+import { appIndexSpecs } from '../src/housekeeping';
 
 /**
  * A fresh embedded database in config.dataDir, with indexes and the demo data, for one benchmark run;
@@ -14,11 +14,10 @@ import { libraryIndexes } from '../src/housekeeping';
  */
 export async function startDemoDatabase(config: Config): Promise<{ uri: string; stop: () => Promise<void> }> {
   const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
-  const database = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir });
+  const database = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir, postgresqlUrl: config.ferretdb.postgresqlUrl });
   const uri = `${database.uri}${DATABASE_NAME}`;
   await connectDatabase(uri);
-  await ensureLibraryIndexes(mongoose.connection.db!, libraryIndexes);
-  await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
+  await ensureIndexes(mongoose.connection.db!, appIndexSpecs());
   await seedDemoData();
   return {
     uri,

@@ -11,6 +11,8 @@ import { loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db/connect';
 import { startEmbeddedFerretdb } from '../src/db/embedded-ferretdb';
 import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
+import { ensureIndexes } from '../src/db/indexes';
+import { appIndexSpecs } from '../src/housekeeping';
 import { importGias } from '../src/features/schools/gias/gias-import';
 import { School } from '../src/features/schools/school.model';
 import { projectRoot } from '../src/lib/project-root';
@@ -83,7 +85,7 @@ async function main(): Promise<void> {
   const database = await startEmbeddedFerretdb({ binary, dataDir: path.join(dir, 'db') });
   try {
     await connectDatabase(`${database.uri}bench`);
-    await School.init();
+    await ensureIndexes(mongoose.connection.db!, appIndexSpecs());
     await timedImport('first import (creates)', file);
     await timedImport('second import (no changes)', file);
     const sample = await School.findOne({ urn: '200001' }).lean();

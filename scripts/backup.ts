@@ -1,39 +1,15 @@
 // `npm run backup [-- DIR]`: writes a dated backup of every collection (uploads included; not the report
-// figures, which are rebuilt from the rest) to DIR (default
-// ./backups), as of one moment even while the app is writing (src/db/snapshot-backup.ts): from MONGODB_URI,
-// or else from the embedded database's files in DATA_DIR, whether the app is running or not.
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { MongoClient } from 'mongodb';
+// figures, which are rebuilt from the rest) to DIR (default ./backups), as of one moment even while the
+// app is writing (src/db/snapshot-backup.ts): from MONGODB_URI, or else from the embedded database's
+// data (SQLite files in DATA_DIR, or FERRETDB_POSTGRESQL_URL), whether the app is running or not.
 import { loadConfig } from '../src/config';
-import { DATABASE_NAME } from '../src/db/database-name';
-import { ensureFerretdbBinary } from '../src/db/ferretdb-binary';
+import { backupConfiguredDatabase, DEFAULT_BACKUP_DIR, describeBackup } from '../src/db/backup-command';
 import { FIGURE_COLLECTIONS } from '../src/features/commissions/figures/figure-store';
-import { backupEmbeddedDatabase, backupMongoDatabase, type SnapshotBackupSummary } from '../src/db/snapshot-backup';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const directory = path.resolve(process.argv[2] ?? 'backups');
-  mkdirSync(directory, { recursive: true });
-  const file = path.join(directory, `school-support-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson.gz`);
-  let summary: SnapshotBackupSummary;
-  if (config.mongodbUri) {
-    const client = await MongoClient.connect(config.mongodbUri, { serverSelectionTimeoutMS: 10_000 });
-    try {
-      summary = await backupMongoDatabase(client, client.db().databaseName, file, FIGURE_COLLECTIONS);
-    } finally {
-      await client.close();
-    }
-  } else {
-    const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
-    summary = await backupEmbeddedDatabase({ binary, dataDir: config.dataDir, databaseName: DATABASE_NAME, file, derived: FIGURE_COLLECTIONS });
-  }
-  const total = Object.values(summary.collections).reduce((sum, count) => sum + count, 0);
-  console.log(`Backed up ${total} documents in ${Object.keys(summary.collections).length} collections to ${file}`);
-  if (!summary.pointInTime) {
-    console.log('This server cannot read a snapshot (it is not a replica set or sharded cluster of MongoDB 5.0 or later), so the');
-    console.log('collections were read one after another: the backup is consistent only if nothing wrote to the database meanwhile.');
-  }
+  const summary = await backupConfiguredDatabase(config, process.argv[2] ?? DEFAULT_BACKUP_DIR, { derived: FIGURE_COLLECTIONS });
+  for (const line of describeBackup(summary)) console.log(line);
 }
 
 main().catch((error: unknown) => {

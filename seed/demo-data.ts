@@ -102,7 +102,7 @@ const DEMO_LISTINGS = [
     areas: ['Anyshire'],
     capacity: { days: 40, period: 'term' },
     fundedByLa: true,
-    contact: { name: 'Lena Morris', email: 'literacy.team@demo.example', phone: '01632 960 001' },
+    contact: { name: 'Lena Morris', email: 'literacy.team@demo.example', phone: '01632 960 001', openData: ['email', 'phone'] },
     designation: { expiresOn: undefined },
     ownerEmail: 'literacy.team@demo.example',
     status: 'approved',

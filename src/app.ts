@@ -41,8 +41,9 @@ import { paths } from './paths';
 import { setUpAuthentication } from './web/authentication';
 import { BackgroundWork } from './web/background-work';
 import { setUpCsrf } from './web/csrf';
-import { errorHandler, failFastWhileDatabaseDown, notFound } from './web/errors';
-import { stripControlCharacters } from './web/form-text';
+import { errorHandler, failFastWhileDatabaseDown, notFound, refuseWhileRestoring } from './web/errors';
+import { pausedForRestore } from './db/restore-state';
+import { parseQueryString, stripControlCharacters } from './web/form-text';
 import { healthCheck } from './web/health';
 import { setUpPageLocals, setUpUserLocals } from './web/locals';
 import { setUpRequestLogging } from './web/logging';
@@ -76,6 +77,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.set('view cache', true);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.set('query parser', parseQueryString);
 
   app.get(paths.health, healthCheck);
   app.get('/favicon.ico', (_req, res) => res.redirect(301, paths.assets.favicon));
@@ -84,7 +86,8 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(setUpRequestLogging(logger));
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
   app.use(failFastWhileDatabaseDown(connection));
-  app.use(openDataRoutes(directory, { laName: config.laName, serviceName: config.serviceName }));
+  app.use(refuseWhileRestoring(pausedForRestore));
+  app.use(openDataRoutes(directory, { laName: config.laName, serviceName: config.serviceName, baseUrl: config.baseUrl }));
   app.use(noStore);
   app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
   app.use(saveSessionBeforeRedirect);

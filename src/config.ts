@@ -16,6 +16,10 @@ const environmentSchema = z.object({
     .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must start with mongodb:// or mongodb+srv://')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  FERRETDB_POSTGRESQL_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must start with postgres:// or postgresql://')
+    .optional(),
   FERRETDB_BIN: z.string().min(1).optional(),
   FERRETDB_CACHE_DIR: z.string().min(1).default(path.join(homedir(), '.cache', 'school-support-brokerage')),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -61,7 +65,8 @@ export type Config = {
   port: number;
   mongodbUri: string | undefined;
   dataDir: string;
-  ferretdb: { binary: string | undefined; cacheDir: string };
+  /** postgresqlUrl: the embedded FerretDB keeps its data on this PostgreSQL server instead of SQLite files in dataDir. */
+  ferretdb: { binary: string | undefined; cacheDir: string; postgresqlUrl: string | undefined };
   session: { secret: string; idleMinutes: number; cookieSecure: boolean };
   trustProxy: boolean;
   logLevel: string;
@@ -112,13 +117,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   if (production && !e.SESSION_SECRET) {
     throw new ConfigError('Setting SESSION_SECRET is required when NODE_ENV=production (at least 32 characters).');
   }
+  if (e.MONGODB_URI && e.FERRETDB_POSTGRESQL_URL) {
+    throw new ConfigError('Set MONGODB_URI or FERRETDB_POSTGRESQL_URL, not both: MONGODB_URI connects to a running database, FERRETDB_POSTGRESQL_URL starts the embedded one on PostgreSQL.');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
     port: e.PORT,
     mongodbUri: e.MONGODB_URI,
     dataDir,
-    ferretdb: { binary: e.FERRETDB_BIN, cacheDir: path.resolve(e.FERRETDB_CACHE_DIR) },
+    ferretdb: { binary: e.FERRETDB_BIN, cacheDir: path.resolve(e.FERRETDB_CACHE_DIR), postgresqlUrl: e.FERRETDB_POSTGRESQL_URL },
     session: {
       secret: e.SESSION_SECRET ?? readOrCreateSecret(dataDir),
       idleMinutes: e.SESSION_IDLE_MINUTES,

@@ -1,5 +1,8 @@
+import './all-models';
 import { claimsIndex, releaseOldClaims } from './db/claims';
-import type { IndexSpec, PurgeTask } from './db/maintenance';
+import { modelIndexSpecs, type IndexSpec } from './db/indexes';
+import type { PurgeTask } from './db/maintenance';
+import { attemptSlotIndexes, forgottenAttempts } from './features/accounts/attempt-slots';
 import { trimSecurityEvents } from './features/accounts/security-events';
 import { purgeExpiredRateLimits, rateLimitIndexes } from './features/accounts/rate-limits';
 import { forgottenLockouts } from './features/accounts/sign-in-throttle';
@@ -9,7 +12,16 @@ import { purgeExpiredSessions, sessionsIndex } from './web/session';
  * What db/maintenance looks after in place of TTL indexes, gathered from the modules that own each
  * collection (composition root, beside app.ts and server.ts: the only place that may name them all).
  */
-export const libraryIndexes: readonly IndexSpec[] = [...rateLimitIndexes, sessionsIndex, claimsIndex];
+export const libraryIndexes: readonly IndexSpec[] = [...rateLimitIndexes, sessionsIndex, claimsIndex, ...attemptSlotIndexes];
+
+/**
+ * Every index the app needs: those its mongoose models declare (all registered by ./all-models) and the
+ * libraries' above. db/indexes' ensureIndexes builds them, and nothing else creates an index (mongoose's
+ * autoIndex is off): the app at start-up, `npm run restore`, the seed and the tests all pass this list.
+ */
+export function appIndexSpecs(): IndexSpec[] {
+  return [...modelIndexSpecs(), ...libraryIndexes];
+}
 
 /**
  * securityEventsKept: how many of the latest security events to keep in the recent-events window.
@@ -17,7 +29,10 @@ export const libraryIndexes: readonly IndexSpec[] = [...rateLimitIndexes, sessio
  */
 export type Retention = { securityEventsKept: number; lockoutMemoryMs: number };
 
-/** Expired sessions, rate-limit counters, claims and lockouts no longer remembered; the security-events window trimmed. */
+/**
+ * Expired sessions, rate-limit counters, claims, lockouts and counted sign-in attempts no longer
+ * remembered; the security-events window trimmed.
+ */
 export function purgeTasks(retention: Retention): PurgeTask[] {
   return [
     purgeExpiredSessions,
@@ -25,5 +40,6 @@ export function purgeTasks(retention: Retention): PurgeTask[] {
     releaseOldClaims,
     forgottenLockouts(retention.lockoutMemoryMs),
     trimSecurityEvents(retention.securityEventsKept),
+    forgottenAttempts(retention.lockoutMemoryMs),
   ];
 }

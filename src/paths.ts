@@ -84,6 +84,18 @@ export const paths = {
   },
   openData: {
     directory: '/open-data/directory.json',
+    /** The Open Referral (HSDS 3.0) API: docs/open-data.md. */
+    hsds: {
+      root: '/open-data/hsds',
+      services: '/open-data/hsds/services',
+      service: (id: string) => `/open-data/hsds/services/${id}`,
+      organizations: '/open-data/hsds/organizations',
+      organization: (id: string) => `/open-data/hsds/organizations/${id}`,
+      taxonomies: '/open-data/hsds/taxonomies',
+      taxonomy: (id: string) => `/open-data/hsds/taxonomies/${id}`,
+      taxonomyTerms: '/open-data/hsds/taxonomy_terms',
+      taxonomyTerm: (id: string) => `/open-data/hsds/taxonomy_terms/${id}`,
+    },
   },
   taxonomyAdmin: {
     index: '/admin/taxonomy',

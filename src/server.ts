@@ -2,9 +2,11 @@ import type { Server } from 'node:http';
 import mongoose from 'mongoose';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
-import { connectDatabase } from './db/connect';
-import { ensureLibraryIndexes, schedulePurge } from './db/maintenance';
-import { libraryIndexes, purgeTasks } from './housekeeping';
+import { connectAtStart } from './db/connect';
+import { ensureIndexes } from './db/indexes';
+import { schedulePurge } from './db/maintenance';
+import { readRestoreState, RestoreWatch, unfinishedRestore } from './db/restore-state';
+import { appIndexSpecs, purgeTasks } from './housekeeping';
 import { openDatabase, type OpenDatabase } from './db/open-database';
 import { scheduleAbandonedHoldRelease } from './features/commissions/abandoned-holds';
 import { scheduleFeedbackReminders } from './features/commissions/feedback/feedback-reminders';
@@ -55,13 +57,22 @@ async function main(): Promise<void> {
   });
 
   running.database = await openDatabase(config);
-  await connectDatabase(running.database.uri);
+  await connectAtStart(running.database.uri, (line) => logger.warn(line));
   mongoose.connection.on('disconnected', () => {
     if (!stopping) logger.error('the database is unreachable: requests get the "service unavailable" page until it is back');
   });
   mongoose.connection.on('reconnected', () => logger.warn('the database is reachable again'));
   const db = mongoose.connection.db!;
-  await ensureLibraryIndexes(db, libraryIndexes);
+  try {
+    const unfinished = unfinishedRestore(await readRestoreState(db));
+    if (unfinished) throw new Error(unfinished);
+    const indexes = await ensureIndexes(db, appIndexSpecs());
+    if (indexes.created.length) console.log(`Built ${indexes.created.length} database indexes (${indexes.present} were there already).`);
+  } catch (error) {
+    // Not started: say why, and stop the embedded database cleanly.
+    console.error(error instanceof Error ? error.message : error);
+    return shutDown(1);
+  }
   const stopPurge = schedulePurge(
     db,
     logger,
@@ -87,6 +98,14 @@ async function main(): Promise<void> {
 
   const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
   await directoryIndex.build();
+  // `npm run restore` may replace the data under us: answer "being restored" meanwhile, then reload the directory.
+  const restoreWatch = new RestoreWatch(db, { logger, onRestored: async () => void (await directoryIndex.build()) });
+  await restoreWatch.start();
+  const stopTimers = running.stopTimers;
+  running.stopTimers = () => {
+    restoreWatch.stop();
+    stopTimers();
+  };
   const app = createApp({ config, logger, connection: mongoose.connection, directoryIndex });
   running.server = app.listen(config.port, () => {
     console.log(`${config.serviceName} is running at http://localhost:${config.port}`);

@@ -6,7 +6,7 @@ export const CLAIMS_COLLECTION = 'claims';
 /** A claim is spent once its record has changed; one this old whose change never landed is released. */
 const CLAIM_LIFETIME_MS = 10 * 60_000;
 
-export const claimsIndex: IndexSpec = { collection: CLAIMS_COLLECTION, keys: { at: 1 } };
+export const claimsIndex: IndexSpec = { collection: CLAIMS_COLLECTION, key: { at: 1 }, name: 'at_1' };
 /** Permanent claims have no `at`, so they are never purged. */
 export const releaseOldClaims: PurgeTask = deleteOlderThan('claims', CLAIMS_COLLECTION, 'at', (now) => new Date(now.getTime() - CLAIM_LIFETIME_MS));
 

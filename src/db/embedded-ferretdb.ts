@@ -9,27 +9,37 @@ export type EmbeddedDatabase = { uri: string; port: number; pid: () => number | 
 const READY_TIMEOUT_MS = 30_000;
 const RESTART_DELAYS_MS = [500, 1_000, 2_000, 5_000, 10_000];
 
-type LaunchOptions = { binary: string; dataDir: string; port: number; logLevel: string };
+type LaunchOptions = { binary: string; storage: string[]; port: number; logLevel: string };
 
 /**
- * Starts FerretDB on SQLite files under dataDir, on a free loopback port, and resolves once it
- * answers a ping. If it dies while the app runs, it is started again on the same port (the driver
+ * Starts FerretDB on a free loopback port and resolves once it answers a ping: on SQLite files under
+ * dataDir, or, given postgresqlUrl, on that PostgreSQL database (created if missing; dataDir is then
+ * not used). If it dies while the app runs, it is started again on the same port (the driver
  * reconnects by itself). The child watches its stdin, so it stops if this process dies abruptly.
  */
 export async function startEmbeddedFerretdb(options: {
   binary: string;
   dataDir: string;
+  postgresqlUrl?: string | undefined;
   port?: number;
   logLevel?: string;
   onRestart?: (attempt: number, error?: Error) => void;
 }): Promise<EmbeddedDatabase> {
-  const dataDir = path.resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  let storage: string[];
+  if (options.postgresqlUrl) {
+    storage = ['--handler=postgresql', `--postgresql-url=${options.postgresqlUrl}`];
+  } else {
+    const dataDir = path.resolve(options.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    storage = ['--handler=sqlite', `--sqlite-url=file:${dataDir}/`];
+  }
   const launch: LaunchOptions = {
     binary: options.binary,
-    dataDir,
+    storage,
     port: options.port ?? (await freeLoopbackPort()),
-    logLevel: options.logLevel ?? 'error',
+    // On PostgreSQL, FerretDB logs every refused insert at ERROR (each claim that loses, a duplicate _id, is
+    // one: the app's normal way of deciding who wins); its own failures, such as a panic, are logged above that.
+    logLevel: options.logLevel ?? (options.postgresqlUrl ? 'ERROR+1' : 'error'),
   };
   let child = await launchUntilReady(launch);
   let stopping = false;
@@ -64,8 +74,8 @@ export async function startEmbeddedFerretdb(options: {
   };
 }
 
-async function launchUntilReady({ binary, dataDir, port, logLevel }: LaunchOptions): Promise<ChildProcess> {
-  const child = spawn(binary, [`--listen-addr=127.0.0.1:${port}`, `--sqlite-url=file:${dataDir}/`, `--log-level=${logLevel}`], {
+async function launchUntilReady({ binary, storage, port, logLevel }: LaunchOptions): Promise<ChildProcess> {
+  const child = spawn(binary, [`--listen-addr=127.0.0.1:${port}`, ...storage, `--log-level=${logLevel}`], {
     stdio: ['pipe', 'inherit', 'pipe'],
   });
   let stderr = '';

@@ -34,7 +34,7 @@ export async function ensureFerretdbBinary(
 
   mkdirSync(options.cacheDir, { recursive: true });
   const partial = `${binary}.${process.pid}.partial`;
-  say('Building the embedded database (FerretDB v1.24.2 on SQLite) with Go. This happens once per machine');
+  say('Building the embedded database (FerretDB v1.24.2, for SQLite or PostgreSQL) with Go. This happens once per machine');
   say(`and takes a few minutes on a fresh machine; the binary is cached in ${options.cacheDir}.`);
   const started = Date.now();
   const ticker = setInterval(() => say(`  still building... ${Math.round((Date.now() - started) / 1000)} s`), 15_000);

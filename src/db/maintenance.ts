@@ -1,5 +1,7 @@
-import type { CreateIndexesOptions, Db, IndexSpecification } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
+import type { IndexSpec } from './indexes';
+import { pausedForRestore } from './restore-state';
 
 /**
  * Stands in for TTL indexes, which FerretDB v1 does not have: each owner of a collection that would need
@@ -8,8 +10,8 @@ import type { Logger } from 'pino';
  * whole list to these functions. This module knows no collection of its own.
  */
 
-/** An index for a collection a library owns (it would otherwise create a TTL index FerretDB refuses). */
-export type IndexSpec = { collection: string; keys: IndexSpecification; options?: CreateIndexesOptions };
+/** An index for a collection a library owns (it would otherwise create a TTL index FerretDB refuses); built by ensureIndexes. */
+export type { IndexSpec };
 
 /** One kind of expired record: `purge` deletes them (acknowledged) and says how many went. */
 export type PurgeTask = { name: string; purge(db: Db, now: Date): Promise<number> };
@@ -17,10 +19,6 @@ export type PurgeTask = { name: string; purge(db: Db, now: Date): Promise<number
 /** A purge task that deletes the documents whose `field` is before `cutoff(now)`. */
 export function deleteOlderThan(name: string, collection: string, field: string, cutoff: (now: Date) => Date): PurgeTask {
   return { name, purge: async (db, now) => (await db.collection(collection).deleteMany({ [field]: { $lt: cutoff(now) } })).deletedCount };
-}
-
-export async function ensureLibraryIndexes(db: Db, indexes: readonly IndexSpec[]): Promise<void> {
-  for (const { collection, keys, options } of indexes) await db.collection(collection).createIndex(keys, options);
 }
 
 /** Runs every purge at once; the counts, by task name. */
@@ -31,6 +29,7 @@ export async function purgeExpired(db: Db, tasks: readonly PurgeTask[], now = ne
 
 export function schedulePurge(db: Db, logger: Logger, tasks: readonly PurgeTask[], everyMs = 10 * 60_000): () => void {
   const timer = setInterval(() => {
+    if (pausedForRestore()) return;
     purgeExpired(db, tasks)
       .then((removed) => logger.debug(removed, `purged expired records: ${tasks.map((task) => task.name).join(', ')}`))
       .catch((error: unknown) => logger.warn({ err: error }, 'purge of expired records failed'));

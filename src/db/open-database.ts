@@ -12,8 +12,10 @@ const ANNOUNCEMENT = 'embedded-database.json';
 
 /**
  * The connection string for the configured data: MONGODB_URI if set; otherwise the embedded database
- * for DATA_DIR, reusing one another process (the running app) has announced, or starting one.
- * Only one embedded database may serve a data folder, so a command run beside the app shares its.
+ * for DATA_DIR (on SQLite files there, or on FERRETDB_POSTGRESQL_URL), reusing one another process (the
+ * running app) has announced, or starting one. Only one embedded database may serve a data folder (or a
+ * PostgreSQL database: FerretDB keeps what it knows of collections in memory), so a command run beside
+ * the app shares its.
  */
 export async function openDatabase(config: Config, say: (line: string) => void = console.log): Promise<OpenDatabase> {
   if (config.mongodbUri) return { uri: config.mongodbUri, startedHere: false, close: async () => undefined };
@@ -23,10 +25,15 @@ export async function openDatabase(config: Config, say: (line: string) => void =
 
   const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary }, say);
   const shown = path.relative(process.cwd(), config.dataDir);
-  say(`Starting the embedded database (FerretDB on SQLite) in ${shown.startsWith('..') ? config.dataDir : shown || '.'}/ ...`);
+  say(
+    config.ferretdb.postgresqlUrl
+      ? `Starting the embedded database (FerretDB on PostgreSQL at ${describePostgresqlUrl(config.ferretdb.postgresqlUrl)}) ...`
+      : `Starting the embedded database (FerretDB on SQLite) in ${shown.startsWith('..') ? config.dataDir : shown || '.'}/ ...`,
+  );
   const embedded = await startEmbeddedFerretdb({
     binary,
     dataDir: config.dataDir,
+    postgresqlUrl: config.ferretdb.postgresqlUrl,
     onRestart: (attempt, error) =>
       say(error ? `The embedded database could not be restarted (attempt ${attempt}): ${error.message}` : 'The embedded database stopped unexpectedly and was restarted.'),
   });
@@ -55,5 +62,15 @@ async function announcedEmbeddedUri(dataDir: string): Promise<string | undefined
     return undefined;
   } finally {
     await client.close();
+  }
+}
+
+/** host:port/database of a PostgreSQL URL, without the user or password, for messages. */
+export function describePostgresqlUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    return 'the configured server';
   }
 }

@@ -15,6 +15,11 @@ import { startEmbeddedFerretdb } from './embedded-ferretdb';
  * consistent copy, made without pausing or blocking the app's writes. A second FerretDB then serves the
  * copy, and the backup is written from it.
  *
+ * Embedded database on PostgreSQL: a FerretDB database is a PostgreSQL schema (one table per collection
+ * and one of metadata). Our binary copies every table of it into a new schema in one REPEATABLE READ
+ * transaction (one snapshot for all reads; writers are not blocked), a second FerretDB started after
+ * that serves the copy, the backup is written from it, and the copy is dropped.
+ *
  * MongoDB (replica set or sharded cluster, 5.0 or later): every read is made in one snapshot session,
  * so all collections are read as of the same cluster time. The server keeps that history for
  * minSnapshotHistoryWindowInSeconds (5 minutes by default): a backup that takes longer fails and says so.
@@ -55,6 +60,30 @@ export async function backupEmbeddedDatabase(options: {
     }
   } finally {
     rmSync(copyDir, { recursive: true, force: true });
+  }
+}
+
+export async function backupEmbeddedPostgres(options: {
+  binary: string;
+  postgresqlUrl: string;
+  databaseName: string;
+  file: string;
+  derived?: readonly string[];
+}): Promise<SnapshotBackupSummary> {
+  const copyName = `${options.databaseName}_backup_${Date.now().toString(36)}`;
+  const pg = ['--handler=postgresql', `--postgresql-url=${options.postgresqlUrl}`];
+  await run(options.binary, [...pg, `--pg-snapshot-from=${options.databaseName}`, `--pg-snapshot-to=${copyName}`]);
+  try {
+    const copy = await startEmbeddedFerretdb({ binary: options.binary, dataDir: tmpdir(), postgresqlUrl: options.postgresqlUrl });
+    const client = new MongoClient(copy.uri);
+    try {
+      return { ...(await writeBackup(client.db(copyName), options.file, { derived: options.derived })), pointInTime: true };
+    } finally {
+      await client.close();
+      await copy.stop();
+    }
+  } finally {
+    await run(options.binary, [...pg, `--pg-drop=${copyName}`]);
   }
 }
 

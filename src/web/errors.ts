@@ -20,6 +20,18 @@ export function failFastWhileDatabaseDown(connection: Connection): RequestHandle
   return (_req, _res, next) => next(connection.readyState === 1 ? undefined : new DatabaseUnavailableError());
 }
 
+/** A restore is replacing the database (src/db/restore-state.ts): nothing may read or write it meanwhile. */
+export class BeingRestoredError extends Error {
+  constructor() {
+    super('The database is being restored from a backup');
+  }
+}
+
+/** While `npm run restore` replaces the database, every request gets the "being restored" page. */
+export function refuseWhileRestoring(paused: () => boolean): RequestHandler {
+  return (_req, _res, next) => next(paused() ? new BeingRestoredError() : undefined);
+}
+
 export const notFound: RequestHandler = (_req, res) => {
   res.status(404).render('errors/not-found', { pageTitle: 'Page not found' });
 };
@@ -48,6 +60,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (status && status >= 400 && status < 500) {
       return res.status(400).render('errors/bad-request', { pageTitle: 'Sorry, there is a problem with what was sent' });
+    }
+    if (error instanceof BeingRestoredError) {
+      res.setHeader('Retry-After', '10');
+      return res.status(503).render('errors/unavailable', { pageTitle: 'Sorry, the service is unavailable', beingRestored: true });
     }
     if (databaseUnavailable(error)) {
       // Requests refused up front are not logged one by one: server.ts logs the database going and coming back.

@@ -5,7 +5,7 @@ import { deleteOlderThan, type IndexSpec, type PurgeTask } from '../db/maintenan
 
 export const SESSION_COLLECTION = 'sessions';
 
-export const sessionsIndex: IndexSpec = { collection: SESSION_COLLECTION, keys: { expires: 1 } };
+export const sessionsIndex: IndexSpec = { collection: SESSION_COLLECTION, key: { expires: 1 }, name: 'expires_1' };
 /** connect-mongo runs with autoRemove disabled (its TTL index): expired sessions are purged here. */
 export const purgeExpiredSessions: PurgeTask = deleteOlderThan('sessions', SESSION_COLLECTION, 'expires', (now) => now);
 export const SESSION_COOKIE = 'ssb.sid';

@@ -10,6 +10,8 @@ import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.serv
 import { requestAs } from '../support/commission-factories';
 import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
 import { toSessionUser } from '../../src/features/accounts/accounts.service';
+import { toDirectoryDocument } from '../../src/features/directory/directory-document';
+import { organizationId, serviceId, taxonomyId, taxonomyTermId } from '../../src/features/directory/open-data';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
@@ -38,6 +40,8 @@ type Entry = {
 type Fixtures = {
   otherUserId: string;
   listingId: string;
+  /** The listing's organisation in the open-data feed. */
+  organizationId: string;
   fileId: string;
   schoolUrn: string;
   importJobId: string;
@@ -126,6 +130,15 @@ const MATRIX: Entry[] = [
   { route: 'GET /directory/suggest', url: () => `${paths.directory.suggest}?need=phonics-outcomes-falling`, ...SIGNED_IN },
   { route: 'GET /help', url: () => paths.help, ...SIGNED_IN },
   { route: 'GET /open-data/directory.json', url: () => paths.openData.directory, ...PUBLIC },
+  { route: 'GET /open-data/hsds', url: () => paths.openData.hsds.root, ...PUBLIC },
+  { route: 'GET /open-data/hsds/services', url: () => paths.openData.hsds.services, ...PUBLIC },
+  { route: 'GET /open-data/hsds/services/:id', url: (f) => paths.openData.hsds.service(serviceId({ id: f.listingId })), ...PUBLIC },
+  { route: 'GET /open-data/hsds/organizations', url: () => paths.openData.hsds.organizations, ...PUBLIC },
+  { route: 'GET /open-data/hsds/organizations/:id', url: (f) => paths.openData.hsds.organization(f.organizationId), ...PUBLIC },
+  { route: 'GET /open-data/hsds/taxonomies', url: () => paths.openData.hsds.taxonomies, ...PUBLIC },
+  { route: 'GET /open-data/hsds/taxonomies/:id', url: () => paths.openData.hsds.taxonomy(taxonomyId('type')), ...PUBLIC },
+  { route: 'GET /open-data/hsds/taxonomy_terms', url: () => paths.openData.hsds.taxonomyTerms, ...PUBLIC },
+  { route: 'GET /open-data/hsds/taxonomy_terms/:id', url: () => paths.openData.hsds.taxonomyTerm(taxonomyTermId('type', 'sle')), ...PUBLIC },
   { route: 'GET /directory/providers/:listingId/shortlist', url: (f) => paths.directory.addToShortlist(f.listingId), ...SHORTLISTERS('ok') },
   { route: 'POST /directory/providers/:listingId/shortlist', url: (f) => paths.directory.addToShortlist(f.listingId), form: () => ({}), ...SHORTLISTERS('badRequest') },
   { route: 'GET /shortlists', url: () => paths.shortlists.index, ...SHORTLISTERS('ok') },
@@ -258,6 +271,7 @@ describe('authorization matrix', () => {
     fixtures = {
       otherUserId: (await createUser('provider')).id as string,
       listingId: listing.id as string,
+      organizationId: organizationId(toDirectoryDocument(listing.toObject())),
       fileId: file.id as string,
       schoolUrn: school!.urn,
       importJobId: job.id as string,

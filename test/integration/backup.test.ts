@@ -1,18 +1,28 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Binary, MongoClient, type Db } from 'mongodb';
 import mongoose from 'mongoose';
 import { restoreBackup, RestoreError, writeBackup } from '../../src/db/backup';
-import { backupEmbeddedDatabase } from '../../src/db/snapshot-backup';
+import { ensureIndexes } from '../../src/db/indexes';
+import { appIndexSpecs } from '../../src/housekeeping';
+import { RESTORE_STATE_COLLECTION } from '../../src/db/restore-state';
+import { backupEmbeddedDatabase, backupEmbeddedPostgres, backupMongoDatabase, type SnapshotBackupSummary } from '../../src/db/snapshot-backup';
+import { testBackend } from '../support/backend';
 import { seedDemoData } from '../../seed/demo-data';
 import { useTestDatabase } from '../support/database';
 
 useTestDatabase();
 
+/** Every collection's documents; the restore's own record of itself (not data a backup holds) is checked on its own. */
 async function snapshot(db: Db): Promise<Record<string, string[]>> {
   const result: Record<string, string[]> = {};
   for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+    if (name === RESTORE_STATE_COLLECTION) {
+      expect(await db.collection(name).find({}, { projection: { _id: 1, state: 1 } }).toArray()).toEqual([{ _id: 'state', state: 'restored' }]);
+      continue;
+    }
     const documents = await db.collection(name).find({}).sort({ _id: 1 }).toArray();
     result[name] = documents.map((document) => mongoose.mongo.BSON.EJSON.stringify(document, { relaxed: false }));
   }
@@ -45,7 +55,20 @@ describe('backup and restore', () => {
     await target.dropDatabase();
   });
 
-  it('backs up the embedded database as it was at one moment while writes go on, and restores exactly that', async () => {
+  /** The consistent backup of this run's back end: a copy of the SQLite file, of the PostgreSQL schema, or a MongoDB snapshot read. */
+  const backupAsOfOneMoment = (databaseName: string, file: string): Promise<SnapshotBackupSummary> => {
+    const binary = process.env.FERRETDB_BIN_RESOLVED!;
+    switch (testBackend()) {
+      case 'sqlite':
+        return backupEmbeddedDatabase({ binary, dataDir: process.env.TEST_FERRETDB_DATA_DIR!, databaseName, file });
+      case 'postgresql':
+        return backupEmbeddedPostgres({ binary, postgresqlUrl: process.env.TEST_FERRETDB_POSTGRESQL_URL!, databaseName, file });
+      default:
+        return backupMongoDatabase(other, databaseName, file);
+    }
+  };
+
+  it(`backs up the database as it was at one moment while writes go on, and restores exactly that (${testBackend()})`, async () => {
     const source = mongoose.connection.db!;
     await seedDemoData();
     // A writer that keeps changing three collections and a counter in a fixed order: at any moment the
@@ -69,7 +92,7 @@ describe('backup and restore', () => {
     await wait(() => written >= 20);
     const before = written;
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'ssb-backup-')), 'backup.ndjson.gz');
-    const summary = await backupEmbeddedDatabase({ binary: process.env.FERRETDB_BIN_RESOLVED!, dataDir: process.env.TEST_FERRETDB_DATA_DIR!, databaseName: source.databaseName, file });
+    const summary = await backupAsOfOneMoment(source.databaseName, file);
     const after = written;
     await wait(() => written >= after + 5);
     stop = true;
@@ -101,5 +124,72 @@ describe('backup and restore', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'ssb-backup-')), 'backup.ndjson.gz');
     await writeBackup(source, file);
     await expect(restoreBackup(source, file)).rejects.toThrow(RestoreError);
+  });
+
+  it('restores into a database where the app has already built its indexes, building each index once', async () => {
+    // What `npm run restore` met every time: the app (or mongoose) had made the indexes, and the restore asked
+    // FerretDB for all of them again in one command, which panicked FerretDB v1.24.2 ("slice bounds out of range").
+    const source = mongoose.connection.db!;
+    await seedDemoData();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ssb-backup-')), 'backup.ndjson.gz');
+    await writeBackup(source, file);
+    const target = other.db(`restore_${Date.now()}`);
+    await ensureIndexes(target, appIndexSpecs());
+    const summary = await restoreBackup(target, file, { appIndexes: appIndexSpecs() });
+    expect(summary.indexesCreated).toEqual([]);
+    expect(await snapshot(target)).toEqual(await snapshot(source));
+    await target.dropDatabase();
+  });
+
+  it('replaces a database’s data when told to, keeping its indexes, and leaves nothing of what was there', async () => {
+    const source = mongoose.connection.db!;
+    await seedDemoData();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ssb-backup-')), 'backup.ndjson.gz');
+    await writeBackup(source, file);
+    const target = other.db(`restore_${Date.now()}`);
+    await ensureIndexes(target, appIndexSpecs());
+    await target.collection('users').insertOne({ email: 'only.in.target@test.example', name: 'Gone after the restore' });
+    await target.collection('only_in_target').insertOne({ note: 'gone too' });
+    let toldBefore = false;
+    const summary = await restoreBackup(target, file, { replace: true, pauseMs: 0, appIndexes: appIndexSpecs(), beforeReplacing: async () => void (toldBefore = true) });
+    expect(toldBefore).toBe(true);
+    expect(summary.replaced).toEqual({ users: 1, only_in_target: 1 });
+    const restored = await snapshot(target);
+    expect(restored.only_in_target).toEqual([]);
+    delete restored.only_in_target;
+    expect(restored).toEqual(await snapshot(source));
+    await target.dropDatabase();
+  });
+
+  it('refuses a damaged or cut-short backup, and changes nothing', async () => {
+    const source = mongoose.connection.db!;
+    await seedDemoData();
+    const dir = mkdtempSync(path.join(tmpdir(), 'ssb-backup-'));
+    const file = path.join(dir, 'backup.ndjson.gz');
+    await writeBackup(source, file);
+    const lines = gunzipSync(readFileSync(file)).toString().split('\n');
+    const cutAtLine = path.join(dir, 'cut-at-a-line.ndjson.gz');
+    writeFileSync(cutAtLine, gzipSync([...lines.slice(0, 40), ...lines.slice(-2)].join('\n'))); // documents gone, last line kept
+    const cutMidway = path.join(dir, 'cut-midway.ndjson.gz');
+    const bytes = readFileSync(file);
+    writeFileSync(cutMidway, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const target = other.db(`restore_${Date.now()}`);
+    await expect(restoreBackup(target, cutAtLine)).rejects.toThrow(/is incomplete: \w+ has \d+ of its \d+ documents/);
+    await expect(restoreBackup(target, cutMidway)).rejects.toThrow(/damaged or cut short/);
+    expect(await target.listCollections().toArray()).toEqual([]);
+  });
+
+  it('refuses a backup whose unique keys would not build on MongoDB (FerretDB accepted them), and the backup says so', async () => {
+    const source = mongoose.connection.db!;
+    await seedDemoData();
+    // FerretDB v1 lets both in despite the unique index on email: MongoDB counts two missing emails as duplicates.
+    await source.collection('users').insertMany([{ name: 'No email 1' }, { name: 'No email 2' }]);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ssb-backup-')), 'backup.ndjson.gz');
+    const summary = await writeBackup(source, file);
+    expect(summary.uniqueKeyProblems).toEqual([expect.stringMatching(/^users .* has no email$/), expect.stringMatching(/^users .* has no email$/)]);
+    const target = other.db(`restore_${Date.now()}`);
+    await expect(restoreBackup(target, file)).rejects.toThrow(/unique indexes would not build on MongoDB/);
+    expect(await target.listCollections().toArray()).toEqual([]);
+    await source.collection('users').deleteMany({ email: { $exists: false } });
   });
 });

@@ -8,8 +8,8 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { connectDatabase } from '../../src/db/connect';
 import { startEmbeddedFerretdb, type EmbeddedDatabase } from '../../src/db/embedded-ferretdb';
-import { ensureLibraryIndexes } from '../../src/db/maintenance';
-import { libraryIndexes } from '../../src/housekeeping';
+import { ensureIndexes } from '../../src/db/indexes';
+import { appIndexSpecs } from '../../src/housekeeping';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { createUser } from '../support/factories';
@@ -32,8 +32,7 @@ async function stopped(pid: number): Promise<void> {
 beforeAll(async () => {
   database = await startEmbeddedFerretdb({ binary: process.env.FERRETDB_BIN_RESOLVED!, dataDir: mkdtempSync(path.join(tmpdir(), 'ssb-outage-')) });
   await connectDatabase(database.uri, 'outage');
-  await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
-  await ensureLibraryIndexes(mongoose.connection.db!, libraryIndexes);
+  await ensureIndexes(mongoose.connection.db!, appIndexSpecs());
 });
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { ROLES, type Role } from '../../src/web/identity';
 import { Listing } from '../../src/features/listings/listing.model';
@@ -107,6 +108,27 @@ describe('finding support', () => {
     expect(response.text.charCodeAt(0)).toBe(0xfeff);
     expect(response.text).toContain(`"'=HYPERLINK(""http://evil.example"") SLE"`);
     expect(response.text.split('\r\n').filter(Boolean)).toHaveLength(1 + 22);
+  });
+
+  it('puts days and money in CSV columns of their own, as numbers a spreadsheet adds up', async () => {
+    const costed = await createListedListing({ name: 'Costed maths hub', expertise: ['mathematics-and-numeracy'], phases: ['secondary'], dailyRatePence: 45050, capacity: { days: 12, period: 'year' } });
+    let header: (string | number)[] = [];
+    let rows: (string | number)[][] = [];
+    // The directory looks for changed listings every couple of seconds.
+    for (let tries = 0; !rows.some((row) => row[0] === 'Costed maths hub') && tries < 50; tries++) {
+      if (tries) await new Promise((resolve) => setTimeout(resolve, 100));
+      const response = await agents.get('sip')!.get(`${paths.directory.export}?category=mathematics-and-numeracy`);
+      const table = parse(response.text.replace(/^\uFEFF/, ''), { cast: true }) as (string | number)[][];
+      header = table[0] ?? [];
+      rows = table.slice(1);
+    }
+    const column = (name: string) => header.indexOf(name);
+    const row = (name: string) => rows.find((candidate) => candidate[0] === name)!;
+    const figures = (name: string) => ['Days available', 'Days per', 'Daily rate (£)', 'Funded by the LA'].map((heading) => row(name)[column(heading)]);
+    expect(figures('Costed maths hub')).toEqual([12, 'year', 450.5, 'No']);
+    expect(figures('Primary maths SLE')).toEqual([4, 'term', '', 'No']);
+    expect(figures('Numeracy traded service')).toEqual(['', '', '', 'Yes']);
+    await Listing.deleteOne({ _id: costed._id });
   });
 
   it('prints the whole directory grouped by category with an index', async () => {

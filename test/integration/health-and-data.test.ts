@@ -7,6 +7,7 @@ import { User } from '../../src/features/accounts/user.model';
 import { Listing } from '../../src/features/listings/listing.model';
 import { School } from '../../src/features/schools/school.model';
 import { SESSION_COLLECTION } from '../../src/web/session';
+import { ATTEMPT_SLOTS_COLLECTION } from '../../src/features/accounts/attempt-slots';
 import { RATE_LIMIT_COLLECTION } from '../../src/features/accounts/rate-limits';
 import { LOCKOUT_COLLECTION } from '../../src/features/accounts/sign-in-throttle';
 import { SECURITY_EVENTS_COLLECTION } from '../../src/features/accounts/security-event.model';
@@ -55,6 +56,11 @@ describe('purging expired records (in place of TTL indexes)', () => {
       { _id: 'remembered' as never, lockouts: 3, lockedUntil: new Date(Date.now() - 23 * 3_600_000) },
       { _id: 'fresh start' as never, lockouts: 0 },
     ]);
+    await db.collection(ATTEMPT_SLOTS_COLLECTION).deleteMany({});
+    await db.collection(ATTEMPT_SLOTS_COLLECTION).insertMany([
+      { _id: 'forgotten:1:0' as never, key: 'forgotten', n: 1, g: 0, at: new Date(Date.now() - 25 * 3_600_000) },
+      { _id: 'counted:1:0' as never, key: 'counted', n: 1, g: 0, at: new Date(Date.now() - 60_000) },
+    ]);
     await db.collection(SECURITY_EVENTS_COLLECTION).deleteMany({});
     await db.collection(SECURITY_EVENTS_COLLECTION).insertMany(
       Array.from({ length: 5 }, (_, minutes) => ({ at: new Date(Date.now() - minutes * 60_000), type: 'signed_in', ip: '::1', userAgent: 'test' })),
@@ -65,7 +71,9 @@ describe('purging expired records (in place of TTL indexes)', () => {
       claims: 1,
       lockouts: 1,
       securityEvents: 2,
+      attemptSlots: 1,
     });
+    expect((await db.collection(ATTEMPT_SLOTS_COLLECTION).find().toArray()).map((slot) => slot._id)).toEqual(['counted:1:0']);
     expect((await db.collection(LOCKOUT_COLLECTION).find().toArray()).map((lockout) => lockout._id).sort()).toEqual(['fresh start', 'remembered']);
     const newest = await db.collection(SECURITY_EVENTS_COLLECTION).find().sort({ at: -1 }).toArray();
     expect(newest).toHaveLength(3);

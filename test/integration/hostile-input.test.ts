@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import request from 'supertest';
+import { User } from '../../src/features/accounts/user.model';
 import { paths } from '../../src/paths';
 import { useTestDatabase } from '../support/database';
 import { BUTTONS, FORMS, LISTING_FORMS, QUERIES, type Who } from '../support/hostile-forms';
@@ -9,8 +10,21 @@ import { describeHostileInput, useHostileContext } from '../support/hostile-inpu
 import { listRoutes } from '../support/routes';
 
 /** Every form but the pen portrait's (hostile-listing-input.test.ts), and CSRF on every POST route. */
-useTestDatabase();
+useTestDatabase({ monitorCommands: true });
 const context = useHostileContext();
+
+/** Every command the app sends to the database while `during` runs, as Extended JSON. */
+async function commandsSentDuring(during: () => Promise<void>): Promise<string[]> {
+  const sent: string[] = [];
+  const watch = (event: { command: unknown }) => void sent.push(mongoose.mongo.BSON.EJSON.stringify(event.command as never, { relaxed: false }));
+  mongoose.connection.getClient().on('commandStarted', watch);
+  try {
+    await during();
+  } finally {
+    mongoose.connection.getClient().off('commandStarted', watch);
+  }
+  return sent;
+}
 const postRoutes = (routes: string[]) => routes.filter((route) => route.startsWith('POST '));
 
 describeHostileInput('hostile input', FORMS.filter((form) => !LISTING_FORMS.includes(form)), context);
@@ -37,13 +51,29 @@ describe('query parameters', () => {
   });
 
   // Every parameter of a page gets the value at once: each is read on its own, and a crash in any shows.
+  // And no control character reaches the database: PostgreSQL cannot store a NUL, so FerretDB on it
+  // answered a NUL in the Security events page's email filter with an error (a 500), while SQLite did not
+  // mind. So this is checked on the commands sent, whatever the back end.
   it.each(QUERIES.map((query) => [query.route, query] as const))('%s answers hostile values in every parameter without crashing', async (_route, query) => {
-    for (const [label, value] of Object.entries(QUERY_VALUES)) {
-      const response = await context.agents.get(query.as)!.get(`${query.url(context.world)}?${query.parameters.map(value).join('&')}`);
-      if (![200, 302, 400, 404, 410].includes(response.status)) throw new Error(`${label}: answered ${response.status}`);
-      expect(response.text).not.toContain('<script>alert(1)</script>');
-      expect(response.text).not.toContain('<img src=x onerror');
-    }
+    const sent = await commandsSentDuring(async () => {
+      for (const [label, value] of Object.entries(QUERY_VALUES)) {
+        const response = await context.agents.get(query.as)!.get(`${query.url(context.world)}?${query.parameters.map(value).join('&')}`);
+        if (![200, 302, 400, 404, 410].includes(response.status)) throw new Error(`${label}: answered ${response.status}`);
+        expect(response.text).not.toContain('<script>alert(1)</script>');
+        expect(response.text).not.toContain('<img src=x onerror');
+      }
+    });
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((command) => /\\u000[07]/.test(command))).toEqual([]);
+  });
+
+  it('keeps NUL out of every string the app stores or looks for, however it got there', async () => {
+    const sent = await commandsSentDuring(async () => {
+      await User.find({ email: 'a\u0000b@test.example', role: { $in: ['sip\u0000'] }, name: { $regex: 'x\u0000' } }).lean();
+      await User.create({ email: 'nul\u0000@test.example', name: 'Nul\u0000 Person', role: 'sip', passwordHash: 'x' });
+    });
+    expect(sent.filter((command) => command.includes('\\u0000'))).toEqual([]);
+    expect(await User.countDocuments({ email: 'nul@test.example', name: 'Nul Person' })).toBe(1);
   });
 });
 

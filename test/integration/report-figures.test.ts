@@ -268,7 +268,7 @@ describe('report figures after an interruption', () => {
     const target = mongoose.connection.getClient().db(`restore_${Date.now()}`);
     await target.collection('report_figure_heads').insertOne({ _id: 'fold:1' as never, seq: 1 }); // as an app started on it would
     try {
-      expect((await restoreBackup(target, file, { derived: FIGURE_COLLECTIONS })).commissions).toBe(collections.commissions);
+      expect((await restoreBackup(target, file, { derived: FIGURE_COLLECTIONS })).counts.commissions).toBe(collections.commissions);
     } finally {
       await target.dropDatabase();
     }

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { Types } from 'mongoose';
 import request from 'supertest';
+import { parse } from 'csv-parse/sync';
 import { actOnCommission } from '../../src/features/commissions/commissions.service';
 import { giveFeedback } from '../../src/features/commissions/feedback/feedback.service';
 import { SchoolSupport } from '../../src/features/schools/school-support.model';
@@ -81,6 +82,13 @@ describe('commission reports', () => {
       expect(csv.headers['content-type']).toContain('text/csv');
       expect((csv.body as string).startsWith('\uFEFF')).toBe(true);
     }
+    // Money is a plain number of pounds in a column that says so, for a spreadsheet to add up: 2 and 3 days at £300.
+    const terms = parse(((await csvDownload(paths.reports.csv('terms'))).body as string).replace(/^\uFEFF/, ''), { cast: true }) as (string | number)[][];
+    expect(terms[0]!.slice(1)).toEqual(['Commissions', 'Days', 'Spend (£)']);
+    expect(terms.slice(1).map((row) => row.slice(1))).toEqual([
+      [1, 2, 600],
+      [1, 3, 900],
+    ]);
     const ratings = await csvDownload(paths.reports.csv('ratings-by-provider'));
     expect(ratings.body).toContain("'=Formula Maths Hub,1,2.0,2.0,3.0,1.0,2.0");
     expect((await tradedServices.get(paths.reports.csv('nope'))).status).toBe(404);

@@ -151,3 +151,27 @@ describe('sign-in lockout with back-off', () => {
     expect(event!.subject).toBeUndefined();
   });
 });
+
+describe('counting across app instances', () => {
+  it('lets exactly the allowed number of wrong passwords be checked when attempts arrive at once through two instances', async () => {
+    // Two app instances share the database; 30 wrong passwords for one account arrive at once, spread over
+    // both. With counters kept by $inc (which FerretDB v1 loses when concurrent) 16 to 20 were checked.
+    const settings = { SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '10', SIGN_IN_MAX_FAILURES_PER_IP: '1000' };
+    const instances = [buildTestApp(settings, pino({ level: 'silent' })), buildTestApp(settings, pino({ level: 'silent' }))];
+    const user = await createUser('sip');
+    const forms = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const agent = request.agent(instances[i % 2]!);
+        const page = await agent.get(paths.signIn);
+        return { agent, token: csrfTokenFrom(page.text) };
+      }),
+    );
+    const answers = await Promise.all(
+      forms.map(({ agent, token }, i) => agent.post(paths.signIn).type('form').send({ email: user.email, password: `wrong ${i}`, _csrf: token })),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 400)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+    expect(await SecurityEvent.countDocuments({ type: 'account_locked', subject: user._id })).toBe(1);
+  }, 60_000);
+});

@@ -1,18 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { connectDatabase } from '../../src/db/connect';
-import { ensureLibraryIndexes } from '../../src/db/maintenance';
-import { libraryIndexes } from '../../src/housekeeping';
+import { ensureIndexes } from '../../src/db/indexes';
+import { ATTEMPT_SLOTS_COLLECTION } from '../../src/features/accounts/attempt-slots';
 import { RATE_LIMIT_COLLECTION } from '../../src/features/accounts/rate-limits';
+import { appIndexSpecs } from '../../src/housekeeping';
 
-/** Connects this test file to a fresh database of its own on the run's FerretDB, and drops it afterwards. */
-export function useTestDatabase(): void {
+/**
+ * Connects this test file to a fresh database of its own on the run's database server, and drops it
+ * afterwards. monitorCommands: the driver reports every command it sends (commandStarted events on
+ * mongoose.connection.getClient()), for tests of what reaches the database.
+ */
+export function useTestDatabase(options: { monitorCommands?: boolean } = {}): void {
   beforeAll(async () => {
     const uri = process.env.TEST_MONGODB_URI;
     if (!uri) throw new Error('TEST_MONGODB_URI is not set: run tests through jest (test/support/global-setup.ts)');
-    await connectDatabase(uri, `test_${randomBytes(6).toString('hex')}`);
-    await Promise.all(mongoose.modelNames().map((name) => mongoose.model(name).init()));
-    await ensureLibraryIndexes(mongoose.connection.db!, libraryIndexes);
+    await connectDatabase(uri, `test_${randomBytes(6).toString('hex')}`, { monitorCommands: options.monitorCommands ?? false });
+    await ensureIndexes(mongoose.connection.db!, appIndexSpecs());
   });
   afterAll(async () => {
     if (mongoose.connection.readyState === 1) await mongoose.connection.dropDatabase();
@@ -23,4 +27,5 @@ export function useTestDatabase(): void {
 /** Supertest requests all come from one address, so tests that fail sign-ins start from a clean count. */
 export async function resetSignInLimits(): Promise<void> {
   await mongoose.connection.db!.collection(RATE_LIMIT_COLLECTION).deleteMany({});
+  await mongoose.connection.db!.collection(ATTEMPT_SLOTS_COLLECTION).deleteMany({});
 }

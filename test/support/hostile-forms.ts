@@ -108,6 +108,7 @@ export const LISTING_FORM: Record<string, Field> = {
   contactEmail: { kind: 'typed', value: 'alex@example.org' },
   contactPhone: { kind: 'typed', value: '01632 960 001', optional: true },
   contactRoute: { kind: 'text', value: 'Email first, please', optional: true },
+  contactOpenData: { kind: 'choices', value: ['email'], optional: true },
   'designationAwarded-day': { kind: 'datePart', value: '28', errorKey: 'designationAwarded' },
   'designationAwarded-month': { kind: 'datePart', value: '2', errorKey: 'designationAwarded' },
   'designationAwarded-year': { kind: 'datePart', value: '2025', errorKey: 'designationAwarded' },
@@ -466,6 +467,14 @@ export const QUERIES: { route: string; as: Who; url: (world: World) => string; p
   { route: 'GET /listings/:id', as: 'sip', url: (world) => paths.listings.listing(world.listingId), parameters: ['version'] },
   { route: 'GET /account/set-password', as: 'signedOut', url: () => paths.setPassword, parameters: ['token'] },
   { route: 'GET /admin/security-events', as: 'traded_services', url: () => paths.admin.securityEvents, parameters: ['type', 'email', 'page'] },
+  {
+    route: 'GET /open-data/hsds/services',
+    as: 'signedOut',
+    url: () => paths.openData.hsds.services,
+    parameters: ['page', 'per_page', 'search', 'full', 'taxonomy_term_id', 'taxonomy_id', 'organization_id', 'modified_after'],
+  },
+  { route: 'GET /open-data/hsds/organizations', as: 'signedOut', url: () => paths.openData.hsds.organizations, parameters: ['page', 'per_page', 'search', 'full'] },
+  { route: 'GET /open-data/hsds/taxonomy_terms', as: 'signedOut', url: () => paths.openData.hsds.taxonomyTerms, parameters: ['page', 'per_page', 'search', 'taxonomy_id', 'parent_id'] },
 ];
 
 /** The records the forms act on: a school in a SIP's caseload, its user, a provider's listings, a shortlist. */

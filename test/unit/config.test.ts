@@ -36,6 +36,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
+  it('starts the embedded database on PostgreSQL when given its address, and refuses two databases at once', () => {
+    const dir = dataDir();
+    expect(loadConfig({ DATA_DIR: dir }).ferretdb.postgresqlUrl).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: dir, FERRETDB_POSTGRESQL_URL: 'postgres://app:secret@db.internal:5432/school_support' }).ferretdb.postgresqlUrl).toBe(
+      'postgres://app:secret@db.internal:5432/school_support',
+    );
+    expect(() => loadConfig({ DATA_DIR: dir, FERRETDB_POSTGRESQL_URL: 'mongodb://x/y' })).toThrow(/^Setting FERRETDB_POSTGRESQL_URL is invalid: must start with postgres:\/\//);
+    expect(() => loadConfig({ DATA_DIR: dir, FERRETDB_POSTGRESQL_URL: 'postgresql://h/d', MONGODB_URI: 'mongodb://h/d' })).toThrow(/MONGODB_URI or FERRETDB_POSTGRESQL_URL, not both/);
+  });
+
   it('requires a strong session secret in production and does not write one', () => {
     const dir = dataDir();
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dir })).toThrow(/SESSION_SECRET is required/);

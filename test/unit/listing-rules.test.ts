@@ -82,6 +82,16 @@ describe('listingFormSchema', () => {
     expect(fields).toEqual(expect.arrayContaining(['dailyRate', 'designationAwarded', 'designationExpires']));
   });
 
+  it('publishes no contact details as open data unless ticked, and only details that are given', () => {
+    expect(listingFormSchema.parse(base).contact.openData).toEqual([]);
+    expect(listingFormSchema.parse({ ...base, contactOpenData: ['email', 'email'] }).contact.openData).toEqual(['email']);
+    const refused = (form: Record<string, unknown>) => listingFormSchema.safeParse(form).error?.issues.map((issue) => [issue.path[0], issue.message]);
+    expect(refused({ ...base, contactOpenData: ['phone'] })).toEqual([['contactOpenData', 'Enter a contact telephone number to publish it, or untick it']]);
+    expect(refused({ ...base, contactOpenData: 'route' })).toEqual([['contactOpenData', 'Say how to get in touch to publish it, or untick it']]);
+    expect(refused({ ...base, contactOpenData: ['name'] })).toEqual([['contactOpenData', 'Select what to publish from the list']]);
+    expect(listingFormSchema.parse({ ...base, contactPhone: '01632 960 001', contactOpenData: 'phone' }).contact).toMatchObject({ phone: '01632 960 001', openData: ['phone'] });
+  });
+
   it('refuses a summary over 400 characters', () => {
     expect(listingFormSchema.safeParse({ ...base, summary: 'x'.repeat(401) }).success).toBe(false);
   });

@@ -8,8 +8,8 @@ export const RATE_LIMIT_COLLECTION = 'rate_limits';
 
 /** rate-limiter-flexible's own indexes would include a TTL index, so they are turned off and these made instead. */
 export const rateLimitIndexes: IndexSpec[] = [
-  { collection: RATE_LIMIT_COLLECTION, keys: { key: 1 }, options: { unique: true } },
-  { collection: RATE_LIMIT_COLLECTION, keys: { expire: 1 } },
+  { collection: RATE_LIMIT_COLLECTION, key: { key: 1 }, name: 'key_1', unique: true },
+  { collection: RATE_LIMIT_COLLECTION, key: { expire: 1 }, name: 'expire_1' },
 ];
 export const purgeExpiredRateLimits: PurgeTask = deleteOlderThan('rateLimits', RATE_LIMIT_COLLECTION, 'expire', (now) => now);
 

@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { claimOnce } from '../../db/claims';
 import { deleteOlderThan, type PurgeTask } from '../../db/maintenance';
+import { AttemptSlots } from './attempt-slots';
 import { lockoutMinutes, nextLockoutNumber } from './lockout-backoff';
 import { addressKey as accountKey, limiterPair, minutesToWait, refusals } from './rate-limits';
 
@@ -27,11 +28,13 @@ type LockoutState = { _id: string; period: string; lockouts: number; lockedUntil
 const FIRST_PERIOD = 'first';
 
 /**
- * Limits sign-in attempts per account (from any address) and per address (for any account), with
- * rate-limiter-flexible. Each attempt is counted before the password is checked, so guesses sent in
- * parallel cannot all pass the check; a successful sign-in takes its attempt back and starts the
- * account afresh, so only failures add up. Counts are kept twice: in the database, shared by every
- * instance, and in memory, which is exact within one process (FerretDB v1 loses concurrent $inc).
+ * Limits sign-in attempts per account (from any address) and per address (for any account). Each
+ * attempt is counted before the password is checked, so guesses sent in parallel cannot all pass the
+ * check; a successful sign-in starts the account afresh and gives the address its attempt back, so
+ * only failures add up. An account's attempts are counted exactly across every instance by taking
+ * numbered slots (attempt-slots.ts: unique _ids, no $inc, which FerretDB v1 loses when concurrent), in
+ * windows of the lockout period on the throttle's clock. An address's are counted with
+ * rate-limiter-flexible, in the database and in memory (exact within one process).
  *
  * When an account uses up its attempts it is locked, and each lockout in a row lasts twice as long as
  * the one before (lockout-backoff.ts). The lock and the run of lockouts live in LOCKOUT_COLLECTION,
@@ -42,7 +45,7 @@ const FIRST_PERIOD = 'first';
  * one start the lockout, so its owner is told once.
  */
 export class SignInThrottle {
-  private readonly account: RateLimiterAbstract[];
+  private readonly account: AttemptSlots;
   private readonly ip: RateLimiterAbstract[];
 
   constructor(
@@ -51,7 +54,7 @@ export class SignInThrottle {
     private readonly clock: () => Date = () => new Date(),
   ) {
     const duration = limits.lockoutMinutes * 60;
-    this.account = limiterPair(db, 'sign_in_account', limits.maxFailuresPerAccount, duration);
+    this.account = new AttemptSlots(db, limits.maxFailuresPerAccount, limits.lockoutMinutes * 60_000, clock);
     this.ip = limiterPair(db, 'sign_in_ip', limits.maxFailuresPerIp, duration);
   }
 
@@ -63,8 +66,8 @@ export class SignInThrottle {
     if (state?.lockedUntil && state.lockedUntil > now) return { allowed: false, by: 'account', lockedUntil: state.lockedUntil };
 
     const period = state?.period ?? FIRST_PERIOD;
-    const [accountRefusals, ipRefusals] = await Promise.all([refusals(this.account, `${key}:${period}`), refusals(this.ip, ip)]);
-    if (accountRefusals.length > 0) return this.lockOut(key, state, period, now);
+    const [accountVerdict, ipRefusals] = await Promise.all([this.account.consume(`${key}:${period}`), refusals(this.ip, ip)]);
+    if (!accountVerdict.allowed) return this.lockOut(key, state, period, now);
     if (ipRefusals.length > 0) return { allowed: false, by: 'address', retryAfterMinutes: minutesToWait(ipRefusals) };
     return { allowed: true };
   }
@@ -98,7 +101,7 @@ export class SignInThrottle {
 
   private async forgetCounts(key: string): Promise<void> {
     const state = await this.lockouts().findOne({ _id: key });
-    await Promise.all(this.account.map((limiter) => limiter.delete(`${key}:${state?.period ?? FIRST_PERIOD}`)));
+    await this.account.forget(`${key}:${state?.period ?? FIRST_PERIOD}`);
   }
 
   private lockouts() {

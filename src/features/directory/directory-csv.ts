@@ -1,7 +1,11 @@
 import { toCsv } from '../../lib/csv';
 import type { ResultView } from './result-view';
 
-const HEADER = ['Name', 'Type', 'Organisation', 'Summary', 'Expertise', 'Phases', 'Subjects', 'Areas', 'Days available', 'Cost', 'Designation', 'Pen portrait'];
+/**
+ * Days and money are numbers in columns of their own (a finance officer sums them in a spreadsheet), empty
+ * where the listing gives none; text stays text (formulas neutralised by toCsv).
+ */
+const HEADER = ['Name', 'Type', 'Organisation', 'Summary', 'Expertise', 'Phases', 'Subjects', 'Areas', 'Days available', 'Days per', 'Daily rate (£)', 'Funded by the LA', 'Designation', 'Pen portrait'];
 
 /** Providers as CSV, with a note column for shortlists. Links are absolute so they work from a spreadsheet. */
 export function providersCsv(providers: readonly (ResultView & { note?: string })[], baseUrl: string, withNotes = false): string {
@@ -14,8 +18,10 @@ export function providersCsv(providers: readonly (ResultView & { note?: string }
     provider.phases.join('; '),
     provider.subjects.join('; '),
     provider.areas.join('; '),
-    provider.capacity,
-    provider.cost,
+    provider.figures.days,
+    provider.figures.daysPer ?? '',
+    provider.figures.dailyRatePounds,
+    provider.figures.fundedByLa ? 'Yes' : 'No',
     provider.designation ?? '',
     baseUrl + provider.href,
     ...(withNotes ? [provider.note ?? ''] : []),

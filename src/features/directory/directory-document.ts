@@ -13,6 +13,11 @@ export type DirectoryDocument = {
   name: string;
   providerType: ProviderType;
   organisation: string;
+  /**
+   * Which body the listing belongs to, for open data: listings of one provider account under one
+   * organisation name are one organisation; two accounts with the same name are two.
+   */
+  organisationKey?: string;
   summary: string;
   experience: string;
   expertise: string[];
@@ -31,9 +36,28 @@ export type DirectoryDocument = {
   revision: number;
   updatedAt: Date;
   impact?: ImpactSummary;
+  /** Only the contact details the provider chose to publish as open data (absent in snapshots from before the choice). */
+  publicContact?: PublicContact;
 };
 
+export type PublicContact = { email?: string; phone?: string; route?: string };
+
+function publicContactOf(contact: ListingFields['contact'] | undefined): PublicContact {
+  const chosen = new Set(contact?.openData ?? []);
+  const published: PublicContact = {};
+  if (chosen.has('email') && contact?.email) published.email = contact.email;
+  if (chosen.has('phone') && contact?.phone) published.phone = contact.phone;
+  if (chosen.has('route') && contact?.route) published.route = contact.route;
+  return published;
+}
+
 type ListingRecord = ListingFields & { _id: { toString(): string }; updatedAt?: Date | null };
+
+function organisationKeyOf(listing: ListingRecord): string {
+  const name = (listing.organisation || listing.name).trim().toLowerCase().replace(/\s+/g, ' ');
+  const owner = listing.owners?.map((id) => id.toString()).sort()[0];
+  return owner ? `owner:${owner}:${name}` : `listing:${listing._id.toString()}`;
+}
 
 export function toDirectoryDocument(listing: ListingRecord, impact?: ImpactSummary): DirectoryDocument {
   const capacityDays = listing.capacity?.days;
@@ -42,6 +66,7 @@ export function toDirectoryDocument(listing: ListingRecord, impact?: ImpactSumma
     name: listing.name,
     providerType: listing.providerType,
     organisation: listing.organisation ?? '',
+    organisationKey: organisationKeyOf(listing),
     summary: listing.summary ?? '',
     experience: listing.experience ?? '',
     expertise: listing.expertise ?? [],
@@ -60,6 +85,7 @@ export function toDirectoryDocument(listing: ListingRecord, impact?: ImpactSumma
     revision: listing.revision,
     updatedAt: listing.updatedAt ?? new Date(0),
     ...(impact ? { impact } : {}),
+    publicContact: publicContactOf(listing.contact ?? undefined),
   };
 }
 

@@ -18,11 +18,14 @@ import { directorySnapshotSeq, loadDirectorySnapshot, saveDirectorySnapshot } fr
  */
 const CLOCK_SKEW_MS = 5_000;
 
-/** Only what the directory shows or searches: pending revisions, contacts, owners and files stay in the database. */
+/**
+ * Only what the directory shows or searches: pending revisions and files stay in the database; of the
+ * contact details only those published as open data are kept, and of the owners only a key naming the
+ * organisation (toDirectoryDocument).
+ */
 const INDEXED_FIELDS = {
   pendingRevision: 0,
-  contact: 0,
-  owners: 0,
+  'contact.name': 0,
   evidence: 0,
   photo: 0,
   statusReason: 0,

@@ -23,6 +23,8 @@ export type ResultView = {
   areas: string[];
   capacity: string;
   cost: string;
+  /** The same as numbers, for CSV columns a spreadsheet can add up (null where the listing says none). */
+  figures: { days: number | null; daysPer: 'term' | 'year' | null; dailyRatePounds: number | null; fundedByLa: boolean };
   impact: string | null;
   /** Why it is here: what it matched, in words a user understands. */
   reasons: string[];
@@ -68,6 +70,12 @@ export function toResultView(document: DirectoryDocument, taxonomy: TaxonomySnap
     areas: document.areas,
     capacity: capacityText(document),
     cost: costText(document),
+    figures: {
+      days: document.capacity?.days ?? null,
+      daysPer: document.capacity?.period ?? null,
+      dailyRatePounds: !document.fundedByLa && document.dailyRatePence !== null ? document.dailyRatePence / 100 : null,
+      fundedByLa: document.fundedByLa,
+    },
     impact: document.impact ? `${document.impact.score.toFixed(1)} out of 5 (${document.impact.responses} schools)` : null,
     reasons,
   };

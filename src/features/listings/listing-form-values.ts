@@ -38,6 +38,7 @@ export function formValuesOf(listing: ListingRecord): Record<string, unknown> {
     contactEmail: listing.contact?.email,
     contactPhone: listing.contact?.phone,
     contactRoute: listing.contact?.route,
+    contactOpenData: listing.contact?.openData ?? [],
     ...dateParts('designationAwarded', designation?.awardedOn),
     ...dateParts('designationExpires', designation?.expiresOn),
   };

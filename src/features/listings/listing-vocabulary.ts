@@ -31,6 +31,13 @@ export type ListingStatus = (typeof LISTING_STATUSES)[number];
 
 export const CAPACITY_PERIODS = ['term', 'year'] as const;
 
+/**
+ * Which of their contact details a provider publishes in the open-data feed (src/features/directory/
+ * open-data.ts), for other councils and tools to reach them; none unless they tick it.
+ */
+export const OPEN_DATA_CONTACT_ROUTES = ['email', 'phone', 'route'] as const;
+export type OpenDataContactRoute = (typeof OPEN_DATA_CONTACT_ROUTES)[number];
+
 export const LISTING_STATUS_LABELS: Record<ListingStatus, string> = {
   draft: 'Draft',
   submitted: 'Awaiting approval',

@@ -3,10 +3,10 @@ import { scalarIndex } from '../../db/scalar-index';
 import { idsNamedBy, recordListingChange } from './listing-changes';
 import { listingIdsOwnedBy, recordOwnership } from './listing-ownership';
 import { Schema, model, type InferSchemaType, type Query, type Types } from 'mongoose';
-import { CAPACITY_PERIODS, LISTING_STATUSES, PROVIDER_TYPES } from './listing-vocabulary';
+import { CAPACITY_PERIODS, LISTING_STATUSES, OPEN_DATA_CONTACT_ROUTES, PROVIDER_TYPES } from './listing-vocabulary';
 
-export { CAPACITY_PERIODS, DESIGNATED_TYPES, LISTING_STATUS_LABELS, LISTING_STATUSES, PROVIDER_TYPE_LABELS, PROVIDER_TYPES } from './listing-vocabulary';
-export type { ListingStatus, ProviderType } from './listing-vocabulary';
+export { CAPACITY_PERIODS, DESIGNATED_TYPES, LISTING_STATUS_LABELS, LISTING_STATUSES, OPEN_DATA_CONTACT_ROUTES, PROVIDER_TYPE_LABELS, PROVIDER_TYPES } from './listing-vocabulary';
+export type { ListingStatus, OpenDataContactRoute, ProviderType } from './listing-vocabulary';
 
 
 /**
@@ -40,6 +40,7 @@ const listingSchema = new Schema(
       email: { type: String, trim: true, lowercase: true, maxlength: 254 },
       phone: { type: String, trim: true, maxlength: 30 },
       route: { type: String, trim: true, maxlength: 400 },
+      openData: { type: [{ type: String, enum: OPEN_DATA_CONTACT_ROUTES }], default: undefined },
     },
     designation: {
       awardedOn: { type: Date },

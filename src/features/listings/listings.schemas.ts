@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formDate } from '../../lib/dates';
-import { CAPACITY_PERIODS, DESIGNATED_TYPES, PROVIDER_TYPES, type ProviderType } from './listing-vocabulary';
+import { CAPACITY_PERIODS, DESIGNATED_TYPES, OPEN_DATA_CONTACT_ROUTES, PROVIDER_TYPES, type OpenDataContactRoute, type ProviderType } from './listing-vocabulary';
 
 export const SUMMARY_MAX = 400;
 export const EXPERIENCE_MAX = 5000;
@@ -31,7 +31,7 @@ const datePart = z.string().trim().optional();
 export const LISTING_FIELD_ORDER = [
   'name', 'providerType', 'organisation', 'employingSchool', 'summary', 'experience', 'expertise', 'phases',
   'subjects', 'contexts', 'offers', 'areas', 'capacityDays', 'capacityPeriod', 'fundedByLa', 'dailyRate',
-  'contactName', 'contactEmail', 'contactPhone', 'contactRoute', 'designationAwarded', 'designationExpires',
+  'contactName', 'contactEmail', 'contactPhone', 'contactRoute', 'contactOpenData', 'designationAwarded', 'designationExpires',
   'photo', 'evidence',
 ];
 
@@ -84,6 +84,10 @@ export const listingFormSchema = z
       .optional()
       .transform((value) => value || undefined),
     contactRoute: optionalText(400, 'How to get in touch must be 400 characters or fewer'),
+    contactOpenData: checkboxes.refine(
+      (list) => list.every((item) => (OPEN_DATA_CONTACT_ROUTES as readonly string[]).includes(item)),
+      'Select what to publish from the list',
+    ),
     'designationAwarded-day': datePart,
     'designationAwarded-month': datePart,
     'designationAwarded-year': datePart,
@@ -103,6 +107,9 @@ export const listingFormSchema = z
     if (awardedOn instanceof Date && expiresOn instanceof Date && expiresOn <= awardedOn) {
       problem('designationExpires', 'Expiry date must be after the award date');
     }
+    const openData = [...new Set(form.contactOpenData)] as OpenDataContactRoute[];
+    if (openData.includes('phone') && !form.contactPhone) problem('contactOpenData', 'Enter a contact telephone number to publish it, or untick it');
+    if (openData.includes('route') && !form.contactRoute) problem('contactOpenData', 'Say how to get in touch to publish it, or untick it');
     const fundedByLa = form.fundedByLa === 'yes';
     if (!fundedByLa && !form.dailyRate) problem('dailyRate', 'Enter the daily rate, or say the LA funds this support');
     return {
@@ -125,7 +132,7 @@ export const listingFormSchema = z
         expiresOn: expiresOn instanceof Date && designated ? expiresOn : undefined,
       },
       capacity: { days: form.capacityDays, period: form.capacityPeriod },
-      contact: { name: form.contactName, email: form.contactEmail, phone: form.contactPhone, route: form.contactRoute },
+      contact: { name: form.contactName, email: form.contactEmail, phone: form.contactPhone, route: form.contactRoute, openData },
     };
   });
 

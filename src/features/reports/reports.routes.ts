@@ -41,7 +41,7 @@ export function reportsRoutes(directory: DirectoryService): Router {
     const report = await commissionReport(req.user!, filtersFrom(req), directory);
     const table = report.tables.find((candidate) => candidate.slug === req.params.table);
     if (!table) throw new NotFoundError();
-    res.attachment(`${table.slug}.csv`).type('text/csv; charset=utf-8').send(toCsv(table.header, table.rows));
+    res.attachment(`${table.slug}.csv`).type('text/csv; charset=utf-8').send(toCsv(table.csv?.header ?? table.header, table.csv?.rows ?? table.rows));
   });
 
   return router;

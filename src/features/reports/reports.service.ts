@@ -22,7 +22,11 @@ export type { ReportFilters } from './figures-summary';
  */
 const FOLD_ON_READ_FROM = 1_000;
 
-export type ReportTable = { slug: string; caption: string; header: string[]; numeric: boolean[]; rows: (string | number)[][] };
+/**
+ * rows are shown on the page; csv, when given, is what the download holds instead: money as a plain
+ * number of pounds in a column that says so, for a spreadsheet to add up.
+ */
+export type ReportTable = { slug: string; caption: string; header: string[]; numeric: boolean[]; rows: (string | number)[][]; csv?: { header: string[]; rows: (string | number)[][] } };
 export type Report = Awaited<ReturnType<typeof commissionReport>>;
 
 /** Re-keys totals by their label (one label per key, so nothing merges). */
@@ -94,6 +98,10 @@ function countTable(slug: string, caption: string, first: string, entries: reado
     header: [first, 'Commissions', 'Days', ...(withSpend ? ['Spend'] : [])],
     numeric: [false, true, true, ...(withSpend ? [true] : [])],
     rows: entries.map(([key, row]) => [key, row.commissions, row.days, ...(withSpend ? [formatPounds(row.cost)] : [])]),
+    csv: {
+      header: [first, 'Commissions', 'Days', ...(withSpend ? ['Spend (£)'] : [])],
+      rows: entries.map(([key, row]) => [key, row.commissions, row.days, ...(withSpend ? [Math.round(row.cost) / 100] : [])]),
+    },
   };
 }
 

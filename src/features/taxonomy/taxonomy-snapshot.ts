@@ -7,6 +7,7 @@ export type TermRecord = {
   kind: TermKind;
   slug: string;
   label: string;
+  description?: string;
   synonyms: string[];
   categories: string[];
   providerTypes: string[];
@@ -106,6 +107,7 @@ async function loadTaxonomySnapshot(): Promise<TaxonomySnapshot> {
       kind: term.kind,
       slug: term.slug,
       label: term.label,
+      ...(term.description ? { description: term.description } : {}),
       // Read lean, so arrays a stored term lacks are not defaulted by mongoose.
       synonyms: term.synonyms ?? [],
       categories: term.categories ?? [],

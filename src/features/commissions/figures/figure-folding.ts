@@ -1,3 +1,4 @@
+import { pausedForRestore } from '../../../db/restore-state';
 import type { Logger } from 'pino';
 import { Commission } from '../commission.model';
 import { finishOpenSteps } from '../commission-steps';
@@ -79,6 +80,7 @@ export function scheduleFigureFolding(logger: Logger, everyMs = 5 * 60_000): () 
     .then((finished) => finished > 0 && logger.info({ finished }, 'finished commission steps interrupted by a stop'))
     .catch((error: unknown) => logger.warn({ err: error }, 'finishing interrupted commission steps failed'));
   const timer = setInterval(() => {
+    if (pausedForRestore()) return;
     foldPendingFigures()
       .then(({ folded }) => folded > 0 && logger.debug({ folded }, 'folded report figures'))
       .catch((error: unknown) => logger.warn({ err: error }, 'folding report figures failed'));
