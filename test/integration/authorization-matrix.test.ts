@@ -216,7 +216,8 @@ const MATRIX: Entry[] = [
 ];
 
 /** Public, the same for everyone: the only answers a browser or proxy may keep. */
-const CACHEABLE = ['GET /healthz', 'GET /favicon.ico', 'GET /open-data/directory.json'];
+/** The public open-data feed (directory.json and the HSDS API under /open-data/hsds) is cacheable, like the health check. */
+const CACHEABLE = ['GET /healthz', 'GET /favicon.ico', ...MATRIX.map((entry) => entry.route).filter((route) => route.startsWith('GET /open-data/'))];
 
 const STATUS: Record<Outcome, (status: number, location: string | undefined) => boolean> = {
   ok: (status) => status === 200,
