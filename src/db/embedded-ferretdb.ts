@@ -9,7 +9,7 @@ export type EmbeddedDatabase = { uri: string; port: number; pid: () => number | 
 const READY_TIMEOUT_MS = 30_000;
 const RESTART_DELAYS_MS = [500, 1_000, 2_000, 5_000, 10_000];
 
-type LaunchOptions = { binary: string; storage: string[]; port: number; logLevel: string };
+type LaunchOptions = { binary: string; storage: string[]; env: NodeJS.ProcessEnv; port: number; logLevel: string };
 
 /**
  * Starts FerretDB on a free loopback port and resolves once it answers a ping: on SQLite files under
@@ -26,8 +26,10 @@ export async function startEmbeddedFerretdb(options: {
   onRestart?: (attempt: number, error?: Error) => void;
 }): Promise<EmbeddedDatabase> {
   let storage: string[];
+  // The PostgreSQL URL may hold a password: in the child's environment, not its arguments (which `ps` shows).
+  const env = { ...process.env, FERRETDB_POSTGRESQL_URL: options.postgresqlUrl ?? '' };
   if (options.postgresqlUrl) {
-    storage = ['--handler=postgresql', `--postgresql-url=${options.postgresqlUrl}`];
+    storage = ['--handler=postgresql'];
   } else {
     const dataDir = path.resolve(options.dataDir);
     mkdirSync(dataDir, { recursive: true });
@@ -36,6 +38,7 @@ export async function startEmbeddedFerretdb(options: {
   const launch: LaunchOptions = {
     binary: options.binary,
     storage,
+    env,
     port: options.port ?? (await freeLoopbackPort()),
     // On PostgreSQL, FerretDB logs every refused insert at ERROR (each claim that loses, a duplicate _id, is
     // one: the app's normal way of deciding who wins); its own failures, such as a panic, are logged above that.
@@ -74,8 +77,9 @@ export async function startEmbeddedFerretdb(options: {
   };
 }
 
-async function launchUntilReady({ binary, storage, port, logLevel }: LaunchOptions): Promise<ChildProcess> {
+async function launchUntilReady({ binary, storage, env, port, logLevel }: LaunchOptions): Promise<ChildProcess> {
   const child = spawn(binary, [`--listen-addr=127.0.0.1:${port}`, ...storage, `--log-level=${logLevel}`], {
+    env,
     stdio: ['pipe', 'inherit', 'pipe'],
   });
   let stderr = '';

@@ -28,9 +28,9 @@ import { startEmbeddedFerretdb } from './embedded-ferretdb';
  */
 export type SnapshotBackupSummary = BackupSummary & { pointInTime: boolean };
 
-function run(binary: string, args: string[]): Promise<void> {
+function run(binary: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(binary, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -71,8 +71,10 @@ export async function backupEmbeddedPostgres(options: {
   derived?: readonly string[];
 }): Promise<SnapshotBackupSummary> {
   const copyName = `${options.databaseName}_backup_${Date.now().toString(36)}`;
-  const pg = ['--handler=postgresql', `--postgresql-url=${options.postgresqlUrl}`];
-  await run(options.binary, [...pg, `--pg-snapshot-from=${options.databaseName}`, `--pg-snapshot-to=${copyName}`]);
+  const pg = ['--handler=postgresql'];
+  // The URL may hold a password: in the environment, not the arguments (which `ps` shows).
+  const env = { ...process.env, FERRETDB_POSTGRESQL_URL: options.postgresqlUrl };
+  await run(options.binary, [...pg, `--pg-snapshot-from=${options.databaseName}`, `--pg-snapshot-to=${copyName}`], env);
   try {
     const copy = await startEmbeddedFerretdb({ binary: options.binary, dataDir: tmpdir(), postgresqlUrl: options.postgresqlUrl });
     const client = new MongoClient(copy.uri);
@@ -83,7 +85,7 @@ export async function backupEmbeddedPostgres(options: {
       await copy.stop();
     }
   } finally {
-    await run(options.binary, [...pg, `--pg-drop=${copyName}`]);
+    await run(options.binary, [...pg, `--pg-drop=${copyName}`], env);
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -55,6 +55,26 @@ describe('the embedded database', () => {
     await client.close();
     await database.stop();
   }, 30_000);
+
+  // On the PostgreSQL run only (it needs a server): the URL may hold a password, which `ps` must not show.
+  (process.env.TEST_FERRETDB_POSTGRESQL_URL ? it : it.skip)('runs on PostgreSQL without putting its URL on the command line', async () => {
+    const url = new URL(process.env.TEST_FERRETDB_POSTGRESQL_URL!);
+    url.password = 'not-on-the-command-line';
+    url.pathname = `${url.pathname}_argv`;
+    const database = await startEmbeddedFerretdb({ binary: process.env.FERRETDB_BIN_RESOLVED!, dataDir: tmpdir(), postgresqlUrl: url.toString() });
+    try {
+      const client = await MongoClient.connect(database.uri);
+      await client.db('argv_check').collection('kept').insertOne({ n: 1 });
+      expect(await client.db('argv_check').collection('kept').countDocuments()).toBe(1);
+      await client.db('argv_check').dropDatabase();
+      await client.close();
+      const commandLine = readFileSync(`/proc/${database.pid()!}/cmdline`, 'utf8').split('\0');
+      expect(commandLine).toContain('--handler=postgresql');
+      expect(commandLine.join(' ')).not.toMatch(/not-on-the-command-line|postgres:\/\//);
+    } finally {
+      await database.stop();
+    }
+  });
 
   it('reports a clear error when it cannot start', async () => {
     await expect(startEmbeddedFerretdb({ binary: '/bin/false', dataDir: mkdtempSync(path.join(tmpdir(), 'ssb-bad-')) })).rejects.toThrow(

@@ -11,10 +11,12 @@
 //
 //   - --snapshot-from=FILE --snapshot-to=FILE copies one SQLite database file as
 //     it is at one moment (VACUUM INTO).
-//   - --handler=postgresql --postgresql-url=URL --pg-snapshot-from=DB --pg-snapshot-to=DB
+//   - --handler=postgresql [--postgresql-url=URL] --pg-snapshot-from=DB --pg-snapshot-to=DB
 //     copies one FerretDB database (a PostgreSQL schema) as it is at one moment
 //     into a new schema, in one REPEATABLE READ transaction.
-//   - --handler=postgresql --postgresql-url=URL --pg-drop=DB drops such a copy.
+//   - --handler=postgresql [--postgresql-url=URL] --pg-drop=DB drops such a copy.
+//
+// The PostgreSQL URL may also be given as FERRETDB_POSTGRESQL_URL in the environment (as the app does).
 package main
 
 import (
@@ -144,7 +146,9 @@ func main() {
 	listenAddr := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
 	handler := flag.String("handler", "sqlite", "storage: sqlite or postgresql")
 	sqliteURL := flag.String("sqlite-url", "file:./data/", "SQLite directory URI (--handler=sqlite); must end with /")
-	postgresqlURL := flag.String("postgresql-url", "", "PostgreSQL URL (--handler=postgresql), e.g. postgres://user:pass@host:5432/dbname; the database is created if missing")
+	// The URL may hold a password: the app passes it in the environment, which other users of the
+	// machine cannot read, rather than on the command line, which they can (ps).
+	postgresqlURL := flag.String("postgresql-url", os.Getenv("FERRETDB_POSTGRESQL_URL"), "PostgreSQL URL (--handler=postgresql), e.g. postgres://user:pass@host:5432/dbname, the database created if missing; default $FERRETDB_POSTGRESQL_URL")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	watchStdin := flag.Bool("exit-on-stdin-close", true, "stop when standard input is closed")
 	snapshotFrom := flag.String("snapshot-from", "", "copy this SQLite database file as of one moment to --snapshot-to, then exit")
@@ -165,7 +169,7 @@ func main() {
 	case "sqlite":
 	case "postgresql":
 		if *postgresqlURL == "" {
-			fmt.Fprintln(os.Stderr, "ferretdb: --handler=postgresql needs --postgresql-url")
+			fmt.Fprintln(os.Stderr, "ferretdb: --handler=postgresql needs --postgresql-url or FERRETDB_POSTGRESQL_URL")
 			os.Exit(2)
 		}
 	default:
