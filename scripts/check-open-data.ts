@@ -2,44 +2,15 @@
 // open-data feed, as a consumer would, and validates every object against the official HSDS 3.0 schemas
 // kept in test/fixtures/hsds-3.0 (ajv, with formats), and against closed copies of them (no property the
 // schema does not define). Prints what it validated and every error; exits 1 if there is any.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import { paths } from '../src/paths';
-
-const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures', 'hsds-3.0');
-const schema = (file: string) => JSON.parse(gunzipSync(readFileSync(path.join(FIXTURES, `${file}.gz`))).toString()) as Record<string, unknown>;
-
-function closed(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(closed);
-  if (!node || typeof node !== 'object') return node;
-  const copy = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, closed(value)]));
-  if (copy.type === 'object' && copy.properties && copy.additionalProperties === undefined) copy.additionalProperties = false;
-  return copy;
-}
-
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-ajv.addSchema(schema('metadata.json'), 'metadata.json');
-ajv.addSchema(schema('taxonomy.json'), 'taxonomy.json');
-const pair = (document: Record<string, unknown>): ValidateFunction[] => [ajv.compile(document), ajv.compile(closed(document) as Record<string, unknown>)];
-const SCHEMAS = {
-  service: pair(schema('compiled/service.json')),
-  service_list: pair(schema('compiled/service_list.json')),
-  organization: pair(schema('compiled/organization.json')),
-  organization_list: pair(schema('compiled/organization_list.json')),
-  taxonomy: pair(schema('taxonomy.json')),
-  taxonomy_term: pair(schema('taxonomy_term.json')),
-};
+import { HSDS_CHECKS as SCHEMAS } from './hsds-schemas';
 
 const base = (process.argv[2] ?? 'http://localhost:3000').replace(/\/+$/, '');
 const counts: Record<string, number> = {};
 const errors: string[] = [];
 
 function validate(name: keyof typeof SCHEMAS, object: unknown, where: string): void {
-  for (const validator of SCHEMAS[name]) if (!validator(object)) for (const error of validator.errors ?? []) errors.push(`${where}: ${error.instancePath} ${error.message}`);
+  for (const validator of [SCHEMAS[name].official, SCHEMAS[name].closed]) if (!validator(object)) for (const error of validator.errors ?? []) errors.push(`${where}: ${error.instancePath} ${error.message}`);
   counts[name] = (counts[name] ?? 0) + 1;
 }
 

@@ -1,8 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import pino from 'pino';
 import request from 'supertest';
 import { Listing } from '../../src/features/listings/listing.model';
@@ -12,6 +7,7 @@ import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
 import { createListedListing } from '../support/directory';
 import { createUser } from '../support/factories';
+import { HSDS_CHECKS, hsdsCheck, hsdsSchema } from '../../scripts/hsds-schemas';
 
 useTestDatabase();
 
@@ -24,36 +20,11 @@ useTestDatabase();
  * slips in.
  */
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'hsds-3.0');
-const schema = (file: string) => JSON.parse(gunzipSync(readFileSync(path.join(FIXTURES, `${file}.gz`))).toString()) as Record<string, unknown>;
-
-/** A copy of a schema in which every object with properties allows no others. */
-function closed(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(closed);
-  if (!node || typeof node !== 'object') return node;
-  const copy = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, closed(value)]));
-  if (copy.type === 'object' && copy.properties && copy.additionalProperties === undefined) copy.additionalProperties = false;
-  return copy;
-}
-
-type Check = { official: ValidateFunction; closed: ValidateFunction };
-const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
-// taxonomy.json and taxonomy_term.json refer to metadata.json (and taxonomy_term.json to taxonomy.json) by name.
-ajv.addSchema(schema('metadata.json'), 'metadata.json');
-ajv.addSchema(schema('taxonomy.json'), 'taxonomy.json');
-const check = (document: Record<string, unknown>): Check => ({ official: ajv.compile(document), closed: ajv.compile(closed(document) as Record<string, unknown>) });
-
-const openapi = schema('openapi.json') as { components: { schemas: { Page: Record<string, unknown> } } };
+const openapi = hsdsSchema('openapi.json') as { components: { schemas: { Page: Record<string, unknown> } } };
 const SCHEMAS = {
-  service: check(schema('compiled/service.json')),
-  service_list: check(schema('compiled/service_list.json')),
-  organization: check(schema('compiled/organization.json')),
-  organization_list: check(schema('compiled/organization_list.json')),
-  taxonomy: check(schema('taxonomy.json')),
-  taxonomy_term: check(schema('taxonomy_term.json')),
+  ...HSDS_CHECKS,
   // As openapi.json answers a list: its Page, with `contents` (each item validated with its own schema).
-  page: check({
+  page: hsdsCheck({
     ...openapi.components.schemas.Page,
     properties: { ...(openapi.components.schemas.Page.properties as object), contents: { type: 'array' } },
     required: ['total_items', 'total_pages', 'page_number', 'size', 'first_page', 'last_page', 'empty', 'contents'],
