@@ -38,8 +38,8 @@ describe('account security in the browser', () => {
 
     await page.getByLabel('Event').selectOption({ label: 'Sign-in failed' });
     await page.getByRole('button', { name: 'Show events' }).click();
-    expect(page.url()).toContain('type=sign_in_failed');
-    expect(await page.getByText('There are no events like this').isVisible()).toBe(true);
+    await page.waitForURL((url) => url.searchParams.get('type') === 'sign_in_failed');
+    await page.getByText('There are no events like this').waitFor();
     await expectNoSeriousAccessibilityIssues(page);
     await page.context().close();
   });
