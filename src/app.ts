@@ -50,6 +50,24 @@ import { setUpRequestLogging } from './web/logging';
 import { noStore, setUpSecurityHeaders } from './web/security-headers';
 import { saveSessionBeforeRedirect } from './web/flash';
 import { setUpSession } from './web/session';
+import { COMMISSION_TEXT_LIMITS } from './features/commissions/commissions.schemas';
+import { FEEDBACK_TEXT_LIMITS } from './features/commissions/feedback/feedback.schemas';
+import { SHORTLIST_TEXT_LIMITS } from './features/directory/shortlists.schemas';
+import { SCHOOL_TEXT_LIMITS } from './features/schools/schools.schemas';
+import { RECOMMENDATION_TEXT_LIMITS } from './features/listings/recommendations.schemas';
+import { CONTACT_ROUTE_MAX, EXPERIENCE_MAX, REASON_MAX, SUMMARY_MAX } from './features/listings/listings.schemas';
+import { ERASURE_REASON_MAX } from './features/accounts/accounts.schemas';
+
+/** The character limits the forms show (character count), from the constants their schemas check. */
+const TEXT_LIMITS = {
+  commission: COMMISSION_TEXT_LIMITS,
+  feedback: FEEDBACK_TEXT_LIMITS,
+  shortlist: SHORTLIST_TEXT_LIMITS,
+  school: SCHOOL_TEXT_LIMITS,
+  recommendation: RECOMMENDATION_TEXT_LIMITS,
+  listing: { summary: SUMMARY_MAX, experience: EXPERIENCE_MAX, contactRoute: CONTACT_ROUTE_MAX, reason: REASON_MAX },
+  erasure: { reason: ERASURE_REASON_MAX },
+} as const;
 
 /** directoryIndex: pass one already built (server start-up does); otherwise it is built on first search. */
 /** clock: what time it is, for sign-in lockouts (tests move it on instead of waiting). */
@@ -78,6 +96,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.set('query parser', parseQueryString);
+  app.locals.textLimits = TEXT_LIMITS;
 
   app.get(paths.health, healthCheck);
   app.get('/favicon.ico', (_req, res) => res.redirect(301, paths.assets.favicon));

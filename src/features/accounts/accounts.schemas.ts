@@ -69,12 +69,15 @@ export const setPasswordSchema = z
 
 export const forgottenPasswordSchema = z.object({ email: emailField('Enter your email address') });
 
+/** The longest the erasure reason may be: the form shows it too. */
+export const ERASURE_REASON_MAX = 1000;
+
 export const eraseUserSchema = z.object({
   reason: z
     .string({ error: 'Enter why this person’s data is being erased' })
     .trim()
     .min(1, 'Enter why this person’s data is being erased')
-    .max(1000, 'The reason must be 1000 characters or fewer'),
+    .max(ERASURE_REASON_MAX, `The reason must be ${ERASURE_REASON_MAX} characters or fewer`),
 });
 
 export type SignInForm = z.infer<typeof signInSchema>;

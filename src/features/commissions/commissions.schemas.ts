@@ -4,6 +4,10 @@ import { FUNDING_SOURCES } from './commission-vocabulary';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i);
 
+/** The longest each written answer may be: the forms show these limits too. */
+export const COMMISSION_TEXT_LIMITS = { need: 1000, objectives: 2000, successCriteria: 2000, reason: 2000, note: 2000 } as const;
+const LIMIT = COMMISSION_TEXT_LIMITS;
+
 const text = (missing: string, max: number, tooLong: string) =>
   z.string({ error: missing }).trim().min(1, missing).max(max, tooLong);
 
@@ -40,10 +44,10 @@ export const commissionRequestSchema = z.preprocess(
       .trim()
       .optional()
       .transform((value) => value || undefined),
-    need: text('Describe what your school needs to improve', 1000, 'The need must be 1000 characters or fewer'),
+    need: text('Describe what your school needs to improve', LIMIT.need, `The need must be ${LIMIT.need} characters or fewer`),
     categories: stringList.refine((list) => list.length > 0, 'Select at least one area the support addresses'),
-    objectives: text('Enter the objectives of the support', 2000, 'Objectives must be 2000 characters or fewer'),
-    successCriteria: text('Enter how you will know it has worked', 2000, 'Success criteria must be 2000 characters or fewer'),
+    objectives: text('Enter the objectives of the support', LIMIT.objectives, `Objectives must be ${LIMIT.objectives} characters or fewer`),
+    successCriteria: text('Enter how you will know it has worked', LIMIT.successCriteria, `Success criteria must be ${LIMIT.successCriteria} characters or fewer`),
     days: wholeDays,
     startOn: startDate,
     funding: z.enum(FUNDING_SOURCES, { error: 'Select who pays for the support' }),
@@ -52,7 +56,7 @@ export const commissionRequestSchema = z.preprocess(
 export type CommissionRequestForm = z.output<typeof commissionRequestSchema>;
 
 export const reasonSchema = z.object({
-  reason: text('Enter a reason', 2000, 'The reason must be 2000 characters or fewer'),
+  reason: text('Enter a reason', LIMIT.reason, `The reason must be ${LIMIT.reason} characters or fewer`),
 });
 
 export const proposalSchema = z.preprocess(
@@ -60,7 +64,7 @@ export const proposalSchema = z.preprocess(
   z.object({
     days: wholeDays,
     startOn: startDate,
-    note: text('Explain the change you propose', 2000, 'The explanation must be 2000 characters or fewer'),
+    note: text('Explain the change you propose', LIMIT.note, `The explanation must be ${LIMIT.note} characters or fewer`),
   }),
 );
 export type ProposalForm = z.output<typeof proposalSchema>;

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i);
+/** The longest a note may be: the forms show it too. */
+export const SHORTLIST_TEXT_LIMITS = { note: 1000 } as const;
 const note = z
   .string()
   .trim()
-  .max(1000, 'Note must be 1,000 characters or fewer')
+  .max(SHORTLIST_TEXT_LIMITS.note, `Note must be ${SHORTLIST_TEXT_LIMITS.note.toLocaleString('en-GB')} characters or fewer`)
   .optional()
   .transform((value) => value ?? '');
 

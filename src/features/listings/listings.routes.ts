@@ -22,11 +22,9 @@ import { filesFrom, MAX_EVIDENCE_DOCUMENTS, parseListingUploads, prepareUploads,
 import { CAPACITY_PERIODS, PROVIDER_TYPES, PROVIDER_TYPE_LABELS } from './listing-vocabulary';
 import {
   decisionSchema,
-  EXPERIENCE_MAX,
   LISTING_FIELD_ORDER,
   revisionDecisionSchema,
   suspendSchema,
-  SUMMARY_MAX,
 } from './listings.schemas';
 import { listingFormSchema, type ListingForm } from './listings.schemas';
 import {
@@ -245,8 +243,6 @@ async function renderForm(
     },
     evidenceFiles,
     maxEvidence: MAX_EVIDENCE_DOCUMENTS,
-    summaryMax: SUMMARY_MAX,
-    experienceMax: EXPERIENCE_MAX,
     backLink: options.listingId ? paths.listings.status(options.listingId) : paths.listings.own,
   });
 }

@@ -5,6 +5,7 @@ import { CAPACITY_PERIODS, DESIGNATED_TYPES, OPEN_DATA_CONTACT_ROUTES, PROVIDER_
 export const SUMMARY_MAX = 400;
 export const EXPERIENCE_MAX = 5000;
 export const REASON_MAX = 2000;
+export const CONTACT_ROUTE_MAX = 400;
 /** The listing model's ceiling (dailyRatePence max); a higher rate is a typing slip. */
 export const DAILY_RATE_MAX_POUNDS = 10_000;
 
@@ -83,7 +84,7 @@ export const listingFormSchema = z
       .regex(/^[0-9 +()-]{0,30}$/, 'Enter a telephone number, like 01632 960 001')
       .optional()
       .transform((value) => value || undefined),
-    contactRoute: optionalText(400, 'How to get in touch must be 400 characters or fewer'),
+    contactRoute: optionalText(CONTACT_ROUTE_MAX, `How to get in touch must be ${CONTACT_ROUTE_MAX} characters or fewer`),
     contactOpenData: checkboxes.refine(
       (list) => list.every((item) => (OPEN_DATA_CONTACT_ROUTES as readonly string[]).includes(item)),
       'Select what to publish from the list',

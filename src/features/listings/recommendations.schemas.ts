@@ -1,11 +1,14 @@
 import { z } from 'zod';
 
+/** The longest each written answer may be: the form shows it too. */
+export const RECOMMENDATION_TEXT_LIMITS = { statement: 1000 } as const;
+
 export const recommendSchema = z.object({
   statement: z
     .string({ error: 'Describe the work you saw' })
     .trim()
     .min(1, 'Describe the work you saw')
-    .max(1000, 'Your recommendation must be 1000 characters or fewer'),
+    .max(RECOMMENDATION_TEXT_LIMITS.statement, `Your recommendation must be ${RECOMMENDATION_TEXT_LIMITS.statement} characters or fewer`),
   workSeen: z
     .string({ error: 'Say when you saw the work' })
     .trim()

@@ -24,6 +24,9 @@ function reviewDateOf(form: Record<string, unknown>): Date | null {
   return date instanceof Date ? date : null;
 }
 
+/** The longest each written answer may be: the forms show these limits too. */
+export const SCHOOL_TEXT_LIMITS = { levelReason: 2000, priorityNotes: 2000, levelDescription: 1000 } as const;
+
 export const supportLevelSchema = z
   .object({
     level: z.string({ error: 'Select a support level' }).trim().min(1, 'Select a support level').max(20),
@@ -31,7 +34,7 @@ export const supportLevelSchema = z
       .string({ error: 'Enter why the level is being set' })
       .trim()
       .min(1, 'Enter why the level is being set')
-      .max(2000, 'Reason must be 2000 characters or fewer'),
+      .max(SCHOOL_TEXT_LIMITS.levelReason, `Reason must be ${SCHOOL_TEXT_LIMITS.levelReason} characters or fewer`),
     'reviewDue-day': datePart,
     'reviewDue-month': datePart,
     'reviewDue-year': datePart,
@@ -47,7 +50,7 @@ export const supportLevelSchema = z
 
 export const prioritiesSchema = z.object({
   needs: stringList,
-  notes: z.string().trim().max(2000, 'Notes must be 2000 characters or fewer').optional().default(''),
+  notes: z.string().trim().max(SCHOOL_TEXT_LIMITS.priorityNotes, `Notes must be ${SCHOOL_TEXT_LIMITS.priorityNotes} characters or fewer`).optional().default(''),
 });
 
 export const assignSipSchema = z.object({
@@ -60,7 +63,7 @@ export const schemePresetSchema = z.object({
 
 export const schemeLevelSchema = z.object({
   label: z.string({ error: 'Enter a name for the level' }).trim().min(1, 'Enter a name for the level').max(100, 'Name must be 100 characters or fewer'),
-  description: z.string().trim().max(1000, 'Description must be 1000 characters or fewer').optional().default(''),
+  description: z.string().trim().max(SCHOOL_TEXT_LIMITS.levelDescription, `Description must be ${SCHOOL_TEXT_LIMITS.levelDescription} characters or fewer`).optional().default(''),
   entitlementDays: z
     .string()
     .trim()

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The longest each written answer may be: the form shows it too. */
+export const FEEDBACK_TEXT_LIMITS = { whatChanged: 3000 } as const;
+
 const rating = (question: string) =>
   z.enum(['1', '2', '3', '4', '5'], { error: `Select a rating for ${question}` }).transform(Number);
 
@@ -12,7 +15,7 @@ export const feedbackSchema = z.object({
     .string({ error: 'Tell us what changed as a result' })
     .trim()
     .min(1, 'Tell us what changed as a result')
-    .max(3000, 'What changed must be 3000 characters or fewer'),
+    .max(FEEDBACK_TEXT_LIMITS.whatChanged, `What changed must be ${FEEDBACK_TEXT_LIMITS.whatChanged} characters or fewer`),
 });
 export type FeedbackForm = z.output<typeof feedbackSchema>;
 
