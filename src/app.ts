@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { accountsRoutes, requirePasswordChangeFirst } from './features/accounts/accounts.routes';
 import { authenticate, findActiveUser } from './features/accounts/accounts.service';
+import { PasswordChecks } from './features/accounts/passwords';
 import { ResetRequestLimits } from './features/accounts/reset-request-limits';
 import { SignInThrottle } from './features/accounts/sign-in-throttle';
 import { passwordLinksRoutes } from './features/accounts/password-links.routes';
@@ -72,6 +73,7 @@ const TEXT_LIMITS = {
 /** directoryIndex: pass one already built (server start-up does); otherwise it is built on first search. */
 /** clock: what time it is, for sign-in lockouts (tests move it on instead of waiting). */
 /** background: work requests start and do not wait for (tests wait for it with settled()). */
+/** passwordChecks: where every password hash and check queues (tests pass a small one to fill). */
 export type AppDependencies = {
   config: Config;
   logger: Logger;
@@ -79,10 +81,19 @@ export type AppDependencies = {
   directoryIndex?: DirectoryIndexKeeper;
   clock?: () => Date;
   background?: BackgroundWork;
+  passwordChecks?: PasswordChecks;
 };
 
 /** Builds the app around a connected database. Middleware runs in the order written here. */
-export function createApp({ config, logger, connection, directoryIndex, clock = () => new Date(), background = new BackgroundWork(logger) }: AppDependencies): express.Express {
+export function createApp({
+  config,
+  logger,
+  connection,
+  directoryIndex,
+  clock = () => new Date(),
+  background = new BackgroundWork(logger),
+  passwordChecks = new PasswordChecks(),
+}: AppDependencies): express.Express {
   const db = connection.db;
   if (!db) throw new Error('createApp needs a connected database');
 
@@ -111,7 +122,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
   app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
-  app.use(setUpAuthentication({ authenticate, findActiveUser }));
+  app.use(setUpAuthentication({ authenticate: (email, password) => authenticate(email, password, passwordChecks), findActiveUser }));
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
   app.post(paths.schools.import, ...giasUploadParser(config.uploads.maxGiasBytes, config.uploads.tempDir)); // multipart: parsed before the CSRF check
   app.post(paths.commissions.feedback(':id'), ...parseFeedbackUpload(config.uploads.maxDocumentBytes));
@@ -124,8 +135,8 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   const accountLinks = { mailer, baseUrl: config.baseUrl, serviceName: config.serviceName, ...config.tokens };
   deliverNotificationsByEmail({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName });
   const throttle = new SignInThrottle(db, config.signIn, clock);
-  app.use(accountsRoutes(throttle, clock, notify));
-  app.use(passwordLinksRoutes(accountLinks, throttle, { limits: new ResetRequestLimits(db, config.resetRequests.perIpPerHour), background }));
+  app.use(accountsRoutes(throttle, clock, notify, passwordChecks));
+  app.use(passwordLinksRoutes(accountLinks, throttle, { limits: new ResetRequestLimits(db, config.resetRequests.perIpPerHour), background }, passwordChecks));
   app.use(yourAccountRoutes());
   app.use(privacyRoutes(config.serviceName, { forgetSignInAttempts: (email) => throttle.forget(email) }));
   app.use(dashboardsRoutes());

@@ -10,3 +10,10 @@ export class NotFoundError extends Error {
     super(message);
   }
 }
+
+/** Work refused because too much of its kind is already waiting: the user is asked to try again shortly. */
+export class BusyError extends Error {
+  constructor(message = 'Too busy: try again shortly') {
+    super(message);
+  }
+}

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { NotAllowedError, NotFoundError } from '../lib/errors';
+import { BusyError, NotAllowedError, NotFoundError } from '../lib/errors';
 import { ForbiddenError } from './authentication';
 import { CSRF_ERROR_CODE } from './csrf';
 
@@ -60,6 +60,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (status && status >= 400 && status < 500) {
       return res.status(400).render('errors/bad-request', { pageTitle: 'Sorry, there is a problem with what was sent' });
+    }
+    if (error instanceof BusyError) {
+      res.setHeader('Retry-After', '5');
+      return res.status(503).render('errors/unavailable', { pageTitle: 'Sorry, the service is busy', busy: true });
     }
     if (error instanceof BeingRestoredError) {
       res.setHeader('Retry-After', '10');

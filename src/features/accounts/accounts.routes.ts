@@ -7,9 +7,11 @@ import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
 import { requestContext } from '../../web/request-context';
 import { plural } from '../../lib/format';
+import { BusyError } from '../../lib/errors';
 import type { RequestContext } from '../../web/identity';
 import { changePasswordSchema, signInSchema, PASSWORD_MIN_LENGTH } from './accounts.schemas';
 import { changeOwnPassword, type SignInOutcome } from './accounts.service';
+import type { PasswordChecks } from './passwords';
 import { type SessionUser } from '../../web/identity';
 import { signedOutNotice } from './user-sessions';
 import { whenToTryAgain } from './lockout-backoff';
@@ -20,8 +22,10 @@ import type { SignInThrottle, ThrottleVerdict } from './sign-in-throttle';
 type RefusedVerdict = Exclude<ThrottleVerdict, { allowed: true }>;
 
 const SIGN_IN_FAILED = 'Enter a correct email address and password';
+const SIGN_IN_BUSY = 'The service is very busy right now. Wait a few seconds, then sign in again';
+const BUSY_RETRY_SECONDS = 5;
 
-export function accountsRoutes(throttle: SignInThrottle, clock: () => Date, notify: Notify): Router {
+export function accountsRoutes(throttle: SignInThrottle, clock: () => Date, notify: Notify, checks: PasswordChecks): Router {
   const router = Router();
 
   router.get(paths.root, (req, res) => res.redirect(req.user ? dashboardPathFor(req.user.role) : paths.signIn));
@@ -37,10 +41,16 @@ export function accountsRoutes(throttle: SignInThrottle, clock: () => Date, noti
     const { email } = parsed.data;
     const context = requestContext(req);
 
+    // Refused before the attempt counts, so a rush never brings anyone nearer a lockout.
+    if (checks.busy) return renderBusy(req, res);
     const verdict = await throttle.attempt(context.ip, email);
     if (!verdict.allowed) return refuseAttempt(req, res, verdict, clock(), context, notify);
 
-    const outcome = await authenticateWithPassport(req, res);
+    const outcome = await authenticateWithPassport(req, res).catch((error: unknown) => {
+      if (error instanceof BusyError) return null;
+      throw error;
+    });
+    if (!outcome) return renderBusy(req, res);
     if (!outcome.ok) {
       await recordSignInFailure(email, outcome.failure, outcome.userId, context);
       return renderSignIn(res, req, fieldErrors({ email: SIGN_IN_FAILED, password: SIGN_IN_FAILED }, ['email', 'password']));
@@ -71,7 +81,7 @@ export function accountsRoutes(throttle: SignInThrottle, clock: () => Date, noti
     const parsed = changePasswordSchema.safeParse(req.body);
     const order = ['currentPassword', 'newPassword', 'confirmPassword'];
     if (!parsed.success) return renderChangePassword(req, res, formErrorsFrom(parsed.error, order));
-    const result = await changeOwnPassword(req.user!, parsed.data, requestContext(req), req.sessionID);
+    const result = await changeOwnPassword(req.user!, parsed.data, requestContext(req), req.sessionID, checks);
     if (!result.ok) return renderChangePassword(req, res, fieldErrors({ [result.field]: result.message }, order));
     setNotification(req, { type: 'success', text: `Your password has been changed. ${signedOutNotice(result.otherSessionsEnded)}` });
     res.redirect(dashboardPathFor(req.user!.role));
@@ -111,6 +121,12 @@ function renderSignIn(res: Response, req?: Request, errors?: FormErrors, status 
     locked,
     values: req ? valuesToRedisplay(req.body, ['password']) : {},
   });
+}
+
+/** 503 with Retry-After, the email kept: too many password checks are already waiting. */
+function renderBusy(req: Request, res: Response): void {
+  res.setHeader('Retry-After', String(BUSY_RETRY_SECONDS));
+  renderSignIn(res, req, fieldErrors({ password: SIGN_IN_BUSY }, ['email', 'password']), 503);
 }
 
 function renderChangePassword(req: Request, res: Response, errors?: FormErrors): void {

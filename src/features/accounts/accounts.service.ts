@@ -3,7 +3,7 @@ import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import { recordSecurityEvent } from './security-events';
 import { type RequestContext } from '../../web/identity';
 import type { ChangePasswordForm } from './accounts.schemas';
-import { hashPassword, spendVerificationTime, verifyPassword } from './passwords';
+import { hashNeedsUpgrade, type PasswordChecks } from './passwords';
 import { canManageUsers, type Role, type SessionUser } from '../../web/identity';
 import { User, type UserFields } from './user.model';
 import { endSessionsOf, signedOutElsewhere } from './user-sessions';
@@ -25,21 +25,27 @@ export type SignInFailure = 'unknown_account' | 'no_password' | 'wrong_password'
 export type SignInOutcome = { ok: true; user: SessionUser } | { ok: false; failure: SignInFailure; userId?: Types.ObjectId };
 
 /** Whether these credentials sign someone in, and if not why (for the security events; the user is told the same either way). */
-export async function authenticate(email: string, password: string): Promise<SignInOutcome> {
+export async function authenticate(email: string, password: string, checks: PasswordChecks): Promise<SignInOutcome> {
   const user = await User.findOne({ email: email.toLowerCase() });
   if (!user) {
-    await spendVerificationTime(password);
+    await checks.spendVerificationTime(password);
     return { ok: false, failure: 'unknown_account' };
   }
   // Someone invited who has not yet set a password (or whose account was erased) cannot sign in with any.
   if (!user.passwordHash) {
-    await spendVerificationTime(password);
+    await checks.spendVerificationTime(password);
     return { ok: false, failure: 'no_password', userId: user._id };
   }
-  if (!(await verifyPassword(user.passwordHash, password))) return { ok: false, failure: 'wrong_password', userId: user._id };
+  if (!(await checks.verify(user.passwordHash, password))) return { ok: false, failure: 'wrong_password', userId: user._id };
   if (!user.active) return { ok: false, failure: 'deactivated', userId: user._id };
   await User.updateOne({ _id: user._id }, { $set: { lastSignInAt: new Date() } });
+  if (hashNeedsUpgrade(user.passwordHash)) await upgradeHash(user._id, user.passwordHash, await checks.hash(password));
   return { ok: true, user: toSessionUser(user) };
+}
+
+/** Re-made with today's settings; only if the password has not been changed meanwhile. */
+async function upgradeHash(userId: Types.ObjectId, oldHash: string, newHash: string): Promise<void> {
+  await User.updateOne({ _id: userId, passwordHash: oldHash }, { $set: { passwordHash: newHash } });
 }
 
 /** Used on every request: a deactivated or deleted user's sessions stop working at once. */
@@ -52,15 +58,21 @@ export async function findActiveUser(id: string): Promise<SessionUser | null> {
 export type ChangePasswordResult = { ok: true; otherSessionsEnded: number } | { ok: false; field: 'currentPassword'; message: string };
 
 /** Changes the password and signs the account out everywhere but this browser (its session id). */
-export async function changeOwnPassword(actor: SessionUser, form: ChangePasswordForm, context: RequestContext, thisSession: string): Promise<ChangePasswordResult> {
+export async function changeOwnPassword(
+  actor: SessionUser,
+  form: ChangePasswordForm,
+  context: RequestContext,
+  thisSession: string,
+  checks: PasswordChecks,
+): Promise<ChangePasswordResult> {
   const user = await User.findOne({ _id: actor.id, active: true });
   if (!user) throw new NotFoundError();
-  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, form.currentPassword))) {
+  if (!user.passwordHash || !(await checks.verify(user.passwordHash, form.currentPassword))) {
     return { ok: false, field: 'currentPassword', message: 'Your current password is not right' };
   }
   await User.updateOne(
     { _id: user._id },
-    { $set: { passwordHash: await hashPassword(form.newPassword), mustChangePassword: false } },
+    { $set: { passwordHash: await checks.hash(form.newPassword), mustChangePassword: false } },
   );
   const otherSessionsEnded = await endSessionsOf(user._id, { except: thisSession });
   await recordSecurityEvent({ type: 'password_changed', actor: user._id, subject: user._id, context, detail: signedOutElsewhere(otherSessionsEnded) });

@@ -8,7 +8,7 @@ import type { Mailer } from '../mail/mailer';
 import { canManageUsers, type SessionUser } from '../../web/identity';
 import type { InviteUserForm } from './accounts.schemas';
 import { issueToken, spendToken } from './account-tokens';
-import { hashPassword } from './passwords';
+import type { PasswordChecks } from './passwords';
 import { ROLE_LABELS, type Role } from '../../web/identity';
 import { User } from './user.model';
 import { endSessionsOf, signedOutElsewhere } from './user-sessions';
@@ -118,13 +118,17 @@ export async function requestPasswordReset(email: string, links: AccountLinks, c
  * password is out). Returns the account's email address (whose sign-in lock the caller lifts), or null
  * when the link is unknown, used, expired or its user deactivated.
  */
-export async function setPasswordWithLink(token: string, password: string, context: RequestContext): Promise<{ email: string; sessionsEnded: number } | null> {
+export async function setPasswordWithLink(
+  token: string,
+  password: string,
+  context: RequestContext,
+  checks: PasswordChecks,
+): Promise<{ email: string; sessionsEnded: number } | null> {
+  // Hashed before the link is spent, so a busy refusal leaves the link working.
+  const passwordHash = await checks.hash(password);
   const spent = await spendToken(token);
   if (!spent) return null;
-  const updated = await User.findOneAndUpdate(
-    { _id: spent.user, active: true },
-    { $set: { passwordHash: await hashPassword(password), mustChangePassword: false } },
-  ).lean();
+  const updated = await User.findOneAndUpdate({ _id: spent.user, active: true }, { $set: { passwordHash, mustChangePassword: false } }).lean();
   if (!updated) return null;
   const sessionsEnded = await endSessionsOf(spent.user);
   const type = spent.purpose === 'invitation' ? 'password_set_from_invitation' : 'password_reset';

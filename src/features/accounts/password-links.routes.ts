@@ -7,6 +7,7 @@ import type { BackgroundWork } from '../../web/background-work';
 import { forgottenPasswordSchema, PASSWORD_MIN_LENGTH, setPasswordSchema } from './accounts.schemas';
 import { tokenState, type TokenState } from './account-tokens';
 import { requestPasswordReset, setPasswordWithLink, type AccountLinks } from './invitations.service';
+import type { PasswordChecks } from './passwords';
 import type { ResetRequestLimits } from './reset-request-limits';
 import type { SignInThrottle } from './sign-in-throttle';
 import { signedOutNotice } from './user-sessions';
@@ -15,7 +16,7 @@ import { requestContext } from '../../web/request-context';
 export type ResetRequestHandling = { limits: ResetRequestLimits; background: BackgroundWork };
 
 /** Setting a password from a one-time link (invitation or reset), and asking for a reset link. */
-export function passwordLinksRoutes(links: AccountLinks, throttle: SignInThrottle, resets: ResetRequestHandling): Router {
+export function passwordLinksRoutes(links: AccountLinks, throttle: SignInThrottle, resets: ResetRequestHandling, checks: PasswordChecks): Router {
   const router = Router();
 
   router.get(paths.setPassword, async (req, res) => {
@@ -34,7 +35,7 @@ export function passwordLinksRoutes(links: AccountLinks, throttle: SignInThrottl
       return renderSetPassword(res, token, state.purpose === 'invitation', formErrorsFrom(parsed.error, ['newPassword', 'confirmPassword']));
     }
     const state = await tokenState(parsed.data.token);
-    const account = await setPasswordWithLink(parsed.data.token, parsed.data.newPassword, requestContext(req));
+    const account = await setPasswordWithLink(parsed.data.token, parsed.data.newPassword, requestContext(req), checks);
     if (!account) return renderLinkProblem(res, state.state === 'usable' ? { state: 'used', purpose: state.purpose } : state);
     // Whoever can read the account's email may sign in now: a reset lifts a lock and forgets earlier lockouts.
     await throttle.startAfresh(account.email);
