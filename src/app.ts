@@ -1,4 +1,5 @@
 import path from 'node:path';
+import compression from 'compression';
 import express from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -38,6 +39,7 @@ import { taxonomyRoutes } from './features/taxonomy/taxonomy.routes';
 import { listingTermUsage } from './features/listings/term-usage';
 import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
+import { assetUrls, staticFiles } from './web/assets';
 import { setUpAuthentication } from './web/authentication';
 import { BackgroundWork } from './web/background-work';
 import { setUpCsrf } from './web/csrf';
@@ -71,6 +73,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   const keeper = directoryIndex ?? new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
   const directory = new DirectoryService(keeper);
 
+  const publicDir = path.join(projectRoot, 'public');
   const app = express();
   app.set('views', path.join(projectRoot, 'views'));
   app.set('view engine', 'ejs');
@@ -81,10 +84,11 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
 
   app.get(paths.health, healthCheck);
   app.get('/favicon.ico', (_req, res) => res.redirect(301, paths.assets.favicon));
+  app.use(compression());
   app.use(setUpSecurityHeaders({ https: config.session.cookieSecure }));
-  app.use(setUpPageLocals({ serviceName: config.serviceName, organisationName: config.laName }));
+  app.use(setUpPageLocals({ serviceName: config.serviceName, organisationName: config.laName, assets: assetUrls(publicDir, logger) }));
   app.use(setUpRequestLogging(logger));
-  app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
+  app.use('/public', staticFiles(publicDir, config.env === 'production' ? '1d' : 0));
   app.use(failFastWhileDatabaseDown(connection));
   app.use(refuseWhileRestoring(pausedForRestore));
   app.use(openDataRoutes(directory, { laName: config.laName, serviceName: config.serviceName, baseUrl: config.baseUrl }));
