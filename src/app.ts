@@ -113,7 +113,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(passwordLinksRoutes(accountLinks, throttle, { limits: new ResetRequestLimits(db, config.resetRequests.perIpPerHour), background }));
   app.use(yourAccountRoutes());
   app.use(privacyRoutes(config.serviceName, { forgetSignInAttempts: (email) => throttle.forget(email) }));
-  app.use(dashboardsRoutes());
+  app.use(dashboardsRoutes({ rules: config.listings, reviewDates: keeper, feedbackDueDays: config.feedbackDueDays }));
   app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport }));
   app.use(recommendationsRoutes(config));
   app.use(usersRoutes(accountLinks, { findOpenSchoolByUrn }));
