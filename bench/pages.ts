@@ -1,4 +1,5 @@
-// Throughput and latency of the foundation's pages, on the embedded database, with autocannon.
+// What a visit to the search pages downloads (bytes received, compressed, cache honoured), then throughput
+// and latency of the foundation's pages, on the embedded database, with autocannon.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { loadConfig } from '../src/config';
 import { Listing } from '../src/features/listings/listing.model';
 import { paths } from '../src/paths';
 import { sessionCookie } from './session-cookie';
+import { Visitor } from './page-weight';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
     { name: 'GET /directory?q=phonics', path: `${paths.directory.search}?q=phonics`, cookie: await sessionCookie(base, 'head.oakfield@demo.example') },
   ];
 
+  await printPageWeights(base, await sessionCookie(base, 'sip@demo.example'), portraitId);
+
   console.log(`${CONNECTIONS} connections, ${SECONDS} s per page, the built app in its own process, embedded FerretDB on SQLite`);
   console.log('page                              req/s    p50 ms  p97.5 ms  p99 ms  errors/non-2xx');
   for (const bench of cases) {
@@ -52,6 +56,27 @@ async function main(): Promise<void> {
   }
   await app.stop();
   await database.stop();
+}
+
+/** A SIP's visits in order, one browser cache: the first visit starts empty, each later one reuses it. */
+async function printPageWeights(base: string, cookie: string, portraitId: string): Promise<void> {
+  const search = `${paths.directory.search}?q=leadership`;
+  const visits = [
+    { name: 'search results, first visit', path: search },
+    { name: 'search results, next page', path: `${search}&page=2` },
+    { name: 'pen portrait, next page', path: paths.listings.listing(portraitId) },
+    { name: 'search results, repeat visit', path: search },
+  ];
+  const visitor = new Visitor(base, cookie);
+  console.log('Bytes received per visit (br/gzip accepted, Cache-Control honoured; headers included)');
+  console.log('visit                            requests     bytes  files');
+  for (const visit of visits) {
+    const transfers = await visitor.visit(visit.path);
+    const bytes = transfers.reduce((sum, transfer) => sum + transfer.bytes, 0);
+    const files = transfers.map((transfer) => `${transfer.url.split('?')[0]!.split('/').pop()} ${transfer.status} ${transfer.encoding} ${transfer.bytes}`);
+    console.log(`${visit.name.padEnd(32)} ${String(transfers.length).padStart(8)} ${String(bytes).padStart(9)}  ${files.join(', ')}`);
+  }
+  console.log('');
 }
 
 main().catch((error: unknown) => {

@@ -5,8 +5,12 @@
 //   govuk-frontend.min.js(.map)         -> public/javascripts/
 //   assets/javascripts/*.js             -> public/javascripts/
 //   assets/images/*                     -> public/images/
+// then gives each file a copy named by its content (application.css -> application.<hash>.css) and
+// writes public/assets-manifest.json (name -> hashed name), which src/web/assets.ts reads so pages link
+// the hashed copies, served with immutable caching: a changed file gets a new name.
 // public/ is entirely generated. Exits non-zero on any error.
-import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +61,34 @@ async function copyDir(sourceDir, targetDir, filter = () => true) {
   }
 }
 
+const HASHED = /\.[0-9a-f]{10}\.(css|js|svg)$/;
+
+/** Writes public/<dir>/<stem>.<hash>.<ext> beside public/<name>, after removing the copies of earlier builds. */
+async function fingerprint(name, content) {
+  const file = path.join(publicDir, name);
+  const { dir, name: stem, ext } = path.parse(file);
+  for (const entry of await readdir(dir)) {
+    if (HASHED.test(entry) && entry.slice(0, -(ext.length + 11)) === stem) await rm(path.join(dir, entry));
+  }
+  const hashed = `${stem}.${createHash('sha256').update(content).digest('hex').slice(0, 10)}${ext}`;
+  await writeFile(path.join(dir, hashed), content);
+  return path.posix.join(path.posix.dirname(name), hashed);
+}
+
+/** init.js imports GOV.UK Frontend by a relative name, which must become the hashed one. */
+async function fingerprintAll() {
+  const manifest = {};
+  for (const name of ['stylesheets/application.css', 'stylesheets/print.css', 'javascripts/govuk-frontend.min.js', 'images/favicon.svg']) {
+    manifest[name] = await fingerprint(name, await readFile(path.join(publicDir, name)));
+  }
+  const init = await readFile(path.join(publicDir, 'javascripts', 'init.js'), 'utf8');
+  const imported = `'./${path.posix.basename(manifest['javascripts/govuk-frontend.min.js'])}'`;
+  if (!init.includes("'./govuk-frontend.min.js'")) throw new Error('init.js no longer imports ./govuk-frontend.min.js');
+  manifest['javascripts/init.js'] = await fingerprint('javascripts/init.js', init.replace("'./govuk-frontend.min.js'", imported));
+  await writeFile(path.join(publicDir, 'assets-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const hashed of Object.values(manifest)) await report(path.join(publicDir, hashed));
+}
+
 async function main() {
   const started = Date.now();
 
@@ -76,6 +108,7 @@ async function main() {
   await copyDir(path.join(assetsDir, 'javascripts'), jsDir, (name) => name.endsWith('.js'));
 
   await copyDir(path.join(assetsDir, 'images'), path.join(publicDir, 'images'));
+  await fingerprintAll();
 
   console.log(`Built assets in ${Date.now() - started} ms`);
 }

@@ -30,6 +30,8 @@ type DemoCommission = {
   reason?: string;
   ratings?: [number, number, number, number];
   whatChanged?: string;
+  brokeredBySip?: boolean;
+  funding?: 'school' | 'la';
 };
 
 const DEMO_COMMISSIONS: DemoCommission[] = [
@@ -42,6 +44,12 @@ const DEMO_COMMISSIONS: DemoCommission[] = [
   { reference: 'SUP-DEMO-0007', school: '900001', listing: LITERACY, status: 'in_progress', steps: ['accept', 'start'], days: 3, startOn: '2026-09-21', need: 'Writing at greater depth is low', categories: ['english-and-literacy'] },
   { reference: 'SUP-DEMO-0008', school: '900002', listing: LLE, status: 'declined', steps: ['decline'], days: 6, startOn: '2026-09-07', need: 'Attendance strategy', categories: ['behaviour-and-attendance'], reason: 'Attendance is outside my expertise; the LA attendance team is a better fit.' },
   { reference: 'SUP-DEMO-0009', school: '900005', listing: LITERACY, status: 'requested', steps: [], days: 2, startOn: '2026-11-02', need: 'Communication-friendly reading approaches', categories: ['english-and-literacy', 'send-and-inclusion'] },
+  // Waiting: Oakfield to confirm support its SIP arranged; Riverside's feedback; Traded Services to approve
+  // LA-funded days beyond Meadow View's entitlement (it has none); a low rating to look into.
+  { reference: 'SUP-DEMO-0010', school: '900001', listing: LLE, status: 'awaiting_school', steps: [], days: 4, startOn: '2027-01-11', need: 'New headteacher needs mentoring', categories: ['leadership-and-management'], brokeredBySip: true, funding: 'la' },
+  { reference: 'SUP-DEMO-0011', school: '900002', listing: LLE, status: 'completed', steps: ['accept', 'mark_delivered', 'confirm_completion'], days: 2, startOn: '2026-10-12', need: 'Teaching quality inconsistent', categories: ['teaching-and-learning'] },
+  { reference: 'SUP-DEMO-0012', school: '900005', listing: LITERACY, status: 'awaiting_approval', steps: ['confirm'], days: 3, startOn: '2027-01-18', need: 'Early reading for pupils with SEND', categories: ['english-and-literacy'], funding: 'la' },
+  { reference: 'SUP-DEMO-0013', school: '900005', listing: LLE, status: 'evaluated', steps: ['accept', 'mark_delivered', 'confirm_completion', 'record_feedback'], days: 2, startOn: '2026-01-19', need: 'Leadership of SEND provision', categories: ['leadership-and-management'], ratings: [2, 2, 3, 2], whatChanged: 'Little changed: the sessions did not fit a special school.' },
 ];
 
 /**
@@ -53,6 +61,7 @@ export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>
   const listings = new Map((await Listing.find({ name: { $in: [LITERACY, LLE] } }).lean()).map((listing) => [listing.name, listing]));
   const schools = new Map((await School.find({ _id: { $in: [...schoolIds.values()] } }).lean()).map((school) => [school.urn, school]));
   const heads = new Map((await User.find({ role: 'school', school: { $in: [...schoolIds.values()] } }).lean()).map((user) => [user.school!.toString(), user._id]));
+  const sip = (await User.findOne({ role: 'sip' }, { _id: 1 }).lean())?._id;
 
   for (const demo of DEMO_COMMISSIONS) {
     const listing = listings.get(demo.listing);
@@ -61,6 +70,7 @@ export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>
     if (!listing || !school || !head) continue;
     const startOn = new Date(`${demo.startOn}T00:00:00Z`);
     const rate = listing.dailyRatePence ?? 0;
+    const broker = demo.brokeredBySip ? sip : undefined;
     const result = await Commission.updateOne(
       { reference: demo.reference },
       {
@@ -72,8 +82,9 @@ export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>
           listingName: listing.name,
           providerType: listing.providerType,
           owners: listing.owners,
-          route: 'direct',
-          requestedBy: head,
+          route: broker ? 'brokered' : 'direct',
+          requestedBy: broker ?? head,
+          brokeredBy: broker,
           need: demo.need,
           categories: demo.categories,
           objectives: `Support for: ${demo.need.toLowerCase()}`,
@@ -84,7 +95,7 @@ export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>
           academicYear: academicYearFor(startOn),
           dailyRatePence: rate,
           costPence: demo.days * rate,
-          funding: 'school',
+          funding: demo.funding ?? 'school',
           status: demo.status,
           statusReason: demo.reason,
           version: demo.steps.length,
@@ -98,10 +109,10 @@ export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>
     const commission = (await Commission.findOne({ reference: demo.reference }).lean())!;
     const provider = listing.owners[0];
     await AuditEntry.insertMany([
-      { at: startOn, actor: head, action: 'commission_requested', subjectType: 'Commission', subjectId: commission._id },
+      { at: startOn, actor: broker ?? head, action: 'commission_requested', subjectType: 'Commission', subjectId: commission._id },
       ...demo.steps.map((step, index) => ({
         at: new Date(startOn.getTime() + (index + 1) * 7 * 86_400_000),
-        actor: ['confirm_completion', 'record_feedback'].includes(step) ? head : provider,
+        actor: ['confirm', 'confirm_completion', 'record_feedback'].includes(step) ? head : provider,
         action: `commission_${step}`,
         subjectType: 'Commission',
         subjectId: commission._id,

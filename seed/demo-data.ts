@@ -4,6 +4,8 @@ import type { Role } from '../src/web/identity';
 import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
 import { Recommendation } from '../src/features/listings/recommendation.model';
+import { recordOwnership } from '../src/features/listings/listing-ownership';
+import { pickReviewed, type ReviewedValues } from '../src/features/listings/listing-revisions';
 import { nextTermlyReview } from '../src/features/schools/review-dates';
 import { School } from '../src/features/schools/school.model';
 import { SchoolSupport } from '../src/features/schools/school-support.model';
@@ -38,7 +40,8 @@ export const DEMO_USERS: { email: string; name: string; role: Role; schoolUrn?: 
   ...DEMO_COMMISSION_USERS,
 ];
 
-const MONTH = 30 * 24 * 60 * 60 * 1000;
+const DAY = 24 * 60 * 60 * 1000;
+const MONTH = 30 * DAY;
 
 /** Rich pen portraits so the directory has real content; recommendedBy are demo school URNs. */
 const DEMO_LISTINGS = [
@@ -108,15 +111,42 @@ const DEMO_LISTINGS = [
     status: 'approved',
     recommendedBy: ['900003', '900006'],
   },
+  {
+    name: 'Brookfield Infant School: early reading',
+    providerType: 'good_practice_school',
+    organisation: 'Brookfield Infant School',
+    employingUrn: '900006',
+    summary: 'Year 1 phonics check results above national for five years; visits to see daily phonics and early reading in reception.',
+    experience: 'Our reading lead trains staff in systematic synthetic phonics and runs keep-up sessions the same day. Visitors see lessons in reception and Year 1.',
+    expertise: ['english-and-literacy', 'early-years'],
+    phases: ['eyfs', 'primary'],
+    subjects: ['phonics'],
+    contexts: ['small-school'],
+    offers: ['school-to-school-visits', 'modelling'],
+    areas: ['Anyshire'],
+    capacity: { days: 4, period: 'term' },
+    fundedByLa: false,
+    dailyRatePence: 30000,
+    contact: { name: 'Reading lead', email: 'literacy.team@demo.example' },
+    designation: { expiresOn: undefined },
+    ownerEmail: 'literacy.team@demo.example',
+    status: 'submitted',
+    recommendedBy: ['900001', '900003'],
+  },
 ] as const;
+
+/** Waiting in the demo: a school asked to recommend a listing, and a published listing's change to review. */
+const DEMO_RECOMMENDATION_REQUESTS = [{ listing: 'Hillcrest School: Key Stage 3 mathematics', urn: '900002', requestedBy: 'provider@demo.example' }];
+const DEMO_REVISION = { listing: 'Priya Shah, Local Leader of Education', addExpertise: 'curriculum-and-subject-leadership' };
 
 const DEMO_SIP_CASELOAD = ['900001', '900002', '900003'];
 
 // Levels under the South Gloucestershire scheme, and priorities as need slugs from the default taxonomy.
-const DEMO_SUPPORT: { urn: string; level: '1' | '2' | '3'; reason: string; needs: string[]; notes: string }[] = [
+// A review overdue (a week ago) shows on the SIP's home page as waiting.
+const DEMO_SUPPORT: { urn: string; level: '1' | '2' | '3'; reason: string; needs: string[]; notes: string; reviewOverdue?: boolean }[] = [
   { urn: '900001', level: '2', reason: 'New headteacher and falling KS2 maths results.', needs: ['ks2-maths-progress-below-national', 'new-headteacher-needs-mentoring'], notes: 'Mentoring for the new head this year.' },
   { urn: '900002', level: '3', reason: 'Ofsted judged the school to require improvement; attendance is falling.', needs: ['persistent-absence-rising', 'teaching-quality-inconsistent'], notes: '' },
-  { urn: '900003', level: '1', reason: 'Securely good; leaders know their priorities.', needs: [], notes: 'Sharing our phonics practice with other schools.' },
+  { urn: '900003', level: '1', reason: 'Securely good; leaders know their priorities.', needs: [], notes: 'Sharing our phonics practice with other schools.', reviewOverdue: true },
   { urn: '900004', level: '1', reason: 'Securely good.', needs: [], notes: '' },
 ];
 
@@ -133,7 +163,7 @@ async function seedSchoolSupport(tradedServices: Types.ObjectId, sip: Types.Obje
     const school = await School.findOne({ urn: support.urn }, { _id: 1 }).lean();
     if (!school) continue;
     const label = preset.levels.find((level) => level.code === support.level)!.label;
-    const decision = { level: support.level, levelLabel: label, setBy: tradedServices, setAt: new Date(), reason: support.reason, reviewDue: nextTermlyReview(new Date()) };
+    const decision = { level: support.level, levelLabel: label, setBy: tradedServices, setAt: new Date(), reason: support.reason, reviewDue: support.reviewOverdue ? new Date(Date.now() - 7 * DAY) : nextTermlyReview(new Date()) };
     await SchoolSupport.updateOne({ school: school._id }, { $setOnInsert: { school: school._id, current: decision, history: [decision] } }, { upsert: true });
     const priorities = { needs: support.needs.filter((slug) => needSlugs.has(slug)), notes: support.notes, updatedAt: new Date(), updatedBy: tradedServices };
     await School.updateOne({ _id: school._id, priorities: { $exists: false } }, { $set: { priorities } });
@@ -173,7 +203,7 @@ export async function seedDemoData(): Promise<void> {
   const now = Date.now();
   for (const { ownerEmail, employingUrn, recommendedBy, ...listing } of DEMO_LISTINGS) {
     const approved = listing.status === 'approved';
-    await Listing.updateOne(
+    const inserted = await Listing.updateOne(
       { name: listing.name },
       {
         $setOnInsert: {
@@ -187,7 +217,13 @@ export async function seedDemoData(): Promise<void> {
       },
       { upsert: true },
     );
-    const saved = (await Listing.findOne({ name: listing.name }, { _id: 1 }).lean())!;
+    const saved = (await Listing.findOne({ name: listing.name }).lean())!;
+    if (inserted.upsertedCount > 0) await recordOwnership([saved]); // an upsert runs no save hook
+    if (inserted.upsertedCount > 0 && listing.name === DEMO_REVISION.listing) {
+      const fields = pickReviewed({ ...(saved as ReviewedValues), expertise: [...listing.expertise, DEMO_REVISION.addExpertise] });
+      const pendingRevision = { fields, changed: ['expertise'], submittedAt: new Date(now - 2 * DAY), submittedBy: saved.owners[0] };
+      await Listing.updateOne({ _id: saved._id }, { $set: { pendingRevision, revisionState: 'waiting' } });
+    }
     for (const urn of recommendedBy) {
       await Recommendation.updateOne(
         { listing: saved._id, school: schoolIds.get(urn) },
@@ -195,6 +231,14 @@ export async function seedDemoData(): Promise<void> {
         { upsert: true },
       );
     }
+  }
+  for (const request of DEMO_RECOMMENDATION_REQUESTS) {
+    const listing = (await Listing.findOne({ name: request.listing }, { _id: 1 }).lean())!;
+    await Recommendation.updateOne(
+      { listing: listing._id, school: schoolIds.get(request.urn) },
+      { $setOnInsert: { status: 'requested', requestedBy: userIds.get(request.requestedBy), requestedAt: new Date(now - 5 * DAY) } },
+      { upsert: true },
+    );
   }
   await seedDemoDirectory();
   if ((await seedDemoCommissions(schoolIds)) > 0) await rebuildFigures();

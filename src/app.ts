@@ -1,4 +1,5 @@
 import path from 'node:path';
+import compression from 'compression';
 import express from 'express';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -39,6 +40,7 @@ import { taxonomyRoutes } from './features/taxonomy/taxonomy.routes';
 import { listingTermUsage } from './features/listings/term-usage';
 import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
+import { assetUrls, staticFiles } from './web/assets';
 import { setUpAuthentication } from './web/authentication';
 import { BackgroundWork } from './web/background-work';
 import { setUpCsrf } from './web/csrf';
@@ -100,6 +102,7 @@ export function createApp({
   const keeper = directoryIndex ?? new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
   const directory = new DirectoryService(keeper);
 
+  const publicDir = path.join(projectRoot, 'public');
   const app = express();
   app.set('views', path.join(projectRoot, 'views'));
   app.set('view engine', 'ejs');
@@ -111,10 +114,11 @@ export function createApp({
 
   app.get(paths.health, healthCheck);
   app.get('/favicon.ico', (_req, res) => res.redirect(301, paths.assets.favicon));
+  app.use(compression());
   app.use(setUpSecurityHeaders({ https: config.session.cookieSecure }));
-  app.use(setUpPageLocals({ serviceName: config.serviceName, organisationName: config.laName }));
+  app.use(setUpPageLocals({ serviceName: config.serviceName, organisationName: config.laName, assets: assetUrls(publicDir, logger) }));
   app.use(setUpRequestLogging(logger));
-  app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
+  app.use('/public', staticFiles(publicDir, config.env === 'production' ? '1d' : 0));
   app.use(failFastWhileDatabaseDown(connection));
   app.use(refuseWhileRestoring(pausedForRestore));
   app.use(openDataRoutes(directory, { laName: config.laName, serviceName: config.serviceName, baseUrl: config.baseUrl }));
@@ -139,7 +143,7 @@ export function createApp({
   app.use(passwordLinksRoutes(accountLinks, throttle, { limits: new ResetRequestLimits(db, config.resetRequests.perIpPerHour), background }, passwordChecks));
   app.use(yourAccountRoutes());
   app.use(privacyRoutes(config.serviceName, { forgetSignInAttempts: (email) => throttle.forget(email) }));
-  app.use(dashboardsRoutes());
+  app.use(dashboardsRoutes({ rules: config.listings, reviewDates: keeper, feedbackDueDays: config.feedbackDueDays }));
   app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport }));
   app.use(recommendationsRoutes(config));
   app.use(usersRoutes(accountLinks, { findOpenSchoolByUrn }));

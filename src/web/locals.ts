@@ -1,16 +1,18 @@
 import type { RequestHandler } from 'express';
 import { ROLE_LABELS, navigationFor } from './identity';
 import { paths } from '../paths';
+import type { AssetUrls } from './assets';
 import { takeNotification } from './flash';
 
 const printDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
 
 /** Locals every page needs, set first so even an error page rendered before the session works. */
-export function setUpPageLocals(options: { serviceName: string; organisationName: string }): RequestHandler {
+export function setUpPageLocals(options: { serviceName: string; organisationName: string; assets: AssetUrls }): RequestHandler {
   return (_req, res, next) => {
     res.locals.serviceName = options.serviceName;
     res.locals.organisationName = options.organisationName;
     res.locals.paths = paths;
+    res.locals.assets = options.assets;
     res.locals.printedOn = printDate.format(new Date());
     res.locals.currentUser = null;
     res.locals.navigation = [];

@@ -409,13 +409,24 @@ export async function visibleCommissionsFilter(user: SessionUser): Promise<Filte
 
 const SIDE_FOR_ROLE: Record<SessionUser['role'], Party> = { school: 'school', provider: 'provider', traded_services: 'traded_services', sip: 'broker' };
 
+/** The statuses in which a commission waits for this user's role. */
+function statusesWaitingFor(user: SessionUser): CommissionStatus[] {
+  const side = SIDE_FOR_ROLE[user.role];
+  return (Object.keys(WAITING_FOR) as CommissionStatus[]).filter((status) => WAITING_FOR[status] === side);
+}
+
 /** Commissions whose next step is this user's. */
 export async function commissionsWaitingFor(user: SessionUser, limit = 20): Promise<CommissionRecord[]> {
-  const side = SIDE_FOR_ROLE[user.role];
-  const statuses = (Object.keys(WAITING_FOR) as CommissionStatus[]).filter((status) => WAITING_FOR[status] === side);
+  const statuses = statusesWaitingFor(user);
   if (statuses.length === 0) return [];
   const filter = { ...(await visibleCommissionsFilter(user)), status: { $in: statuses } };
   return (await Commission.find(filter).sort({ updatedAt: 1 }).limit(limit).lean()) as CommissionRecord[];
+}
+
+/** How many commissions wait for this user, for each status they can wait in. */
+export async function countCommissionsWaitingFor(user: SessionUser): Promise<{ status: CommissionStatus; count: number }[]> {
+  const visible = await visibleCommissionsFilter(user);
+  return Promise.all(statusesWaitingFor(user).map(async (status) => ({ status, count: await Commission.countDocuments({ ...visible, status }) })));
 }
 
 export async function listCommissions(user: SessionUser, limit = 200): Promise<CommissionRecord[]> {

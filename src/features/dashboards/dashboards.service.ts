@@ -1,4 +1,11 @@
 import { NotFoundError } from '../../lib/errors';
+import { paths } from '../../paths';
+import type { CommissionStatus } from '../commissions/commission-status';
+import { countCommissionsWaitingFor } from '../commissions/commissions.service';
+import { feedbackNeedingAttention } from '../commissions/feedback/feedback.service';
+import { approvalQueue, type ReviewDates } from '../listings/listing-pages.service';
+import type { ListingRules } from '../listings/listings.service';
+import { recommendationsOfSchool } from '../listings/recommendations.service';
 import type { SessionUser } from '../../web/identity';
 import { ROLES, ROLE_LABELS } from '../../web/identity';
 import { activeUsersWithRole } from '../accounts/accounts.service';
@@ -6,6 +13,7 @@ import { LRUCache } from 'lru-cache';
 import { countListingsWithStatus, listingsOwnedBy } from '../listings/listing-reads';
 import { LISTING_STATUSES, type ListingStatus, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
 import { countSchools, findSchoolById } from '../schools/school-reads';
+import type { sipCaseload } from '../schools/schools.service';
 
 export async function schoolDashboard(user: SessionUser) {
   const school = user.schoolId ? await findSchoolById(user.schoolId) : null;
@@ -47,4 +55,76 @@ export async function tradedServicesDashboard() {
     largeCounts.fetch('schools').then((count) => count ?? 0),
   ]);
   return { usersByRole, listingsByStatus: listingsByStatus.filter((row) => row.count > 0), schools };
+}
+
+/** One kind of thing waiting for the user: how many, and the page that lists them. */
+export type WaitingItem = { text: string; count: number; href: string };
+
+/** What the waiting lists of listings and feedback need from the app's settings. */
+export type WaitingSettings = { rules: ListingRules; reviewDates: ReviewDates; feedbackDueDays: number };
+
+/** A SIP's caseload as their home page shows it. */
+export type CaseloadRows = Awaited<ReturnType<typeof sipCaseload>>['schools'];
+
+const COMMISSIONS_WAITING: Partial<Record<CommissionStatus, string>> = {
+  awaiting_school: 'Support arranged for your school, to confirm',
+  change_proposed: 'Changes a provider proposed, to accept or turn down',
+  delivered: 'Delivered support, to confirm as completed',
+  completed: 'Feedback due on completed support',
+  requested: 'Requests for support, to answer',
+  accepted: 'Accepted support, to start',
+  in_progress: 'Support under way, to record as delivered',
+  awaiting_approval: 'LA-funded days beyond an entitlement, to approve or refuse',
+};
+
+async function commissionsWaiting(user: SessionUser): Promise<WaitingItem[]> {
+  return (await countCommissionsWaitingFor(user)).map(({ status, count }) => ({ text: COMMISSIONS_WAITING[status]!, count, href: paths.commissions.list }));
+}
+
+/**
+ * Every kind of pending action of the user's role, with its count and where to act (docs/features/dashboards.md).
+ * A SIP's come from the caseload their home page already read.
+ */
+export async function waitingFor(user: SessionUser, settings: WaitingSettings, caseload: CaseloadRows = []): Promise<WaitingItem[]> {
+  const items: WaitingItem[] = [];
+  switch (user.role) {
+    case 'school': {
+      const recommendations = await recommendationsOfSchool(user);
+      items.push({ text: 'Requests to recommend a provider', count: recommendations.waiting.length, href: paths.recommendations.inbox });
+      items.push(...(await commissionsWaiting(user)));
+      break;
+    }
+    case 'provider':
+      items.push(...(await commissionsWaiting(user)));
+      break;
+    case 'traded_services': {
+      const [queue, feedback, commissions] = await Promise.all([
+        approvalQueue(user, settings.rules, settings.reviewDates),
+        feedbackNeedingAttention(user, settings.feedbackDueDays),
+        commissionsWaiting(user),
+      ]);
+      items.push(
+        { text: 'Listings awaiting a decision', count: queue.submitted.length, href: paths.listings.queue },
+        { text: 'Changes to published listings, to review', count: queue.revisions.length, href: paths.listings.queue },
+        { text: 'Listings due for review', count: queue.overdue.length, href: paths.listings.queue },
+        ...commissions,
+        { text: 'Low ratings to look into', count: feedback.lowRated.length, href: paths.feedbackAttention },
+        { text: 'Feedback overdue', count: feedback.overdue.length, href: paths.feedbackAttention },
+      );
+      break;
+    }
+    case 'sip': {
+      const open = caseload.filter((school) => !school.closed);
+      items.push(
+        { text: 'Support level reviews due for your schools', count: open.filter((school) => school.reviewOverdue).length, href: paths.schools.yourSchools },
+        {
+          text: 'Schools with LA-funded days and no support arranged, to broker for',
+          count: open.filter((school) => (school.entitlementDays ?? 0) > 0 && school.openCommissions === 0).length,
+          href: paths.schools.yourSchools,
+        },
+      );
+      break;
+    }
+  }
+  return items.filter((item) => item.count > 0);
 }

@@ -26,11 +26,37 @@ export function understandQuery(query: string, taxonomy: TaxonomySnapshot): Quer
       const word = queryTokens[start]!;
       start += 1;
       if (word.length < 2) continue;
-      matched = { kind: 'word', word };
+      matched = misspeltTerm(word, taxonomy) ?? { kind: 'word', word };
     }
     if (!units.some((unit) => sameUnit(unit, matched))) units.push(matched);
   }
   return units;
+}
+
+/**
+ * A word one edit from a one-word name the taxonomy knows (two from nine letters), when exactly one is:
+ * "phonicks" is read as "phonics", so it finds what is tagged Phonics rather than any word starting "phoni".
+ */
+function misspeltTerm(word: string, taxonomy: TaxonomySnapshot): QueryUnit | undefined {
+  const edits = word.length >= 9 ? 2 : word.length >= 4 ? 1 : 0;
+  if (edits === 0) return undefined;
+  const near = [...taxonomy.phrases].filter(([phrase]) => !phrase.includes(' ') && withinEdits(word, phrase, edits));
+  if (near.length !== 1) return undefined;
+  const [phrase, terms] = near[0]!;
+  return { kind: 'terms', phrase, terms };
+}
+
+/** Whether two words are at most `limit` insertions, deletions or substitutions apart. */
+function withinEdits(a: string, b: string, limit: number): boolean {
+  if (Math.abs(a.length - b.length) > limit) return false;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...current) > limit) return false;
+    previous = current;
+  }
+  return previous[b.length]! <= limit;
 }
 
 function sameUnit(a: QueryUnit, b: QueryUnit): boolean {

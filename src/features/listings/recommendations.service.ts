@@ -1,7 +1,10 @@
 import { Types } from 'mongoose';
 import { NotAllowedError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
+import { paths } from '../../paths';
+import { activeUserIds } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
+import { notify } from '../notifications/notifications.service';
 import { isOwnerOf } from './listing-access';
 import type { ListingRecord } from './listing.model';
 import { findListing, viewableListing, type ListingRules } from './listings.service';
@@ -51,7 +54,13 @@ export async function requestRecommendations(actor: SessionUser, listingId: stri
       { $setOnInsert: { status: 'requested', requestedBy: new Types.ObjectId(actor.id), requestedAt: new Date() } },
       { upsert: true },
     );
-    if (result.upsertedCount > 0) await audit(actor, 'recommendation_requested', listing._id, school._id);
+    if (result.upsertedCount === 0) continue;
+    await audit(actor, 'recommendation_requested', listing._id, school._id);
+    await notify(await activeUserIds({ role: 'school', school: school._id }), {
+      subject: `Recommendation requested: ${listing.name}`,
+      text: `${listing.name} asks your school to recommend them to the local authority. Say what work of theirs you have seen, or decline.`,
+      href: paths.recommendations.recommend(listing._id.toString()),
+    });
   }
   return { ok: true };
 }
