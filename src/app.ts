@@ -14,8 +14,9 @@ import { usersRoutes } from './features/accounts/users.routes';
 import { yourAccountRoutes } from './features/accounts/your-account.routes';
 import { privacyRoutes } from './features/privacy/privacy.routes';
 import { securityEventsRoutes } from './features/accounts/security-events.routes';
-import { createMailer } from './features/mail/mailer';
-import { deliverNotificationsByEmail, notify } from './features/notifications/notifications.service';
+import { createMailer, type Mailer } from './features/mail/mailer';
+import { notify } from './features/notifications/notifications.service';
+import { emailNotificationsAfterChanges, NotificationEmails } from './features/notifications/notification-emails';
 import { outboxRoutes } from './features/mail/outbox.routes';
 import { commissionsRoutes } from './features/commissions/commissions.routes';
 import { feedbackRoutes, parseFeedbackUpload } from './features/commissions/feedback/feedback.routes';
@@ -76,6 +77,7 @@ const TEXT_LIMITS = {
 /** clock: what time it is, for sign-in lockouts (tests move it on instead of waiting). */
 /** background: work requests start and do not wait for (tests wait for it with settled()). */
 /** passwordChecks: where every password hash and check queues (tests pass a small one to fill). */
+/** mailer: SMTP or the outbox, from the settings unless given; notificationEmails: what emails notifications (server.ts also runs it on a timer). */
 export type AppDependencies = {
   config: Config;
   logger: Logger;
@@ -84,6 +86,8 @@ export type AppDependencies = {
   clock?: () => Date;
   background?: BackgroundWork;
   passwordChecks?: PasswordChecks;
+  mailer?: Mailer;
+  notificationEmails?: NotificationEmails;
 };
 
 /** Builds the app around a connected database. Middleware runs in the order written here. */
@@ -95,6 +99,8 @@ export function createApp({
   clock = () => new Date(),
   background = new BackgroundWork(logger),
   passwordChecks = new PasswordChecks(),
+  mailer = createMailer(config.mail),
+  notificationEmails = new NotificationEmails({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName }, logger),
 }: AppDependencies): express.Express {
   const db = connection.db;
   if (!db) throw new Error('createApp needs a connected database');
@@ -125,6 +131,7 @@ export function createApp({
   app.use(noStore);
   app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
   app.use(saveSessionBeforeRedirect);
+  app.use(emailNotificationsAfterChanges(notificationEmails, background));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication({ authenticate: (email, password) => authenticate(email, password, passwordChecks), findActiveUser }));
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
@@ -135,9 +142,7 @@ export function createApp({
   app.use(setUpUserLocals);
   app.use(requirePasswordChangeFirst);
 
-  const mailer = createMailer(config.mail);
   const accountLinks = { mailer, baseUrl: config.baseUrl, serviceName: config.serviceName, ...config.tokens };
-  deliverNotificationsByEmail({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName });
   const throttle = new SignInThrottle(db, config.signIn, clock);
   app.use(accountsRoutes(throttle, clock, notify, passwordChecks));
   app.use(passwordLinksRoutes(accountLinks, throttle, { limits: new ResetRequestLimits(db, config.resetRequests.perIpPerHour), background }, passwordChecks));

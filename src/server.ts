@@ -10,6 +10,8 @@ import { appIndexSpecs, purgeTasks } from './housekeeping';
 import { openDatabase, type OpenDatabase } from './db/open-database';
 import { scheduleAbandonedHoldRelease } from './features/commissions/abandoned-holds';
 import { scheduleFeedbackReminders } from './features/commissions/feedback/feedback-reminders';
+import { createMailer } from './features/mail/mailer';
+import { NotificationEmails, scheduleNotificationEmails } from './features/notifications/notification-emails';
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
 import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
 import { markWaitingRevisionsOnce } from './features/listings/revision-markers';
@@ -81,7 +83,11 @@ async function main(): Promise<void> {
   const stopReminders = scheduleFeedbackReminders(config.feedbackDueDays, logger);
   const stopFolding = scheduleFigureFolding(logger);
   const stopHoldRelease = scheduleAbandonedHoldRelease(logger);
+  const mailer = createMailer(config.mail);
+  const notificationEmails = new NotificationEmails({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName }, logger);
+  const stopEmails = scheduleNotificationEmails(notificationEmails, logger);
   running.stopTimers = () => {
+    stopEmails();
     stopPurge();
     stopReminders();
     stopFolding();
@@ -106,7 +112,7 @@ async function main(): Promise<void> {
     restoreWatch.stop();
     stopTimers();
   };
-  const app = createApp({ config, logger, connection: mongoose.connection, directoryIndex });
+  const app = createApp({ config, logger, connection: mongoose.connection, directoryIndex, mailer, notificationEmails });
   running.server = app.listen(config.port, () => {
     console.log(`${config.serviceName} is running at http://localhost:${config.port}`);
   });

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
+import { repeatEvery } from './repeating-work';
 import type { IndexSpec } from './indexes';
-import { pausedForRestore } from './restore-state';
 
 /**
  * Stands in for TTL indexes, which FerretDB v1 does not have: each owner of a collection that would need
@@ -28,12 +28,7 @@ export async function purgeExpired(db: Db, tasks: readonly PurgeTask[], now = ne
 }
 
 export function schedulePurge(db: Db, logger: Logger, tasks: readonly PurgeTask[], everyMs = 10 * 60_000): () => void {
-  const timer = setInterval(() => {
-    if (pausedForRestore()) return;
-    purgeExpired(db, tasks)
-      .then((removed) => logger.debug(removed, `purged expired records: ${tasks.map((task) => task.name).join(', ')}`))
-      .catch((error: unknown) => logger.warn({ err: error }, 'purge of expired records failed'));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return repeatEvery(everyMs, logger, 'purge of expired records', () => purgeExpired(db, tasks), (removed) =>
+    logger.debug(removed, `purged expired records: ${tasks.map((task) => task.name).join(', ')}`),
+  );
 }

@@ -5,14 +5,16 @@ import { sendFeedbackReminders } from '../../src/features/commissions/feedback/f
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { Notification } from '../../src/features/notifications/notification.model';
 import { createListing, requestAs, sessionUserFor } from '../support/commission-factories';
-import { buildTestApp } from '../support/app';
+import pino from 'pino';
+import { createMailer } from '../../src/features/mail/mailer';
+import { NotificationEmails } from '../../src/features/notifications/notification-emails';
+import { testConfig } from '../support/app';
 import { useTestDatabase } from '../support/database';
 
 useTestDatabase();
 
 describe('feedback reminders', () => {
   it('reminds the school once when feedback on completed support is overdue, by notification and email', async () => {
-    buildTestApp(); // wires email delivery (outbox) for notifications
     const provider = await sessionUserFor('provider');
     const school = await sessionUserFor('school');
     const listing = await createListing([new Types.ObjectId(provider.id)]);
@@ -28,6 +30,9 @@ describe('feedback reminders', () => {
     expect(await Promise.all([sendFeedbackReminders(14, later), sendFeedbackReminders(14, later)])).toEqual(expect.arrayContaining([1, 0]));
     expect(await sendFeedbackReminders(14, later)).toBe(0);
     expect(await Notification.countDocuments({ recipient: new Types.ObjectId(school.id), subject: /^Feedback due/ })).toBe(1);
+    // Outside any request: the timer's sweep emails it.
+    expect(await OutboxMessage.countDocuments({ to: school.email, subject: /Feedback due/ })).toBe(0);
+    await new NotificationEmails({ mailer: createMailer(testConfig().mail), baseUrl: 'https://support.example', serviceName: 'Test' }, pino({ level: 'silent' })).send();
     expect(await OutboxMessage.countDocuments({ to: school.email, subject: /Feedback due/ })).toBe(1);
   });
 });

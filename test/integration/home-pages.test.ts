@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { paths } from '../../src/paths';
-import { buildTestApp } from '../support/app';
+import { backgroundSettled, buildTestApp } from '../support/app';
 import { createListing } from '../support/commission-factories';
 import { useTestDatabase } from '../support/database';
 import { createSchool, createUser } from '../support/factories';
@@ -109,6 +109,7 @@ describe('a recommendation request', () => {
     const requested = await submitForm(providerAgent, paths.recommendations.request(listing.id as string), { schools: [school.id as string] });
     expect(requested.status).toBe(302);
 
+    await backgroundSettled(app);
     const emails = await OutboxMessage.find({ to: head.email, subject: /Recommendation requested: Reading recovery SLE/ }).lean();
     expect(emails).toHaveLength(1);
     expect(emails[0]!.text).toContain(paths.recommendations.recommend(listing.id as string));

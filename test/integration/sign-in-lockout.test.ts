@@ -5,7 +5,7 @@ import { SecurityEvent } from '../../src/features/accounts/security-event.model'
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { Notification } from '../../src/features/notifications/notification.model';
 import { paths } from '../../src/paths';
-import { askForPasswordReset, buildTestApp, testClock } from '../support/app';
+import { askForPasswordReset, backgroundSettled, buildTestApp, testClock } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
 import { createUser, TEST_PASSWORD } from '../support/factories';
 import { csrfTokenFrom, submitForm } from '../support/http';
@@ -81,6 +81,7 @@ describe('sign-in lockout with back-off', () => {
     expect(notifications).toHaveLength(1);
     expect(notifications[0]).toMatchObject({ subject: 'Your account has been locked', href: paths.forgottenPassword });
     expect(notifications[0]!.text).toMatch(/locked until \d{1,2}:\d\d[ap]m \(in 15 minutes\)\. If it was you, wait until then, or reset your password/);
+    await backgroundSettled(app);
     const emails = await OutboxMessage.find({ to: user.email, subject: /Your account has been locked/ }).lean();
     expect(emails).toHaveLength(1);
     expect(emails[0]!.text).toContain(paths.forgottenPassword);

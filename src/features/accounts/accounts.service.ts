@@ -155,10 +155,10 @@ export async function activeUserIds(filter: { role: Role; school?: Types.ObjectI
   return users.map((user) => user._id);
 }
 
-/** The email addresses of those of these users who are still active. */
-export async function activeEmailsOf(ids: readonly Types.ObjectId[]): Promise<string[]> {
+/** The email address of each active user among these, by id. */
+export async function activeEmailsOf(ids: readonly Types.ObjectId[]): Promise<Map<string, string>> {
   const people = await User.find({ _id: { $in: ids }, active: true }, { email: 1 }).lean();
-  return people.map((person) => person.email);
+  return new Map(people.map((person) => [person._id.toString(), person.email]));
 }
 
 /** Active SIPs by name, for choosing one. */

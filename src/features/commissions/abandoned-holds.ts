@@ -1,6 +1,6 @@
-import { pausedForRestore } from '../../db/restore-state';
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
+import { repeatEvery } from '../../db/repeating-work';
 import { Commission, type CommissionRecord } from './commission.model';
 import { finishOpenSteps } from './commission-steps';
 import { currentHolds, giveBackHold, LEDGERS, type LedgerName } from './day-ledgers';
@@ -36,12 +36,5 @@ export async function releaseAbandonedHolds(olderThanMs = ABANDONED_AFTER_MS, no
 }
 
 export function scheduleAbandonedHoldRelease(logger: Logger, everyMs = 10 * 60_000): () => void {
-  const timer = setInterval(() => {
-    if (pausedForRestore()) return;
-    releaseAbandonedHolds()
-      .then((released) => released && logger.warn({ released }, 'gave back days held by requests that did not finish'))
-      .catch((error: unknown) => logger.warn({ err: error }, 'giving back abandoned holds failed'));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return repeatEvery(everyMs, logger, 'giving back abandoned holds', () => releaseAbandonedHolds(), (released) => released && logger.warn({ released }, 'gave back days held by requests that did not finish'));
 }

@@ -9,8 +9,14 @@ const notificationSchema = new Schema({
   text: { type: String, required: true, maxlength: 1000 },
   href: { type: String, required: true, maxlength: 300 },
   createdAt: { type: Date, required: true, default: () => new Date() },
+  /** Its email: waiting to go (or to be tried again), sent, or given up on. Absent for notices kept in-app only. */
+  email: { type: String, enum: ['waiting', 'sent', 'failed'] },
+  /** When its email is next to be tried: at once, then later after each failure. */
+  emailDueAt: { type: Date },
+  emailAttempts: { type: Number },
 });
 
 notificationSchema.index(...scalarIndex({ recipient: 1, createdAt: -1 }));
+notificationSchema.index(...scalarIndex({ email: 1, emailDueAt: 1 }));
 
 export const Notification = model('Notification', notificationSchema);

@@ -1,5 +1,5 @@
-import { pausedForRestore } from '../../../db/restore-state';
 import type { Logger } from 'pino';
+import { repeatEvery } from '../../../db/repeating-work';
 import { claimOnce } from '../../../db/claims';
 import { paths } from '../../../paths';
 import { activeUserIds } from '../../accounts/accounts.service';
@@ -35,12 +35,5 @@ export async function sendFeedbackReminders(dueDays: number, now = new Date()): 
 }
 
 export function scheduleFeedbackReminders(dueDays: number, logger: Logger, everyMs = 60 * 60_000): () => void {
-  const timer = setInterval(() => {
-    if (pausedForRestore()) return;
-    sendFeedbackReminders(dueDays)
-      .then((sent) => sent && logger.info({ sent }, 'feedback reminders sent'))
-      .catch((error: unknown) => logger.warn({ err: error }, 'feedback reminders failed'));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return repeatEvery(everyMs, logger, 'feedback reminders', () => sendFeedbackReminders(dueDays), (sent) => sent && logger.info({ sent }, 'feedback reminders sent'));
 }

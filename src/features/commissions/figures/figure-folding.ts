@@ -1,5 +1,5 @@
-import { pausedForRestore } from '../../../db/restore-state';
 import type { Logger } from 'pino';
+import { repeatEvery } from '../../../db/repeating-work';
 import { Commission } from '../commission.model';
 import { finishOpenSteps } from '../commission-steps';
 import { applyChange, FigureTable, rowsOf, sheetsOf } from './figure-table';
@@ -79,12 +79,5 @@ export function scheduleFigureFolding(logger: Logger, everyMs = 5 * 60_000): () 
   finishInterruptedSteps()
     .then((finished) => finished > 0 && logger.info({ finished }, 'finished commission steps interrupted by a stop'))
     .catch((error: unknown) => logger.warn({ err: error }, 'finishing interrupted commission steps failed'));
-  const timer = setInterval(() => {
-    if (pausedForRestore()) return;
-    foldPendingFigures()
-      .then(({ folded }) => folded > 0 && logger.debug({ folded }, 'folded report figures'))
-      .catch((error: unknown) => logger.warn({ err: error }, 'folding report figures failed'));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return repeatEvery(everyMs, logger, 'folding report figures', () => foldPendingFigures(), ({ folded }) => folded > 0 && logger.debug({ folded }, 'folded report figures'));
 }
