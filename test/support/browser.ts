@@ -42,6 +42,15 @@ export async function expectNoSeriousAccessibilityIssues(page: Page): Promise<vo
 const PHONE_WIDTHS = [320, 390];
 const SMALLEST_CONTROL_PX = 44;
 
+/** The little of the DOM the check reads (the tests are compiled without the DOM library). */
+type InPage = {
+  innerWidth: number;
+  document: {
+    documentElement: { scrollWidth: number };
+    querySelectorAll(selectors: string): Iterable<{ type?: string; outerHTML: string; checkVisibility(): boolean; getBoundingClientRect(): { width: number } }>;
+  };
+};
+
 /**
  * Lays the page out again at 320 and 390 CSS px and at its own width (no reload), and fails if the page
  * scrolls sideways or any visible input, select, textarea or button is narrower than 44 px.
@@ -52,11 +61,12 @@ export async function expectReflows(page: Page): Promise<void> {
   for (const width of [...PHONE_WIDTHS, own.width]) {
     await page.setViewportSize({ width, height: own.height });
     const found = await page.evaluate((smallest) => {
+      const { document, innerWidth } = globalThis as unknown as InPage;
       const seen: string[] = [];
       const { scrollWidth } = document.documentElement;
-      if (scrollWidth > window.innerWidth) seen.push(`the page is ${scrollWidth} px wide`);
-      for (const control of document.querySelectorAll<HTMLElement>('input, select, textarea, button')) {
-        if ((control as HTMLInputElement).type === 'hidden' || !control.checkVisibility()) continue;
+      if (scrollWidth > innerWidth) seen.push(`the page is ${scrollWidth} px wide`);
+      for (const control of document.querySelectorAll('input, select, textarea, button')) {
+        if (control.type === 'hidden' || !control.checkVisibility()) continue;
         const { width: controlWidth } = control.getBoundingClientRect();
         if (controlWidth < smallest) seen.push(`${control.outerHTML.slice(0, 80)} is ${Math.round(controlWidth)} px wide`);
       }

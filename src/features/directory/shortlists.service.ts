@@ -5,6 +5,7 @@ import { userName } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
 import { findListings } from '../listings/listing-reads';
 import { isInSipCaseload } from '../schools/school-access';
+import { caseloadSchoolNames } from '../schools/sip-caseload';
 import { findSchoolById, findSchoolByUrn, schoolExists } from '../schools/school-reads';
 import type { DirectoryService } from './directory.service';
 import type { ResultView } from './result-view';
@@ -81,13 +82,26 @@ export async function shortlistsFor(user: SessionUser): Promise<ShortlistSummary
   }));
 }
 
+/**
+ * How this person says which school a new shortlist is for: a school user's is their own; a SIP picks one of
+ * their caseload by name; Traded Services, who may shortlist for any school, give its URN.
+ */
+export type SchoolChoice = { by: 'own' } | { by: 'caseload'; schools: { urn: string; name: string }[] } | { by: 'urn' };
+
+export async function schoolChoiceFor(user: SessionUser): Promise<SchoolChoice> {
+  if (!canMakeShortlists(user)) throw new NotAllowedError();
+  if (user.role === 'school') return { by: 'own' };
+  if (user.role === 'sip') return { by: 'caseload', schools: await caseloadSchoolNames(user.id) };
+  return { by: 'urn' };
+}
+
 export type CreateShortlistResult = { ok: true; id: string } | { ok: false; field: 'schoolUrn'; message: string };
 
 export async function createShortlist(user: SessionUser, form: NewShortlistForm, directory: DirectoryService): Promise<CreateShortlistResult> {
   if (!canMakeShortlists(user)) throw new NotAllowedError();
   let schoolId = user.role === 'school' ? user.schoolId : undefined;
   if (user.role !== 'school') {
-    if (!form.schoolUrn) return { ok: false, field: 'schoolUrn', message: 'Enter the school’s URN' };
+    if (!form.schoolUrn) return { ok: false, field: 'schoolUrn', message: user.role === 'sip' ? 'Select the school this shortlist is for' : 'Enter the school’s URN' };
     const school = await findSchoolByUrn(form.schoolUrn, { _id: 1 });
     if (!school) return { ok: false, field: 'schoolUrn', message: 'No school has this URN' };
     schoolId = school._id.toString();
