@@ -57,7 +57,7 @@ export function shortlistsRoutes(directory: DirectoryService, baseUrl: string): 
 
   router.get(paths.shortlists.print(':id'), async (req: Request<{ id: string }>, res) => {
     const shortlist = await viewShortlist(req.user!, req.params.id, directory);
-    res.render('shortlists/print', { pageTitle: shortlist.title, shortlist, backLink: paths.shortlists.show(shortlist.id) });
+    res.render('shortlists/print', { pageTitle: shortlist.title, shortlist, baseUrl, backLink: paths.shortlists.show(shortlist.id) });
   });
 
   router.get(paths.shortlists.export(':id'), async (req: Request<{ id: string }>, res) => {

@@ -3,6 +3,7 @@ import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { userName } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
+import { handoutDetailsOf, type HandoutDetails } from '../listings/listing-handout';
 import { findListings } from '../listings/listing-reads';
 import { isInSipCaseload } from '../schools/school-access';
 import { caseloadSchoolNames } from '../schools/sip-caseload';
@@ -167,7 +168,14 @@ function touch(shortlistId: Types.ObjectId) {
   return Shortlist.updateOne({ _id: shortlistId }, { $set: { updatedAt: new Date() } });
 }
 
-export type ShortlistEntryView = { listingId: string; note: string; provider: ResultView | null; name: string };
+export type ShortlistEntryView = {
+  listingId: string;
+  note: string;
+  provider: ResultView | null;
+  /** How to reach a listed provider and who recommends them, for the printed handout. */
+  handout: HandoutDetails | null;
+  name: string;
+};
 
 export type ShortlistView = {
   id: string;
@@ -190,7 +198,9 @@ export async function viewShortlist(user: SessionUser, shortlistId: string, dire
   ]);
   const providers = await Promise.all(entries.map((entry) => directory.listedProvider(entry.listing.toString())));
   const unlisted = entries.filter((_, i) => !providers[i]).map((entry) => entry.listing);
-  const names = new Map((await findListings(unlisted, { name: 1 })).map((listing) => [listing._id.toString(), listing.name]));
+  const listed = entries.filter((_, i) => providers[i]).map((entry) => entry.listing.toString());
+  const [unlistedListings, handouts] = await Promise.all([findListings(unlisted, { name: 1 }), handoutDetailsOf(listed)]);
+  const names = new Map(unlistedListings.map((listing) => [listing._id.toString(), listing.name]));
   return {
     id: shortlist._id.toString(),
     title: shortlist.title,
@@ -202,6 +212,7 @@ export async function viewShortlist(user: SessionUser, shortlistId: string, dire
       listingId: entry.listing.toString(),
       note: entry.note,
       provider: providers[i] ?? null,
+      handout: handouts.get(entry.listing.toString()) ?? null,
       name: providers[i]?.name ?? names.get(entry.listing.toString()) ?? 'A provider no longer in the directory',
     })),
   };
