@@ -6,7 +6,7 @@ import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../supp
 import { useTestDatabase } from '../support/database';
 import { pdfText } from '../support/pdf-text';
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 useTestDatabase();
 
 const demo = useDemoAppInBrowser(seedDemoData, () => buildTestApp());
