@@ -36,6 +36,7 @@ import { directoryRoutes } from './features/directory/directory.routes';
 import { DirectoryService } from './features/directory/directory.service';
 import { openDataRoutes } from './features/directory/open-data.routes';
 import { shortlistsRoutes } from './features/directory/shortlists.routes';
+import { canMakeShortlists } from './features/directory/shortlists.service';
 import { helpRoutes } from './features/help/help.routes';
 import { taxonomyRoutes } from './features/taxonomy/taxonomy.routes';
 import { listingTermUsage } from './features/listings/term-usage';
@@ -149,7 +150,7 @@ export function createApp({
   app.use(yourAccountRoutes());
   app.use(privacyRoutes(config.serviceName, { forgetSignInAttempts: (email) => throttle.forget(email) }));
   app.use(dashboardsRoutes({ rules: config.listings, reviewDates: keeper, feedbackDueDays: config.feedbackDueDays }));
-  app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport }));
+  app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport, canMakeShortlists }));
   app.use(recommendationsRoutes(config));
   app.use(usersRoutes(accountLinks, { findOpenSchoolByUrn }));
   app.use(securityEventsRoutes());

@@ -4,13 +4,14 @@ import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
+import { pdfText } from '../support/pdf-text';
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 useTestDatabase();
 
 const demo = useDemoAppInBrowser(seedDemoData, () => buildTestApp());
 
-async function signedInPage(email: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+async function signedInPage(email: string, options: { javaScriptEnabled?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
   const page = await (await demo.browser.newContext(options)).newPage();
   await page.goto(demo.baseUrl + paths.signIn);
   await page.getByLabel('Email address').fill(email);
@@ -52,7 +53,7 @@ describe('a SIP preparing a school visit', () => {
     await page.locator('.app-provider').first().getByRole('link', { name: /Add to a shortlist/ }).click();
     await page.getByRole('link', { name: 'Start a new shortlist with this provider' }).click();
     await page.getByLabel('Name of the shortlist').fill('Oakfield autumn visit');
-    await page.getByLabel('School URN').fill('900001');
+    await page.getByRole('radio', { name: 'Oakfield Primary School' }).check();
     await page.getByLabel(`Note about ${firstName} (optional)`).fill('Ask about Year 5 fluency');
     await page.getByRole('button', { name: 'Start shortlist' }).click();
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Oakfield autumn visit');
@@ -79,7 +80,7 @@ describe('a SIP preparing a school visit', () => {
     await expectNoSeriousAccessibilityIssues(page);
     await page.getByRole('link', { name: 'Start a new shortlist with this provider' }).click();
     await page.getByLabel('Name of the shortlist').fill('Riverside follow-up');
-    await page.getByLabel('School URN').fill('900002');
+    await page.getByRole('radio', { name: 'Riverside Academy' }).check();
     await page.getByRole('button', { name: 'Start shortlist' }).click();
     await page.goto(`${demo.baseUrl}${paths.directory.search}?q=phonics`);
     await page.locator('.app-provider').nth(1).getByRole('link', { name: /Add to a shortlist/ }).click();
@@ -96,6 +97,44 @@ describe('a SIP preparing a school visit', () => {
     expect(await page.locator('main').innerText()).toContain('Phonics lead for Year 1');
     const pdf = await page.pdf({ format: 'A4', printBackground: false });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await page.context().close();
+  });
+});
+
+describe('a SIP on a school visit with a phone and no JavaScript', () => {
+  it('finds phonics support in the first screen, shortlists it for a caseload school picked by name, and prints a handout the head can act on', async () => {
+    const phone = { width: 390, height: 844 };
+    const page = await signedInPage('sip@demo.example', { javaScriptEnabled: false, viewport: phone });
+    await page.goto(demo.baseUrl + paths.directory.search);
+    await page.getByLabel('Search by name, subject, expertise or what the school needs').fill('phonicks year 1');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const firstResult = page.locator('.app-provider').first();
+    expect(await firstResult.innerText()).toMatch(/phonic/i);
+    expect((await firstResult.locator('h3').boundingBox())!.y + 20).toBeLessThan(phone.height);
+    await expectNoSeriousAccessibilityIssues(page);
+
+    const name = (await firstResult.locator('h3').innerText()).trim();
+    await firstResult.locator('h3 a').click();
+    const addToShortlist = page.getByRole('button', { name: 'Add to a shortlist' });
+    expect((await addToShortlist.boundingBox())!.y).toBeLessThan(phone.height);
+    const penPortraitPath = new URL(page.url()).pathname;
+    await addToShortlist.click();
+    await page.getByRole('link', { name: 'Start a new shortlist with this provider' }).click();
+    await page.getByLabel('Name of the shortlist').fill('Oakfield phonics');
+    await page.getByRole('radio', { name: 'Oakfield Primary School' }).check();
+    await page.getByLabel(`Note about ${name} (optional)`).fill('Ask about the Year 1 screening check');
+    await page.getByRole('button', { name: 'Start shortlist' }).click();
+    await page.getByRole('link', { name: 'Print this shortlist' }).click();
+    await expectNoSeriousAccessibilityIssues(page);
+    expect(await page.getByText('use your browser’s Print command').isVisible()).toBe(true);
+
+    await page.emulateMedia({ media: 'print' });
+    const text = (await pdfText(await page.pdf({ format: 'A4' }))).replace(/\s+/g, ' ');
+    expect(text).toContain(name);
+    expect(text).toMatch(/[\w.-]+@[\w.-]+|\d{5} \d{3} \d{3}/);
+    expect(text).toMatch(/Subjects [^]*Phonics/);
+    expect(text).toContain('Ask about the Year 1 screening check');
+    expect(text).toMatch(new RegExp(`https?://\\S+${penPortraitPath}`));
     await page.context().close();
   });
 });
@@ -121,7 +160,8 @@ describe('Traded Services keeping the taxonomy', () => {
     await page.waitForURL(demo.baseUrl + paths.taxonomyAdmin.merge('phase', 'all-through'));
     await expectNoSeriousAccessibilityIssues(page);
     await page.goto(demo.baseUrl + paths.directory.search);
-    expect(await page.locator('main').innerText()).toContain('All-through (3 to 18)');
+    await page.locator('.app-filter summary', { hasText: 'Phase' }).click();
+    expect(await page.locator('.app-filters').innerText()).toContain('All-through (3 to 18)');
     await page.context().close();
   });
 });

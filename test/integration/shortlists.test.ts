@@ -102,12 +102,35 @@ describe('shortlists', () => {
     expect(actions).toEqual(['shortlist_created', 'shortlist_provider_added', 'shortlist_provider_added', 'shortlist_provider_removed']);
   });
 
+  it('lets a SIP pick the school from their caseload by name, and refuses any other school on the server', async () => {
+    const form = await sip.get(paths.shortlists.new);
+    expect(form.text).toContain('Which school is it for?');
+    expect(form.text).toContain('Brookside Primary');
+    expect(form.text).not.toContain('Hilltop Junior');
+    expect(form.text).not.toContain('School URN');
+
+    const unchosen = await submitForm(sip, paths.shortlists.new, { title: 'Kept title' });
+    expect(unchosen.status).toBe(400);
+    expect(unchosen.text).toContain('Select the school this shortlist is for');
+    expect(unchosen.text).toContain('value="Kept title"');
+    const outsideCaseload = await submitForm(sip, paths.shortlists.new, { title: 'Not mine', schoolUrn: '822222' });
+    expect(outsideCaseload.status).toBe(400);
+    expect(outsideCaseload.text).toContain('You cannot make shortlists for this school');
+    expect(await Shortlist.countDocuments({ title: 'Not mine' })).toBe(0);
+
+    const newSip = await signedInAgent(app, (await createUser('sip')).email);
+    const empty = await newSip.get(paths.shortlists.new);
+    expect(empty.text).toContain('No schools are in your caseload yet');
+    expect(empty.text).not.toContain('Brookside Primary');
+  });
+
   it('shows errors beside the fields and keeps what was typed', async () => {
-    const missing = await submitForm(sip, paths.shortlists.new, { title: '', schoolUrn: '12' });
+    const admin = await signedInAgent(app, (await createUser('traded_services')).email);
+    const missing = await submitForm(admin, paths.shortlists.new, { title: '', schoolUrn: '12' });
     expect(missing.status).toBe(400);
     expect(missing.text).toContain('Enter a name for the shortlist');
     expect(missing.text).toContain('Enter a 6-digit URN, like 123456');
-    const unknown = await submitForm(sip, paths.shortlists.new, { title: 'Kept title', schoolUrn: '899999' });
+    const unknown = await submitForm(admin, paths.shortlists.new, { title: 'Kept title', schoolUrn: '899999' });
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('No school has this URN');
     expect(unknown.text).toContain('value="Kept title"');

@@ -25,13 +25,56 @@ export async function serve(app: Express): Promise<{ baseUrl: string; close: () 
   };
 }
 
-/** Fails on any serious or critical WCAG 2.2 AA violation on the page as it is now. */
+/**
+ * Fails on any serious or critical WCAG 2.2 AA violation on the page as it is now, or if the page does not
+ * reflow on a phone (expectReflows).
+ */
 export async function expectNoSeriousAccessibilityIssues(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
   const serious = results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${page.url()}: ${violation.id} (${violation.impact}) on ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
   expect(serious).toEqual([]);
+  await expectReflows(page);
+}
+
+/** The narrowest width WCAG 2.2 SC 1.4.10 asks a page to reflow at, and a common phone. */
+const PHONE_WIDTHS = [320, 390];
+const SMALLEST_CONTROL_PX = 44;
+
+/** The little of the DOM the check reads (the tests are compiled without the DOM library). */
+type InPage = {
+  innerWidth: number;
+  document: {
+    documentElement: { scrollWidth: number };
+    querySelectorAll(selectors: string): Iterable<{ type?: string; outerHTML: string; checkVisibility(): boolean; getBoundingClientRect(): { width: number } }>;
+  };
+};
+
+/**
+ * Lays the page out again at 320 and 390 CSS px and at its own width (no reload), and fails if the page
+ * scrolls sideways or any visible input, select, textarea or button is narrower than 44 px.
+ */
+export async function expectReflows(page: Page): Promise<void> {
+  const own = page.viewportSize() ?? { width: 1280, height: 720 };
+  const problems: string[] = [];
+  for (const width of [...PHONE_WIDTHS, own.width]) {
+    await page.setViewportSize({ width, height: own.height });
+    const found = await page.evaluate((smallest) => {
+      const { document, innerWidth } = globalThis as unknown as InPage;
+      const seen: string[] = [];
+      const { scrollWidth } = document.documentElement;
+      if (scrollWidth > innerWidth) seen.push(`the page is ${scrollWidth} px wide`);
+      for (const control of document.querySelectorAll('input, select, textarea, button')) {
+        if (control.type === 'hidden' || !control.checkVisibility()) continue;
+        const { width: controlWidth } = control.getBoundingClientRect();
+        if (controlWidth < smallest) seen.push(`${control.outerHTML.slice(0, 80)} is ${Math.round(controlWidth)} px wide`);
+      }
+      return seen;
+    }, SMALLEST_CONTROL_PX);
+    problems.push(...found.map((problem) => `${page.url()} at ${width} px: ${problem}`));
+  }
+  expect(problems).toEqual([]);
 }
 
 /**

@@ -20,6 +20,7 @@ export type ResultView = {
   expertise: string[];
   phases: string[];
   subjects: string[];
+  offers: string[];
   areas: string[];
   capacity: string;
   cost: string;
@@ -67,6 +68,7 @@ export function toResultView(document: DirectoryDocument, taxonomy: TaxonomySnap
     expertise: labels(taxonomy, 'category', document.expertise),
     phases: labels(taxonomy, 'phase', document.phases),
     subjects: labels(taxonomy, 'subject', document.subjects),
+    offers: labels(taxonomy, 'offer', document.offers),
     areas: document.areas,
     capacity: capacityText(document),
     cost: costText(document),

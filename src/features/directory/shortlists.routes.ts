@@ -13,6 +13,7 @@ import {
   changeableShortlists,
   createShortlist,
   removeFromShortlist,
+  schoolChoiceFor,
   shortlistsFor,
   updateNote,
   viewShortlist,
@@ -56,7 +57,7 @@ export function shortlistsRoutes(directory: DirectoryService, baseUrl: string): 
 
   router.get(paths.shortlists.print(':id'), async (req: Request<{ id: string }>, res) => {
     const shortlist = await viewShortlist(req.user!, req.params.id, directory);
-    res.render('shortlists/print', { pageTitle: shortlist.title, shortlist, backLink: paths.shortlists.show(shortlist.id) });
+    res.render('shortlists/print', { pageTitle: shortlist.title, shortlist, baseUrl, backLink: paths.shortlists.show(shortlist.id) });
   });
 
   router.get(paths.shortlists.export(':id'), async (req: Request<{ id: string }>, res) => {
@@ -95,13 +96,13 @@ async function renderShortlist(req: Request<{ id: string }>, res: Response, dire
 async function renderNewShortlist(req: Request, res: Response, directory: DirectoryService, errors?: FormErrors): Promise<void> {
   const values = valuesToRedisplay(req.method === 'GET' ? req.query : req.body);
   const listingId = typeof values.listing === 'string' ? values.listing : undefined;
-  const provider = listingId ? await directory.listedProvider(listingId) : undefined;
+  const [provider, schoolChoice] = await Promise.all([listingId ? directory.listedProvider(listingId) : undefined, schoolChoiceFor(req.user!)]);
   res.status(errors ? 400 : 200).render('shortlists/new', {
     pageTitle: 'Start a shortlist',
     errors,
     values,
     provider: provider ?? null,
-    choosesSchool: req.user!.role !== 'school',
+    schoolChoice,
     backLink: paths.shortlists.index,
   });
 }

@@ -3,8 +3,10 @@ import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { userName } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
+import { handoutDetailsOf, type HandoutDetails } from '../listings/listing-handout';
 import { findListings } from '../listings/listing-reads';
 import { isInSipCaseload } from '../schools/school-access';
+import { caseloadSchoolNames } from '../schools/sip-caseload';
 import { findSchoolById, findSchoolByUrn, schoolExists } from '../schools/school-reads';
 import type { DirectoryService } from './directory.service';
 import type { ResultView } from './result-view';
@@ -81,13 +83,26 @@ export async function shortlistsFor(user: SessionUser): Promise<ShortlistSummary
   }));
 }
 
+/**
+ * How this person says which school a new shortlist is for: a school user's is their own; a SIP picks one of
+ * their caseload by name; Traded Services, who may shortlist for any school, give its URN.
+ */
+export type SchoolChoice = { by: 'own' } | { by: 'caseload'; schools: { urn: string; name: string }[] } | { by: 'urn' };
+
+export async function schoolChoiceFor(user: SessionUser): Promise<SchoolChoice> {
+  if (!canMakeShortlists(user)) throw new NotAllowedError();
+  if (user.role === 'school') return { by: 'own' };
+  if (user.role === 'sip') return { by: 'caseload', schools: await caseloadSchoolNames(user.id) };
+  return { by: 'urn' };
+}
+
 export type CreateShortlistResult = { ok: true; id: string } | { ok: false; field: 'schoolUrn'; message: string };
 
 export async function createShortlist(user: SessionUser, form: NewShortlistForm, directory: DirectoryService): Promise<CreateShortlistResult> {
   if (!canMakeShortlists(user)) throw new NotAllowedError();
   let schoolId = user.role === 'school' ? user.schoolId : undefined;
   if (user.role !== 'school') {
-    if (!form.schoolUrn) return { ok: false, field: 'schoolUrn', message: 'Enter the school’s URN' };
+    if (!form.schoolUrn) return { ok: false, field: 'schoolUrn', message: user.role === 'sip' ? 'Select the school this shortlist is for' : 'Enter the school’s URN' };
     const school = await findSchoolByUrn(form.schoolUrn, { _id: 1 });
     if (!school) return { ok: false, field: 'schoolUrn', message: 'No school has this URN' };
     schoolId = school._id.toString();
@@ -153,7 +168,14 @@ function touch(shortlistId: Types.ObjectId) {
   return Shortlist.updateOne({ _id: shortlistId }, { $set: { updatedAt: new Date() } });
 }
 
-export type ShortlistEntryView = { listingId: string; note: string; provider: ResultView | null; name: string };
+export type ShortlistEntryView = {
+  listingId: string;
+  note: string;
+  provider: ResultView | null;
+  /** How to reach a listed provider and who recommends them, for the printed handout. */
+  handout: HandoutDetails | null;
+  name: string;
+};
 
 export type ShortlistView = {
   id: string;
@@ -176,7 +198,9 @@ export async function viewShortlist(user: SessionUser, shortlistId: string, dire
   ]);
   const providers = await Promise.all(entries.map((entry) => directory.listedProvider(entry.listing.toString())));
   const unlisted = entries.filter((_, i) => !providers[i]).map((entry) => entry.listing);
-  const names = new Map((await findListings(unlisted, { name: 1 })).map((listing) => [listing._id.toString(), listing.name]));
+  const listed = entries.filter((_, i) => providers[i]).map((entry) => entry.listing.toString());
+  const [unlistedListings, handouts] = await Promise.all([findListings(unlisted, { name: 1 }), handoutDetailsOf(listed)]);
+  const names = new Map(unlistedListings.map((listing) => [listing._id.toString(), listing.name]));
   return {
     id: shortlist._id.toString(),
     title: shortlist.title,
@@ -188,6 +212,7 @@ export async function viewShortlist(user: SessionUser, shortlistId: string, dire
       listingId: entry.listing.toString(),
       note: entry.note,
       provider: providers[i] ?? null,
+      handout: handouts.get(entry.listing.toString()) ?? null,
       name: providers[i]?.name ?? names.get(entry.listing.toString()) ?? 'A provider no longer in the directory',
     })),
   };

@@ -15,6 +15,7 @@ import { schoolNameOf } from '../schools/schools.service';
 import { resolveTerms } from '../taxonomy/taxonomy.service';
 import type { TermKind } from '../taxonomy/term-kinds';
 import { canDecideListings, canEditListing, canManageListing, canSubmitListing, isOwnerOf } from './listing-access';
+import { contactShown } from './listing-handout';
 import { changedReviewedFields, REVIEWED_FIELD_LABELS, type ReviewedField, type ReviewedValues } from './listing-revisions';
 import { isListedInDirectory, reviewStateOf, type ReviewState } from './listing-visibility';
 import { Listing, listingsOwnedBy, type ListingRecord } from './listing.model';
@@ -39,12 +40,13 @@ async function termLabels(kind: TermKind, slugs: unknown): Promise<string[]> {
 const schoolName = schoolNameOf;
 
 /**
- * What the pen portrait shows from features above listings: the impact ratings (feedback) and whether
- * this user may ask for support (commissions). createApp passes them in.
+ * What the pen portrait shows from features above listings: the impact ratings (feedback), whether this
+ * user may ask for support (commissions) and whether they make shortlists (directory). createApp passes them in.
  */
 export type PenPortraitParts = {
   impactRows(listingId: ListingRecord['_id']): Promise<{ schools: number; overall: string; rows: { label: string; average: string }[] } | null>;
   canAskForSupport(actor: SessionUser): boolean;
+  canMakeShortlists(actor: SessionUser): boolean;
 };
 
 function rateText(values: ReviewedValues): string {
@@ -87,12 +89,13 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
   const recommendations = (await recommendationsOfListing(listing._id, canDecideListings(actor))).filter((row) => row.status === 'given');
   const ownRecommendation = await ownSchoolRecommendation(actor, listing._id);
   const id = listing._id.toString();
+  const listed = isListedInDirectory(listing, new Date(), rules.reviewGraceDays);
   return {
     listingId: id,
     showingPending,
     hasPending: Boolean(pending) && canManageListing(actor, listing),
     canManage: canManageListing(actor, listing),
-    listed: isListedInDirectory(listing, new Date(), rules.reviewGraceDays),
+    listed,
     statusLabel: LISTING_STATUS_LABELS[listing.status],
     portrait: {
       name: String(values.name),
@@ -112,7 +115,7 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       areas: (values.areas as string[] | undefined) ?? [],
       capacity: listing.capacity?.days !== undefined && listing.capacity.days !== null ? `${listing.capacity.days} days a ${listing.capacity.period}` : 'Not given',
       rate: rateText(values),
-      contact: listing.contact ?? {},
+      contact: contactShown(listing.contact),
       photoUrl: listing.photo ? paths.listings.file(id, listing.photo.toString()) : undefined,
       evidence: files.map((file) => ({ ...file, href: paths.listings.file(id, file.id) })),
       recommendations,
@@ -120,6 +123,7 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       impact: await parts.impactRows(listing._id),
     },
     canAskForSupport: listing.status === 'approved' && parts.canAskForSupport(actor),
+    canShortlist: !showingPending && listed && parts.canMakeShortlists(actor),
     canRecommend: canRecommendListing(actor, listing) && ownRecommendation !== 'given',
     canWithdraw: ownRecommendation === 'given',
   };

@@ -100,7 +100,7 @@ export function listingsRoutes(config: Config, reviewDates: ReviewDates, penPort
   router.get(paths.listings.listing(':id'), requireSignIn, async (req: IdRequest, res) => {
     const listing = await viewableListing(req.user!, req.params.id, rules);
     const page = await penPortraitPage(req.user!, listing, req.query.version === 'pending', rules, penPortraitParts);
-    res.render('listings/pen-portrait', { pageTitle: page.portrait.name, ...page });
+    res.render('listings/pen-portrait', { pageTitle: page.portrait.name, ...page, address: config.baseUrl + paths.listings.listing(page.listingId) });
   });
 
   router.get(paths.listings.status(':id'), requireSignIn, async (req: IdRequest, res) => {
