@@ -30,12 +30,30 @@ export async function serve(app: Express): Promise<{ baseUrl: string; close: () 
  * reflow on a phone (expectReflows).
  */
 export async function expectNoSeriousAccessibilityIssues(page: Page): Promise<void> {
+  await expectNoSeriousAxeViolations(page);
+  await expectReflows(page);
+}
+
+/**
+ * The same for a page in a context with JavaScript turned off, where axe (a script run in the page) never
+ * finishes: the reflow is checked on the page itself, and axe runs on the same address opened with the same
+ * cookies and width in a context with JavaScript on. Only for pages a GET shows.
+ */
+export async function expectNoSeriousAccessibilityIssuesWithoutJavaScript(page: Page): Promise<void> {
+  await expectReflows(page);
+  const context = await page.context().browser()!.newContext({ storageState: await page.context().storageState(), viewport: page.viewportSize() });
+  const twin = await context.newPage();
+  await twin.goto(page.url());
+  await expectNoSeriousAxeViolations(twin);
+  await context.close();
+}
+
+async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze();
   const serious = results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${page.url()}: ${violation.id} (${violation.impact}) on ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
   expect(serious).toEqual([]);
-  await expectReflows(page);
 }
 
 /** The narrowest width WCAG 2.2 SC 1.4.10 asks a page to reflow at, and a common phone. */
