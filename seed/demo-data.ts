@@ -3,7 +3,6 @@ import { hashPassword } from '../src/features/accounts/passwords';
 import type { Role } from '../src/web/identity';
 import { User } from '../src/features/accounts/user.model';
 import { Listing } from '../src/features/listings/listing.model';
-import { Recommendation } from '../src/features/listings/recommendation.model';
 import { nextTermlyReview } from '../src/features/schools/review-dates';
 import { School } from '../src/features/schools/school.model';
 import { SchoolSupport } from '../src/features/schools/school-support.model';
@@ -11,7 +10,7 @@ import { SupportScheme } from '../src/features/schools/support-scheme.model';
 import { SCHEME_PRESETS } from '../src/features/schools/support-scheme.presets';
 import { TaxonomyTerm } from '../src/features/taxonomy/taxonomy.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
-import { seedDemoDirectory } from './demo-directory';
+import { recommendAsDemoSchool, seedDemoDirectory } from './demo-directory';
 import { DEMO_COMMISSION_USERS, seedDemoCommissions } from './demo-commissions';
 import { rebuildFigures } from '../src/features/commissions/figures/figure-rebuild';
 
@@ -111,6 +110,7 @@ const DEMO_LISTINGS = [
 ] as const;
 
 const DEMO_SIP_CASELOAD = ['900001', '900002', '900003'];
+const DIRECTORY_RECOMMENDERS = ['900004', '900006'];
 
 // Levels under the South Gloucestershire scheme, and priorities as need slugs from the default taxonomy.
 const DEMO_SUPPORT: { urn: string; level: '1' | '2' | '3'; reason: string; needs: string[]; notes: string }[] = [
@@ -188,15 +188,10 @@ export async function seedDemoData(): Promise<void> {
       { upsert: true },
     );
     const saved = (await Listing.findOne({ name: listing.name }, { _id: 1 }).lean())!;
-    for (const urn of recommendedBy) {
-      await Recommendation.updateOne(
-        { listing: saved._id, school: schoolIds.get(urn) },
-        { $setOnInsert: { status: 'given', statement: 'We worked with them over two terms and saw clear improvement.', workSeen: '2024 to 2025', answeredAt: new Date(now - 3 * MONTH) } },
-        { upsert: true },
-      );
-    }
+    for (const urn of recommendedBy) await recommendAsDemoSchool(saved._id, schoolIds.get(urn)!, now);
   }
-  await seedDemoDirectory();
+  // The generated directory's recommenders: demo schools without a demo account, so a demo head can still recommend any listing.
+  await seedDemoDirectory(DIRECTORY_RECOMMENDERS.map((urn) => schoolIds.get(urn)!));
   if ((await seedDemoCommissions(schoolIds)) > 0) await rebuildFigures();
 }
 

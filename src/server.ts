@@ -13,6 +13,7 @@ import { scheduleFeedbackReminders } from './features/commissions/feedback/feedb
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
 import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
 import { markWaitingRevisionsOnce } from './features/listings/revision-markers';
+import { scheduleClosedSchoolCheck } from './features/listings/recommendation-standing';
 import { Listing } from './features/listings/listing.model';
 import { scheduleFigureFolding } from './features/commissions/figures/figure-folding';
 import { prepareFigures } from './features/commissions/figures/figure-rebuild';
@@ -81,11 +82,13 @@ async function main(): Promise<void> {
   const stopReminders = scheduleFeedbackReminders(config.feedbackDueDays, logger);
   const stopFolding = scheduleFigureFolding(logger);
   const stopHoldRelease = scheduleAbandonedHoldRelease(logger);
+  const stopClosedSchoolCheck = scheduleClosedSchoolCheck(logger);
   running.stopTimers = () => {
     stopPurge();
     stopReminders();
     stopFolding();
     stopHoldRelease();
+    stopClosedSchoolCheck();
   };
 
   await ensureDefaultTaxonomy();

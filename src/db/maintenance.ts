@@ -37,3 +37,19 @@ export function schedulePurge(db: Db, logger: Logger, tasks: readonly PurgeTask[
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * Runs `work` every `everyMs` (never while a restore is under way), logging what it did when it did
+ * something and a warning when it failed. Returns the function that stops it.
+ */
+export function scheduleWork(logger: Logger, work: { run(): Promise<number>; did: string; failed: string; level?: 'info' | 'warn' }, everyMs: number): () => void {
+  const timer = setInterval(() => {
+    if (pausedForRestore()) return;
+    work
+      .run()
+      .then((count) => count > 0 && logger[work.level ?? 'info']({ count }, work.did))
+      .catch((error: unknown) => logger.warn({ err: error }, work.failed));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

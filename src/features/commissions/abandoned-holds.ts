@@ -1,4 +1,4 @@
-import { pausedForRestore } from '../../db/restore-state';
+import { scheduleWork } from '../../db/maintenance';
 import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { Commission, type CommissionRecord } from './commission.model';
@@ -36,12 +36,6 @@ export async function releaseAbandonedHolds(olderThanMs = ABANDONED_AFTER_MS, no
 }
 
 export function scheduleAbandonedHoldRelease(logger: Logger, everyMs = 10 * 60_000): () => void {
-  const timer = setInterval(() => {
-    if (pausedForRestore()) return;
-    releaseAbandonedHolds()
-      .then((released) => released && logger.warn({ released }, 'gave back days held by requests that did not finish'))
-      .catch((error: unknown) => logger.warn({ err: error }, 'giving back abandoned holds failed'));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const run = () => releaseAbandonedHolds();
+  return scheduleWork(logger, { run, did: 'gave back days held by requests that did not finish', failed: 'giving back abandoned holds failed', level: 'warn' }, everyMs);
 }

@@ -1,4 +1,4 @@
-import { pausedForRestore } from '../../../db/restore-state';
+import { scheduleWork } from '../../../db/maintenance';
 import type { Logger } from 'pino';
 import { claimOnce } from '../../../db/claims';
 import { paths } from '../../../paths';
@@ -35,12 +35,6 @@ export async function sendFeedbackReminders(dueDays: number, now = new Date()): 
 }
 
 export function scheduleFeedbackReminders(dueDays: number, logger: Logger, everyMs = 60 * 60_000): () => void {
-  const timer = setInterval(() => {
-    if (pausedForRestore()) return;
-    sendFeedbackReminders(dueDays)
-      .then((sent) => sent && logger.info({ sent }, 'feedback reminders sent'))
-      .catch((error: unknown) => logger.warn({ err: error }, 'feedback reminders failed'));
-  }, everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  const run = () => sendFeedbackReminders(dueDays);
+  return scheduleWork(logger, { run, did: 'feedback reminders sent', failed: 'feedback reminders failed' }, everyMs);
 }
