@@ -140,7 +140,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(directoryRoutes(directory, config.baseUrl));
   app.use(shortlistsRoutes(directory, config.baseUrl));
   app.use(taxonomyRoutes(listingTermUsage));
-  app.use(helpRoutes());
+  app.use(helpRoutes(config.listings));
   app.use(feedbackRoutes({ feedbackDueDays: config.feedbackDueDays, maxDocumentBytes: config.uploads.maxDocumentBytes }));
   app.use(commissionsRoutes());
   app.use(reportsRoutes(directory));
