@@ -127,7 +127,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(accountsRoutes(throttle, clock, notify));
   app.use(passwordLinksRoutes(accountLinks, throttle, { limits: new ResetRequestLimits(db, config.resetRequests.perIpPerHour), background }));
   app.use(yourAccountRoutes());
-  app.use(privacyRoutes(config.serviceName, { forgetSignInAttempts: (email) => throttle.forget(email) }));
+  app.use(privacyRoutes(config, { forgetSignInAttempts: (email) => throttle.forget(email) }));
   app.use(dashboardsRoutes());
   app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport }));
   app.use(recommendationsRoutes(config));
@@ -140,7 +140,7 @@ export function createApp({ config, logger, connection, directoryIndex, clock = 
   app.use(directoryRoutes(directory, config.baseUrl));
   app.use(shortlistsRoutes(directory, config.baseUrl));
   app.use(taxonomyRoutes(listingTermUsage));
-  app.use(helpRoutes(config.listings));
+  app.use(helpRoutes(config));
   app.use(feedbackRoutes({ feedbackDueDays: config.feedbackDueDays, maxDocumentBytes: config.uploads.maxDocumentBytes }));
   app.use(commissionsRoutes());
   app.use(reportsRoutes(directory));

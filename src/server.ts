@@ -14,6 +14,7 @@ import { DirectoryIndexKeeper } from './features/directory/directory-index-keepe
 import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
 import { markWaitingRevisionsOnce } from './features/listings/revision-markers';
 import { scheduleClosedSchoolCheck } from './features/listings/recommendation-standing';
+import { scheduleRetentionPurge } from './features/privacy/retention.service';
 import { Listing } from './features/listings/listing.model';
 import { scheduleFigureFolding } from './features/commissions/figures/figure-folding';
 import { prepareFigures } from './features/commissions/figures/figure-rebuild';
@@ -83,12 +84,14 @@ async function main(): Promise<void> {
   const stopFolding = scheduleFigureFolding(logger);
   const stopHoldRelease = scheduleAbandonedHoldRelease(logger);
   const stopClosedSchoolCheck = scheduleClosedSchoolCheck(logger);
+  const stopRetentionPurge = scheduleRetentionPurge(config.retention, logger);
   running.stopTimers = () => {
     stopPurge();
     stopReminders();
     stopFolding();
     stopHoldRelease();
     stopClosedSchoolCheck();
+    stopRetentionPurge();
   };
 
   await ensureDefaultTaxonomy();
