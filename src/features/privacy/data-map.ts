@@ -30,7 +30,7 @@ export const PERSONAL_DATA_MAP = {
     whose: 'Everyone with an account',
     what: 'Sign-ins and failed sign-ins, lockouts, password changes and resets, invitations, with the network address and a short browser name.',
     why: 'To protect accounts and investigate misuse.',
-    kept: () => 'For good in the audit trail (the latest 5,000 also on the Security events page); the network address and browser are removed once an account’s personal data is erased and the purge runs',
+    kept: () => 'For good in the audit trail (the latest also on the Security events page); the network address and browser are removed once an account’s personal data is erased and the purge runs',
     seenBy: 'Traded Services; you, in your download.',
   },
   yourActions: {
