@@ -13,7 +13,7 @@ import { SupportScheme } from '../src/features/schools/support-scheme.model';
 import { SCHEME_PRESETS } from '../src/features/schools/support-scheme.presets';
 import { TaxonomyTerm } from '../src/features/taxonomy/taxonomy.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
-import { seedDemoDirectory } from './demo-directory';
+import { recommendAsDemoSchool, seedDemoDirectory } from './demo-directory';
 import { DEMO_COMMISSION_USERS, seedDemoCommissions } from './demo-commissions';
 import { rebuildFigures } from '../src/features/commissions/figures/figure-rebuild';
 
@@ -140,6 +140,7 @@ const DEMO_RECOMMENDATION_REQUESTS = [{ listing: 'Hillcrest School: Key Stage 3 
 const DEMO_REVISION = { listing: 'Priya Shah, Local Leader of Education', addExpertise: 'curriculum-and-subject-leadership' };
 
 const DEMO_SIP_CASELOAD = ['900001', '900002', '900003'];
+const DIRECTORY_RECOMMENDERS = ['900004', '900006'];
 
 // Levels under the South Gloucestershire scheme, and priorities as need slugs from the default taxonomy.
 // A review overdue (a week ago) shows on the SIP's home page as waiting.
@@ -224,13 +225,7 @@ export async function seedDemoData(): Promise<void> {
       const pendingRevision = { fields, changed: ['expertise'], submittedAt: new Date(now - 2 * DAY), submittedBy: saved.owners[0] };
       await Listing.updateOne({ _id: saved._id }, { $set: { pendingRevision, revisionState: 'waiting' } });
     }
-    for (const urn of recommendedBy) {
-      await Recommendation.updateOne(
-        { listing: saved._id, school: schoolIds.get(urn) },
-        { $setOnInsert: { status: 'given', statement: 'We worked with them over two terms and saw clear improvement.', workSeen: '2024 to 2025', answeredAt: new Date(now - 3 * MONTH) } },
-        { upsert: true },
-      );
-    }
+    for (const urn of recommendedBy) await recommendAsDemoSchool(saved._id, schoolIds.get(urn)!, now);
   }
   for (const request of DEMO_RECOMMENDATION_REQUESTS) {
     const listing = (await Listing.findOne({ name: request.listing }, { _id: 1 }).lean())!;
@@ -240,7 +235,8 @@ export async function seedDemoData(): Promise<void> {
       { upsert: true },
     );
   }
-  await seedDemoDirectory();
+  // The generated directory's recommenders: demo schools without a demo account, so a demo head can still recommend any listing.
+  await seedDemoDirectory(DIRECTORY_RECOMMENDERS.map((urn) => schoolIds.get(urn)!));
   if ((await seedDemoCommissions(schoolIds)) > 0) await rebuildFigures();
 }
 

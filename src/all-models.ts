@@ -16,6 +16,7 @@ import './features/listings/recommendation.model';
 import './features/listings/stored-file.model';
 import './features/mail/outbox.model';
 import './features/notifications/notification.model';
+import './features/privacy/retention-purge.model';
 import './features/schools/gias/import-job.model';
 import './features/schools/school-support.model';
 import './features/schools/school.model';

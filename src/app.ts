@@ -148,7 +148,7 @@ export function createApp({
   app.use(accountsRoutes(throttle, clock, notify, passwordChecks));
   app.use(passwordLinksRoutes(accountLinks, throttle, { limits: new ResetRequestLimits(db, config.resetRequests.perIpPerHour), background }, passwordChecks));
   app.use(yourAccountRoutes());
-  app.use(privacyRoutes(config.serviceName, { forgetSignInAttempts: (email) => throttle.forget(email) }));
+  app.use(privacyRoutes(config, { forgetSignInAttempts: (email) => throttle.forget(email) }));
   app.use(dashboardsRoutes({ rules: config.listings, reviewDates: keeper, feedbackDueDays: config.feedbackDueDays }));
   app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport, canMakeShortlists }));
   app.use(recommendationsRoutes(config));
@@ -161,7 +161,7 @@ export function createApp({
   app.use(directoryRoutes(directory, config.baseUrl));
   app.use(shortlistsRoutes(directory, config.baseUrl));
   app.use(taxonomyRoutes(listingTermUsage));
-  app.use(helpRoutes());
+  app.use(helpRoutes(config));
   app.use(feedbackRoutes({ feedbackDueDays: config.feedbackDueDays, maxDocumentBytes: config.uploads.maxDocumentBytes }));
   app.use(commissionsRoutes());
   app.use(reportsRoutes(directory));

@@ -49,6 +49,9 @@ const environmentSchema = z.object({
   PASSWORD_RESET_EXPIRY_MINUTES: positiveInt(24 * 60).default(60),
   PASSWORD_RESET_REQUESTS_PER_IP: positiveInt(10000).default(20),
   FEEDBACK_DUE_DAYS: positiveInt(365).default(14),
+  RETENTION_CLOSED_COMMISSION_MONTHS: positiveInt(240).default(72),
+  RETENTION_NOTIFICATION_MONTHS: positiveInt(120).default(24),
+  RETENTION_NOTICE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   SEED_DEMO_DATA: booleanFlag.optional(),
   LA_NAME: z.string().min(1).max(100).default('Anyshire County Council'),
   SERVICE_NAME: z.string().min(1).max(100).default('School support directory'),
@@ -88,11 +91,19 @@ export type Config = {
   /** Forgotten-password requests one address (IP) may make an hour; each email address may be asked for RESET_REQUESTS_PER_EMAIL_PER_HOUR times. */
   resetRequests: { perIpPerHour: number };
   feedbackDueDays: number;
+  /**
+   * The retention schedule (features/privacy/retention.service.ts): months after a commission closed
+   * before its free text and feedback evidence go; months notifications and sent emails are kept; days a
+   * purge is shown on the Retention page before it runs.
+   */
+  retention: RetentionPeriods;
   seedDemoData: boolean;
   laName: string;
   serviceName: string;
   directory: { syncMs: number };
 };
+
+export type RetentionPeriods = { closedCommissionMonths: number; notificationMonths: number; noticeDays: number };
 
 export class ConfigError extends Error {}
 
@@ -158,6 +169,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     tokens: { invitationHours: e.INVITATION_EXPIRY_HOURS, passwordResetMinutes: e.PASSWORD_RESET_EXPIRY_MINUTES },
     resetRequests: { perIpPerHour: e.PASSWORD_RESET_REQUESTS_PER_IP },
     feedbackDueDays: e.FEEDBACK_DUE_DAYS,
+    retention: {
+      closedCommissionMonths: e.RETENTION_CLOSED_COMMISSION_MONTHS,
+      notificationMonths: e.RETENTION_NOTIFICATION_MONTHS,
+      noticeDays: e.RETENTION_NOTICE_DAYS,
+    },
     seedDemoData: e.SEED_DEMO_DATA ?? !production,
     laName: e.LA_NAME,
     serviceName: e.SERVICE_NAME,

@@ -14,6 +14,7 @@ export const paths = {
     traded_services: '/traded-services',
   },
   admin: {
+    retention: '/admin/retention',
     users: '/admin/users',
     newUser: '/admin/users/new',
     user: (id: string) => `/admin/users/${id}`,
@@ -66,6 +67,10 @@ export const paths = {
     withdraw: (listingId: string) => `/listings/${listingId}/recommend/withdraw`,
   },
   help: '/help',
+  /** The pages a council must publish, readable without signing in. */
+  accessibility: '/accessibility',
+  privacyNotice: '/privacy',
+  cookies: '/cookies',
   directory: {
     search: '/directory',
     export: '/directory/export.csv',

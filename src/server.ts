@@ -15,6 +15,8 @@ import { NotificationEmails, scheduleNotificationEmails } from './features/notif
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
 import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
 import { markWaitingRevisionsOnce } from './features/listings/revision-markers';
+import { scheduleClosedSchoolCheck } from './features/listings/recommendation-standing';
+import { scheduleRetentionPurge } from './features/privacy/retention.service';
 import { Listing } from './features/listings/listing.model';
 import { scheduleFigureFolding } from './features/commissions/figures/figure-folding';
 import { prepareFigures } from './features/commissions/figures/figure-rebuild';
@@ -86,12 +88,16 @@ async function main(): Promise<void> {
   const mailer = createMailer(config.mail);
   const notificationEmails = new NotificationEmails({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName }, logger);
   const stopEmails = scheduleNotificationEmails(notificationEmails, logger);
+  const stopClosedSchoolCheck = scheduleClosedSchoolCheck(logger);
+  const stopRetentionPurge = scheduleRetentionPurge(config.retention, logger);
   running.stopTimers = () => {
     stopEmails();
     stopPurge();
     stopReminders();
     stopFolding();
     stopHoldRelease();
+    stopClosedSchoolCheck();
+    stopRetentionPurge();
   };
 
   await ensureDefaultTaxonomy();

@@ -5,8 +5,9 @@ import type { Request, Response } from 'express';
  * so that being sent to sign in stores nothing on the server (a session is stored only when it holds
  * something: a form's CSRF secret, a signed-in user, a message).
  */
-const RETURN_COOKIE = 'ssb.return';
-const KEPT_MS = 30 * 60_000;
+export const RETURN_COOKIE = 'ssb.return';
+export const RETURN_COOKIE_MINUTES = 30;
+const KEPT_MS = RETURN_COOKIE_MINUTES * 60_000;
 
 export function rememberReturnPath(req: Request, res: Response): void {
   res.cookie(RETURN_COOKIE, req.originalUrl, { httpOnly: true, sameSite: 'lax', secure: req.secure, maxAge: KEPT_MS, path: '/' });

@@ -94,6 +94,7 @@ const MATRIX: Entry[] = [
   { route: 'POST /admin/users/:id/invitation', url: (f) => paths.admin.resendInvitation(f.otherUserId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'notFound' } },
   { route: 'GET /admin/outbox', url: () => paths.admin.outbox, ...TRADED_SERVICES_ONLY },
   { route: 'GET /admin/security-events', url: () => `${paths.admin.securityEvents}?type=signed_in`, ...TRADED_SERVICES_ONLY },
+  { route: 'GET /admin/retention', url: () => paths.admin.retention, ...TRADED_SERVICES_ONLY },
   // Erasure: confirmed with a reason (an empty form is refused). Erasing oneself is refused in erasure.test.ts.
   { route: 'GET /admin/users/:id/erase', url: (f) => paths.admin.eraseUser(f.otherUserId), ...TRADED_SERVICES_ONLY },
   { route: 'POST /admin/users/:id/erase', url: (f) => paths.admin.eraseUser(f.otherUserId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
@@ -129,6 +130,10 @@ const MATRIX: Entry[] = [
   { route: 'GET /directory/print', url: () => paths.directory.print, ...SIGNED_IN },
   { route: 'GET /directory/suggest', url: () => `${paths.directory.suggest}?need=phonics-outcomes-falling`, ...SIGNED_IN },
   { route: 'GET /help', url: () => paths.help, ...SIGNED_IN },
+  // The pages a council must publish: readable by anyone, signed in or not.
+  { route: 'GET /accessibility', url: () => paths.accessibility, ...PUBLIC },
+  { route: 'GET /privacy', url: () => paths.privacyNotice, ...PUBLIC },
+  { route: 'GET /cookies', url: () => paths.cookies, ...PUBLIC },
   { route: 'GET /open-data/directory.json', url: () => paths.openData.directory, ...PUBLIC },
   { route: 'GET /open-data/hsds', url: () => paths.openData.hsds.root, ...PUBLIC },
   { route: 'GET /open-data/hsds/services', url: () => paths.openData.hsds.services, ...PUBLIC },

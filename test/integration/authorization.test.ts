@@ -24,6 +24,7 @@ const ROLE_PAGES: [string, Role][] = [
   [paths.admin.users, 'traded_services'],
   [paths.admin.newUser, 'traded_services'],
   [paths.admin.outbox, 'traded_services'],
+  [paths.admin.retention, 'traded_services'],
   [paths.schools.list, 'traded_services'],
   [paths.schools.import, 'traded_services'],
   [paths.schools.scheme, 'traded_services'],

@@ -11,6 +11,7 @@ import { ROLES, ROLE_LABELS } from '../../web/identity';
 import { activeUsersWithRole } from '../accounts/accounts.service';
 import { LRUCache } from 'lru-cache';
 import { countListingsWithStatus, listingsOwnedBy } from '../listings/listing-reads';
+import { countListingsBelowTwoRecommendations } from '../listings/recommendation-standing';
 import { LISTING_STATUSES, type ListingStatus, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
 import { countSchools, findSchoolById } from '../schools/school-reads';
 import type { sipCaseload } from '../schools/schools.service';
@@ -49,12 +50,13 @@ const countListings = async (status: ListingStatus) =>
   status === 'approved' ? ((await largeCounts.fetch('approved')) ?? 0) : countListingsWithStatus(status);
 
 export async function tradedServicesDashboard() {
-  const [usersByRole, listingsByStatus, schools] = await Promise.all([
+  const [usersByRole, listingsByStatus, schools, belowTwoRecommendations] = await Promise.all([
     Promise.all(ROLES.map(async (role) => ({ label: ROLE_LABELS[role], count: await activeUsersWithRole(role) }))),
     Promise.all(LISTING_STATUSES.map(async (status) => ({ status, count: await countListings(status) }))),
     largeCounts.fetch('schools').then((count) => count ?? 0),
+    countListingsBelowTwoRecommendations(),
   ]);
-  return { usersByRole, listingsByStatus: listingsByStatus.filter((row) => row.count > 0), schools };
+  return { usersByRole, listingsByStatus: listingsByStatus.filter((row) => row.count > 0), schools, belowTwoRecommendations };
 }
 
 /** One kind of thing waiting for the user: how many, and the page that lists them. */

@@ -32,6 +32,8 @@ export type DirectoryDocument = {
   designation: { awardedOn: Date | null; expiresOn: Date | null };
   status: string;
   reviewDueOn: Date | null;
+  /** 'short' while the listing lacks two standing recommendations (it is then not listed). */
+  recommendationState?: string | null;
   publishedAt: Date | null;
   revision: number;
   updatedAt: Date;
@@ -81,6 +83,7 @@ export function toDirectoryDocument(listing: ListingRecord, impact?: ImpactSumma
     designation: { awardedOn: listing.designation?.awardedOn ?? null, expiresOn: listing.designation?.expiresOn ?? null },
     status: listing.status,
     reviewDueOn: listing.reviewDueOn ?? null,
+    recommendationState: listing.recommendationState ?? null,
     publishedAt: listing.publishedAt ?? null,
     revision: listing.revision,
     updatedAt: listing.updatedAt ?? new Date(0),

@@ -19,6 +19,7 @@ import { contactShown } from './listing-handout';
 import { changedReviewedFields, REVIEWED_FIELD_LABELS, type ReviewedField, type ReviewedValues } from './listing-revisions';
 import { isListedInDirectory, reviewStateOf, type ReviewState } from './listing-visibility';
 import { Listing, listingsOwnedBy, type ListingRecord } from './listing.model';
+import { listingsBelowTwoRecommendations } from './recommendation-standing';
 import { DESIGNATED_TYPES, LISTING_STATUS_LABELS, PROVIDER_TYPE_LABELS, type ProviderType } from './listing-vocabulary';
 import { evidenceFilesOf, findListing, RECOMMENDATIONS_NEEDED, standingRecommendationCount, type ListingRules } from './listings.service';
 
@@ -151,6 +152,7 @@ export async function listingStatusPage(actor: SessionUser, listing: ListingReco
     reviewState: listing.status === 'approved' ? reviewStateOf(listing.reviewDueOn, now, rules.reviewGraceDays) : 'not_due',
     lastReviewed: formatDate(listing.lastReviewedAt),
     listed: isListedInDirectory(listing, now, rules.reviewGraceDays),
+    shortOfRecommendations: listing.recommendationState === 'short',
     can: {
       edit: canEditListing(actor, listing),
       submit: canSubmitListing(actor, listing),
@@ -190,7 +192,8 @@ export type QueueRow = { id: string; name: string; typeLabel: string; statusLabe
 export type ReviewDates = { listingsDueForReview(): Promise<string[]> };
 
 /**
- * Traded Services' queue: decisions waiting, revisions waiting, reviews due, and suspended listings.
+ * Traded Services' queue: decisions waiting, revisions waiting, reviews due, live listings short of two
+ * recommendations, and suspended listings.
  * Each list is found by an index or from memory (FerretDB would read every listing to answer a filter on
  * pendingRevision or a date range), then checked against the listings as read.
  */
@@ -205,11 +208,12 @@ export async function approvalQueue(actor: SessionUser, rules: ListingRules, rev
     reviewDueOn: formatDate(listing.reviewDueOn),
     reviewState: reviewStateOf(listing.reviewDueOn, now, rules.reviewGraceDays),
   });
-  const [submitted, revisions, overdue, suspended] = await Promise.all([
+  const [submitted, revisions, overdue, suspended, short] = await Promise.all([
     Listing.find({ status: 'submitted' }).sort({ updatedAt: 1 }).lean<ListingRecord[]>(),
     Listing.find({ revisionState: 'waiting' }).lean<ListingRecord[]>(),
     reviewDates.listingsDueForReview().then((ids) => findInOrder(Listing, ids)),
     Listing.find({ status: 'suspended' }).sort({ name: 1 }).lean<ListingRecord[]>(),
+    listingsBelowTwoRecommendations(),
   ]);
   return {
     submitted: submitted.map((listing) => row(listing, listing.updatedAt)),
@@ -221,6 +225,7 @@ export async function approvalQueue(actor: SessionUser, rules: ListingRules, rev
       .filter((listing) => listing.status === 'approved' && listing.reviewDueOn && listing.reviewDueOn <= now)
       .map((listing) => row(listing, listing.reviewDueOn!)),
     suspended: suspended.map((listing) => row(listing, listing.updatedAt)),
+    short: short.map((listing) => row(listing, listing.recommendationsShortSince ?? undefined)),
   };
 }
 
@@ -261,6 +266,8 @@ const ACTION_TEXT: Record<string, string> = {
   recommendation_given: 'Recommended',
   recommendation_declined: 'Recommendation request declined',
   recommendation_withdrawn: 'Recommendation withdrawn',
+  listing_short_of_recommendations: 'Fewer than two recommendations: left the directory',
+  listing_recommendations_restored: 'Two recommendations again: back in the directory',
 };
 
 /** Who did what, when and why. The provider is not shown declines at all (see statusShownToAsker). */

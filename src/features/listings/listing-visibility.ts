@@ -1,7 +1,7 @@
 import type { ListingStatus } from './listing-vocabulary';
 
 /** What the directory needs to know to decide whether a listing is shown. */
-export type VisibilityFacts = { status: ListingStatus | string; reviewDueOn?: Date | null };
+export type VisibilityFacts = { status: ListingStatus | string; reviewDueOn?: Date | null; recommendationState?: string | null };
 
 export const DEFAULT_REVIEW_GRACE_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -12,16 +12,17 @@ export function hiddenFrom(reviewDueOn: Date, reviewGraceDays: number): Date {
 }
 
 /**
- * True when the directory shows this listing: approved (so not suspended, draft or rejected) and not
- * past its review date by more than the grace period. Pass the configured grace
- * (config.listings.reviewGraceDays).
+ * True when the directory shows this listing: approved (so not suspended, draft or rejected), with two
+ * standing recommendations (a listing short of them leaves at once: the directory's promise is that
+ * every provider in it is recommended by two schools), and not past its review date by more than the
+ * grace period. Pass the configured grace (config.listings.reviewGraceDays).
  */
 export function isListedInDirectory(
   listing: VisibilityFacts,
   now: Date,
   reviewGraceDays = DEFAULT_REVIEW_GRACE_DAYS,
 ): boolean {
-  if (listing.status !== 'approved') return false;
+  if (listing.status !== 'approved' || listing.recommendationState === 'short') return false;
   if (!listing.reviewDueOn) return true;
   return now.getTime() < hiddenFrom(listing.reviewDueOn, reviewGraceDays).getTime();
 }

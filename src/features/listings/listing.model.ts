@@ -59,6 +59,10 @@ const listingSchema = new Schema(
     // 'waiting' exactly while pendingRevision is set: an indexed marker for Traded Services' queue,
     // because FerretDB answers `pendingRevision: { $exists }` by reading every listing.
     revisionState: { type: String, enum: ['waiting'] },
+    // 'short' while a live listing has fewer than two standing recommendations (the two-school rule):
+    // it is out of the directory and on Traded Services' queue; an indexed marker, like revisionState.
+    recommendationState: { type: String, enum: ['short'] },
+    recommendationsShortSince: { type: Date },
     // Bumped on every change that matters to the directory, so search indexes can tell they are stale.
     revision: { type: Number, required: true, default: 0 },
   },
@@ -69,6 +73,7 @@ listingSchema.index({ owners: 1 });
 listingSchema.index(...scalarIndex({ status: 1, reviewDueOn: 1 }));
 listingSchema.index({ updatedAt: 1 });
 listingSchema.index(...scalarIndex({ revisionState: 1 }));
+listingSchema.index(...scalarIndex({ recommendationState: 1 }));
 
 // Every way a listing can be written is logged, so every app's directory index can follow (listing-changes.ts).
 // Owners are set when a listing is created, so only a new listing's are recorded (isNew is gone by post-save).

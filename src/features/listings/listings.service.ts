@@ -4,7 +4,7 @@ import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { recordAudit } from '../audit/audit.service';
 import { Recommendation } from './recommendation.model';
-import { schoolExists } from '../schools/school-reads';
+import { openSchoolIdsAmong, schoolExists } from '../schools/school-reads';
 import { areActiveTerms } from '../taxonomy/taxonomy.service';
 import type { TermKind } from '../taxonomy/term-kinds';
 import { canCreateListings, canEditListing, canManageListing, canSubmitListing } from './listing-access';
@@ -180,13 +180,16 @@ export async function updateListing(actor: SessionUser, id: string, form: Listin
   return { ok: true, id, outcome: changed.length > 0 ? 'revision_pending' : 'saved' };
 }
 
-/** Recommendations that count: given, by a school other than the provider's own (one per school by index). */
+/**
+ * Recommendations that count: given, not withdrawn, by a school that is open now (a closed school's
+ * recommendation lapses) and is not the provider's own (one per school by index).
+ */
 export async function standingRecommendationCount(listing: Pick<ListingRecord, '_id' | 'employingSchool'>): Promise<number> {
-  return Recommendation.countDocuments({
-    listing: listing._id,
-    status: 'given',
-    ...(listing.employingSchool ? { school: { $ne: listing.employingSchool } } : {}),
-  });
+  const given = await Recommendation.find(
+    { listing: listing._id, status: 'given', ...(listing.employingSchool ? { school: { $ne: listing.employingSchool } } : {}) },
+    { school: 1 },
+  ).lean();
+  return (await openSchoolIdsAmong(given.map((row) => row.school))).length;
 }
 
 export type SubmitResult = { ok: true } | { ok: false; message: string };

@@ -8,6 +8,7 @@ import { notify } from '../notifications/notifications.service';
 import { isOwnerOf } from './listing-access';
 import type { ListingRecord } from './listing.model';
 import { findListing, viewableListing, type ListingRules } from './listings.service';
+import { checkRecommendationStanding } from './recommendation-standing';
 import { findSchools } from '../schools/school-reads';
 import { Recommendation, type RecommendationStatus } from './recommendation.model';
 import type { RecommendForm } from './recommendations.schemas';
@@ -96,6 +97,7 @@ export async function recommendListing(actor: SessionUser, listingId: string, fo
     throw error;
   }
   await audit(actor, 'recommendation_given', listing._id, school);
+  await checkRecommendationStanding(listing._id, new Types.ObjectId(actor.id));
   return { ok: true };
 }
 
@@ -109,13 +111,15 @@ async function answer(actor: SessionUser, listingId: string, rules: ListingRules
   );
   if (!changed) return { ok: false as const, message: 'There is nothing to change: this has already been answered' };
   await audit(actor, action, listing._id, school);
+  // A withdrawal can leave a live listing short of two; the listing is then marked (recommendation-standing.ts).
+  if (to === 'withdrawn') await checkRecommendationStanding(listing._id, new Types.ObjectId(actor.id));
   return { ok: true as const };
 }
 
 export const declineRecommendation = (actor: SessionUser, listingId: string, rules: ListingRules) =>
   answer(actor, listingId, rules, 'requested', 'declined', 'recommendation_declined');
 
-/** A withdrawn recommendation stops counting at once, for submission and for approval. */
+/** A withdrawn recommendation stops counting at once, for submission, for approval and for a live listing's place in the directory. */
 export const withdrawRecommendation = (actor: SessionUser, listingId: string, rules: ListingRules) =>
   answer(actor, listingId, rules, 'given', 'withdrawn', 'recommendation_withdrawn');
 

@@ -8,15 +8,33 @@ import { requestContext } from '../../web/request-context';
 import { eraseUserSchema } from '../accounts/accounts.schemas';
 import { eraseUser, SUSPENDED_ON_ERASURE, userToErase, type ErasureDependencies } from './erasure.service';
 import { personalDataOf } from './personal-data.service';
+import { privacyNoticeRows } from './data-map';
+import { retentionPage, RETENTION_KINDS } from './retention.service';
+import type { Config } from '../../config';
 
 const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
 
 /**
- * Personal data across every feature: anyone's download of what the service holds about them, and
- * Traded Services erasing a departed user (pages under the user's own admin page).
+ * Personal data across every feature: the privacy notice (public, from the data map), anyone's download
+ * of what the service holds about them, Traded Services' retention schedule with its dry run, and
+ * erasing a departed user (pages under the user's own admin page).
  */
-export function privacyRoutes(serviceName: string, erasure: ErasureDependencies): Router {
+export function privacyRoutes(config: Pick<Config, 'serviceName' | 'retention'>, erasure: ErasureDependencies): Router {
   const router = Router();
+  const serviceName = config.serviceName;
+
+  router.get(paths.privacyNotice, (_req, res) => {
+    res.render('privacy/notice', {
+      pageTitle: 'Privacy notice',
+      kinds: privacyNoticeRows(config.retention),
+      retentionRules: RETENTION_KINDS.map((kind) => ({ heading: kind.heading, rule: kind.rule(config.retention) })),
+      noticeDays: config.retention.noticeDays,
+    });
+  });
+
+  router.get(paths.admin.retention, requireRole('traded_services'), async (req, res) => {
+    res.render('privacy/retention', { pageTitle: 'Retention schedule', ...(await retentionPage(req.user!, config.retention)) });
+  });
 
   router.get(paths.yourData, requireSignIn, async (req, res) => {
     const data = await personalDataOf(req.user!, serviceName, requestContext(req));

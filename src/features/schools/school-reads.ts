@@ -1,6 +1,6 @@
 import type { ProjectionType, Types } from 'mongoose';
 import { SchoolSupport } from './school-support.model';
-import { School } from './school.model';
+import { OPEN_STATUSES, School, type SchoolStatus } from './school.model';
 
 // Reads of schools for other features: they call these, never the School model (eslint/layers.mjs).
 
@@ -14,3 +14,9 @@ export const schoolExists = async (id: Id) => (await School.exists({ _id: id }))
 export const countSchools = () => School.countDocuments();
 /** Every school's current support level (no history). */
 export const currentSupportLevels = () => SchoolSupport.find({}, { school: 1, current: 1 }).lean();
+/** Of these schools, the ids of those open now (a closed school's word no longer stands). */
+export async function openSchoolIdsAmong(ids: readonly Id[]): Promise<Types.ObjectId[]> {
+  if (ids.length === 0) return [];
+  const schools = await School.find({ _id: { $in: ids } }, { status: 1 }).lean();
+  return schools.filter((school) => OPEN_STATUSES.includes(school.status as SchoolStatus)).map((school) => school._id);
+}

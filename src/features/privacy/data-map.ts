@@ -1,0 +1,107 @@
+import type { RetentionPeriods } from '../../config';
+
+/**
+ * The personal-data map: each kind of personal data the service holds, whose it is, why, for how long
+ * and who sees it. One source for two things: the sections of a person's download (personalDataOf must
+ * fill exactly these keys, checked by the compiler) and the privacy notice (/privacy) that lists them.
+ */
+export type DataKind = {
+  heading: string;
+  whose: string;
+  what: string;
+  why: string;
+  kept: (retention: RetentionPeriods) => string;
+  seenBy: string;
+};
+
+const UNTIL_ERASED = 'While the account exists. When someone leaves, Traded Services erase their personal data and the record keeps only a placeholder name';
+
+export const PERSONAL_DATA_MAP = {
+  account: {
+    heading: 'Your account',
+    whose: 'Everyone with an account',
+    what: 'Name, work email address, role, school (for school staff), when you were invited and last signed in. Never your password: only a one-way hash of it.',
+    why: 'To let you sign in and to show others who did what.',
+    kept: () => UNTIL_ERASED,
+    seenBy: 'You and Traded Services; your name is shown beside what you do.',
+  },
+  accountEvents: {
+    heading: 'Security events about your account',
+    whose: 'Everyone with an account',
+    what: 'Sign-ins and failed sign-ins, lockouts, password changes and resets, invitations, with the network address and a short browser name.',
+    why: 'To protect accounts and investigate misuse.',
+    kept: () => 'For good in the audit trail (the latest also on the Security events page); the network address and browser are removed once an account’s personal data is erased and the purge runs',
+    seenBy: 'Traded Services; you, in your download.',
+  },
+  yourActions: {
+    heading: 'What you did in the service',
+    whose: 'Everyone with an account',
+    what: 'The audit trail: what you changed, when, and the reasons you gave.',
+    why: 'Every decision about a provider, a school or a commission must be traceable.',
+    kept: () => 'For good: it is the record of decisions. After erasure it names you only by a placeholder',
+    seenBy: 'Traded Services, and the people who share the record (for example a listing’s owner sees its history).',
+  },
+  listings: {
+    heading: 'Pen portraits (listings)',
+    whose: 'Providers',
+    what: 'Your name, photo, employing school or organisation, experience, expertise, designation and its dates, rates, capacity, contact details and evidence documents.',
+    why: 'So schools can judge and contact quality-assured support.',
+    kept: () => 'While the listing exists. On erasure your photo and your name and contact details on the listing are deleted',
+    seenBy: 'Everyone signed in, once approved; contact details you choose are also published as open data.',
+  },
+  recommendations: {
+    heading: 'Recommendations',
+    whose: 'School staff and providers',
+    what: 'Which school recommended which provider, the work seen and the statement; who asked and who answered.',
+    why: 'The two-school rule: every provider in the directory is recommended by two schools.',
+    kept: () => 'While the listing exists',
+    seenBy: 'The provider and Traded Services (the provider is never told which school declined).',
+  },
+  commissions: {
+    heading: 'Commissions (support arranged)',
+    whose: 'School staff, SIPs and providers',
+    what: 'Who asked for or brokered support, the need, objectives and success criteria, days, dates, cost and status, with reasons.',
+    why: 'To arrange support, count days against capacity and entitlement, and report on what the LA funded.',
+    kept: (retention) => `The free text (need, objectives, success criteria, reasons, notes) is removed ${retention.closedCommissionMonths} months after the commission closed; dates, days and cost stay for the reports`,
+    seenBy: 'The school, its SIP, the provider and Traded Services.',
+  },
+  feedback: {
+    heading: 'Impact feedback',
+    whose: 'School staff',
+    what: 'Ratings, what changed and any evidence document.',
+    why: 'To know whether support worked; shown to others only aggregated, once enough schools have answered.',
+    kept: (retention) => `“What changed” and the evidence document are removed ${retention.closedCommissionMonths} months after the commission closed; the ratings stay, without them`,
+    seenBy: 'The provider and Traded Services; everyone else sees only averages.',
+  },
+  notifications: {
+    heading: 'Notifications',
+    whose: 'Everyone with an account',
+    what: 'The notices the service sent you in the service.',
+    why: 'To tell you when something waits for you.',
+    kept: (retention) => `${retention.notificationMonths} months, or until your personal data is erased`,
+    seenBy: 'You.',
+  },
+  shortlists: {
+    heading: 'Shortlists',
+    whose: 'SIPs, school staff and Traded Services',
+    what: 'Shortlists of providers for a school, with your notes.',
+    why: 'To prepare and print a list for a school visit.',
+    kept: () => 'Until you delete them',
+    seenBy: 'You and the school’s users.',
+  },
+  emails: {
+    heading: 'Emails',
+    whose: 'Everyone with an account',
+    what: 'Copies of the emails sent to you (kept in the service only when no mail server is set up).',
+    why: 'So Traded Services can pass on a link before email is set up.',
+    kept: (retention) => `${retention.notificationMonths} months, or until your personal data is erased`,
+    seenBy: 'Traded Services (the Outbox page); you, in your download.',
+  },
+} as const satisfies Record<string, DataKind>;
+
+export type PersonalDataSection = keyof typeof PERSONAL_DATA_MAP;
+
+/** The map as the privacy notice shows it, with the periods this LA has set. */
+export function privacyNoticeRows(retention: RetentionPeriods) {
+  return Object.values(PERSONAL_DATA_MAP).map((kind: DataKind) => ({ ...kind, kept: kind.kept(retention) }));
+}
