@@ -66,8 +66,9 @@ it('a school withdraws one of two recommendations: the listing leaves the direct
   for (const { width } of WIDTHS) {
     const tradedServices = await newPage(width);
     await signIn(tradedServices, 'tradedservices@demo.example');
-    expect(await tradedServices.locator('main').innerText()).toContain('1 live listing has fewer than two recommendations');
-    await tradedServices.getByRole('link', { name: '1 live listing has fewer than two recommendations' }).click();
+    const shortRow = tradedServices.locator('.govuk-summary-list__row', { hasText: 'Live listings with fewer than two recommendations' });
+    expect(await shortRow.locator('.govuk-summary-list__value').innerText()).toBe('1');
+    await shortRow.getByRole('link', { name: 'View' }).click();
     const section = tradedServices.locator('h2', { hasText: 'Fewer than two recommendations (1)' });
     await expect(section.count()).resolves.toBe(1);
     expect(await tradedServices.locator('main').innerText()).toContain(name);

@@ -77,7 +77,7 @@ describe('the two-school rule after approval', () => {
     const section = queue.split('Fewer than two recommendations (')[1]!.split('<h2')[0]!;
     expect(section).toContain('Jo Quokkaville');
     const home = (await agents.traded_services!.get(paths.dashboards.traded_services)).text;
-    expect(home).toContain('1 live listing has fewer than two recommendations');
+    expect(home).toMatch(/Live listings with fewer than two recommendations<\/dt>\s*<dd class="govuk-summary-list__value">1<\/dd>/);
     const status = (await agents.provider!.get(paths.listings.status(id))).text;
     expect(status).toContain('1 of 2 recommendations');
     expect(status).toContain('Fewer than two recommendations');

@@ -50,13 +50,12 @@ const countListings = async (status: ListingStatus) =>
   status === 'approved' ? ((await largeCounts.fetch('approved')) ?? 0) : countListingsWithStatus(status);
 
 export async function tradedServicesDashboard() {
-  const [usersByRole, listingsByStatus, schools, belowTwoRecommendations] = await Promise.all([
+  const [usersByRole, listingsByStatus, schools] = await Promise.all([
     Promise.all(ROLES.map(async (role) => ({ label: ROLE_LABELS[role], count: await activeUsersWithRole(role) }))),
     Promise.all(LISTING_STATUSES.map(async (status) => ({ status, count: await countListings(status) }))),
     largeCounts.fetch('schools').then((count) => count ?? 0),
-    countListingsBelowTwoRecommendations(),
   ]);
-  return { usersByRole, listingsByStatus: listingsByStatus.filter((row) => row.count > 0), schools, belowTwoRecommendations };
+  return { usersByRole, listingsByStatus: listingsByStatus.filter((row) => row.count > 0), schools };
 }
 
 /** One kind of thing waiting for the user: how many, and the page that lists them. */
@@ -100,13 +99,15 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
       items.push(...(await commissionsWaiting(user)));
       break;
     case 'traded_services': {
-      const [queue, feedback, commissions] = await Promise.all([
+      const [queue, feedback, commissions, shortOfRecommendations] = await Promise.all([
         approvalQueue(user, settings.rules, settings.reviewDates),
         feedbackNeedingAttention(user, settings.feedbackDueDays),
         commissionsWaiting(user),
+        countListingsBelowTwoRecommendations(),
       ]);
       items.push(
         { text: 'Listings awaiting a decision', count: queue.submitted.length, href: paths.listings.queue },
+        { text: 'Live listings with fewer than two recommendations', count: shortOfRecommendations, href: paths.listings.queue },
         { text: 'Changes to published listings, to review', count: queue.revisions.length, href: paths.listings.queue },
         { text: 'Listings due for review', count: queue.overdue.length, href: paths.listings.queue },
         ...commissions,
