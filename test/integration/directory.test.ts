@@ -8,14 +8,14 @@ import { paths } from '../../src/paths';
 import pino from 'pino';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
-import { createListedListing } from '../support/directory';
+import { createListedListing, resultNamesIn } from '../support/directory';
 import { createUser } from '../support/factories';
 import { signedInAgent, type Agent } from '../support/http';
 
 jest.setTimeout(20_000);
 useTestDatabase();
 
-const resultNames = (html: string) => [...html.matchAll(/<h3 class="govuk-heading-m govuk-!-margin-bottom-1"><a class="govuk-link" href="\/listings\/[0-9a-f]+">([^<]+)<\/a>/g)].map((m) => m[1]).sort();
+const resultNames = (html: string) => resultNamesIn(html).sort();
 
 describe('finding support', () => {
   let app: Express;

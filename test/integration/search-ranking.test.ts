@@ -3,6 +3,7 @@ import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { useTestDatabase } from '../support/database';
+import { resultNamesIn } from '../support/directory';
 import { signedInAgent, type Agent } from '../support/http';
 
 // Searches as a SIP types them on a school visit, against the demo directory (seed/), with the providers
@@ -11,12 +12,11 @@ jest.setTimeout(60_000);
 useTestDatabase();
 
 /** The result names in the order shown. */
-const resultsIn = (html: string) => [...html.matchAll(/<h3 class="govuk-heading-m govuk-!-margin-bottom-1"><a class="govuk-link" href="\/listings\/[0-9a-f]+">([^<]+)<\/a>/g)].map((m) => m[1]!.replace(/&#39;/g, "'"));
 
 describe('search that reads like a person', () => {
   let app: Express;
   let sip: Agent;
-  const search = async (q: string) => resultsIn((await sip.get(`${paths.directory.search}?q=${encodeURIComponent(q)}`)).text);
+  const search = async (q: string) => resultNamesIn((await sip.get(`${paths.directory.search}?q=${encodeURIComponent(q)}`)).text);
 
   beforeAll(async () => {
     await seedDemoData();

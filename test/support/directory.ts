@@ -77,3 +77,10 @@ export async function createListedListing(overrides: Record<string, unknown> = {
     ...overrides,
   });
 }
+
+/** The providers' names on a results page, in the order shown (each result card's heading link). */
+export function resultNamesIn(html: string): string[] {
+  return [...html.matchAll(/<article class="app-provider app-provider--result">\s*<h\d [^>]*><a class="govuk-link" href="\/listings\/[0-9a-f]+">([^<]+)<\/a>/g)].map((m) =>
+    m[1]!.replace(/&#39;/g, "'").replace(/&amp;/g, '&'),
+  );
+}

@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import { Types, type Collection } from 'mongoose';
 import type { Logger } from 'pino';
 import type { RetentionPeriods } from '../../config';
 import { claimOnce } from '../../db/claims';
@@ -56,6 +56,23 @@ async function closedCommissionsDue(now: Date, periods: RetentionPeriods) {
     .map(({ commission, closedOn }) => ({ commission, dueOn: new Date(closedOn.getTime() + (now.getTime() - cutoff.getTime())) }));
 }
 
+/** Messages (notices, copies of emails) removed a number of months after they were sent. */
+function sentMessagesKind(key: string, heading: string, what: string, collection: Collection): RetentionKind {
+  return {
+    key,
+    heading,
+    rule: (periods) => `${what}, ${periods.notificationMonths} months after they were sent.`,
+    async due(now, periods) {
+      const cutoff = monthsBefore(now, periods.notificationMonths);
+      const old = await collection.find<{ _id: Types.ObjectId; subject: string; createdAt: Date }>({ createdAt: { $lt: cutoff } }, { projection: { subject: 1, createdAt: 1 } }).toArray();
+      return old.map((row) => ({ id: row._id, label: `“${row.subject}”, sent ${formatDate(row.createdAt)}`, dueOn: new Date(row.createdAt.getTime() + (now.getTime() - cutoff.getTime())) }));
+    },
+    async remove(ids) {
+      await collection.deleteMany({ _id: { $in: ids } });
+    },
+  };
+}
+
 export const RETENTION_KINDS: readonly RetentionKind[] = [
   {
     key: 'commissionText',
@@ -95,32 +112,8 @@ export const RETENTION_KINDS: readonly RetentionKind[] = [
       if (evidence.length > 0) await FeedbackEvidence.deleteMany({ _id: { $in: evidence } });
     },
   },
-  {
-    key: 'notifications',
-    heading: 'Notifications',
-    rule: (periods) => `In-service notices, ${periods.notificationMonths} months after they were sent.`,
-    async due(now, periods) {
-      const cutoff = monthsBefore(now, periods.notificationMonths);
-      const old = await Notification.find({ createdAt: { $lt: cutoff } }, { subject: 1, createdAt: 1 }).lean();
-      return old.map((row) => ({ id: row._id, label: `“${row.subject}”, sent ${formatDate(row.createdAt)}`, dueOn: new Date(row.createdAt.getTime() + (now.getTime() - cutoff.getTime())) }));
-    },
-    async remove(ids) {
-      await Notification.deleteMany({ _id: { $in: ids } });
-    },
-  },
-  {
-    key: 'emails',
-    heading: 'Emails in the outbox',
-    rule: (periods) => `Copies of emails kept in the service, ${periods.notificationMonths} months after they were sent.`,
-    async due(now, periods) {
-      const cutoff = monthsBefore(now, periods.notificationMonths);
-      const old = await OutboxMessage.find({ createdAt: { $lt: cutoff } }, { subject: 1, createdAt: 1 }).lean();
-      return old.map((row) => ({ id: row._id, label: `“${row.subject}”, sent ${formatDate(row.createdAt)}`, dueOn: new Date(row.createdAt.getTime() + (now.getTime() - cutoff.getTime())) }));
-    },
-    async remove(ids) {
-      await OutboxMessage.deleteMany({ _id: { $in: ids } });
-    },
-  },
+  sentMessagesKind('notifications', 'Notifications', 'In-service notices', Notification.collection),
+  sentMessagesKind('emails', 'Emails in the outbox', 'Copies of emails kept in the service', OutboxMessage.collection),
   {
     key: 'erasedUserTraces',
     heading: 'Network addresses and browsers of erased users',
