@@ -49,7 +49,7 @@ const DEMO_COMMISSIONS: DemoCommission[] = [
   { reference: 'SUP-DEMO-0010', school: '900001', listing: LLE, status: 'awaiting_school', steps: [], days: 4, startOn: '2027-01-11', need: 'New headteacher needs mentoring', categories: ['leadership-and-management'], brokeredBySip: true, funding: 'la' },
   { reference: 'SUP-DEMO-0011', school: '900002', listing: LLE, status: 'completed', steps: ['accept', 'mark_delivered', 'confirm_completion'], days: 2, startOn: '2026-10-12', need: 'Teaching quality inconsistent', categories: ['teaching-and-learning'] },
   { reference: 'SUP-DEMO-0012', school: '900005', listing: LITERACY, status: 'awaiting_approval', steps: ['confirm'], days: 3, startOn: '2027-01-18', need: 'Early reading for pupils with SEND', categories: ['english-and-literacy'], funding: 'la' },
-  { reference: 'SUP-DEMO-0013', school: '900005', listing: LLE, status: 'evaluated', steps: ['accept', 'mark_delivered', 'confirm_completion', 'record_feedback'], days: 2, startOn: '2026-01-19', need: 'Leadership of SEND provision', categories: ['leadership-and-management'], ratings: [2, 2, 3, 2], whatChanged: 'Little changed: the sessions did not fit a special school.' },
+  { reference: 'SUP-DEMO-0013', school: '900005', listing: LITERACY, status: 'evaluated', steps: ['accept', 'mark_delivered', 'confirm_completion', 'record_feedback'], days: 2, startOn: '2026-01-19', need: 'Early reading for pupils with complex needs', categories: ['english-and-literacy', 'send-and-inclusion'], ratings: [2, 2, 3, 2], whatChanged: 'Little changed: the sessions did not fit a special school.' },
 ];
 
 /**

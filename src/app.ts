@@ -132,13 +132,13 @@ export function createApp({
   app.use(noStore);
   app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
   app.use(saveSessionBeforeRedirect);
-  app.use(emailNotificationsAfterChanges(notificationEmails, background));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication({ authenticate: (email, password) => authenticate(email, password, passwordChecks), findActiveUser }));
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
   app.post(paths.schools.import, ...giasUploadParser(config.uploads.maxGiasBytes, config.uploads.tempDir)); // multipart: parsed before the CSRF check
   app.post(paths.commissions.feedback(':id'), ...parseFeedbackUpload(config.uploads.maxDocumentBytes));
   app.use(setUpCsrf());
+  app.use(emailNotificationsAfterChanges(notificationEmails, background)); // after CSRF: a forged post sets nothing off
   app.use(stripControlCharacters);
   app.use(setUpUserLocals);
   app.use(requirePasswordChangeFirst);

@@ -72,7 +72,7 @@ describe('Traded Services and schools', () => {
     const sip = await signedIn('sip@demo.example');
     expect(await sip.locator('main').innerText()).toContain('Riverside Academy');
     await checked(sip);
-    await sip.getByRole('link', { name: 'Your schools' }).click();
+    await sip.getByRole('link', { name: 'Your schools', exact: true }).click();
     await sip.getByRole('link', { name: "St Anne's CofE Primary School" }).click();
     await checked(sip);
     await sip.context().close();

@@ -77,3 +77,13 @@ describe('notification emails', () => {
     expect(state!.email).toBeUndefined();
   });
 });
+
+describe('notification emails in bulk', () => {
+  it('sends every notification waiting, more than one batch of them, in one go', async () => {
+    const users = await Promise.all(Array.from({ length: 3 }, () => createUser('school')));
+    for (let i = 0; i < 70; i++) await notify(users.map((user) => user._id), { ...MESSAGE, subject: `Notice ${i}` });
+    const mailer = new TestMailer();
+    expect(await emailsVia(mailer).send()).toBe(210);
+    expect(await Notification.countDocuments({ email: 'waiting' })).toBe(0);
+  });
+});

@@ -307,7 +307,7 @@ describe('asking for a password reset', () => {
     const perRequest = (html: string) => html.replace(/name="_csrf" value="[^"]+"|nonce="[^"]+"/g, '');
     expect(perRequest(answers[0]!.text)).toBe(perRequest(answers[1]!.text));
     // Nothing that depends on the account was done before the answers went.
-    expect(background.waiting).toBe(2);
+    expect(background.waiting('password reset request')).toBe(2);
     expect(await SecurityEvent.countDocuments()).toBe(eventsBefore);
     expect(await OutboxMessage.exists({ to: user.email })).toBeNull();
     await background.release();

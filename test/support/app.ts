@@ -32,18 +32,19 @@ export function buildTestApp(environment: Record<string, string> = {}, logger = 
 
 /** Background work that starts only when released, to see what a request did before it answered. */
 export class HeldBackgroundWork extends BackgroundWork {
-  private readonly held: (() => void)[] = [];
+  private readonly held: { what: string; start: () => void }[] = [];
 
   override run(what: string, task: () => Promise<unknown>): void {
-    this.held.push(() => super.run(what, task));
+    this.held.push({ what, start: () => super.run(what, task) });
   }
 
-  get waiting(): number {
-    return this.held.length;
+  /** How many pieces of work of this kind wait to be released. */
+  waiting(what: string): number {
+    return this.held.filter((work) => work.what === what).length;
   }
 
   async release(): Promise<void> {
-    for (const start of this.held.splice(0)) start();
+    for (const { start } of this.held.splice(0)) start();
     await this.settled();
   }
 }

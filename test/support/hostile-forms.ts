@@ -284,7 +284,8 @@ export const FORMS: HostileForm[] = [
     target: (world) => ({ page: `${paths.shortlists.new}?listing=${world.listingId}`, action: paths.shortlists.new }),
     fields: {
       title: { kind: 'text', value: 'Autumn visit' },
-      schoolUrn: { kind: 'typed', value: (world) => world.schoolUrn },
+      // A SIP picks one of their caseload's schools by name (radios); Traded Services type a URN.
+      schoolUrn: { kind: 'choice', value: (world) => world.schoolUrn },
       listing: { kind: 'hidden' },
       note: { kind: 'text', value: 'Ask about KS2', optional: true },
     },

@@ -9,6 +9,8 @@ import { Notification } from './notification.model';
 
 export type EmailDelivery = { mailer: Mailer; baseUrl: string; serviceName: string };
 
+/** How the sweep after a request is named in the background work (and its log lines). */
+export const NOTIFICATION_EMAILS = 'notification emails';
 const BATCH = 100;
 const MAX_ATTEMPTS = 5;
 const RETRY_AFTER_MS = 10 * 60_000;
@@ -41,21 +43,27 @@ export class NotificationEmails {
 
   private async sendUntilDone(): Promise<number> {
     let sent = 0;
+    let more: boolean;
     do {
       this.again = false;
-      sent += await this.sendBatch(new Date());
-    } while (this.again);
+      const batch = await this.sendBatch(new Date());
+      sent += batch.sent;
+      more = batch.more;
+    } while (this.again || more);
     return sent;
   }
 
-  private async sendBatch(now: Date): Promise<number> {
+  /** `more` when there may be more due than one batch took (and this one got somewhere: others' claims stop it). */
+  private async sendBatch(now: Date): Promise<{ sent: number; more: boolean }> {
     const waiting = await Notification.find({ email: 'waiting', emailDueAt: { $lte: now } }).sort({ emailDueAt: 1 }).limit(BATCH).lean();
-    if (waiting.length === 0) return 0;
+    if (waiting.length === 0) return { sent: 0, more: false };
     const addresses = await activeEmailsOf(waiting.map((notification) => notification.recipient));
     let sent = 0;
+    let claimed = 0;
     for (const notification of waiting) {
       const attempt = (notification.emailAttempts ?? 0) + 1;
       if (!(await claimOnce(`notification-email:${notification._id.toString()}:${attempt}`))) continue;
+      claimed += 1;
       const to = addresses.get(notification.recipient.toString());
       if (!to) {
         // Deactivated or erased since: nobody to email.
@@ -72,7 +80,7 @@ export class NotificationEmails {
         await Notification.updateOne({ _id: notification._id }, { $set: { ...retry, emailAttempts: attempt } });
       }
     }
-    return sent;
+    return { sent, more: waiting.length === BATCH && claimed > 0 };
   }
 
   private message(notification: { subject: string; text: string; href: string }) {
@@ -81,10 +89,14 @@ export class NotificationEmails {
   }
 }
 
-/** A request that changed something may have left notifications waiting: their emails go once it has answered. */
+/**
+ * A POST may have left notifications waiting (a refused sign-in too: the lockout notice), so their emails go
+ * once it has answered. Cheap when there are none (one indexed read), and never more than one sweep and one
+ * more queued at a time, however many posts arrive.
+ */
 export function emailNotificationsAfterChanges(emails: NotificationEmails, background: BackgroundWork): RequestHandler {
   return (req, res, next) => {
-    if (req.method === 'POST') res.on('finish', () => background.run('notification emails', () => emails.send()));
+    if (req.method === 'POST') res.on('finish', () => background.run(NOTIFICATION_EMAILS, () => emails.send()));
     next();
   };
 }
