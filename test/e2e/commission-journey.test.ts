@@ -95,9 +95,10 @@ it('a school commissions support, the provider delivers it, the school confirms 
   await clickThrough(tradedServices, 'Apply filters');
   const providerTypes = tradedServices.locator('table', { hasText: 'Commissions by provider type' });
   const listing = (await Listing.findById(listingId).lean())!;
-  const spend = listing.fundedByLa ? 0 : 3 * (listing.dailyRatePence ?? 0);
+  // This journey's 3 days, and the demo's SUP-DEMO-0011 (Riverside, 2 days, completed this term).
+  const spend = listing.fundedByLa ? 0 : 5 * (listing.dailyRatePence ?? 0);
   const row = await providerTypes.getByRole('row', { name: /Local Leader of Education/ }).innerText();
-  expect(row.split('\t').map((cell) => cell.trim())).toEqual(['Local Leader of Education', '1', '3', formatPounds(spend)]);
+  expect(row.split('\t').map((cell) => cell.trim())).toEqual(['Local Leader of Education', '2', '5', formatPounds(spend)]);
   await visit(tradedServices, paths.feedbackAttention);
   await visit(tradedServices, commissionUrl.replace(demo.baseUrl, ''));
 });
