@@ -72,7 +72,6 @@ it('a school withdraws one of two recommendations: the listing leaves the direct
     const section = tradedServices.locator('h2', { hasText: 'Fewer than two recommendations (1)' });
     await expect(section.count()).resolves.toBe(1);
     expect(await tradedServices.locator('main').innerText()).toContain(name);
-    // The queue's tables do not reflow at phone widths yet (a known issue in the accessibility statement).
     await expectNoSeriousAccessibilityIssues(tradedServices);
     await tradedServices.goto(demo.baseUrl + paths.admin.retention);
     await expectReadable(tradedServices);
