@@ -140,6 +140,8 @@ const DEMO_RECOMMENDATION_REQUESTS = [{ listing: 'Hillcrest School: Key Stage 3 
 const DEMO_REVISION = { listing: 'Priya Shah, Local Leader of Education', addExpertise: 'curriculum-and-subject-leadership' };
 
 const DEMO_SIP_CASELOAD = ['900001', '900002', '900003'];
+/** Anyshire's own days of LA-funded support a year, filled in as an LA would: the South Gloucestershire policy gives none. */
+const DEMO_ENTITLEMENT_DAYS: Record<string, number | undefined> = { '2': 10, '3': 30 };
 const DIRECTORY_RECOMMENDERS = ['900004', '900006'];
 
 // Levels under the South Gloucestershire scheme, and priorities as need slugs from the default taxonomy.
@@ -153,11 +155,8 @@ const DEMO_SUPPORT: { urn: string; level: '1' | '2' | '3'; reason: string; needs
 
 async function seedSchoolSupport(tradedServices: Types.ObjectId, sip: Types.ObjectId): Promise<void> {
   const preset = SCHEME_PRESETS.south_gloucestershire;
-  await SupportScheme.updateOne(
-    { key: 'current' },
-    { $setOnInsert: { key: 'current', name: preset.name, preset: 'south_gloucestershire', levels: preset.levels } },
-    { upsert: true },
-  );
+  const levels = preset.levels.map((level) => ({ ...level, entitlementDays: DEMO_ENTITLEMENT_DAYS[level.code] }));
+  await SupportScheme.updateOne({ key: 'current' }, { $setOnInsert: { key: 'current', name: preset.name, preset: 'south_gloucestershire', levels } }, { upsert: true });
   await School.updateMany({ urn: { $in: DEMO_SIP_CASELOAD }, sip: { $exists: false } }, { $set: { sip } });
   const needSlugs = new Set((await TaxonomyTerm.find({ kind: 'need' }, { slug: 1 }).lean()).map((term) => term.slug));
   for (const support of DEMO_SUPPORT) {

@@ -6,7 +6,7 @@ import { actOnCommission } from '../../src/features/commissions/commissions.serv
 import { giveFeedback } from '../../src/features/commissions/feedback/feedback.service';
 import { SchoolSupport } from '../../src/features/schools/school-support.model';
 import { School } from '../../src/features/schools/school.model';
-import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
+import { useSchemeWithEntitlements } from '../support/schemes';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { createListing, requestAs, sessionUserFor } from '../support/commission-factories';
@@ -111,7 +111,7 @@ describe('commission reports', () => {
 describe('coverage gaps', () => {
   it('lists needs of schools at supported levels in areas where no provider has days available', async () => {
     const admin = await sessionUserFor('traded_services');
-    await chooseSchemePreset(admin, 'south_gloucestershire');
+    await useSchemeWithEntitlements(admin);
     const vulnerable = await createSchool({ name: 'Vulnerable Primary' });
     const secure = await createSchool({ name: 'Secure Primary' });
     for (const [school, level] of [[vulnerable, '2'], [secure, '1']] as const) {

@@ -8,7 +8,7 @@ import { AuditEntry } from '../../src/features/audit/audit.model';
 import { ImportJob } from '../../src/features/schools/gias/import-job.model';
 import { School } from '../../src/features/schools/school.model';
 import { SchoolSupport } from '../../src/features/schools/school-support.model';
-import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
+import { useSchemeWithEntitlements } from '../support/schemes';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
 import { toSessionUser } from '../../src/features/accounts/accounts.service';
 import { paths } from '../../src/paths';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   app = buildTestApp({ DIRECTORY_SYNC_SECONDS: '0' });
   await ensureDefaultTaxonomy();
   const admin = await createUser('traded_services');
-  await chooseSchemePreset(toSessionUser(admin), 'south_gloucestershire');
+  await useSchemeWithEntitlements(toSessionUser(admin));
   school = await createSchool({ urn: '700001', name: 'Caseload Primary' });
   otherSchool = await createSchool({ urn: '700002', name: 'Elsewhere Academy' });
   const sip = await createUser('sip', { name: 'Sally SIP' });
@@ -206,7 +206,11 @@ describe('support-level schemes', () => {
   it('lets Traded Services switch to another preset and edit a level’s entitlement', async () => {
     await submitForm(agents.traded_services, paths.schools.scheme, { preset: 'derby' });
     const page = await agents.traded_services.get(paths.schools.scheme);
-    expect(page.text).toContain('3a RI with potential to be good');
+    // Exactly the source's categories, and days only where it gives them (3b up to 10, 4 up to 30).
+    const rows = [...page.text.matchAll(/<tr class="govuk-table__row">\s*<td[^>]*>([^<]+)<\/td>[^]*?data-label="LA-funded days a year"[^>]*>([^<]+)<\/td>/g)].map((m) => [m[1]!.trim(), m[2]!.trim()]);
+    expect(rows.map(([level]) => level!.split(' ')[0])).toEqual(['1', '2', '3a', '3b', '4', '1TV', '2TV']);
+    expect(rows.map(([, days]) => days)).toEqual(['Not set', 'Not set', 'Not set', '10', '30', 'Not set', 'Not set']);
+    expect(page.text).toContain('3a RI school with potential to become good');
     const edited = await submitForm(agents.traded_services, paths.schools.schemeLevel('3a'), { label: 'RI, improving', description: 'Close to good', entitlementDays: '12' });
     expect(edited.headers.location).toBe(paths.schools.scheme);
     expect((await agents.traded_services.get(paths.schools.scheme)).text).toContain('3a RI, improving');

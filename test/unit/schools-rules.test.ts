@@ -1,4 +1,5 @@
 import { calendarDate, parseDayMonthYear } from '../../src/lib/dates';
+import { SCHEME_PRESETS, type SchemePresetKey } from '../../src/features/schools/support-scheme.presets';
 import proj4 from 'proj4';
 import { BRITISH_NATIONAL_GRID, latLongFromGrid } from '../../src/features/schools/gias/british-national-grid';
 
@@ -132,5 +133,14 @@ describe('support level forms', () => {
     expect(schemeLevelSchema.parse({ label: 'Vulnerable', entitlementDays: '' }).entitlementDays).toBeUndefined();
     expect(schemeLevelSchema.parse({ label: 'Vulnerable', entitlementDays: '10' }).entitlementDays).toBe(10);
     expect(schemeLevelSchema.safeParse({ label: 'Vulnerable', entitlementDays: 'ten' }).success).toBe(false);
+  });
+});
+
+describe('support-level presets', () => {
+  // Seeds 001 (South Gloucestershire) and 003 (Derby): a number the source does not give is left for the LA.
+  it('give days of support only where their sources do', () => {
+    const days = (key: SchemePresetKey) => Object.fromEntries(SCHEME_PRESETS[key].levels.map((level) => [level.code, (level as { entitlementDays?: number }).entitlementDays]));
+    expect(days('south_gloucestershire')).toEqual({ '1': undefined, '2': undefined, '3': undefined });
+    expect(days('derby')).toEqual({ '1': undefined, '2': undefined, '3a': undefined, '3b': 10, '4': 30, '1TV': undefined, '2TV': undefined });
   });
 });

@@ -1,38 +1,68 @@
-/** Two real LA schemes (domain.md, "School support levels"), offered as starting points. */
+/**
+ * Two real LA schemes (domain.md, "School support levels"), offered as starting points. A preset carries only
+ * what its source document says: its levels, their names, what each means or brings, and days of LA support
+ * only where the source gives a number. Every other entitlement is left empty for the LA to fill in.
+ */
 export type SchemePreset = {
   name: string;
+  /** Where the levels come from, and what the source does and does not give (shown when choosing). */
+  source: string;
   levels: { code: string; label: string; description: string; entitlementDays?: number }[];
 };
 
 export const SCHEME_PRESETS = {
   south_gloucestershire: {
     name: 'South Gloucestershire',
+    source:
+      'From South Gloucestershire’s Policy for School Improvement: three support levels “agreed in partnership with the school”. The policy gives no days of support for any level: fill in your own.',
     levels: [
-      { code: '1', label: 'Secure', description: 'Securely good or better; improvement is led by the school itself.' },
+      { code: '1', label: 'Secure', description: 'The school is secure in all criteria and does not require centrally funded support.' },
       {
         code: '2',
         label: 'Vulnerable',
-        description: 'At risk of declining, or not yet securely good; the SIP watches closely and brokers support.',
-        entitlementDays: 10,
+        description: 'The school meets a range of externally verifiable criteria (key indicators) which indicate that it is vulnerable, or identifies its own vulnerability.',
       },
       {
         code: '3',
         label: 'Causing concern',
-        description: 'Judged to require improvement or inadequate, or at serious risk; intensive LA-brokered support.',
-        entitlementDays: 30,
+        description: 'An Ofsted category, below floor standards and progress, or a warning notice: in line with the statutory guidance for schools causing concern.',
       },
     ],
   },
   derby: {
     name: 'Derby',
+    source:
+      'From Derby’s “Derby Winners” models of support: 3b gets up to 10 days and 4 up to 30 days of SSIO/LA team support a year. The other levels are described in visits, not days: their days are left for you to fill in.',
     levels: [
-      { code: '1', label: 'Outstanding', description: 'Outstanding; may support other schools.' },
-      { code: '2', label: 'Good', description: 'Good; light-touch monitoring.' },
-      { code: '3a', label: 'RI with potential to be good', description: 'Requires improvement, with capacity to become good.', entitlementDays: 10 },
-      { code: '3b', label: 'RI', description: 'Requires improvement, with limited capacity to improve alone.', entitlementDays: 20 },
-      { code: '4', label: 'Inadequate', description: 'Inadequate; intensive support and challenge.', entitlementDays: 30 },
-      { code: '1TV', label: 'Outstanding, temporarily vulnerable', description: 'Outstanding but temporarily vulnerable (for example a new head).', entitlementDays: 5 },
-      { code: '2TV', label: 'Good, temporarily vulnerable', description: 'Good but temporarily vulnerable (for example staffing turbulence).', entitlementDays: 10 },
+      {
+        code: '1',
+        label: 'Outstanding',
+        description: '3 visits a year from the Senior School Improvement Officer (1 for schools not buying the package); the LA facilitates its support to other schools.',
+      },
+      {
+        code: '2',
+        label: 'Good school with potential to become outstanding',
+        description: '3 visits a year from the Senior School Improvement Officer (1 for schools not buying the package); the LA facilitates its support to other schools.',
+      },
+      {
+        code: '3a',
+        label: 'RI school with potential to become good',
+        description: 'At least 3 visits a year from the Senior School Improvement Officer; support brokered from LA teams as required.',
+      },
+      {
+        code: '3b',
+        label: 'RI (requires improvement)',
+        description: 'Up to 10 days of SSIO/LA team support a year; a partner school or other structural solution; NLE/LLE/SLE or lead practitioners.',
+        entitlementDays: 10,
+      },
+      {
+        code: '4',
+        label: 'Inadequate',
+        description: 'Up to 30 days of SSIO/LA team support a year; NLE/LLE/SLE or lead practitioners; a Partnership Board.',
+        entitlementDays: 30,
+      },
+      { code: '1TV', label: 'Outstanding, temporarily vulnerable', description: 'As for category 1, plus additional SSIO/LA team support as required.' },
+      { code: '2TV', label: 'Good, temporarily vulnerable', description: 'As for category 2, plus additional SSIO/LA team support as required.' },
     ],
   },
 } as const satisfies Record<string, SchemePreset>;

@@ -11,7 +11,7 @@ import { SCHEME_PRESETS, SCHEME_PRESET_KEYS, type SchemePresetKey } from './supp
 const presetChoices = SCHEME_PRESET_KEYS.map((key) => ({
   value: key,
   text: SCHEME_PRESETS[key].name,
-  hint: SCHEME_PRESETS[key].levels.map((level) => `${level.code} ${level.label}`).join(', '),
+  hint: `${SCHEME_PRESETS[key].levels.map((level) => `${level.code} ${level.label}`).join(', ')}. ${SCHEME_PRESETS[key].source}`,
 }));
 
 /** Traded Services choose and edit the LA's scheme of support levels. */
