@@ -109,6 +109,12 @@ describe('searching the directory', () => {
     expect(typo.results[0]!.reasons).toEqual(expect.arrayContaining(['Subject: Phonics and early reading', '“phonics” in summary']));
   });
 
+  it('names a field in its reason only when the card shows it; a word found elsewhere is in the pen portrait', async () => {
+    const music = directoryDocument({ name: 'Music hub', summary: 'Whole-class instrumental teaching', experience: 'We run the county youth orchestra.' });
+    const outcome = await new DirectoryService(inMemorySource([music]).source).search(request({ q: 'instrumental orchestra' }));
+    expect(outcome.results[0]!.reasons).toEqual(['“instrumental” in summary', '“orchestra” in the pen portrait']);
+  });
+
   it('shows those matching some of the words when none match all of them', async () => {
     const outcome = await service.search(request({ q: 'phonics zebra' }));
     expect(outcome.relaxed).toBe(true);

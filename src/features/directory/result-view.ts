@@ -100,10 +100,17 @@ const CONCEPT_NAMES: Record<string, string> = {
   type: 'Type',
 };
 
-/** "Expertise: Mathematics and numeracy", "“phonics” in summary": what the text search matched. */
+/** The fields a result card shows: a word found only elsewhere is said to be in the pen portrait. */
+const ON_THE_CARD = new Set(['name', 'organisation', 'summary']);
+
+/**
+ * "Expertise: Mathematics and numeracy", "“phonics” in summary", "“years” in the pen portrait": what the text
+ * search matched, naming a field only when the card shows it.
+ */
 export function matchReasons(document: DirectoryDocument, hit: TextHit | undefined, taxonomy: TaxonomySnapshot): string[] {
   if (!hit) return [];
   const reasons: string[] = [];
+  const inPenPortrait: string[] = [];
   let originals: Map<string, string> | undefined;
   for (const [term, fields] of Object.entries(hit.match)) {
     const concept = /^(category|phase|subject|context|offer|type):(.+)$/.exec(term);
@@ -113,10 +120,15 @@ export function matchReasons(document: DirectoryDocument, hit: TextHit | undefin
       reasons.push(`${CONCEPT_NAMES[kind!]}: ${label}`);
       continue;
     }
+    const where = [...new Set(fields.map((field) => FIELD_NAMES[field]).filter(Boolean))];
+    if (where.length === 0) continue;
     originals ??= originalWords(document, taxonomy);
-    const where = fields.map((field) => FIELD_NAMES[field]).filter(Boolean);
-    if (where.length > 0) reasons.push(`“${originals.get(term) ?? term}” in ${[...new Set(where)].join(' and ')}`);
+    const word = `“${originals.get(term) ?? term}”`;
+    const shown = where.filter((field) => ON_THE_CARD.has(field!));
+    if (shown.length > 0) reasons.push(`${word} in ${shown.join(' and ')}`);
+    else inPenPortrait.push(word);
   }
+  if (inPenPortrait.length > 0) reasons.push(`${[...new Set(inPenPortrait)].join(', ')} in the pen portrait`);
   return [...new Set(reasons)];
 }
 
