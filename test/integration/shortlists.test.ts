@@ -7,6 +7,7 @@ import { AuditEntry } from '../../src/features/audit/audit.model';
 import { Shortlist, ShortlistEntry } from '../../src/features/directory/shortlist.model';
 import { canShortlistForSchool } from '../../src/features/directory/shortlists.service';
 import { Listing } from '../../src/features/listings/listing.model';
+import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
@@ -92,9 +93,17 @@ describe('shortlists', () => {
     expect(csv.text).toContain("'=1+1 in the note");
     expect(csv.text).toContain("'@Phonics lead");
 
+    const declining = await createSchool({ urn: '833333', name: 'Declining Infants' });
+    await Recommendation.create([
+      { listing: listingId, school: otherSchool._id, status: 'given', statement: 'Good', workSeen: '2025' },
+      { listing: listingId, school: declining._id, status: 'declined' },
+    ]);
     const print = await sip.get(paths.shortlists.print(id));
     expect(print.status).toBe(200);
     expect(print.text).toContain('Ring before half term');
+    // The handout names the schools that recommend each provider, never one that declined.
+    expect(print.text).toContain('Hilltop Junior');
+    expect(print.text).not.toContain('Declining Infants');
 
     await submitForm(sip, paths.shortlists.show(id), {}, paths.shortlists.removeEntry(id, secondListingId));
     expect(await ShortlistEntry.countDocuments({ shortlist: id })).toBe(1);

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { Listing, type ListingFields } from './listing.model';
-import { recommendationsOfListing } from './recommendations.service';
+import { recommendingSchoolsOf } from './recommendations.service';
 
 export type ContactShown = { name?: string; email?: string; phone?: string; route?: string };
 
@@ -22,13 +22,14 @@ export type HandoutDetails = { contact: ContactShown; recommendedBy: string[] };
 /** What a printed shortlist adds to the directory's view of each provider: how to reach them and the schools recommending them. */
 export async function handoutDetailsOf(listingIds: readonly string[]): Promise<Map<string, HandoutDetails>> {
   const ids = listingIds.filter((id) => Types.ObjectId.isValid(id));
-  const listings = await Listing.find({ _id: { $in: ids } }, { contact: 1 }).lean();
-  const details = await Promise.all(
-    listings.map(async (listing): Promise<[string, HandoutDetails]> => {
-      const recommendations = await recommendationsOfListing(listing._id, false);
-      const recommendedBy = recommendations.filter((row) => row.status === 'given').map((row) => row.schoolName);
-      return [listing._id.toString(), { contact: contactShown(listing.contact), recommendedBy }];
+  const [listings, recommenders] = await Promise.all([
+    Listing.find({ _id: { $in: ids } }, { contact: 1 }).lean(),
+    recommendingSchoolsOf(ids.map((id) => new Types.ObjectId(id))),
+  ]);
+  return new Map(
+    listings.map((listing) => {
+      const id = listing._id.toString();
+      return [id, { contact: contactShown(listing.contact), recommendedBy: recommenders.get(id) ?? [] }];
     }),
   );
-  return new Map(details);
 }

@@ -175,6 +175,20 @@ export async function recommendationsOfListing(listingId: Types.ObjectId, reveal
   });
 }
 
+/** For each of these listings, the schools that recommend it, in the order they did: one read for them all. */
+export async function recommendingSchoolsOf(listingIds: readonly Types.ObjectId[]): Promise<Map<string, string[]>> {
+  const rows = await Recommendation.find({ listing: { $in: listingIds }, status: 'given' }, { listing: 1, school: 1 })
+    .sort({ createdAt: 1 })
+    .populate<{ school: { name: string } | null }>('school', 'name')
+    .lean();
+  const schools = new Map<string, string[]>();
+  for (const row of rows) {
+    const key = row.listing.toString();
+    schools.set(key, [...(schools.get(key) ?? []), row.school?.name ?? 'A school']);
+  }
+  return schools;
+}
+
 /** The signed-in school's own record for this listing, if any. */
 export async function ownSchoolRecommendation(actor: SessionUser, listingId: Types.ObjectId): Promise<RecommendationStatus | undefined> {
   if (actor.role !== 'school' || !actor.schoolId) return undefined;
