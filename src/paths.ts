@@ -38,6 +38,10 @@ export const paths = {
     importJob: (id: string) => `/schools/import/${id}`,
     scheme: '/schools/support-levels',
     schemeLevel: (code: string) => `/schools/support-levels/${code}`,
+    // A hyphen, which no level code may contain, so this can never be a level's own address.
+    schemeLevelNew: '/schools/support-levels/add-level',
+    schemeLevelRemove: (code: string) => `/schools/support-levels/${code}/remove`,
+    schemeLevelMove: (code: string) => `/schools/support-levels/${code}/move`,
     yourSchool: '/your-school',
     yourSchools: '/your-schools',
   },

@@ -124,6 +124,8 @@ const MATRIX: Entry[] = [
   { route: 'GET /schools/support-levels', url: () => paths.schools.scheme, ...TRADED_SERVICES_ONLY },
   { route: 'POST /schools/support-levels', url: () => paths.schools.scheme, form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   { route: 'GET /schools/support-levels/:code', url: () => paths.schools.schemeLevel('1'), ...TRADED_SERVICES_ONLY },
+  { route: 'GET /schools/support-levels/add-level', url: () => paths.schools.schemeLevelNew, ...TRADED_SERVICES_ONLY },
+  { route: 'GET /schools/support-levels/:code/remove', url: () => paths.schools.schemeLevelRemove('1'), ...TRADED_SERVICES_ONLY },
   // Directory: every signed-in user searches; the open-data export is public.
   { route: 'GET /directory', url: () => `${paths.directory.search}?q=maths`, ...SIGNED_IN },
   { route: 'GET /directory/export.csv', url: () => paths.directory.export, ...SIGNED_IN },
@@ -186,6 +188,10 @@ const MATRIX: Entry[] = [
   { route: 'POST /admin/taxonomy/:kind/:slug/reinstate', url: () => paths.taxonomyAdmin.reinstate('context', 'rural'), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
 
   { route: 'POST /schools/support-levels/:code', url: () => paths.schools.schemeLevel('1'), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  // Without the version the page carries, nothing changes: each answers with the form and its error.
+  { route: 'POST /schools/support-levels/add-level', url: () => paths.schools.schemeLevelNew, form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'POST /schools/support-levels/:code/remove', url: () => paths.schools.schemeLevelRemove('1'), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'POST /schools/support-levels/:code/move', url: () => paths.schools.schemeLevelMove('1'), form: () => ({ direction: 'down' }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
 
   // Listings: the fixture listing is published and owned by `provider`; `otherProvider` owns nothing.
   { route: 'GET /your-listings', url: () => paths.listings.own, ...OWNER_ONLY('ok'), as: { provider: 'ok', otherProvider: 'ok' } },

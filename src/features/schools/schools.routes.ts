@@ -5,6 +5,7 @@ import { requireRole, requireSignIn } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
 import { termChoices } from '../taxonomy/taxonomy.service';
+import { entitlementPhrases } from './level-entitlement';
 import { nextTermlyReview } from './review-dates';
 import { assignSipSchema, prioritiesSchema, schoolSearchSchema, supportLevelSchema } from './schools.schemas';
 import {
@@ -136,7 +137,7 @@ async function renderLevelForm(req: UrnRequest, res: Response, errors?: FormErro
     levelChoices: data.levels.map((level) => ({
       value: level.code,
       text: `${level.code} ${level.label}`,
-      hint: [level.description, level.entitlementDays ? `Up to ${level.entitlementDays} days of LA-funded support a year.` : ''].filter(Boolean).join(' '),
+      hint: [level.description, ...entitlementPhrases(level).map((phrase) => `${phrase}.`)].filter(Boolean).join(' '),
     })),
     defaultReview: formatDate(review),
     backLink: schoolPagePath(req),

@@ -15,6 +15,7 @@ import {
 import { OPEN_STATUSES, SCHOOL_STATUS_LABELS, School, type SchoolStatus } from './school.model';
 import { SchoolSupport, type LevelDecision } from './school-support.model';
 import { URN_PATTERN, type PrioritiesForm, type SchoolSearch, type SupportLevelForm } from './schools.schemas';
+import { entitlementPhrases } from './level-entitlement';
 import { currentScheme, findLevel } from './support-scheme.service';
 
 export const SEARCH_PAGE_SIZE = 50;
@@ -92,7 +93,7 @@ export async function schoolPage(user: SessionUser, urn: string) {
           level: current.level,
           label: current.levelLabel,
           description: level?.description ?? undefined,
-          entitlementDays: level?.entitlementDays ?? undefined,
+          entitlement: level ? entitlementPhrases(level) : [],
           inCurrentScheme: !!level,
           reviewDue: formatDate(current.reviewDue),
           reviewOverdue: current.reviewDue.getTime() < Date.now(),
