@@ -17,7 +17,7 @@ export const LAYERS = [
   ['audit', 'mail'],
   ['taxonomy', 'accounts'], //          accounts: users, sign-in, invitations, security events
   ['notifications', 'schools'],
-  ['listings'], //                      pen portraits, with recommendations
+  ['listings', 'sips'], //              pen portraits, with recommendations; SIP profiles, licences, deployment
   ['commissions'], //                   commissions, with their feedback and the report figures' ledger
   ['directory'], //                     search, shortlists, print, open data
   ['reports'],

@@ -15,6 +15,7 @@ import { TaxonomyTerm } from '../src/features/taxonomy/taxonomy.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
 import { recommendAsDemoSchool, seedDemoDirectory } from './demo-directory';
 import { DEMO_COMMISSION_USERS, seedDemoCommissions } from './demo-commissions';
+import { seedDemoSips } from './demo-sips';
 import { rebuildFigures } from '../src/features/commissions/figures/figure-rebuild';
 
 /** Shown in the README. Demo data is loaded only outside production unless SEED_DEMO_DATA=true. */
@@ -33,6 +34,8 @@ export const DEMO_SCHOOLS = [
 export const DEMO_USERS: { email: string; name: string; role: Role; schoolUrn?: string }[] = [
   { email: 'tradedservices@demo.example', name: 'Terry Owens', role: 'traded_services' },
   { email: 'sip@demo.example', name: 'Sam Patel', role: 'sip' },
+  { email: 'sip.reid@demo.example', name: 'Alex Reid', role: 'sip' },
+  { email: 'sip.ellis@demo.example', name: 'Morgan Ellis', role: 'sip' },
   { email: 'head.oakfield@demo.example', name: 'Olivia Brown', role: 'school', schoolUrn: '900001' },
   { email: 'head.riverside@demo.example', name: 'Rashid Khan', role: 'school', schoolUrn: '900002' },
   { email: 'provider@demo.example', name: 'Priya Shah', role: 'provider' },
@@ -199,6 +202,7 @@ export async function seedDemoData(): Promise<void> {
   const userIds = new Map((await User.find({ email: { $in: DEMO_USERS.map((u) => u.email) } }).lean()).map((u) => [u.email, u._id]));
 
   await seedSchoolSupport(userIds.get('tradedservices@demo.example')!, userIds.get('sip@demo.example')!);
+  await seedDemoSips(userIds, schoolIds, userIds.get('tradedservices@demo.example')!);
 
   const now = Date.now();
   for (const { ownerEmail, employingUrn, recommendedBy, ...listing } of DEMO_LISTINGS) {

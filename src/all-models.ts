@@ -21,4 +21,6 @@ import './features/schools/gias/import-job.model';
 import './features/schools/school-support.model';
 import './features/schools/school.model';
 import './features/schools/support-scheme.model';
+import './features/sips/sip-feedback.model';
+import './features/sips/sip-profile.model';
 import './features/taxonomy/taxonomy.model';

@@ -31,6 +31,9 @@ import { schoolsRoutes } from './features/schools/schools.routes';
 import { commissionSummariesFor } from './features/commissions/caseload-summaries';
 import { findOpenSchoolByUrn } from './features/schools/schools.service';
 import { supportSchemeRoutes } from './features/schools/support-scheme.routes';
+import { sipsRoutes } from './features/sips/sips.routes';
+import { lapsedLicenceOf, licencesOf } from './features/sips/sips.service';
+import { SIP_TEXT_LIMITS } from './features/sips/sip-vocabulary';
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
 import { directoryRoutes } from './features/directory/directory.routes';
 import { DirectoryService } from './features/directory/directory.service';
@@ -69,6 +72,7 @@ const TEXT_LIMITS = {
   feedback: FEEDBACK_TEXT_LIMITS,
   shortlist: SHORTLIST_TEXT_LIMITS,
   school: SCHOOL_TEXT_LIMITS,
+  sip: SIP_TEXT_LIMITS,
   recommendation: RECOMMENDATION_TEXT_LIMITS,
   listing: { summary: SUMMARY_MAX, experience: EXPERIENCE_MAX, contactRoute: CONTACT_ROUTE_MAX, reason: REASON_MAX },
   erasure: { reason: ERASURE_REASON_MAX },
@@ -149,15 +153,16 @@ export function createApp({
   app.use(passwordLinksRoutes(accountLinks, throttle, { limits: new ResetRequestLimits(db, config.resetRequests.perIpPerHour), background }, passwordChecks));
   app.use(yourAccountRoutes());
   app.use(privacyRoutes(config, { forgetSignInAttempts: (email) => throttle.forget(email) }));
-  app.use(dashboardsRoutes({ rules: config.listings, reviewDates: keeper, feedbackDueDays: config.feedbackDueDays }));
+  app.use(dashboardsRoutes({ rules: config.listings, reviewDates: keeper, feedbackDueDays: config.feedbackDueDays, sips: config.sips }));
   app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport, canMakeShortlists }));
   app.use(recommendationsRoutes(config));
-  app.use(usersRoutes(accountLinks, { findOpenSchoolByUrn }));
+  app.use(usersRoutes(accountLinks, { findOpenSchoolByUrn }, (sipIds) => licencesOf(sipIds, config.sips, clock())));
   app.use(securityEventsRoutes());
   app.use(outboxRoutes(mailer));
   app.use(giasImportRoutes());
   app.use(supportSchemeRoutes());
-  app.use(schoolsRoutes({ directory, commissionSummariesFor }));
+  app.use(schoolsRoutes({ directory, commissionSummariesFor, lapsedSipLicence: (sipId) => lapsedLicenceOf(sipId, config.sips, clock()) }));
+  app.use(sipsRoutes(config.sips, clock));
   app.use(directoryRoutes(directory, config.baseUrl));
   app.use(shortlistsRoutes(directory, config.baseUrl));
   app.use(taxonomyRoutes(listingTermUsage));

@@ -49,6 +49,7 @@ const environmentSchema = z.object({
   PASSWORD_RESET_EXPIRY_MINUTES: positiveInt(24 * 60).default(60),
   PASSWORD_RESET_REQUESTS_PER_IP: positiveInt(10000).default(20),
   FEEDBACK_DUE_DAYS: positiveInt(365).default(14),
+  SIP_LICENCE_REMINDER_DAYS: positiveInt(365).default(30),
   RETENTION_CLOSED_COMMISSION_MONTHS: positiveInt(240).default(72),
   RETENTION_NOTIFICATION_MONTHS: positiveInt(120).default(24),
   RETENTION_NOTICE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
@@ -91,6 +92,8 @@ export type Config = {
   /** Forgotten-password requests one address (IP) may make an hour; each email address may be asked for RESET_REQUESTS_PER_EMAIL_PER_HOUR times. */
   resetRequests: { perIpPerHour: number };
   feedbackDueDays: number;
+  /** How long before a SIP's licence to practise is due for renewal they are reminded, and it shows as due. */
+  sips: { licenceReminderDays: number };
   /**
    * The retention schedule (features/privacy/retention.service.ts): months after a commission closed
    * before its free text and feedback evidence go; months notifications and sent emails are kept; days a
@@ -169,6 +172,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     tokens: { invitationHours: e.INVITATION_EXPIRY_HOURS, passwordResetMinutes: e.PASSWORD_RESET_EXPIRY_MINUTES },
     resetRequests: { perIpPerHour: e.PASSWORD_RESET_REQUESTS_PER_IP },
     feedbackDueDays: e.FEEDBACK_DUE_DAYS,
+    sips: { licenceReminderDays: e.SIP_LICENCE_REMINDER_DAYS },
     retention: {
       closedCommissionMonths: e.RETENTION_CLOSED_COMMISSION_MONTHS,
       notificationMonths: e.RETENTION_NOTIFICATION_MONTHS,

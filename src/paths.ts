@@ -45,6 +45,15 @@ export const paths = {
     yourSchool: '/your-school',
     yourSchools: '/your-schools',
   },
+  /** School Improvement Partners: profiles and licences, deployment, heads' termly feedback (assigning one is schools.sip). */
+  sips: {
+    list: '/sips',
+    daysPerSchool: '/sips/days-per-school',
+    profile: (id: string) => `/sips/${id}`,
+    edit: (id: string) => `/sips/${id}/edit`,
+    licence: (id: string) => `/sips/${id}/licence`,
+    feedback: '/your-school/sip-feedback',
+  },
   listings: {
     own: '/your-listings',
     new: '/your-listings/new',

@@ -10,6 +10,7 @@ import { appIndexSpecs, purgeTasks } from './housekeeping';
 import { openDatabase, type OpenDatabase } from './db/open-database';
 import { scheduleAbandonedHoldRelease } from './features/commissions/abandoned-holds';
 import { scheduleFeedbackReminders } from './features/commissions/feedback/feedback-reminders';
+import { scheduleLicenceReminders } from './features/sips/licence-reminders';
 import { createMailer } from './features/mail/mailer';
 import { NotificationEmails, scheduleNotificationEmails } from './features/notifications/notification-emails';
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
     purgeTasks({ securityEventsKept: config.securityEvents.kept, lockoutMemoryMs: config.signIn.maxLockoutMinutes * 60_000 }),
   );
   const stopReminders = scheduleFeedbackReminders(config.feedbackDueDays, logger);
+  const stopLicenceReminders = scheduleLicenceReminders(config.sips.licenceReminderDays, logger);
   const stopFolding = scheduleFigureFolding(logger);
   const stopHoldRelease = scheduleAbandonedHoldRelease(logger);
   const mailer = createMailer(config.mail);
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
     stopEmails();
     stopPurge();
     stopReminders();
+    stopLicenceReminders();
     stopFolding();
     stopHoldRelease();
     stopClosedSchoolCheck();

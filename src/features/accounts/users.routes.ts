@@ -11,13 +11,18 @@ import { ROLE_LABELS, ROLES } from '../../web/identity';
 
 const FIELD_ORDER = ['name', 'email', 'role', 'school'];
 
+/** Each SIP's licence to practise, by user id, from the sips feature (passed in by createApp): tagged when there is something to flag. */
+export type SipLicences = (sipIds: string[]) => Promise<Map<string, { text: string; tag?: { text: string; colour: string } }>>;
+
 /** Traded Services manage who can use the service, inviting each person by email. */
-export function usersRoutes(links: AccountLinks, schools: SchoolLookup): Router {
+export function usersRoutes(links: AccountLinks, schools: SchoolLookup, sipLicences: SipLicences): Router {
   const router = Router();
   router.use(paths.admin.users, requireRole('traded_services'));
 
   router.get(paths.admin.users, async (req, res) => {
-    res.render('accounts/users', { pageTitle: 'Users', users: await listUsers(req.user!), roleLabels: ROLE_LABELS });
+    const users = await listUsers(req.user!);
+    const licences = await sipLicences(users.filter((user) => user.role === 'sip' && user.active).map((user) => user.id));
+    res.render('accounts/users', { pageTitle: 'Users', users, licences, roleLabels: ROLE_LABELS });
   });
 
   router.get(paths.admin.newUser, (req, res) => renderNewUser(req, res));
@@ -40,7 +45,8 @@ export function usersRoutes(links: AccountLinks, schools: SchoolLookup): Router 
 
   router.get(paths.admin.user(':id'), async (req: Request<{ id: string }>, res) => {
     const user = await getUser(req.user!, req.params.id);
-    res.render('accounts/user', { pageTitle: user.name, user, roleLabels: ROLE_LABELS, isSelf: user.id === req.user!.id });
+    const licence = user.role === 'sip' && user.active ? (await sipLicences([user.id])).get(user.id) : undefined;
+    res.render('accounts/user', { pageTitle: user.name, user, licence, roleLabels: ROLE_LABELS, isSelf: user.id === req.user!.id });
   });
 
   for (const [path, active, message] of [

@@ -17,7 +17,7 @@ export function dashboardsRoutes(settings: WaitingSettings): Router {
 
   router.get(paths.dashboards.sip, requireRole('sip'), async (req, res) => {
     const caseload = await sipCaseload(req.user!, commissionSummariesFor);
-    res.render('dashboards/sip', { pageTitle: 'Home', ...caseload, home: await home(req.user!, caseload.schools) });
+    res.render('dashboards/sip', { pageTitle: 'Home', ...caseload, profileHref: paths.sips.profile(req.user!.id), home: await home(req.user!, caseload.schools) });
   });
 
   router.get(paths.dashboards.school, requireRole('school'), async (req, res) => {

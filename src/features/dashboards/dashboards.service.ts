@@ -15,6 +15,8 @@ import { countListingsBelowTwoRecommendations } from '../listings/recommendation
 import { LISTING_STATUSES, type ListingStatus, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
 import { countSchools, findSchoolById } from '../schools/school-reads';
 import type { sipCaseload } from '../schools/schools.service';
+import { sipFeedbackOwed } from '../sips/sip-feedback.service';
+import { countLapsedLicences, ownLicenceNeedsRenewal, type SipRules } from '../sips/sips.service';
 
 export async function schoolDashboard(user: SessionUser) {
   const school = user.schoolId ? await findSchoolById(user.schoolId) : null;
@@ -61,8 +63,8 @@ export async function tradedServicesDashboard() {
 /** One kind of thing waiting for the user: how many, and the page that lists them. */
 export type WaitingItem = { text: string; count: number; href: string };
 
-/** What the waiting lists of listings and feedback need from the app's settings. */
-export type WaitingSettings = { rules: ListingRules; reviewDates: ReviewDates; feedbackDueDays: number };
+/** What the waiting lists of listings, feedback and SIP licences need from the app's settings. */
+export type WaitingSettings = { rules: ListingRules; reviewDates: ReviewDates; feedbackDueDays: number; sips: SipRules };
 
 /** A SIP's caseload as their home page shows it. */
 export type CaseloadRows = Awaited<ReturnType<typeof sipCaseload>>['schools'];
@@ -86,24 +88,26 @@ async function commissionsWaiting(user: SessionUser): Promise<WaitingItem[]> {
  * Every kind of pending action of the user's role, with its count and where to act (docs/features/dashboards.md).
  * A SIP's come from the caseload their home page already read.
  */
-export async function waitingFor(user: SessionUser, settings: WaitingSettings, caseload: CaseloadRows = []): Promise<WaitingItem[]> {
+export async function waitingFor(user: SessionUser, settings: WaitingSettings, caseload: CaseloadRows = [], now = new Date()): Promise<WaitingItem[]> {
   const items: WaitingItem[] = [];
   switch (user.role) {
     case 'school': {
       const recommendations = await recommendationsOfSchool(user);
       items.push({ text: 'Requests to recommend a provider', count: recommendations.waiting.length, href: paths.recommendations.inbox });
       items.push(...(await commissionsWaiting(user)));
+      items.push({ text: 'Feedback on your SIP this term', count: await sipFeedbackOwed(user, now), href: paths.sips.feedback });
       break;
     }
     case 'provider':
       items.push(...(await commissionsWaiting(user)));
       break;
     case 'traded_services': {
-      const [queue, feedback, commissions, shortOfRecommendations] = await Promise.all([
+      const [queue, feedback, commissions, shortOfRecommendations, lapsedLicences] = await Promise.all([
         approvalQueue(user, settings.rules, settings.reviewDates),
         feedbackNeedingAttention(user, settings.feedbackDueDays),
         commissionsWaiting(user),
         countListingsBelowTwoRecommendations(),
+        countLapsedLicences(settings.sips, now),
       ]);
       items.push(
         { text: 'Listings awaiting a decision', count: queue.submitted.length, href: paths.listings.queue },
@@ -113,6 +117,7 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
         ...commissions,
         { text: 'Low ratings to look into', count: feedback.lowRated.length, href: paths.feedbackAttention },
         { text: 'Feedback overdue', count: feedback.overdue.length, href: paths.feedbackAttention },
+        { text: 'SIPs whose licence to practise has lapsed', count: lapsedLicences, href: paths.sips.list },
       );
       break;
     }
@@ -125,6 +130,7 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
           count: open.filter((school) => (school.entitlementDays ?? 0) > 0 && school.openCommissions === 0).length,
           href: paths.schools.yourSchools,
         },
+        { text: 'Your licence to practise, to renew', count: (await ownLicenceNeedsRenewal(user, settings.sips, now)) ? 1 : 0, href: paths.sips.profile(user.id) },
       );
       break;
     }

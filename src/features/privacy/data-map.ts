@@ -73,6 +73,22 @@ export const PERSONAL_DATA_MAP = {
     kept: (retention) => `“What changed” and the evidence document are removed ${retention.closedCommissionMonths} months after the commission closed; the ratings stay, without them`,
     seenBy: 'The provider and Traded Services; everyone else sees only averages.',
   },
+  sipProfile: {
+    heading: 'Your SIP profile',
+    whose: 'School Improvement Partners',
+    what: 'Your experience, phases and specialisms; your capacity in days a year; your licence to practise: its reference, renewal date and who recorded it.',
+    why: 'To match SIPs to schools, and because a SIP whose licence has lapsed is not given new schools.',
+    kept: () => `${UNTIL_ERASED}; the profile is deleted on erasure`,
+    seenBy: 'You and Traded Services.',
+  },
+  sipFeedback: {
+    heading: 'Termly feedback on a SIP',
+    whose: 'School staff (who give it) and School Improvement Partners (whom it is about)',
+    what: 'Three ratings and an optional comment, the term, the school and the SIP.',
+    why: 'The LA quality-assures and performance-manages SIPs, asking heads what they think of their SIP.',
+    kept: () => 'Until the SIP’s personal data is erased: then the comments about them are deleted, and the ratings stay',
+    seenBy: 'Traded Services. The school sees its own; a SIP sees what was said about them in their download, without the schools’ names.',
+  },
   notifications: {
     heading: 'Notifications',
     whose: 'Everyone with an account',

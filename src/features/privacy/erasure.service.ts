@@ -12,6 +12,8 @@ import { StoredFile } from '../listings/stored-file.model';
 import { OutboxMessage } from '../mail/outbox.model';
 import { Notification } from '../notifications/notification.model';
 import { AccountToken } from '../accounts/account-token.model';
+import { SipFeedback } from '../sips/sip-feedback.model';
+import { SipProfile } from '../sips/sip-profile.model';
 import { canManageUsers, type SessionUser } from '../../web/identity';
 import type { EraseUserForm } from '../accounts/accounts.schemas';
 import { User } from '../accounts/user.model';
@@ -46,7 +48,8 @@ export type ErasureDependencies = { forgetSignInAttempts: (email: string) => Pro
  * stays (audit entries, commissions, feedback, recommendations and listings point at it) but becomes
  * anonymous: name "Former user 7f3a9c", an unusable email, no password, deactivated, sessions ended.
  * What was theirs alone goes: notifications, mail to them, one-time links, sign-in counts, the address
- * typed at failed sign-ins, their name, email and phone as a listing's contact, and on the listings
+ * typed at failed sign-ins, a SIP's profile and heads' comments about them, their name, email and phone as
+ * a listing's contact, and on the listings
  * they owned, their photo and their name as the listing's name. A published
  * listing left with no active owner is suspended (nobody could keep it true). Refused for oneself;
  * done once (a permanent claim) however often it is asked for; itself a security event.
@@ -75,6 +78,9 @@ export async function eraseUser(
     Notification.deleteMany({ recipient: user._id }),
     OutboxMessage.deleteMany({ to: user.email }),
     AccountToken.deleteMany({ user: user._id }),
+    // A SIP's profile is theirs alone; what heads wrote about them goes too, and the ratings stay.
+    SipProfile.deleteMany({ user: user._id }),
+    SipFeedback.updateMany({ sip: user._id, comment: { $exists: true } }, { $unset: { comment: 1 } }),
     SecurityEvent.updateMany({ email: user.email }, { $unset: { email: 1 } }),
     // Invitations recorded by earlier versions kept the address in the audit entry.
     AuditEntry.updateMany({ subjectType: 'User', subjectId: user._id, 'changes.email': { $exists: true } }, { $unset: { 'changes.email': 1 } }),

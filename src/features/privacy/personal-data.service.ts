@@ -13,6 +13,8 @@ import { Notification } from '../notifications/notification.model';
 import { Recommendation, type RecommendationStatus } from '../listings/recommendation.model';
 import { statusShownToAsker } from '../listings/recommendations.service';
 import { School } from '../schools/school.model';
+import { SipFeedback } from '../sips/sip-feedback.model';
+import { SipProfile } from '../sips/sip-profile.model';
 import type { SessionUser } from '../../web/identity';
 import { ROLE_LABELS, type Role } from '../../web/identity';
 import { User } from '../accounts/user.model';
@@ -32,7 +34,7 @@ export async function personalDataOf(viewer: SessionUser, serviceName: string, c
   const you = new Types.ObjectId(viewer.id);
   const user = await User.findById(you).lean();
   if (!user) throw new NotFoundError();
-  const [school, aboutYou, byYou, listings, recommendations, feedback, notifications, shortlists, emails] = await Promise.all([
+  const [school, aboutYou, byYou, listings, recommendations, feedback, notifications, shortlists, emails, sipProfile, sipFeedback] = await Promise.all([
     user.school ? School.findById(user.school, { name: 1, urn: 1 }).lean() : null,
     AuditEntry.find({ subjectType: 'User', subjectId: you }).sort({ at: 1 }).lean(),
     AuditEntry.find({ actor: you }).sort({ at: 1 }).lean(),
@@ -42,6 +44,8 @@ export async function personalDataOf(viewer: SessionUser, serviceName: string, c
     Notification.find({ recipient: you }).sort({ createdAt: 1 }).lean(),
     shortlistsBy(you),
     OutboxMessage.find({ to: user.email }).sort({ createdAt: 1 }).lean(),
+    SipProfile.findOne({ user: you }).lean(),
+    sipFeedbackOf(you),
   ]);
   const actedOnCommissions = byYou.filter((entry) => entry.subjectType === 'Commission').map((entry) => entry.subjectId);
 
@@ -81,6 +85,17 @@ export async function personalDataOf(viewer: SessionUser, serviceName: string, c
     recommendations,
     commissions: await commissionsOf(you, actedOnCommissions),
     feedback,
+    sipProfile: sipProfile
+      ? {
+          experience: sipProfile.experience,
+          phases: sipProfile.phases,
+          specialisms: sipProfile.specialisms,
+          capacityDays: sipProfile.capacityDays,
+          licence: sipProfile.licence ? { reference: sipProfile.licence.reference, renewalDate: sipProfile.licence.renewalDate, recordedAt: sipProfile.licence.recordedAt } : undefined,
+          updatedAt: sipProfile.updatedAt,
+        }
+      : undefined,
+    sipFeedback,
     notifications: notifications.map(({ subject, text, href, createdAt }) => ({ subject, text, link: href, createdAt })),
     shortlists,
     emails: emails.map(({ subject, text, createdAt }) => ({ subject, text: withoutOneTimeLinks(text), createdAt })),
@@ -198,6 +213,16 @@ async function feedbackBy(you: Id) {
     evidenceFile: feedback.evidence ? evidenceNamed.get(feedback.evidence.toString()) : undefined,
     createdAt: feedback.createdAt,
   }));
+}
+
+/** Feedback you gave on your school's SIP (with the school), and feedback about you as a SIP (without the school's name). */
+async function sipFeedbackOf(you: Id) {
+  const [given, aboutYou] = await Promise.all([SipFeedback.find({ givenBy: you }).sort({ givenAt: 1 }).lean(), SipFeedback.find({ sip: you }).sort({ givenAt: 1 }).lean()]);
+  const schools = await namesOf(School, given.map((feedback) => feedback.school));
+  return {
+    given: given.map((feedback) => ({ school: schools.get(feedback.school.toString()), term: feedback.term, ratings: feedback.ratings, comment: feedback.comment, givenAt: feedback.givenAt })),
+    aboutYou: aboutYou.map((feedback) => ({ term: feedback.term, ratings: feedback.ratings, comment: feedback.comment, givenAt: feedback.givenAt })),
+  };
 }
 
 async function shortlistsBy(you: Id) {

@@ -7,9 +7,8 @@ import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from 
 import { termChoices } from '../taxonomy/taxonomy.service';
 import { entitlementPhrases } from './level-entitlement';
 import { nextTermlyReview } from './review-dates';
-import { assignSipSchema, prioritiesSchema, schoolSearchSchema, supportLevelSchema } from './schools.schemas';
+import { prioritiesSchema, schoolSearchSchema, supportLevelSchema } from './schools.schemas';
 import {
-  assignSip,
   prioritiesFormData,
   schoolPage,
   searchSchools,
@@ -17,7 +16,6 @@ import {
   setSupportLevel,
   sipCaseload,
   type CaseloadCommissions,
-  sipChoices,
   supportLevelFormData,
   urnOfOwnSchool,
 } from './schools.service';
@@ -25,18 +23,20 @@ import { directoryPhaseOf } from './directory-phase';
 
 type UrnRequest = Request<{ urn: string }>;
 
-/** Schools, their support levels, priorities and caseloads. Who may see what is decided in the service. */
 /**
  * What the school page shows from features above schools, passed in by createApp: the directory's
- * suggested support for the school's priorities (rendered as the directory shapes it), and each caseload
- * school's open commissions and entitlement used.
+ * suggested support for the school's priorities (rendered as the directory shapes it), each caseload
+ * school's open commissions and entitlement used, and (for Traded Services) whether the school's SIP's
+ * licence to practise has lapsed. Choosing the school's SIP is the sips feature's page.
  */
 export type SchoolPageParts = {
   directory: { suggestedSupport(request: { needSlugs: readonly string[]; freeText?: string; phase?: string; limit?: number }): Promise<unknown> };
   commissionSummariesFor: CaseloadCommissions;
+  lapsedSipLicence: (sipId: string) => Promise<string | undefined>;
 };
 
-export function schoolsRoutes({ directory, commissionSummariesFor }: SchoolPageParts): Router {
+/** Schools, their support levels, priorities and caseloads. Who may see what is decided in the service. */
+export function schoolsRoutes({ directory, commissionSummariesFor, lapsedSipLicence }: SchoolPageParts): Router {
   const router = Router();
 
   router.get(paths.schools.list, requireRole('traded_services'), async (req, res) => {
@@ -53,14 +53,14 @@ export function schoolsRoutes({ directory, commissionSummariesFor }: SchoolPageP
   });
 
   router.get(paths.schools.yourSchool, requireRole('school'), async (req, res) => {
-    await renderSchool(directory, req, res, await urnOfOwnSchool(req.user!));
+    await renderSchool(req, res, await urnOfOwnSchool(req.user!));
   });
 
   router.get(paths.schools.yourSchools, requireRole('sip'), async (req, res) => {
     res.render('schools/caseload', { pageTitle: 'Your schools', ...(await sipCaseload(req.user!, commissionSummariesFor)) });
   });
 
-  router.get(paths.schools.school(':urn'), requireSignIn, async (req: UrnRequest, res) => renderSchool(directory, req, res, req.params.urn));
+  router.get(paths.schools.school(':urn'), requireSignIn, async (req: UrnRequest, res) => renderSchool(req, res, req.params.urn));
 
   router.get(paths.schools.level(':urn'), requireSignIn, async (req: UrnRequest, res) => renderLevelForm(req, res));
   router.post(paths.schools.level(':urn'), requireSignIn, async (req: UrnRequest, res) => {
@@ -82,14 +82,22 @@ export function schoolsRoutes({ directory, commissionSummariesFor }: SchoolPageP
     res.redirect(schoolPagePath(req));
   });
 
-  router.post(paths.schools.sip(':urn'), requireRole('traded_services'), async (req: UrnRequest, res) => {
-    const parsed = assignSipSchema.safeParse(req.body);
-    if (!parsed.success) return renderSchool(directory, req, res, req.params.urn, formErrorsFrom(parsed.error));
-    const result = await assignSip(req.user!, req.params.urn, parsed.data.sip);
-    if (!result.ok) return renderSchool(directory, req, res, req.params.urn, fieldErrors({ [result.field]: result.message }));
-    setNotification(req, { type: 'success', text: parsed.data.sip ? 'The school is now in that SIP’s caseload.' : 'The school is no longer in a SIP’s caseload.' });
-    res.redirect(paths.schools.school(req.params.urn));
-  });
+  async function renderSchool(req: Request, res: Response, urn: string): Promise<void> {
+    const page = await schoolPage(req.user!, urn);
+    const suggestions = await directory.suggestedSupport({
+      needSlugs: page.priorities.needs.map((need) => need.slug),
+      freeText: page.priorities.notes,
+      phase: directoryPhaseOf(page.school.phase),
+      limit: 5,
+    });
+    res.render('schools/school', {
+      pageTitle: page.school.name,
+      ...page,
+      suggestions,
+      sipLicenceLapsed: page.can.assignSip && page.school.sipId ? await lapsedSipLicence(page.school.sipId) : undefined,
+      backLink: req.user!.role === 'traded_services' ? paths.schools.list : undefined,
+    });
+  }
 
   return router;
 }
@@ -99,24 +107,6 @@ const LEVEL_FIELDS = ['level', 'reason', 'reviewDue'];
 /** A school user's own school is at "Your school"; everyone else sees it at its URN. */
 function schoolPagePath(req: UrnRequest): string {
   return req.user!.role === 'school' ? paths.schools.yourSchool : paths.schools.school(req.params.urn);
-}
-
-async function renderSchool(directory: SchoolPageParts['directory'], req: Request, res: Response, urn: string, errors?: FormErrors): Promise<void> {
-  const page = await schoolPage(req.user!, urn);
-  const suggestions = await directory.suggestedSupport({
-    needSlugs: page.priorities.needs.map((need) => need.slug),
-    freeText: page.priorities.notes,
-    phase: directoryPhaseOf(page.school.phase),
-    limit: 5,
-  });
-  res.status(errors ? 400 : 200).render('schools/school', {
-    pageTitle: page.school.name,
-    ...page,
-    suggestions,
-    errors,
-    sips: page.can.assignSip ? await sipChoices(req.user!) : [],
-    backLink: req.user!.role === 'traded_services' ? paths.schools.list : undefined,
-  });
 }
 
 async function renderLevelForm(req: UrnRequest, res: Response, errors?: FormErrors): Promise<void> {

@@ -5,7 +5,7 @@ import { SCHEME_PRESET_KEYS } from './support-scheme.presets';
 export const URN_PATTERN = /^\d{6}$/;
 
 /** A repeated form field arrives as a string, an array of strings, or not at all. */
-const stringList = z
+export const stringList = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]).filter((item) => item !== ''));
@@ -53,16 +53,12 @@ export const prioritiesSchema = z.object({
   notes: z.string().trim().max(SCHOOL_TEXT_LIMITS.priorityNotes, `Notes must be ${SCHOOL_TEXT_LIMITS.priorityNotes} characters or fewer`).optional().default(''),
 });
 
-export const assignSipSchema = z.object({
-  sip: z.string({ error: 'Select a School Improvement Partner from the list' }).trim().max(24, 'Select a School Improvement Partner from the list').optional().default(''),
-});
-
 export const schemePresetSchema = z.object({
   preset: z.enum(SCHEME_PRESET_KEYS as [string, ...string[]], { error: 'Select a scheme' }),
 });
 
 /** An optional whole or half number from 0 to `max`: empty means "not set". */
-function optionalCount(max: number, message: string, halves = false) {
+export function optionalCount(max: number, message: string, halves = false) {
   const pattern = halves ? /^\d{1,3}(\.5)?$/ : /^\d{1,3}$/;
   return z
     .string()

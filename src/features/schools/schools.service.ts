@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { formatDate } from '../../lib/format';
 import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
-import { activeSipId, activeSips } from '../accounts/accounts.service';
+import { activeSipId } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
 import { areActiveTerms, resolveTerms } from '../taxonomy/taxonomy.service';
 import {
@@ -203,14 +203,10 @@ export async function setPriorities(user: SessionUser, urn: string, form: Priori
   return { ok: true };
 }
 
-/** Active SIPs, for the caseload select. */
-export async function sipChoices(user: SessionUser): Promise<{ value: string; text: string }[]> {
-  if (!canManageSchools(user)) throw new NotAllowedError();
-  const sips = await activeSips();
-  return sips.map((sip) => ({ value: sip.id.toString(), text: sip.name }));
-}
-
-/** Puts a school in a SIP's caseload (or takes it out, with no SIP). A repeat click changes nothing. */
+/**
+ * Puts a school in a SIP's caseload (or takes it out, with no SIP). A repeat click changes nothing. Called
+ * by the sips feature, which first refuses a SIP whose licence to practise has lapsed.
+ */
 export async function assignSip(user: SessionUser, urn: string, sipId: string): Promise<FieldResult<'sip'>> {
   if (!canManageSchools(user)) throw new NotAllowedError();
   const school = await schoolByUrn(urn);
