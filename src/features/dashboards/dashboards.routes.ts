@@ -7,11 +7,11 @@ import type { SessionUser } from '../../web/identity';
 import { sipCaseload } from '../schools/schools.service';
 import { providerDashboard, schoolDashboard, tradedServicesDashboard, waitingFor, type CaseloadRows, type WaitingSettings } from './dashboards.service';
 
-/** Each role's home page. Each is refused to every other role. */
-export function dashboardsRoutes(settings: WaitingSettings): Router {
+/** Each role's home page. Each is refused to every other role. `clock`: what day it is (tests move it on). */
+export function dashboardsRoutes(settings: WaitingSettings, clock: () => Date): Router {
   const router = Router();
   const home = async (user: SessionUser, caseload?: CaseloadRows) => {
-    const [block, items] = await Promise.all([waitingForYouBlock(user), waitingFor(user, settings, caseload)]);
+    const [block, items] = await Promise.all([waitingForYouBlock(user), waitingFor(user, settings, caseload, clock())]);
     return { ...block, items };
   };
 
