@@ -65,6 +65,8 @@ const SHORTLIST_READERS = { as: { sip: 'ok' as Outcome, school: 'ok' as Outcome 
 /** The fixture commission's school, provider, the school's SIP and Traded Services. */
 const COMMISSION_PARTIES = (outcome: Outcome) => ({ as: { school: outcome, provider: outcome, sip: outcome, traded_services: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const SCHOOL_ONLY_RECORD = (outcome: Outcome) => ({ as: { school: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
+/** A SIP's profile: the SIP themself and Traded Services (another SIP is refused). */
+const SIP_PROFILE = (outcome: Outcome) => ({ as: { sip: outcome, traded_services: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const SHORTLIST_AUTHOR = { as: { sip: 'redirect' as Outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome };
 
 /**
@@ -117,7 +119,20 @@ const MATRIX: Entry[] = [
   { route: 'POST /schools/:urn/level', url: (f) => paths.schools.level(f.schoolUrn), form: () => ({}), ...SCHOOL_RECORD('forbidden'), as: { sip: 'badRequest', traded_services: 'badRequest' } },
   { route: 'GET /schools/:urn/priorities', url: (f) => paths.schools.priorities(f.schoolUrn), ...SCHOOL_RECORD('ok') },
   { route: 'POST /schools/:urn/priorities', url: (f) => paths.schools.priorities(f.schoolUrn), form: () => ({ needs: 'no-such-need' }), ...SCHOOL_RECORD('badRequest') },
+  { route: 'GET /schools/:urn/sip', url: (f) => paths.schools.sip(f.schoolUrn), ...TRADED_SERVICES_ONLY },
   { route: 'POST /schools/:urn/sip', url: (f) => paths.schools.sip(f.schoolUrn), form: (f) => ({ sip: f.sipUserId }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
+
+  // SIPs: the fixture SIP's profile is theirs and Traded Services'; the licence and the SIPs page are Traded Services'.
+  { route: 'GET /sips', url: () => paths.sips.list, ...TRADED_SERVICES_ONLY },
+  { route: 'POST /sips/days-per-school', url: () => paths.sips.daysPerSchool, form: () => ({ daysPerSchool: 'lots' }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'GET /sips/:id', url: (f) => paths.sips.profile(f.sipUserId), ...SIP_PROFILE('ok') },
+  { route: 'GET /sips/:id/edit', url: (f) => paths.sips.edit(f.sipUserId), ...SIP_PROFILE('ok') },
+  { route: 'POST /sips/:id/edit', url: (f) => paths.sips.edit(f.sipUserId), form: () => ({ phases: 'no-such-phase' }), ...SIP_PROFILE('badRequest') },
+  { route: 'GET /sips/:id/licence', url: (f) => paths.sips.licence(f.sipUserId), ...TRADED_SERVICES_ONLY },
+  { route: 'POST /sips/:id/licence', url: (f) => paths.sips.licence(f.sipUserId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  // A school's feedback on its own SIP (`otherSchool` has none: the page says so, and an empty form is refused first).
+  { route: 'GET /your-school/sip-feedback', url: () => paths.sips.feedback, ...SCHOOLS_ONLY('ok') },
+  { route: 'POST /your-school/sip-feedback', url: () => paths.sips.feedback, form: () => ({}), ...SCHOOLS_ONLY('badRequest') },
   { route: 'GET /schools/import', url: () => paths.schools.import, ...TRADED_SERVICES_ONLY },
   { route: 'POST /schools/import', url: () => paths.schools.import, form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   { route: 'GET /schools/import/:id', url: (f) => paths.schools.importJob(f.importJobId), ...TRADED_SERVICES_ONLY },

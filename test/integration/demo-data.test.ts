@@ -4,6 +4,12 @@ import { School } from '../../src/features/schools/school.model';
 import { DEMO_SCHOOLS, seedDemoData } from '../../seed/demo-data';
 import { DEMO_DIRECTORY_SIZE } from '../../seed/demo-directory';
 import { useTestDatabase } from '../support/database';
+import { testConfig } from '../support/app';
+import { toSessionUser } from '../../src/features/accounts/accounts.service';
+import { User } from '../../src/features/accounts/user.model';
+import { licenceStanding } from '../../src/features/sips/licence-standing';
+import { SipProfile } from '../../src/features/sips/sip-profile.model';
+import { assignSipPage } from '../../src/features/sips/sips.service';
 
 useTestDatabase();
 
@@ -22,5 +28,33 @@ describe('the demo data', () => {
       expect(recommenders.has(String(listing.employingSchool))).toBe(false);
       expect(listing.recommendationState).toBeUndefined();
     }
+  });
+
+  it('gives every demo SIP a profile: one licence current, one due for renewal, one lapsed, whose school stays with them', async () => {
+    await seedDemoData();
+    const config = testConfig();
+    const now = new Date();
+    const sips = await User.find({ role: 'sip', email: /@demo\.example$/ }).sort({ email: 1 }).lean();
+    const profiles = await SipProfile.find({ user: { $in: sips.map((sip) => sip._id) } }).lean();
+    expect(profiles).toHaveLength(sips.length);
+    const states = new Map(profiles.map((profile) => [profile.user.toString(), licenceStanding(profile.licence?.renewalDate, now, config.sips.licenceReminderDays).state]));
+    expect(Object.fromEntries(sips.map((sip) => [sip.email, states.get(sip._id.toString())]))).toEqual({
+      'sip.ellis@demo.example': 'lapsed',
+      'sip.reid@demo.example': 'renewal_due',
+      'sip@demo.example': 'current',
+    });
+    const lapsed = sips.find((sip) => sip.email === 'sip.ellis@demo.example')!;
+    expect(await School.countDocuments({ sip: lapsed._id })).toBe(1);
+  });
+
+  it('leaves Brookfield Infant School without a SIP, with Alex Reid suggested first for its phonics and Morgan Ellis not offered', async () => {
+    await seedDemoData();
+    const admin = toSessionUser((await User.findOne({ email: 'tradedservices@demo.example' }).lean())!);
+    const page = await assignSipPage(admin, '900006', testConfig().sips, new Date());
+    expect(page.currentSip).toBeUndefined();
+    expect(page.suggested.map((sip) => sip.name)).toEqual(['Alex Reid', 'Sam Patel']);
+    expect(page.suggested[0]!.reasons).toContain('Specialism for “Phonics outcomes are falling”: English and literacy, Early years (EYFS)');
+    expect(page.suggested[1]!.reasons).toContain('5 days left of 20 a year (3 schools × 5 days)');
+    expect(page.notSuggested.map((sip) => sip.name)).toEqual(['Morgan Ellis']);
   });
 });

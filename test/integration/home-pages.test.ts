@@ -56,8 +56,14 @@ describe('what waits on each home page, from the demo data', () => {
     expect(waiting).toEqual([
       { text: 'Requests to recommend a provider', count: 1, href: paths.recommendations.inbox },
       { text: 'Feedback due on completed support', count: 1, href: paths.commissions.list },
+      // Oakfield has told Traded Services about their SIP this term; Riverside has not.
+      { text: 'Feedback on your SIP this term', count: 1, href: paths.sips.feedback },
     ]);
-    await expectLinksShow(agent, waiting, { 'Requests to recommend a provider': 'Hillcrest School: Key Stage 3 mathematics', 'Feedback due on completed support': 'SUP-DEMO-0011' });
+    await expectLinksShow(agent, waiting, {
+      'Requests to recommend a provider': 'Hillcrest School: Key Stage 3 mathematics',
+      'Feedback due on completed support': 'SUP-DEMO-0011',
+      'Feedback on your SIP this term': 'How has Sam Patel worked with your school this term?',
+    });
   });
 
   it('shows a provider the requests to answer and the support under way', async () => {
@@ -69,7 +75,7 @@ describe('what waits on each home page, from the demo data', () => {
     await expectLinksShow(agent, waiting, { 'Requests for support, to answer': 'SUP-DEMO-0009' });
   });
 
-  it('shows Traded Services listings, revisions, LA-funded approvals, low ratings and overdue feedback', async () => {
+  it('shows Traded Services listings, revisions, LA-funded approvals, low ratings, overdue feedback and lapsed SIP licences', async () => {
     const { agent, waiting } = await homeOf('tradedservices@demo.example', paths.dashboards.traded_services);
     expect(waiting).toEqual([
       { text: 'Listings awaiting a decision', count: 1, href: paths.listings.queue },
@@ -78,6 +84,7 @@ describe('what waits on each home page, from the demo data', () => {
       { text: 'Low ratings to look into', count: 1, href: paths.feedbackAttention },
       // SUP-DEMO-0006 was completed in spring and has no feedback; SUP-DEMO-0011 is within FEEDBACK_DUE_DAYS or not, by date
       { text: 'Feedback overdue', count: expect.any(Number) as number, href: paths.feedbackAttention },
+      { text: 'SIPs whose licence to practise has lapsed', count: 1, href: paths.sips.list },
     ]);
     await expectLinksShow(agent, waiting, {
       'Listings awaiting a decision': 'Brookfield Infant School: early reading',
@@ -85,6 +92,7 @@ describe('what waits on each home page, from the demo data', () => {
       'LA-funded days beyond an entitlement, to approve or refuse': 'SUP-DEMO-0012',
       'Low ratings to look into': 'SUP-DEMO-0013',
       'Feedback overdue': 'SUP-DEMO-0006',
+      'SIPs whose licence to practise has lapsed': 'Morgan Ellis',
     });
   });
 
@@ -95,6 +103,12 @@ describe('what waits on each home page, from the demo data', () => {
       { text: 'Schools with LA-funded days and no support arranged, to broker for', count: 1, href: paths.schools.yourSchools },
     ]);
     await expectLinksShow(agent, waiting, {});
+  });
+
+  it('shows a SIP whose licence to practise is due for renewal where to see it', async () => {
+    const { agent, waiting } = await homeOf('sip.reid@demo.example', paths.dashboards.sip);
+    expect(waiting).toEqual([{ text: 'Your licence to practise, to renew', count: 1, href: expect.stringMatching(/^\/sips\/[0-9a-f]{24}$/) as string }]);
+    await expectLinksShow(agent, waiting, { 'Your licence to practise, to renew': 'Licence to practise due for renewal by' });
   });
 });
 

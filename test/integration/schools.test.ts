@@ -192,13 +192,14 @@ describe('SIP caseloads', () => {
   });
 
   it('lets Traded Services assign a school to a SIP, once', async () => {
-    await submitForm(agents.traded_services, paths.schools.school(otherSchool.urn), { sip: sipId }, paths.schools.sip(otherSchool.urn));
-    await submitForm(agents.traded_services, paths.schools.school(otherSchool.urn), { sip: sipId }, paths.schools.sip(otherSchool.urn));
+    expect((await agents.traded_services.get(paths.schools.school(otherSchool.urn))).text).toContain(`href="${paths.schools.sip(otherSchool.urn)}">Choose a SIP`);
+    await submitForm(agents.traded_services, paths.schools.sip(otherSchool.urn), { sip: sipId });
+    await submitForm(agents.traded_services, paths.schools.sip(otherSchool.urn), { sip: sipId });
     expect((await School.findById(otherSchool._id).lean())!.sip!.toString()).toBe(sipId);
     expect(await AuditEntry.countDocuments({ action: 'sip_assigned', subjectId: otherSchool._id })).toBe(1);
     expect((await agents.sip.get(paths.schools.yourSchools)).text).toContain('Elsewhere Academy');
 
-    const refused = await submitForm(agents.traded_services, paths.schools.school(otherSchool.urn), { sip: (await createUser('provider')).id as string }, paths.schools.sip(otherSchool.urn));
+    const refused = await submitForm(agents.traded_services, paths.schools.sip(otherSchool.urn), { sip: (await createUser('provider')).id as string });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('Select a School Improvement Partner from the list');
   });

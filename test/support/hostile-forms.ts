@@ -10,6 +10,7 @@ import { updateListing } from '../../src/features/listings/listings.service';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
 import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { School } from '../../src/features/schools/school.model';
+import { SipFeedback } from '../../src/features/sips/sip-feedback.model';
 import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
 import { addTerm } from '../../src/features/taxonomy/taxonomy-admin.service';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
@@ -242,8 +243,57 @@ export const FORMS: HostileForm[] = [
     name: 'assign a SIP',
     as: 'traded_services',
     // Another school: taking this one out of the SIP's caseload would lock the SIP out of the other forms.
-    target: (world) => ({ page: paths.schools.school(world.spareSchoolUrn), action: paths.schools.sip(world.spareSchoolUrn) }),
-    fields: { sip: { kind: 'choice', value: (world) => world.users.sip.id, optional: true } },
+    target: (world) => same(paths.schools.sip(world.spareSchoolUrn)),
+    fields: { sip: { kind: 'choice', value: (world) => world.users.sip.id } },
+  },
+  // SIPs
+  {
+    route: 'POST /sips/days-per-school',
+    name: 'days per school',
+    as: 'traded_services',
+    target: () => ({ page: paths.sips.list, action: paths.sips.daysPerSchool }),
+    fields: { daysPerSchool: { kind: 'number', value: '5', accepts: ['0', '1.5'], optional: true } },
+  },
+  {
+    route: 'POST /sips/:id/edit',
+    name: 'SIP profile',
+    as: 'sip',
+    target: (world) => same(paths.sips.edit(world.users.sip.id)),
+    fields: {
+      phases: { kind: 'choices', value: ['primary'], optional: true },
+      specialisms: { kind: 'choices', value: ['english-and-literacy'], optional: true },
+      experience: { kind: 'text', value: 'Headteacher of two primary schools.', optional: true },
+    },
+  },
+  {
+    route: 'POST /sips/:id/licence',
+    name: 'SIP licence',
+    as: 'traded_services',
+    target: (world) => same(paths.sips.licence(world.users.sip.id)),
+    fields: {
+      reference: { kind: 'typed', value: 'SIP-0142', optional: true },
+      'renewalDate-day': { kind: 'datePart', value: '31', errorKey: 'renewalDate' },
+      'renewalDate-month': { kind: 'datePart', value: '8', errorKey: 'renewalDate' },
+      'renewalDate-year': { kind: 'datePart', value: '2031', errorKey: 'renewalDate' },
+      capacityDays: { kind: 'number', value: '20', accepts: ['0', '1.5'], optional: true },
+    },
+  },
+  {
+    route: 'POST /your-school/sip-feedback',
+    name: 'feedback on the SIP',
+    as: 'school',
+    // Once a term: each saved post uses the term up, so the next one starts from a school with none given.
+    oneShot: true,
+    target: async (world) => {
+      await SipFeedback.deleteMany({ school: new Types.ObjectId(world.schoolId) });
+      return same(paths.sips.feedback);
+    },
+    fields: {
+      challenge: { kind: 'choice', numeric: true, value: '4' },
+      evaluation: { kind: 'choice', numeric: true, value: '5' },
+      brokering: { kind: 'choice', numeric: true, value: '3' },
+      comment: { kind: 'text', value: 'Sharp on our data.', optional: true },
+    },
   },
   {
     route: 'POST /schools/import',
