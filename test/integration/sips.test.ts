@@ -268,6 +268,14 @@ describe('licence reminders', () => {
   });
 });
 
+describe('the help page', () => {
+  it('tells everyone how licences, matching and feedback work, with the LA’s reminder period', async () => {
+    const help = await head.get(paths.help);
+    expect(help.text).toContain('A SIP is reminded once, 30 days before their licence is due for renewal.');
+    expect(help.text).toContain('Only Traded Services read it');
+  });
+});
+
 describe('a SIP’s personal data', () => {
   it('is in their download, and their profile and heads’ comments about them go when it is erased', async () => {
     const download = await sips.leader.agent.get(paths.yourData);

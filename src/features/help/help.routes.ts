@@ -12,7 +12,7 @@ import { essentialCookies } from '../../web/cookies';
 export function helpRoutes(config: Pick<Config, 'listings' | 'session'>): Router {
   const router = Router();
   router.get(paths.help, requireSignIn, (_req, res) => {
-    res.render('help/index', { pageTitle: 'About this service', listingRules: config.listings });
+    res.render('help/index', { pageTitle: 'About this service', listingRules: config.listings, sipLicenceReminderDays: config.sips.licenceReminderDays });
   });
   router.get(paths.accessibility, (_req, res) => {
     res.render('help/accessibility', { pageTitle: 'Accessibility statement' });

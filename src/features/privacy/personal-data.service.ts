@@ -94,7 +94,8 @@ export async function personalDataOf(viewer: SessionUser, serviceName: string, c
           licence: sipProfile.licence ? { reference: sipProfile.licence.reference, renewalDate: sipProfile.licence.renewalDate, recordedAt: sipProfile.licence.recordedAt } : undefined,
           updatedAt: sipProfile.updatedAt,
         }
-      : undefined,
+      : null, // kept as a key (JSON drops undefined), so every section of the data map is in the download
+
     sipFeedback,
     notifications: notifications.map(({ subject, text, href, createdAt }) => ({ subject, text, link: href, createdAt })),
     shortlists,
