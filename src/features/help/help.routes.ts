@@ -9,7 +9,7 @@ import { essentialCookies } from '../../web/cookies';
  * promises about listings comes from the rules the service enforces (the settings passed in). Also the
  * accessibility statement and the cookies page, which anyone may read without signing in.
  */
-export function helpRoutes(config: Pick<Config, 'listings' | 'session'>): Router {
+export function helpRoutes(config: Pick<Config, 'listings' | 'session' | 'sips'>): Router {
   const router = Router();
   router.get(paths.help, requireSignIn, (_req, res) => {
     res.render('help/index', { pageTitle: 'About this service', listingRules: config.listings, sipLicenceReminderDays: config.sips.licenceReminderDays });
