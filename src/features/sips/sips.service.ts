@@ -206,7 +206,7 @@ async function schoolToAssign(user: SessionUser, urn: string) {
 }
 
 /** How many suggestions head the list; every other eligible SIP follows, still with reasons. */
-export const SUGGESTIONS_SHOWN = 3;
+const SUGGESTIONS_SHOWN = 3;
 
 /** The assign-a-SIP page: every eligible SIP ranked for this school, with reasons, and who is not offered and why. */
 export async function assignSipPage(user: SessionUser, urn: string, rules: SipRules, now: Date) {
