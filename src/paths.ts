@@ -56,6 +56,7 @@ export const paths = {
     submit: (id: string) => `/listings/${id}/submit`,
     decide: (id: string) => `/listings/${id}/decision`,
     suspend: (id: string) => `/listings/${id}/suspend`,
+    arrangement: (id: string) => `/listings/${id}/arrangement`,
     reinstate: (id: string) => `/listings/${id}/reinstate`,
     reviewed: (id: string) => `/listings/${id}/reviewed`,
     revision: (id: string) => `/listings/${id}/revision`,

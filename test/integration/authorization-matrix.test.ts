@@ -210,6 +210,7 @@ const MATRIX: Entry[] = [
   { route: 'GET /listings/:id/decision', url: (f) => paths.listings.decide(f.listingId), ...TRADED_SERVICES_ONLY },
   { route: 'POST /listings/:id/decision', url: (f) => paths.listings.decide(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   { route: 'POST /listings/:id/suspend', url: (f) => paths.listings.suspend(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'POST /listings/:id/arrangement', url: (f) => paths.listings.arrangement(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   // The fixture is published, not suspended or overdue, and has no waiting revision: the actions say so.
   { route: 'POST /listings/:id/reinstate', url: (f) => paths.listings.reinstate(f.listingId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'conflict' } },
   { route: 'POST /listings/:id/reviewed', url: (f) => paths.listings.reviewed(f.listingId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'conflict' } },

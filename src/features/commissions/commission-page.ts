@@ -40,6 +40,7 @@ export function commissionSummary(commission: CommissionRecord) {
 export type CommissionSummary = ReturnType<typeof commissionSummary>;
 
 const ACTION_BUTTONS: Partial<Record<CommissionAction, string>> = {
+  arrange: 'Arrange this support with the provider',
   confirm: 'Confirm this support',
   accept: 'Accept',
   accept_change: 'Accept the change',
@@ -116,6 +117,7 @@ export async function requestFormContext(user: SessionUser, listing: ListingForR
       providerType: PROVIDER_TYPE_LABELS[listing.providerType],
       rate: listing.fundedByLa ? 'Funded by the LA' : `${formatPounds(listing.dailyRatePence ?? 0)} a day`,
       fundedByLa: listing.fundedByLa,
+      arrangedByLa: !!listing.arrangedByLa,
     },
     categoryChoices: expertise.map((term) => ({ value: term.slug, text: term.label })),
     schoolChoices: schools.map((school) => ({ value: school.id, text: `${school.name} (URN ${school.urn})` })),

@@ -87,7 +87,12 @@ export function commissionsRoutes(): Router {
 
   router.get(paths.commissions.requested(':id'), async (req: Request<{ id: string }>, res) => {
     const commission = await commissionVisibleTo(req.user!, req.params.id);
-    res.render('commissions/requested', { pageTitle: 'Request sent', commission: commissionSummary(commission), brokered: commission.route === 'brokered' });
+    res.render('commissions/requested', {
+      pageTitle: 'Request sent',
+      commission: commissionSummary(commission),
+      askedTheLa: commission.status === 'awaiting_la',
+      brokered: commission.route === 'brokered',
+    });
   });
 
   router.get(paths.commissions.commission(':id'), async (req: Request<{ id: string }>, res) => {
@@ -131,7 +136,7 @@ async function renderRequestForm(req: Request, res: Response, listingId: string,
   const listing = await commissionableListing(listingId);
   const context = await requestFormContext(user, listing);
   res.status(errors ? 400 : 200).render('commissions/new', {
-    pageTitle: canRequestSupportDirectly(user) ? 'Ask for support' : 'Arrange support for a school',
+    pageTitle: !canRequestSupportDirectly(user) ? 'Arrange support for a school' : listing.arrangedByLa ? 'Ask the LA for this support' : 'Ask for support',
     errors,
     values,
     ...context,

@@ -76,6 +76,7 @@ const COMMISSIONS_WAITING: Partial<Record<CommissionStatus, string>> = {
   accepted: 'Accepted support, to start',
   in_progress: 'Support under way, to record as delivered',
   awaiting_approval: 'LA-funded days beyond an entitlement, to approve or refuse',
+  awaiting_la: 'Requests for support the LA deploys, to arrange or refuse',
 };
 
 async function commissionsWaiting(user: SessionUser): Promise<WaitingItem[]> {
