@@ -24,6 +24,7 @@ export const paths = {
     eraseUser: (id: string) => `/admin/users/${id}/erase`,
     outbox: '/admin/outbox',
     securityEvents: '/admin/security-events',
+    nominations: '/admin/nominations',
   },
   /** One-time links carry their token in the query string, which the request log never records. */
   setPassword: '/account/set-password',
@@ -34,6 +35,10 @@ export const paths = {
     level: (urn: string) => `/schools/${urn}/level`,
     priorities: (urn: string) => `/schools/${urn}/priorities`,
     sip: (urn: string) => `/schools/${urn}/sip`,
+    capacity: (urn: string) => `/schools/${urn}/capacity`,
+    goodPractice: (urn: string) => `/schools/${urn}/good-practice`,
+    nominationContact: (urn: string, id: string) => `/schools/${urn}/good-practice/${id}/contact`,
+    nominationInvite: (urn: string, id: string) => `/schools/${urn}/good-practice/${id}/invite`,
     import: '/schools/import',
     importJob: (id: string) => `/schools/import/${id}`,
     scheme: '/schools/support-levels',

@@ -55,6 +55,7 @@ const OWNER_ONLY = (owner: Outcome) => ({ as: { provider: owner }, others: 'forb
 const SCHOOLS_ONLY = (school: Outcome) => ({ as: { school, otherSchool: school }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const SIGNED_IN = { as: {}, others: 'ok' as Outcome, signedOut: 'signIn' as Outcome };
 /** The fixture school's own users, its SIP and Traded Services; nobody else. */
+const NO_SUCH_ID = '0000000000000000000000aa';
 const SCHOOL_RECORD = (outcome: Outcome) => ({ as: { school: outcome, sip: outcome, traded_services: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const REPORT_TABLE = 'terms';
 const PUBLIC = { as: {}, others: 'ok' as Outcome, signedOut: 'ok' as Outcome };
@@ -118,6 +119,14 @@ const MATRIX: Entry[] = [
   { route: 'GET /schools/:urn/priorities', url: (f) => paths.schools.priorities(f.schoolUrn), ...SCHOOL_RECORD('ok') },
   { route: 'POST /schools/:urn/priorities', url: (f) => paths.schools.priorities(f.schoolUrn), form: () => ({ needs: 'no-such-need' }), ...SCHOOL_RECORD('badRequest') },
   { route: 'POST /schools/:urn/sip', url: (f) => paths.schools.sip(f.schoolUrn), form: (f) => ({ sip: f.sipUserId }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
+  { route: 'GET /schools/:urn/capacity', url: (f) => paths.schools.capacity(f.schoolUrn), ...SCHOOL_RECORD('forbidden'), as: { sip: 'ok', traded_services: 'ok' } },
+  { route: 'POST /schools/:urn/capacity', url: (f) => paths.schools.capacity(f.schoolUrn), form: () => ({}), ...SCHOOL_RECORD('forbidden'), as: { sip: 'badRequest', traded_services: 'badRequest' } },
+  { route: 'GET /schools/:urn/good-practice', url: (f) => paths.schools.goodPractice(f.schoolUrn), ...SCHOOL_RECORD('ok') },
+  { route: 'POST /schools/:urn/good-practice', url: (f) => paths.schools.goodPractice(f.schoolUrn), form: () => ({}), ...SCHOOL_RECORD('forbidden'), as: { sip: 'badRequest', traded_services: 'badRequest' } },
+  // No such nomination: those who may see the school's good practice are told so; nobody else learns even that.
+  { route: 'POST /schools/:urn/good-practice/:id/contact', url: (f) => paths.schools.nominationContact(f.schoolUrn, NO_SUCH_ID), form: () => ({ contactName: 'Jo', contactEmail: 'jo@example.org' }), ...SCHOOL_RECORD('notFound') },
+  { route: 'POST /schools/:urn/good-practice/:id/invite', url: (f) => paths.schools.nominationInvite(f.schoolUrn, NO_SUCH_ID), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'notFound' } },
+  { route: 'GET /admin/nominations', url: () => paths.admin.nominations, ...TRADED_SERVICES_ONLY },
   { route: 'GET /schools/import', url: () => paths.schools.import, ...TRADED_SERVICES_ONLY },
   { route: 'POST /schools/import', url: () => paths.schools.import, form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   { route: 'GET /schools/import/:id', url: (f) => paths.schools.importJob(f.importJobId), ...TRADED_SERVICES_ONLY },

@@ -14,7 +14,8 @@ import { countListingsWithStatus, listingsOwnedBy } from '../listings/listing-re
 import { countListingsBelowTwoRecommendations } from '../listings/recommendation-standing';
 import { LISTING_STATUSES, type ListingStatus, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
 import { countSchools, findSchoolById } from '../schools/school-reads';
-import type { sipCaseload } from '../schools/schools.service';
+import { urnOfOwnSchool, type sipCaseload } from '../schools/schools.service';
+import { countNominationsAwaitingSchool, countNominationsToInvite } from '../nominations/nominations.service';
 
 export async function schoolDashboard(user: SessionUser) {
   const school = user.schoolId ? await findSchoolById(user.schoolId) : null;
@@ -91,20 +92,24 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
   const items: WaitingItem[] = [];
   switch (user.role) {
     case 'school': {
-      const recommendations = await recommendationsOfSchool(user);
+      const [recommendations, nominations] = await Promise.all([recommendationsOfSchool(user), countNominationsAwaitingSchool(user)]);
       items.push({ text: 'Requests to recommend a provider', count: recommendations.waiting.length, href: paths.recommendations.inbox });
       items.push(...(await commissionsWaiting(user)));
+      if (nominations > 0) {
+        items.push({ text: 'Good practice identified at your school: say who will lead its listing', count: nominations, href: paths.schools.goodPractice(await urnOfOwnSchool(user)) });
+      }
       break;
     }
     case 'provider':
       items.push(...(await commissionsWaiting(user)));
       break;
     case 'traded_services': {
-      const [queue, feedback, commissions, shortOfRecommendations] = await Promise.all([
+      const [queue, feedback, commissions, shortOfRecommendations, nominations] = await Promise.all([
         approvalQueue(user, settings.rules, settings.reviewDates),
         feedbackNeedingAttention(user, settings.feedbackDueDays),
         commissionsWaiting(user),
         countListingsBelowTwoRecommendations(),
+        countNominationsToInvite(user),
       ]);
       items.push(
         { text: 'Listings awaiting a decision', count: queue.submitted.length, href: paths.listings.queue },
@@ -114,6 +119,7 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
         ...commissions,
         { text: 'Low ratings to look into', count: feedback.lowRated.length, href: paths.feedbackAttention },
         { text: 'Feedback overdue', count: feedback.overdue.length, href: paths.feedbackAttention },
+        { text: 'Good-practice nominations, to invite', count: nominations, href: paths.admin.nominations },
       );
       break;
     }

@@ -10,6 +10,7 @@ import { setListingSuspended } from '../listings/listing-decisions.service';
 import { Listing, listingsOwnedBy } from '../listings/listing.model';
 import { StoredFile } from '../listings/stored-file.model';
 import { OutboxMessage } from '../mail/outbox.model';
+import { Nomination } from '../nominations/nomination.model';
 import { Notification } from '../notifications/notification.model';
 import { AccountToken } from '../accounts/account-token.model';
 import { canManageUsers, type SessionUser } from '../../web/identity';
@@ -80,6 +81,7 @@ export async function eraseUser(
     AuditEntry.updateMany({ subjectType: 'User', subjectId: user._id, 'changes.email': { $exists: true } }, { $unset: { 'changes.email': 1 } }),
     dependencies.forgetSignInAttempts(user.email),
     removeFromListingContacts(user),
+    Nomination.updateMany({ 'contact.email': user.email }, { $unset: { contact: 1 } }),
     removeFromOwnListings(user, placeholder),
   ]);
   const suspendedListings = await suspendListingsLeftWithoutOwner(actor, user._id);
