@@ -112,6 +112,8 @@ describe('support the LA deploys: schools ask the LA, which arranges it', () => 
     await Listing.updateOne({ _id: listingId }, { $set: { arrangedByLa: true } });
     await askFor(head, listingId);
     const id = (await Commission.findOne({ listing: listingId }).lean())!._id.toString();
+    expect((await tradedServices.get(paths.commissions.commission(id))).text).toContain('Do not arrange');
+    expect((await tradedServices.get(paths.commissions.action(id, 'refuse'))).text).toContain('Why can it not be arranged? The school will see this.');
     const refused = await submitForm(tradedServices, paths.commissions.action(id, 'refuse'), { reason: 'The AST has no days left this term; try the Literacy Team' });
     expect(refused.headers.location).toBe(paths.commissions.commission(id));
     const page = (await head.get(paths.commissions.commission(id))).text;

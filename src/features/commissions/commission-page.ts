@@ -86,7 +86,9 @@ export async function commissionPage(user: SessionUser, commission: CommissionRe
         ? { days: plural(commission.proposal.days, 'day'), startOn: formatDate(commission.proposal.startOn), note: commission.proposal.note ?? '' }
         : undefined,
     buttons: actions.filter((action) => ACTION_BUTTONS[action]).map((action) => ({ action, text: ACTION_BUTTONS[action]! })),
-    links: actions.filter((action) => ACTIONS_WITH_FORMS.includes(action)).map((action) => ({ action, text: LINK_TEXT[action]! })),
+    links: actions
+      .filter((action) => ACTIONS_WITH_FORMS.includes(action))
+      .map((action) => ({ action, text: action === 'refuse' && status === 'awaiting_la' ? 'Do not arrange' : LINK_TEXT[action]! })),
     canGiveFeedback: status === 'completed' && user.role === 'school',
     history: trail.map((entry) => ({
       at: formatDateTime(entry.at),

@@ -19,11 +19,13 @@ declare module 'express-session' {
 
 const REQUEST_FIELDS = ['school', 'need', 'categories', 'objectives', 'successCriteria', 'days', 'startOn', 'funding'];
 
-const ACTION_PAGES: Partial<Record<CommissionAction, { title: string; button: string; reasonLabel: string; warning?: boolean }>> = {
+const ACTION_PAGES: Partial<Record<CommissionAction | 'refuse_arrangement', { title: string; button: string; reasonLabel: string; warning?: boolean }>> = {
   decline: { title: 'Decline this request', button: 'Decline', reasonLabel: 'Why are you declining? The school will see this.', warning: true },
   cancel: { title: 'Cancel this commission', button: 'Cancel commission', reasonLabel: 'Why is it being cancelled? Everyone involved will see this.', warning: true },
   refuse: { title: 'Do not approve', button: 'Do not approve', reasonLabel: 'Why is it not approved? The school will see this.', warning: true },
   approve: { title: 'Approve beyond entitlement', button: 'Approve', reasonLabel: 'Why is support beyond the school’s entitlement approved?' },
+  // Refusing support a school asked the LA to arrange, rather than days beyond its entitlement.
+  refuse_arrangement: { title: 'Do not arrange this support', button: 'Do not arrange', reasonLabel: 'Why can it not be arranged? The school will see this.', warning: true },
   propose_change: { title: 'Propose different days or dates', button: 'Send the proposal', reasonLabel: '' },
 };
 
@@ -147,9 +149,9 @@ async function renderRequestForm(req: Request, res: Response, listingId: string,
 }
 
 async function renderActionForm(req: Request<{ id: string; action: string }>, res: Response, action: CommissionAction, errors?: FormErrors): Promise<void> {
-  const page = ACTION_PAGES[action];
-  if (!page) throw new NotFoundError();
   const commission = await commissionForAction(req.user!, req.params.id, action);
+  const page = action === 'refuse' && commission.status === 'awaiting_la' ? ACTION_PAGES.refuse_arrangement : ACTION_PAGES[action];
+  if (!page) throw new NotFoundError();
   res.status(errors ? 400 : 200).render('commissions/action', {
     pageTitle: page.title,
     page,
