@@ -288,7 +288,7 @@ describe('authorization matrix', () => {
     });
     const file = await StoredFile.create({ listing: listing._id, kind: 'evidence', filename: 'case-study.pdf', contentType: 'application/pdf', size: 9, data: Buffer.from('%PDF-1.7\n') });
     await Listing.updateOne({ _id: listing._id }, { $set: { evidence: [file._id] } });
-    const school = await School.findByIdAndUpdate(users.get('school')!.school, { $set: { sip: users.get('sip')!._id } }, { new: true });
+    const school = await School.findByIdAndUpdate(users.get('school')!.schools![0], { $set: { sip: users.get('sip')!._id } }, { new: true });
     const job = await ImportJob.create({ fileName: 'edubasealldata.csv', totalBytes: 100, startedBy: users.get('traded_services')!._id });
     fixtures = {
       otherUserId: (await createUser('provider')).id as string,
