@@ -477,6 +477,7 @@ export const QUERIES: { route: string; as: Who; url: (world: World) => string; p
   { route: 'GET /reports', as: 'traded_services', url: () => paths.reports.commissions, parameters: ['term', 'level'] },
   { route: 'GET /reports/:table.csv', as: 'sip', url: () => paths.reports.csv('levels'), parameters: ['term', 'level'] },
   { route: 'GET /commissions/new', as: 'school', url: () => paths.commissions.new, parameters: ['listing'] },
+  { route: 'GET /acting-for', as: 'school', url: () => paths.actingFor, parameters: ['returnTo'] },
   { route: 'GET /shortlists/new', as: 'sip', url: () => paths.shortlists.new, parameters: ['listing'] },
   { route: 'GET /listings/:id', as: 'sip', url: (world) => paths.listings.listing(world.listingId), parameters: ['version'] },
   { route: 'GET /account/set-password', as: 'signedOut', url: () => paths.setPassword, parameters: ['token'] },
