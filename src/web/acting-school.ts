@@ -47,7 +47,18 @@ export function resolveActingSchool(schools: SchoolNames): RequestHandler {
 }
 
 const HOME_PAGES: readonly string[] = [paths.root, paths.dashboards.school];
-const ALLOWED_BEFORE_CHOOSING: readonly string[] = [paths.actingFor, paths.signOut, paths.changePassword];
+/** Pages about the person or the service, not a school: open before choosing. */
+const ALLOWED_BEFORE_CHOOSING: readonly string[] = [
+  paths.actingFor,
+  paths.signOut,
+  paths.changePassword,
+  paths.account,
+  paths.yourData,
+  paths.help,
+  paths.accessibility,
+  paths.privacyNotice,
+  paths.cookies,
+];
 
 /** Someone of several schools who has not chosen (just signed in, or their school was unlinked) chooses first. */
 export const requireActingSchoolChoice: RequestHandler = (req, res, next) => {

@@ -82,6 +82,8 @@ describe('someone who works across two schools', () => {
     expect([home.status, home.headers.location]).toEqual([303, paths.actingFor]);
     const elsewhere = await lead.get(paths.commissions.list);
     expect([elsewhere.status, elsewhere.headers.location]).toEqual([303, `${paths.actingFor}?returnTo=%2Fcommissions`]);
+    expect((await lead.get(paths.help)).status).toBe(200);
+    expect((await lead.get(paths.account)).status).toBe(200);
 
     const choice = await lead.get(paths.actingFor);
     expect(choice.status).toBe(200);
