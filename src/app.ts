@@ -159,14 +159,15 @@ export function createApp({
   app.use(dashboardsRoutes({ rules: config.listings, reviewDates: keeper, feedbackDueDays: config.feedbackDueDays }));
   app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport, canMakeShortlists }));
   app.use(recommendationsRoutes(config));
-  app.use(usersRoutes(accountLinks, { findOpenSchoolByUrn, schoolNameOf }));
+  const schoolLookup = { findOpenSchoolByUrn, schoolNameOf };
+  app.use(usersRoutes(accountLinks, schoolLookup));
   app.use(actingSchoolRoutes());
   app.use(securityEventsRoutes());
   app.use(outboxRoutes(mailer));
   app.use(giasImportRoutes());
   app.use(supportSchemeRoutes());
   app.use(schoolsRoutes({ directory, commissionSummariesFor }));
-  app.use(nominationsRoutes(accountLinks, { findOpenSchoolByUrn }));
+  app.use(nominationsRoutes(accountLinks, schoolLookup));
   app.use(directoryRoutes(directory, config.baseUrl));
   app.use(shortlistsRoutes(directory, config.baseUrl));
   app.use(taxonomyRoutes(listingTermUsage));
