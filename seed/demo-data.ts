@@ -10,6 +10,7 @@ import { nextTermlyReview } from '../src/features/schools/review-dates';
 import { School } from '../src/features/schools/school.model';
 import { SchoolSupport } from '../src/features/schools/school-support.model';
 import { SupportScheme } from '../src/features/schools/support-scheme.model';
+import { Nomination } from '../src/features/nominations/nomination.model';
 import { SCHEME_PRESETS } from '../src/features/schools/support-scheme.presets';
 import { TaxonomyTerm } from '../src/features/taxonomy/taxonomy.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
@@ -31,13 +32,18 @@ export const DEMO_SCHOOLS = [
   { urn: '900006', name: 'Brookfield Infant School', localAuthority: 'Anyshire', phase: 'Primary', postcode: 'AN2 3BI' },
 ];
 
-export const DEMO_USERS: { email: string; name: string; role: Role; schoolUrn?: string }[] = [
+/** A school user's schools by URN: one for a head, several for someone who works across schools. */
+export type DemoUser = { email: string; name: string; role: Role; schoolUrns?: string[] };
+
+export const DEMO_USERS: DemoUser[] = [
   { email: 'tradedservices@demo.example', name: 'Terry Owens', role: 'traded_services' },
   { email: 'sip@demo.example', name: 'Sam Patel', role: 'sip' },
+  { email: 'head.oakfield@demo.example', name: 'Olivia Brown', role: 'school', schoolUrns: ['900001'] },
+  { email: 'head.riverside@demo.example', name: 'Rashid Khan', role: 'school', schoolUrns: ['900002'] },
   { email: 'sip.reid@demo.example', name: 'Alex Reid', role: 'sip' },
-  { email: 'sip.ellis@demo.example', name: 'Morgan Ellis', role: 'sip' },
-  { email: 'head.oakfield@demo.example', name: 'Olivia Brown', role: 'school', schoolUrn: '900001' },
-  { email: 'head.riverside@demo.example', name: 'Rashid Khan', role: 'school', schoolUrn: '900002' },
+  { email: 'sip.hale@demo.example', name: 'Jordan Hale', role: 'sip' },
+  // A multi-academy trust's school-improvement lead, acting for one of two schools at a time.
+  { email: 'trust.lead@demo.example', name: 'Morgan Ellis', role: 'school', schoolUrns: ['900001', '900002'] },
   { email: 'provider@demo.example', name: 'Priya Shah', role: 'provider' },
   { email: 'literacy.team@demo.example', name: 'Lena Morris', role: 'provider' },
   ...DEMO_COMMISSION_USERS,
@@ -173,6 +179,28 @@ async function seedSchoolSupport(tradedServices: Types.ObjectId, sip: Types.Obje
   }
 }
 
+/**
+ * St Anne's (securely good, "sharing our phonics practice") was identified as good practice at the SIP's
+ * summer-term visit and recorded as able to support other schools; it has named who will lead, so the
+ * nomination waits for Traded Services to invite her.
+ */
+async function seedGoodPractice(sip: Types.ObjectId): Promise<void> {
+  const school = await School.findOne({ urn: '900003' }, { _id: 1 }).lean();
+  if (!school) return;
+  await School.updateOne(
+    { _id: school._id, capacityToSupport: { $exists: false } },
+    { $set: { capacityToSupport: { note: 'Strong phonics and early reading; an experienced SLE in English.', recordedBy: sip, recordedAt: new Date() } } },
+  );
+  if (await Nomination.exists({ school: school._id })) return;
+  await Nomination.create({
+    school: school._id,
+    areas: ['english-and-literacy'],
+    note: 'Phonics teaching in Reception and Year 1 seen at the summer-term visit: consistent, well led, strong outcomes.',
+    nominatedBy: sip,
+    contact: { name: 'Grace Adeyemi', email: 'grace.adeyemi@stannes.demo.example' },
+  });
+}
+
 /** Idempotent: inserts what is missing and leaves anything already there (and its edits) alone. */
 export async function seedDemoData(): Promise<void> {
   await ensureDefaultTaxonomy();
@@ -190,7 +218,7 @@ export async function seedDemoData(): Promise<void> {
           email: user.email,
           name: user.name,
           role: user.role,
-          school: user.schoolUrn ? schoolIds.get(user.schoolUrn) : undefined,
+          schools: user.schoolUrns?.map((urn) => schoolIds.get(urn)!),
           passwordHash,
           active: true,
           mustChangePassword: false,
@@ -202,6 +230,7 @@ export async function seedDemoData(): Promise<void> {
   const userIds = new Map((await User.find({ email: { $in: DEMO_USERS.map((u) => u.email) } }).lean()).map((u) => [u.email, u._id]));
 
   await seedSchoolSupport(userIds.get('tradedservices@demo.example')!, userIds.get('sip@demo.example')!);
+  await seedGoodPractice(userIds.get('sip@demo.example')!);
   await seedDemoSips(userIds, schoolIds, userIds.get('tradedservices@demo.example')!);
 
   const now = Date.now();
@@ -240,7 +269,18 @@ export async function seedDemoData(): Promise<void> {
   }
   // The generated directory's recommenders: demo schools without a demo account, so a demo head can still recommend any listing.
   await seedDemoDirectory(DIRECTORY_RECOMMENDERS.map((urn) => schoolIds.get(urn)!));
-  if ((await seedDemoCommissions(schoolIds)) > 0) await rebuildFigures();
+  if ((await seedDemoCommissions(schoolIds, headsBySchool(userIds, schoolIds))) > 0) await rebuildFigures();
+}
+
+/** Each demo school's own head (a user of that one school), who asked for its demo commissions. */
+function headsBySchool(userIds: Map<string, Types.ObjectId>, schoolIds: Map<string, Types.ObjectId>): Map<string, Types.ObjectId> {
+  const heads = new Map<string, Types.ObjectId>();
+  for (const user of DEMO_USERS) {
+    const school = user.schoolUrns?.length === 1 ? schoolIds.get(user.schoolUrns[0]!) : undefined;
+    const id = userIds.get(user.email);
+    if (school && id) heads.set(school.toString(), id);
+  }
+  return heads;
 }
 
 /** Seeds only a database with no users at all; true when it did. */

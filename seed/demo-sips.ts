@@ -42,7 +42,7 @@ const DEMO_SIP_PROFILES: { email: string; experience: string; phases: string[]; 
     reference: 'SIP-ANY-0187',
   },
   {
-    email: 'sip.ellis@demo.example',
+    email: 'sip.hale@demo.example',
     experience: 'Secondary and special school headteacher; an Ofsted inspector for six years.',
     phases: ['secondary', 'special'],
     specialisms: ['send-and-inclusion', 'behaviour-and-attendance'],

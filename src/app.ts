@@ -29,7 +29,8 @@ import { recommendationsRoutes } from './features/listings/recommendations.route
 import { giasImportRoutes, giasUploadParser } from './features/schools/gias/import.routes';
 import { schoolsRoutes } from './features/schools/schools.routes';
 import { commissionSummariesFor } from './features/commissions/caseload-summaries';
-import { findOpenSchoolByUrn } from './features/schools/schools.service';
+import { findOpenSchoolByUrn, schoolNameOf } from './features/schools/schools.service';
+import { actingSchoolRoutes } from './features/schools/acting-school.routes';
 import { supportSchemeRoutes } from './features/schools/support-scheme.routes';
 import { sipsRoutes } from './features/sips/sips.routes';
 import { lapsedLicenceOf, licencesOf } from './features/sips/sips.service';
@@ -47,6 +48,7 @@ import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
 import { assetUrls, staticFiles } from './web/assets';
 import { setUpAuthentication } from './web/authentication';
+import { requireActingSchoolChoice, resolveActingSchool } from './web/acting-school';
 import { BackgroundWork } from './web/background-work';
 import { setUpCsrf } from './web/csrf';
 import { errorHandler, failFastWhileDatabaseDown, notFound, refuseWhileRestoring } from './web/errors';
@@ -65,6 +67,8 @@ import { SCHOOL_TEXT_LIMITS } from './features/schools/schools.schemas';
 import { RECOMMENDATION_TEXT_LIMITS } from './features/listings/recommendations.schemas';
 import { CONTACT_ROUTE_MAX, EXPERIENCE_MAX, REASON_MAX, SUMMARY_MAX } from './features/listings/listings.schemas';
 import { ERASURE_REASON_MAX } from './features/accounts/accounts.schemas';
+import { NOMINATION_NOTE_LIMIT } from './features/nominations/nominations.schemas';
+import { nominationsRoutes } from './features/nominations/nominations.routes';
 
 /** The character limits the forms show (character count), from the constants their schemas check. */
 const TEXT_LIMITS = {
@@ -76,6 +80,7 @@ const TEXT_LIMITS = {
   recommendation: RECOMMENDATION_TEXT_LIMITS,
   listing: { summary: SUMMARY_MAX, experience: EXPERIENCE_MAX, contactRoute: CONTACT_ROUTE_MAX, reason: REASON_MAX },
   erasure: { reason: ERASURE_REASON_MAX },
+  nomination: { note: NOMINATION_NOTE_LIMIT },
 } as const;
 
 /** directoryIndex: pass one already built (server start-up does); otherwise it is built on first search. */
@@ -138,6 +143,7 @@ export function createApp({
   app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication({ authenticate: (email, password) => authenticate(email, password, passwordChecks), findActiveUser }));
+  app.use(resolveActingSchool({ schoolNameOf }));
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
   app.post(paths.schools.import, ...giasUploadParser(config.uploads.maxGiasBytes, config.uploads.tempDir)); // multipart: parsed before the CSRF check
   app.post(paths.commissions.feedback(':id'), ...parseFeedbackUpload(config.uploads.maxDocumentBytes));
@@ -146,6 +152,7 @@ export function createApp({
   app.use(stripControlCharacters);
   app.use(setUpUserLocals);
   app.use(requirePasswordChangeFirst);
+  app.use(requireActingSchoolChoice);
 
   const accountLinks = { mailer, baseUrl: config.baseUrl, serviceName: config.serviceName, ...config.tokens };
   const throttle = new SignInThrottle(db, config.signIn, clock);
@@ -156,13 +163,16 @@ export function createApp({
   app.use(dashboardsRoutes({ rules: config.listings, reviewDates: keeper, feedbackDueDays: config.feedbackDueDays, sips: config.sips }, clock));
   app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport, canMakeShortlists }));
   app.use(recommendationsRoutes(config));
-  app.use(usersRoutes(accountLinks, { findOpenSchoolByUrn }, (sipIds) => licencesOf(sipIds, config.sips, clock())));
+  const schoolLookup = { findOpenSchoolByUrn, schoolNameOf };
+  app.use(usersRoutes(accountLinks, schoolLookup, (sipIds) => licencesOf(sipIds, config.sips, clock())));
+  app.use(actingSchoolRoutes());
   app.use(securityEventsRoutes());
   app.use(outboxRoutes(mailer));
   app.use(giasImportRoutes());
   app.use(supportSchemeRoutes());
   app.use(schoolsRoutes({ directory, commissionSummariesFor, lapsedSipLicence: (sipId) => lapsedLicenceOf(sipId, config.sips, clock()) }));
   app.use(sipsRoutes(config.sips, clock));
+  app.use(nominationsRoutes(accountLinks, schoolLookup));
   app.use(directoryRoutes(directory, config.baseUrl));
   app.use(shortlistsRoutes(directory, config.baseUrl));
   app.use(taxonomyRoutes(listingTermUsage));

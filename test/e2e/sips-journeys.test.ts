@@ -53,8 +53,8 @@ describe('School Improvement Partners', () => {
     expect(await suggestions.nth(0).innerText()).toMatch(/^1\. Alex Reid[^]*Works in the primary phase[^]*Specialism for “Phonics outcomes are falling”: English and literacy, Early years \(EYFS\)[^]*Capacity not set/);
     expect(await suggestions.nth(1).innerText()).toMatch(/^2\. Sam Patel[^]*No specialism matches the school’s priorities[^]*5 days left of 20 a year \(3 schools × 5 days\)/);
     const notOffered = await page.locator('main ul.govuk-list').last().innerText();
-    expect(notOffered).toContain('Morgan Ellis: Licence to practise lapsed');
-    expect(await page.getByLabel(/Morgan Ellis/).count()).toBe(0);
+    expect(notOffered).toContain('Jordan Hale: Licence to practise lapsed');
+    expect(await page.getByLabel(/Jordan Hale/).count()).toBe(0);
 
     await page.getByRole('button', { name: 'Save SIP' }).click();
     expect(await page.locator('.govuk-error-summary').innerText()).toContain('Select a School Improvement Partner, or no SIP');
@@ -67,9 +67,9 @@ describe('School Improvement Partners', () => {
 
     // The lapsed SIP: flagged on the SIPs page and on their profile, with their school kept.
     await page.goto(running.baseUrl + paths.sips.list);
-    expect(await page.locator('tr', { hasText: 'Morgan Ellis' }).innerText()).toContain('Licence lapsed');
+    expect(await page.locator('tr', { hasText: 'Jordan Hale' }).innerText()).toContain('Licence lapsed');
     await checkedAtBothWidths(page);
-    await page.getByRole('link', { name: 'Morgan Ellis' }).click();
+    await page.getByRole('link', { name: 'Jordan Hale' }).click();
     expect(await main(page)).toContain('They keep their schools, but are not offered for new ones');
     expect(await main(page)).toContain('Hillcrest School');
     await checkedAtBothWidths(page);

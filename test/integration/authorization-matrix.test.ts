@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
+import { Types } from 'mongoose';
 import { ROLES, type Role } from '../../src/web/identity';
 import { Listing } from '../../src/features/listings/listing.model';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
@@ -15,7 +16,7 @@ import { organizationId, serviceId, taxonomyId, taxonomyTermId } from '../../src
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
-import { createUser } from '../support/factories';
+import { createSchool, createUser } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, type Agent } from '../support/http';
 import { listRoutes } from '../support/routes';
 
@@ -44,6 +45,11 @@ type Fixtures = {
   organizationId: string;
   fileId: string;
   schoolUrn: string;
+  /** The fixture school's id, which only `school` may act for. */
+  schoolId: string;
+  /** A school user linked to two schools, and the second of them. */
+  multiSchoolUserId: string;
+  secondSchoolId: string;
   importJobId: string;
   sipUserId: string;
   shortlistId: string;
@@ -55,6 +61,7 @@ const OWNER_ONLY = (owner: Outcome) => ({ as: { provider: owner }, others: 'forb
 const SCHOOLS_ONLY = (school: Outcome) => ({ as: { school, otherSchool: school }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const SIGNED_IN = { as: {}, others: 'ok' as Outcome, signedOut: 'signIn' as Outcome };
 /** The fixture school's own users, its SIP and Traded Services; nobody else. */
+const NO_SUCH_ID = '0000000000000000000000aa';
 const SCHOOL_RECORD = (outcome: Outcome) => ({ as: { school: outcome, sip: outcome, traded_services: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const REPORT_TABLE = 'terms';
 const PUBLIC = { as: {}, others: 'ok' as Outcome, signedOut: 'ok' as Outcome };
@@ -94,6 +101,9 @@ const MATRIX: Entry[] = [
   { route: 'POST /admin/users/:id/reactivate', url: (f) => paths.admin.reactivateUser(f.otherUserId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
   // The fixture user has set a password: there is no invitation to send again.
   { route: 'POST /admin/users/:id/invitation', url: (f) => paths.admin.resendInvitation(f.otherUserId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'notFound' } },
+  // Linking a school user to schools: the fixture multi-school user is linked to two; unlinking one leaves one.
+  { route: 'POST /admin/users/:id/schools', url: (f) => paths.admin.linkSchool(f.multiSchoolUserId), form: () => ({ urn: '' }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'POST /admin/users/:id/schools/:schoolId/unlink', url: (f) => paths.admin.unlinkSchool(f.multiSchoolUserId, f.secondSchoolId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
   { route: 'GET /admin/outbox', url: () => paths.admin.outbox, ...TRADED_SERVICES_ONLY },
   { route: 'GET /admin/security-events', url: () => `${paths.admin.securityEvents}?type=signed_in`, ...TRADED_SERVICES_ONLY },
   { route: 'GET /admin/retention', url: () => paths.admin.retention, ...TRADED_SERVICES_ONLY },
@@ -113,6 +123,9 @@ const MATRIX: Entry[] = [
   // Schools: the fixture school belongs to `school` and is in `sip`'s caseload.
   { route: 'GET /schools', url: () => paths.schools.list, ...TRADED_SERVICES_ONLY },
   { route: 'GET /your-school', url: () => paths.schools.yourSchool, ...SCHOOLS_ONLY('ok') },
+  // Choosing the school to act for: each school user among their own schools; another school is refused (multi-school.test.ts).
+  { route: 'GET /acting-for', url: () => paths.actingFor, ...SCHOOLS_ONLY('ok') },
+  { route: 'POST /acting-for', url: () => paths.actingFor, form: (f) => ({ school: f.schoolId }), ...SCHOOLS_ONLY('redirect'), as: { school: 'redirect', otherSchool: 'forbidden' } },
   { route: 'GET /your-schools', url: () => paths.schools.yourSchools, signedOut: 'signIn', as: { sip: 'ok', otherSip: 'ok' }, others: 'forbidden' },
   { route: 'GET /schools/:urn', url: (f) => paths.schools.school(f.schoolUrn), ...SCHOOL_RECORD('ok') },
   { route: 'GET /schools/:urn/level', url: (f) => paths.schools.level(f.schoolUrn), ...SCHOOL_RECORD('forbidden'), as: { sip: 'ok', traded_services: 'ok' } },
@@ -121,6 +134,14 @@ const MATRIX: Entry[] = [
   { route: 'POST /schools/:urn/priorities', url: (f) => paths.schools.priorities(f.schoolUrn), form: () => ({ needs: 'no-such-need' }), ...SCHOOL_RECORD('badRequest') },
   { route: 'GET /schools/:urn/sip', url: (f) => paths.schools.sip(f.schoolUrn), ...TRADED_SERVICES_ONLY },
   { route: 'POST /schools/:urn/sip', url: (f) => paths.schools.sip(f.schoolUrn), form: (f) => ({ sip: f.sipUserId }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
+  { route: 'GET /schools/:urn/capacity', url: (f) => paths.schools.capacity(f.schoolUrn), ...SCHOOL_RECORD('forbidden'), as: { sip: 'ok', traded_services: 'ok' } },
+  { route: 'POST /schools/:urn/capacity', url: (f) => paths.schools.capacity(f.schoolUrn), form: () => ({}), ...SCHOOL_RECORD('forbidden'), as: { sip: 'badRequest', traded_services: 'badRequest' } },
+  { route: 'GET /schools/:urn/good-practice', url: (f) => paths.schools.goodPractice(f.schoolUrn), ...SCHOOL_RECORD('ok') },
+  { route: 'POST /schools/:urn/good-practice', url: (f) => paths.schools.goodPractice(f.schoolUrn), form: () => ({}), ...SCHOOL_RECORD('forbidden'), as: { sip: 'badRequest', traded_services: 'badRequest' } },
+  // No such nomination: those who may see the school's good practice are told so; nobody else learns even that.
+  { route: 'POST /schools/:urn/good-practice/:id/contact', url: (f) => paths.schools.nominationContact(f.schoolUrn, NO_SUCH_ID), form: () => ({ contactName: 'Jo', contactEmail: 'jo@example.org' }), ...SCHOOL_RECORD('notFound') },
+  { route: 'POST /schools/:urn/good-practice/:id/invite', url: (f) => paths.schools.nominationInvite(f.schoolUrn, NO_SUCH_ID), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'notFound' } },
+  { route: 'GET /admin/nominations', url: () => paths.admin.nominations, ...TRADED_SERVICES_ONLY },
 
   // SIPs: the fixture SIP's profile is theirs and Traded Services'; the licence and the SIPs page are Traded Services'.
   { route: 'GET /sips', url: () => paths.sips.list, ...TRADED_SERVICES_ONLY },
@@ -225,6 +246,7 @@ const MATRIX: Entry[] = [
   { route: 'GET /listings/:id/decision', url: (f) => paths.listings.decide(f.listingId), ...TRADED_SERVICES_ONLY },
   { route: 'POST /listings/:id/decision', url: (f) => paths.listings.decide(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   { route: 'POST /listings/:id/suspend', url: (f) => paths.listings.suspend(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'POST /listings/:id/arrangement', url: (f) => paths.listings.arrangement(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   // The fixture is published, not suspended or overdue, and has no waiting revision: the actions say so.
   { route: 'POST /listings/:id/reinstate', url: (f) => paths.listings.reinstate(f.listingId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'conflict' } },
   { route: 'POST /listings/:id/reviewed', url: (f) => paths.listings.reviewed(f.listingId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'conflict' } },
@@ -293,7 +315,7 @@ describe('authorization matrix', () => {
     });
     const file = await StoredFile.create({ listing: listing._id, kind: 'evidence', filename: 'case-study.pdf', contentType: 'application/pdf', size: 9, data: Buffer.from('%PDF-1.7\n') });
     await Listing.updateOne({ _id: listing._id }, { $set: { evidence: [file._id] } });
-    const school = await School.findByIdAndUpdate(users.get('school')!.school, { $set: { sip: users.get('sip')!._id } }, { new: true });
+    const school = await School.findByIdAndUpdate(users.get('school')!.schools![0], { $set: { sip: users.get('sip')!._id } }, { new: true });
     const job = await ImportJob.create({ fileName: 'edubasealldata.csv', totalBytes: 100, startedBy: users.get('traded_services')!._id });
     fixtures = {
       otherUserId: (await createUser('provider')).id as string,
@@ -301,12 +323,16 @@ describe('authorization matrix', () => {
       organizationId: organizationId(toDirectoryDocument(listing.toObject())),
       fileId: file.id as string,
       schoolUrn: school!.urn,
+      schoolId: school!.id as string,
+      multiSchoolUserId: '',
+      secondSchoolId: (await createSchool({ name: 'Second Matrix School' })).id as string,
       importJobId: job.id as string,
       sipUserId: users.get('sip')!.id as string,
       commissionId: '',
       shortlistId: (await Shortlist.create({ title: 'For the visit', school: school!._id, author: users.get('sip')!._id })).id as string,
     };
     await ShortlistEntry.create({ shortlist: fixtures.shortlistId, listing: listing._id, note: '' });
+    fixtures.multiSchoolUserId = (await createUser('school', { schools: [school!._id, new Types.ObjectId(fixtures.secondSchoolId)] })).id as string;
     await Listing.updateOne({ _id: listing._id }, { $set: { capacity: { days: 10, period: 'term' }, dailyRatePence: 40_000, expertise: ['mathematics-and-numeracy'] } });
     fixtures.commissionId = (await requestAs(toSessionUser(users.get('school')!), fixtures.listingId)).id;
     await ensureDefaultTaxonomy();

@@ -1,7 +1,9 @@
 import { Listing } from '../../src/features/listings/listing.model';
 import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { School } from '../../src/features/schools/school.model';
-import { DEMO_SCHOOLS, seedDemoData } from '../../seed/demo-data';
+import { DEMO_SCHOOLS, DEMO_USERS, seedDemoData } from '../../seed/demo-data';
+import { User } from '../../src/features/accounts/user.model';
+import { Commission } from '../../src/features/commissions/commission.model';
 import { DEMO_DIRECTORY_SIZE } from '../../seed/demo-directory';
 import { useTestDatabase } from '../support/database';
 import { testConfig } from '../support/app';
@@ -39,15 +41,15 @@ describe('the demo data', () => {
     expect(profiles).toHaveLength(sips.length);
     const states = new Map(profiles.map((profile) => [profile.user.toString(), licenceStanding(profile.licence?.renewalDate, now, config.sips.licenceReminderDays).state]));
     expect(Object.fromEntries(sips.map((sip) => [sip.email, states.get(sip._id.toString())]))).toEqual({
-      'sip.ellis@demo.example': 'lapsed',
+      'sip.hale@demo.example': 'lapsed',
       'sip.reid@demo.example': 'renewal_due',
       'sip@demo.example': 'current',
     });
-    const lapsed = sips.find((sip) => sip.email === 'sip.ellis@demo.example')!;
+    const lapsed = sips.find((sip) => sip.email === 'sip.hale@demo.example')!;
     expect(await School.countDocuments({ sip: lapsed._id })).toBe(1);
   });
 
-  it('leaves Brookfield Infant School without a SIP, with Alex Reid suggested first for its phonics and Morgan Ellis not offered', async () => {
+  it('leaves Brookfield Infant School without a SIP, with Alex Reid suggested first for its phonics and Jordan Hale not offered', async () => {
     await seedDemoData();
     const admin = toSessionUser((await User.findOne({ email: 'tradedservices@demo.example' }).lean())!);
     const page = await assignSipPage(admin, '900006', testConfig().sips, new Date());
@@ -55,6 +57,19 @@ describe('the demo data', () => {
     expect(page.suggested.map((sip) => sip.name)).toEqual(['Alex Reid', 'Sam Patel']);
     expect(page.suggested[0]!.reasons).toContain('Specialism for “Phonics outcomes are falling”: English and literacy, Early years (EYFS)');
     expect(page.suggested[1]!.reasons).toContain('5 days left of 20 a year (3 schools × 5 days)');
-    expect(page.notSuggested.map((sip) => sip.name)).toEqual(['Morgan Ellis']);
+    expect(page.notSuggested.map((sip) => sip.name)).toEqual(['Jordan Hale']);
+  });
+
+  it('links the trust lead to two demo schools, and each demo commission was asked for by its school’s own head', async () => {
+    await seedDemoData();
+    const urnsOf = async (email: string) => {
+      const user = (await User.findOne({ email }).lean())!;
+      return (await School.find({ _id: { $in: user.schools ?? [] } }, { urn: 1 }).lean()).map((school) => school.urn).sort();
+    };
+    expect(await urnsOf('trust.lead@demo.example')).toEqual(['900001', '900002']);
+    for (const user of DEMO_USERS.filter((demo) => demo.role === 'school')) expect(await urnsOf(user.email)).toEqual(user.schoolUrns);
+
+    const lead = (await User.findOne({ email: 'trust.lead@demo.example' }).lean())!;
+    expect(await Commission.exists({ requestedBy: lead._id })).toBeNull();
   });
 });

@@ -223,6 +223,18 @@ export const FORMS: HostileForm[] = [
     },
   },
 
+  {
+    route: 'POST /admin/users/:id/schools',
+    name: 'link a school to a school user',
+    as: 'traded_services',
+    target: async () => {
+      const id = (await createUser('school')).id as string;
+      return { page: paths.admin.user(id), action: paths.admin.linkSchool(id) };
+    },
+    fields: { urn: { kind: 'typed', value: (world) => world.spareSchoolUrn } },
+  },
+  { route: 'POST /acting-for', name: 'choose the school to act for', as: 'school', target: () => same(paths.actingFor), fields: { school: { kind: 'choice', value: (world) => world.schoolId } } },
+
   // Schools and support levels
   {
     route: 'POST /schools/:urn/level',
@@ -490,6 +502,7 @@ export const BUTTONS: { route: string; as: Who; action: (world: World) => string
   { route: 'POST /admin/users/:id/deactivate', as: 'traded_services', action: (world) => paths.admin.deactivateUser(world.users.provider.id) },
   { route: 'POST /admin/users/:id/reactivate', as: 'traded_services', action: (world) => paths.admin.reactivateUser(world.users.provider.id) },
   { route: 'POST /admin/users/:id/invitation', as: 'traded_services', action: (world) => paths.admin.resendInvitation(world.users.provider.id) },
+  { route: 'POST /admin/users/:id/schools/:schoolId/unlink', as: 'traded_services', action: (world) => paths.admin.unlinkSchool(world.users.school.id, world.schoolId) },
   { route: 'POST /shortlists/:id/entries/:listingId/remove', as: 'sip', action: (world) => paths.shortlists.removeEntry(world.shortlistId, world.listingId) },
   { route: 'POST /commissions/new/check', as: 'school', action: () => paths.commissions.check },
   { route: 'POST /commissions/:id/:action', as: 'school', action: (world) => paths.commissions.action(world.commissionIds.awaitingSchool, 'confirm') },
@@ -514,6 +527,7 @@ export const QUERIES: { route: string; as: Who; url: (world: World) => string; p
   { route: 'GET /reports', as: 'traded_services', url: () => paths.reports.commissions, parameters: ['term', 'level'] },
   { route: 'GET /reports/:table.csv', as: 'sip', url: () => paths.reports.csv('levels'), parameters: ['term', 'level'] },
   { route: 'GET /commissions/new', as: 'school', url: () => paths.commissions.new, parameters: ['listing'] },
+  { route: 'GET /acting-for', as: 'school', url: () => paths.actingFor, parameters: ['returnTo'] },
   { route: 'GET /shortlists/new', as: 'sip', url: () => paths.shortlists.new, parameters: ['listing'] },
   { route: 'GET /listings/:id', as: 'sip', url: (world) => paths.listings.listing(world.listingId), parameters: ['version'] },
   { route: 'GET /account/set-password', as: 'signedOut', url: () => paths.setPassword, parameters: ['token'] },

@@ -144,7 +144,15 @@ describe('ranking SIPs for a school', () => {
   });
 });
 
-const user = (role: Role, id = `${role}-1`, schoolId?: string): SessionUser => ({ id, name: role, email: `${role}@test.example`, role, schoolId, mustChangePassword: false });
+const user = (role: Role, id = `${role}-1`, schoolId?: string): SessionUser => ({
+  id,
+  name: role,
+  email: `${role}@test.example`,
+  role,
+  schoolIds: schoolId ? [schoolId] : [],
+  actingSchoolId: schoolId,
+  mustChangePassword: false,
+});
 
 describe('who may do what with SIPs', () => {
   it('lets a SIP see and edit only their own profile, and Traded Services any', () => {

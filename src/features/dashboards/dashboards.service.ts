@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
 import type { CommissionStatus } from '../commissions/commission-status';
@@ -14,12 +15,13 @@ import { countListingsWithStatus, listingsOwnedBy } from '../listings/listing-re
 import { countListingsBelowTwoRecommendations } from '../listings/recommendation-standing';
 import { LISTING_STATUSES, type ListingStatus, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
 import { countSchools, findSchoolById } from '../schools/school-reads';
-import type { sipCaseload } from '../schools/schools.service';
+import { schoolChoicesAmong, urnOfOwnSchool, type sipCaseload } from '../schools/schools.service';
+import { countNominationsAwaitingSchool, countNominationsToInvite } from '../nominations/nominations.service';
 import { sipFeedbackOwed } from '../sips/sip-feedback.service';
 import { countLapsedLicences, ownLicenceNeedsRenewal, type SipRules } from '../sips/sips.service';
 
 export async function schoolDashboard(user: SessionUser) {
-  const school = user.schoolId ? await findSchoolById(user.schoolId) : null;
+  const school = user.actingSchoolId ? await findSchoolById(user.actingSchoolId) : null;
   if (!school) throw new NotFoundError('This account is not linked to a school');
   return { school: { name: school.name, urn: school.urn, localAuthority: school.localAuthority, phase: school.phase } };
 }
@@ -78,6 +80,7 @@ const COMMISSIONS_WAITING: Partial<Record<CommissionStatus, string>> = {
   accepted: 'Accepted support, to start',
   in_progress: 'Support under way, to record as delivered',
   awaiting_approval: 'LA-funded days beyond an entitlement, to approve or refuse',
+  awaiting_la: 'Requests for support the LA deploys, to arrange or refuse',
 };
 
 async function commissionsWaiting(user: SessionUser): Promise<WaitingItem[]> {
@@ -92,21 +95,25 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
   const items: WaitingItem[] = [];
   switch (user.role) {
     case 'school': {
-      const recommendations = await recommendationsOfSchool(user);
+      const [recommendations, nominations] = await Promise.all([recommendationsOfSchool(user), countNominationsAwaitingSchool(user)]);
       items.push({ text: 'Requests to recommend a provider', count: recommendations.waiting.length, href: paths.recommendations.inbox });
       items.push(...(await commissionsWaiting(user)));
       items.push({ text: 'Feedback on your SIP this term', count: await sipFeedbackOwed(user, now), href: paths.sips.feedback });
+      if (nominations > 0) {
+        items.push({ text: 'Good practice identified at your school: say who will lead its listing', count: nominations, href: paths.schools.goodPractice(await urnOfOwnSchool(user)) });
+      }
       break;
     }
     case 'provider':
       items.push(...(await commissionsWaiting(user)));
       break;
     case 'traded_services': {
-      const [queue, feedback, commissions, shortOfRecommendations, lapsedLicences] = await Promise.all([
+      const [queue, feedback, commissions, shortOfRecommendations, nominations, lapsedLicences] = await Promise.all([
         approvalQueue(user, settings.rules, settings.reviewDates),
         feedbackNeedingAttention(user, settings.feedbackDueDays),
         commissionsWaiting(user),
         countListingsBelowTwoRecommendations(),
+        countNominationsToInvite(user),
         countLapsedLicences(settings.sips, now),
       ]);
       items.push(
@@ -117,6 +124,7 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
         ...commissions,
         { text: 'Low ratings to look into', count: feedback.lowRated.length, href: paths.feedbackAttention },
         { text: 'Feedback overdue', count: feedback.overdue.length, href: paths.feedbackAttention },
+        { text: 'Good-practice nominations, to invite', count: nominations, href: paths.admin.nominations },
         { text: 'SIPs whose licence to practise has lapsed', count: lapsedLicences, href: paths.sips.list },
       );
       break;
@@ -136,4 +144,22 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
     }
   }
   return items.filter((item) => item.count > 0);
+}
+
+/** Another school someone works for, and how many things wait for them there. */
+export type OtherSchool = { id: string; name: string; waiting: number };
+
+/**
+ * For someone linked to several schools: each school they are not acting for now, with the count its home
+ * page would show, so they can see where they are needed and switch to it.
+ */
+export async function otherSchoolsWaiting(user: SessionUser, settings: WaitingSettings): Promise<OtherSchool[]> {
+  if (user.role !== 'school' || user.schoolIds.length < 2) return [];
+  const others = await schoolChoicesAmong(user.schoolIds.filter((id) => id !== user.actingSchoolId).map((id) => new Types.ObjectId(id)));
+  return Promise.all(
+    others.map(async (school) => {
+      const items = await waitingFor({ ...user, actingSchoolId: school.id }, settings);
+      return { id: school.id, name: school.name, waiting: items.reduce((sum, item) => sum + item.count, 0) };
+    }),
+  );
 }

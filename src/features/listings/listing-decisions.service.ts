@@ -72,6 +72,22 @@ export async function setListingSuspended(actor: SessionUser, id: string, suspen
   return { ok: true };
 }
 
+/**
+ * Whether schools ask the provider directly or ask the LA, which arranges the support (seed 001: "The
+ * deployment of both the ASTs and Lead Practioners is through the LA"). Traded Services set it per listing.
+ */
+export async function setArrangedByLa(actor: SessionUser, id: string, arrangedByLa: boolean): Promise<DecisionResult> {
+  const by = decider(actor);
+  const listing = await findListing(id);
+  if (!!listing.arrangedByLa === arrangedByLa) return { ok: true };
+  const changed =
+    (await claimListingChange(listing)) &&
+    (await Listing.findOneAndUpdate({ _id: listing._id, arrangedByLa: listing.arrangedByLa ?? { $ne: true } }, { $set: { arrangedByLa }, $inc: { revision: 1 } }));
+  if (!changed) return { ok: false, message: ALREADY_DECIDED };
+  await recordAudit({ actor: by, action: arrangedByLa ? 'listing_arranged_by_la' : 'listing_requested_directly', subjectType: 'Listing', subjectId: listing._id });
+  return { ok: true };
+}
+
 /** Traded Services have reviewed a published listing: it is good for another period (or to its designation's expiry). */
 export async function recordListingReviewed(actor: SessionUser, id: string, rules: ListingRules): Promise<DecisionResult> {
   const by = decider(actor);

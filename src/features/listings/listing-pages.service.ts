@@ -124,6 +124,8 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       impact: await parts.impactRows(listing._id),
     },
     canAskForSupport: listing.status === 'approved' && parts.canAskForSupport(actor),
+    // A school asks the LA for support it deploys; brokers arrange it either way.
+    askTheLa: !!listing.arrangedByLa && actor.role === 'school',
     canShortlist: !showingPending && listed && parts.canMakeShortlists(actor),
     canRecommend: canRecommendListing(actor, listing) && ownRecommendation !== 'given',
     canWithdraw: ownRecommendation === 'given',
@@ -153,6 +155,7 @@ export async function listingStatusPage(actor: SessionUser, listing: ListingReco
     lastReviewed: formatDate(listing.lastReviewedAt),
     listed: isListedInDirectory(listing, now, rules.reviewGraceDays),
     shortOfRecommendations: listing.recommendationState === 'short',
+    arrangedByLa: !!listing.arrangedByLa,
     can: {
       edit: canEditListing(actor, listing),
       submit: canSubmitListing(actor, listing),
@@ -161,6 +164,7 @@ export async function listingStatusPage(actor: SessionUser, listing: ListingReco
       suspend: canDecideListings(actor) && listing.status === 'approved',
       reinstate: canDecideListings(actor) && listing.status === 'suspended',
       review: canDecideListings(actor) && (listing.status === 'approved' || listing.status === 'suspended'),
+      arrange: canDecideListings(actor),
       decideRevision: canDecideListings(actor) && Boolean(pending),
     },
   };

@@ -20,7 +20,7 @@ export const PERSONAL_DATA_MAP = {
   account: {
     heading: 'Your account',
     whose: 'Everyone with an account',
-    what: 'Name, work email address, role, school (for school staff), when you were invited and last signed in. Never your password: only a one-way hash of it.',
+    what: 'Name, work email address, role, the schools you work for (for school staff), when you were invited and last signed in. Never your password: only a one-way hash of it.',
     why: 'To let you sign in and to show others who did what.',
     kept: () => UNTIL_ERASED,
     seenBy: 'You and Traded Services; your name is shown beside what you do.',
@@ -88,6 +88,14 @@ export const PERSONAL_DATA_MAP = {
     why: 'The LA quality-assures and performance-manages SIPs, asking heads what they think of their SIP.',
     kept: () => 'Until the SIP’s personal data is erased: then the comments about them are deleted, and the ratings stay',
     seenBy: 'Traded Services. The school sees its own; a SIP sees what was said about them in their download, without the schools’ names.',
+  },
+  nominations: {
+    heading: 'Good-practice nominations',
+    whose: 'SIPs and Traded Services who nominate a school, and the school staff named to lead its support',
+    what: 'Which school was identified as good practice, in which areas and by whom, with a note; the name and work email address of the person named to lead the support.',
+    why: 'To invite the school to publish a good-practice listing.',
+    kept: () => 'While the school’s record exists. Erasing the person named removes their name and email address from it',
+    seenBy: 'The school, its SIP and Traded Services.',
   },
   notifications: {
     heading: 'Notifications',

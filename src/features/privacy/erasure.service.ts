@@ -10,6 +10,7 @@ import { setListingSuspended } from '../listings/listing-decisions.service';
 import { Listing, listingsOwnedBy } from '../listings/listing.model';
 import { StoredFile } from '../listings/stored-file.model';
 import { OutboxMessage } from '../mail/outbox.model';
+import { Nomination } from '../nominations/nomination.model';
 import { Notification } from '../notifications/notification.model';
 import { AccountToken } from '../accounts/account-token.model';
 import { SipFeedback } from '../sips/sip-feedback.model';
@@ -70,7 +71,8 @@ export async function eraseUser(
     { _id: user._id },
     {
       $set: { name: placeholder, email: `erased-${userId}@erased.invalid`, active: false, mustChangePassword: false, erasedAt: new Date() },
-      $unset: { passwordHash: 1, lastSignInAt: 1, invitedAt: 1 },
+      // The schools a person worked for go too: the commissions and recommendations keep which school did what.
+      $unset: { passwordHash: 1, lastSignInAt: 1, invitedAt: 1, schools: 1 },
     },
   );
   await Promise.all([
@@ -86,6 +88,7 @@ export async function eraseUser(
     AuditEntry.updateMany({ subjectType: 'User', subjectId: user._id, 'changes.email': { $exists: true } }, { $unset: { 'changes.email': 1 } }),
     dependencies.forgetSignInAttempts(user.email),
     removeFromListingContacts(user),
+    Nomination.updateMany({ 'contact.email': user.email }, { $unset: { contact: 1 } }),
     removeFromOwnListings(user, placeholder),
   ]);
   const suspendedListings = await suspendListingsLeftWithoutOwner(actor, user._id);

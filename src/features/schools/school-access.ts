@@ -16,7 +16,7 @@ export function isInSipCaseload(user: SessionUser, school: SchoolForAccess): boo
 /** A school's support level and its history: only that school, its SIP and Traded Services. */
 export function canViewSchoolSupport(user: SessionUser, school: SchoolForAccess): boolean {
   if (canManageSchools(user) || isInSipCaseload(user, school)) return true;
-  return user.role === 'school' && user.schoolId === school._id.toString();
+  return user.role === 'school' && user.actingSchoolId === school._id.toString();
 }
 
 /** Setting a level is a judgement for the school's SIP or Traded Services, not the school itself. */
@@ -27,4 +27,12 @@ export function canSetSupportLevel(user: SessionUser, school: SchoolForAccess): 
 /** A school records its own priorities; its SIP and Traded Services may too. */
 export function canEditPriorities(user: SessionUser, school: SchoolForAccess): boolean {
   return canViewSchoolSupport(user, school);
+}
+
+/**
+ * Identifying good practice and capacity to support others is the LA's judgement (seed 001: the SIP's
+ * summer-term visit "can be used to identify this good practice"): the school's SIP or Traded Services.
+ */
+export function canJudgeGoodPractice(user: SessionUser, school: SchoolForAccess): boolean {
+  return canSetSupportLevel(user, school);
 }

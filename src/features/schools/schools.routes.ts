@@ -7,9 +7,11 @@ import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from 
 import { termChoices } from '../taxonomy/taxonomy.service';
 import { entitlementPhrases } from './level-entitlement';
 import { nextTermlyReview } from './review-dates';
-import { prioritiesSchema, schoolSearchSchema, supportLevelSchema } from './schools.schemas';
+import { capacitySchema, prioritiesSchema, schoolSearchSchema, supportLevelSchema } from './schools.schemas';
 import {
+  capacityFormData,
   prioritiesFormData,
+  recordCapacityToSupport,
   schoolPage,
   searchSchools,
   setPriorities,
@@ -82,6 +84,15 @@ export function schoolsRoutes({ directory, commissionSummariesFor, lapsedSipLice
     res.redirect(schoolPagePath(req));
   });
 
+  router.get(paths.schools.capacity(':urn'), requireSignIn, async (req: UrnRequest, res) => renderCapacityForm(req, res));
+  router.post(paths.schools.capacity(':urn'), requireSignIn, async (req: UrnRequest, res) => {
+    const parsed = capacitySchema.safeParse(req.body);
+    if (!parsed.success) return renderCapacityForm(req, res, formErrorsFrom(parsed.error, ['capacity', 'capacityNote']));
+    await recordCapacityToSupport(req.user!, req.params.urn, parsed.data);
+    setNotification(req, { type: 'success', text: 'The school’s capacity to support other schools has been recorded.' });
+    res.redirect(paths.schools.school(req.params.urn));
+  });
+
   async function renderSchool(req: Request, res: Response, urn: string): Promise<void> {
     const page = await schoolPage(req.user!, urn);
     const suggestions = await directory.suggestedSupport({
@@ -131,6 +142,17 @@ async function renderLevelForm(req: UrnRequest, res: Response, errors?: FormErro
     })),
     defaultReview: formatDate(review),
     backLink: schoolPagePath(req),
+  });
+}
+
+async function renderCapacityForm(req: UrnRequest, res: Response, errors?: FormErrors): Promise<void> {
+  const data = await capacityFormData(req.user!, req.params.urn);
+  res.status(errors ? 400 : 200).render('schools/capacity-form', {
+    pageTitle: `Capacity to support other schools: ${data.school.name}`,
+    school: data.school,
+    errors,
+    values: errors ? valuesToRedisplay(req.body) : data.values,
+    backLink: paths.schools.school(req.params.urn),
   });
 }
 

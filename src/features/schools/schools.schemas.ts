@@ -25,7 +25,7 @@ function reviewDateOf(form: Record<string, unknown>): Date | null {
 }
 
 /** The longest each written answer may be: the forms show these limits too. */
-export const SCHOOL_TEXT_LIMITS = { levelReason: 2000, priorityNotes: 2000, levelDescription: 1000 } as const;
+export const SCHOOL_TEXT_LIMITS = { levelReason: 2000, priorityNotes: 2000, levelDescription: 1000, capacityNote: 1000 } as const;
 
 export const supportLevelSchema = z
   .object({
@@ -51,6 +51,11 @@ export const supportLevelSchema = z
 export const prioritiesSchema = z.object({
   needs: stringList,
   notes: z.string().trim().max(SCHOOL_TEXT_LIMITS.priorityNotes, `Notes must be ${SCHOOL_TEXT_LIMITS.priorityNotes} characters or fewer`).optional().default(''),
+});
+
+export const capacitySchema = z.object({
+  capacity: z.enum(['yes', 'no'], { error: 'Select whether the school has capacity to support other schools' }).transform((value) => value === 'yes'),
+  capacityNote: z.string().trim().max(SCHOOL_TEXT_LIMITS.capacityNote, `The note must be ${SCHOOL_TEXT_LIMITS.capacityNote} characters or fewer`).optional().default(''),
 });
 
 export const schemePresetSchema = z.object({
@@ -97,5 +102,17 @@ export const schemeVersionSchema = z.object({ version: schemeVersion });
 export type SchoolSearch = z.infer<typeof schoolSearchSchema>;
 export type SupportLevelForm = z.infer<typeof supportLevelSchema>;
 export type PrioritiesForm = z.infer<typeof prioritiesSchema>;
+export type CapacityForm = z.infer<typeof capacitySchema>;
 export type SchemeLevelForm = z.infer<typeof schemeLevelSchema>;
 export type NewSchemeLevelForm = z.infer<typeof newSchemeLevelSchema>;
+
+/** Where the page that sent someone to choose their acting school was; only a local path is ever followed. */
+const returnToField = z.string().max(2000).optional().catch(undefined);
+export const actingSchoolQuerySchema = z.object({ returnTo: returnToField });
+
+const CHOOSE_A_SCHOOL = 'Select the school you are acting for';
+export const actingSchoolSchema = z.object({
+  school: z.string({ error: CHOOSE_A_SCHOOL }).regex(/^[0-9a-f]{24}$/, CHOOSE_A_SCHOOL),
+  returnTo: returnToField,
+});
+export type ActingSchoolForm = z.infer<typeof actingSchoolSchema>;

@@ -30,5 +30,5 @@ export function canReadSipFeedback(user: SessionUser): boolean {
 
 /** A school gives feedback on its own SIP only: the school is the user's, and has a SIP. */
 export function canGiveSipFeedback(user: SessionUser, school: { _id: { toString(): string }; sip?: unknown }): boolean {
-  return user.role === 'school' && user.schoolId === school._id.toString() && !!school.sip;
+  return user.role === 'school' && user.actingSchoolId === school._id.toString() && !!school.sip;
 }

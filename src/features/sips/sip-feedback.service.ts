@@ -20,7 +20,7 @@ import type { SipFeedbackForm } from './sips.schemas';
 /** The signed-in head's own school, with its SIP. */
 async function ownSchool(user: SessionUser) {
   if (user.role !== 'school') throw new NotAllowedError();
-  const school = user.schoolId ? await findSchoolById(user.schoolId, { name: 1, urn: 1, sip: 1 }) : null;
+  const school = user.actingSchoolId ? await findSchoolById(user.actingSchoolId, { name: 1, urn: 1, sip: 1 }) : null;
   if (!school) throw new NotFoundError('This account is not linked to a school');
   return school;
 }
@@ -63,8 +63,8 @@ export async function giveSipFeedback(user: SessionUser, form: SipFeedbackForm, 
 
 /** 1 when the head's school has a SIP and has not given this term's feedback, else 0: for their "Waiting for you". */
 export async function sipFeedbackOwed(user: SessionUser, now: Date): Promise<number> {
-  if (user.role !== 'school' || !user.schoolId) return 0;
-  const school = await findSchoolById(user.schoolId, { sip: 1 });
+  if (user.role !== 'school' || !user.actingSchoolId) return 0;
+  const school = await findSchoolById(user.actingSchoolId, { sip: 1 });
   if (!school || !canGiveSipFeedback(user, school)) return 0;
   return (await SipFeedback.exists({ school: school._id, term: termFor(now).key })) ? 0 : 1;
 }
