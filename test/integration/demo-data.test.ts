@@ -8,7 +8,6 @@ import { DEMO_DIRECTORY_SIZE } from '../../seed/demo-directory';
 import { useTestDatabase } from '../support/database';
 import { testConfig } from '../support/app';
 import { toSessionUser } from '../../src/features/accounts/accounts.service';
-import { User } from '../../src/features/accounts/user.model';
 import { licenceStanding } from '../../src/features/sips/licence-standing';
 import { SipProfile } from '../../src/features/sips/sip-profile.model';
 import { assignSipPage } from '../../src/features/sips/sips.service';

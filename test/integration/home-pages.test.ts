@@ -75,7 +75,8 @@ describe('what waits on each home page, from the demo data', () => {
 
     const home = await agent.get(paths.dashboards.school);
     expect(waitingOn(home.text)).toEqual([{ text: 'Support arranged for your school, to confirm', count: 1, href: paths.commissions.list }]);
-    expect(home.text).toMatch(/<dt class="govuk-summary-list__key">Riverside Academy<\/dt>\s*<dd class="govuk-summary-list__value">2 waiting<\/dd>/);
+    // Riverside: a recommendation request, feedback due on completed support, and this term's feedback on its SIP.
+    expect(home.text).toMatch(/<dt class="govuk-summary-list__key">Riverside Academy<\/dt>\s*<dd class="govuk-summary-list__value">3 waiting<\/dd>/);
 
     // "Switch" on the Riverside row: the home page's own form.
     const switched = await submitForm(agent, paths.dashboards.school, {}, paths.actingFor);
@@ -84,6 +85,7 @@ describe('what waits on each home page, from the demo data', () => {
     expect(waitingOn(riverside.text)).toEqual([
       { text: 'Requests to recommend a provider', count: 1, href: paths.recommendations.inbox },
       { text: 'Feedback due on completed support', count: 1, href: paths.commissions.list },
+      { text: 'Feedback on your SIP this term', count: 1, href: paths.sips.feedback },
     ]);
     expect(riverside.text).toMatch(/<dt class="govuk-summary-list__key">Oakfield Primary School<\/dt>\s*<dd class="govuk-summary-list__value">1 waiting<\/dd>/);
     await expectLinksShow(agent, waitingOn(riverside.text), { 'Feedback due on completed support': 'SUP-DEMO-0011' });

@@ -227,6 +227,17 @@ describe('termly feedback from the head on their SIP', () => {
     expect(await SipFeedback.countDocuments({ school: noSip._id })).toBe(0);
   });
 
+  it('from someone who works across schools, is on the SIP of the school they act for', async () => {
+    const both = await createUser('school', { schools: [school._id, lapsedSchool._id] });
+    const agent = await signedInAgent(app, both.email);
+    await submitForm(agent, paths.actingFor, { school: lapsedSchool.id as string });
+    expect((await agent.get(paths.sips.feedback)).text).toContain('How has Liz Lapsed worked with your school this term?');
+    expect((await submitForm(agent, paths.sips.feedback, ratings)).status).toBe(302);
+    expect(await SipFeedback.findOne({ school: lapsedSchool._id }).lean()).toMatchObject({ sip: new Types.ObjectId(sips.lapsed.id), givenBy: both._id });
+    // Phonics Primary's feedback this term was given already, by its head.
+    expect(await SipFeedback.countDocuments({ school: school._id, givenBy: both._id })).toBe(0);
+  });
+
   it('is read by Traded Services on the SIP’s profile, and not by the SIP or other schools', async () => {
     const profile = await admin.get(paths.sips.profile(sips.leader.id));
     expect(profile.text).toContain('Feedback from heads');
@@ -238,6 +249,7 @@ describe('termly feedback from the head on their SIP', () => {
     expect(own.text).not.toContain('Feedback from heads');
     expect(own.text).not.toContain('Challenging and kind.');
     expect((await otherHead.get(paths.sips.feedback)).text).not.toContain('Challenging and kind.');
+    expect((await admin.get(paths.sips.profile(sips.lapsed.id))).text).toContain('Kept Primary');
   });
 });
 
