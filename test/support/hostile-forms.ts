@@ -9,6 +9,7 @@ import { listingFormSchema } from '../../src/features/listings/listings.schemas'
 import { updateListing } from '../../src/features/listings/listings.service';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
 import { Recommendation } from '../../src/features/listings/recommendation.model';
+import { Nomination } from '../../src/features/nominations/nomination.model';
 import { School } from '../../src/features/schools/school.model';
 import { SipFeedback } from '../../src/features/sips/sip-feedback.model';
 import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
@@ -80,7 +81,10 @@ export type World = {
   shortlistId: string;
   needSlug: string;
   commissionIds: { awaitingSchool: string };
+  nominationId: string;
 };
+
+let addedLevels = 0;
 
 const session = async (role: Exclude<Who, 'signedOut'>, overrides: Parameters<typeof createUser>[1] = {}) => {
   const user = await createUser(role, overrides);
@@ -328,6 +332,53 @@ export const FORMS: HostileForm[] = [
       label: { kind: 'text', value: 'Causing concern' },
       description: { kind: 'text', value: 'Intensive LA-brokered support.', optional: true },
       entitlementDays: { kind: 'number', value: '30', accepts: ['0', '1.5'], optional: true },
+      visitsPerYear: { kind: 'number', value: '3', accepts: ['0'], optional: true },
+      visitsWithoutPackage: { kind: 'number', value: '1', accepts: ['0'], optional: true },
+    },
+  },
+  {
+    route: 'POST /schools/support-levels/add-level',
+    name: 'add a support level',
+    as: 'traded_services',
+    target: () => same(paths.schools.schemeLevelNew),
+    fields: {
+      version: { kind: 'hidden' },
+      // Each level added needs a code of its own.
+      code: { kind: 'typed', value: () => `H${(addedLevels += 1)}` },
+      label: { kind: 'text', value: 'Intensive' },
+      description: { kind: 'text', value: 'Weekly visits for a term.', optional: true },
+      entitlementDays: { kind: 'number', value: '40', accepts: ['0', '1.5'], optional: true },
+      visitsPerYear: { kind: 'number', value: '6', accepts: ['0'], optional: true },
+      visitsWithoutPackage: { kind: 'number', value: '2', accepts: ['0'], optional: true },
+    },
+  },
+  {
+    route: 'POST /schools/:urn/capacity',
+    name: 'capacity to support other schools',
+    as: 'sip',
+    target: (world) => same(paths.schools.capacity(world.schoolUrn)),
+    fields: { capacity: { kind: 'choice', value: 'yes' }, capacityNote: { kind: 'text', value: 'Two SLEs in maths', optional: true } },
+  },
+  {
+    route: 'POST /schools/:urn/good-practice',
+    name: 'nominate a school as good practice',
+    as: 'sip',
+    target: (world) => same(paths.schools.goodPractice(world.schoolUrn)),
+    fields: {
+      areas: { kind: 'choices', value: ['english-and-literacy'] },
+      note: { kind: 'text', value: 'Phonics in Reception', optional: true },
+      contactName: { kind: 'text', value: '', optional: true },
+      contactEmail: { kind: 'typed', value: '', optional: true },
+    },
+  },
+  {
+    route: 'POST /schools/:urn/good-practice/:id/contact',
+    name: 'name who will lead a good-practice listing',
+    as: 'school',
+    target: (world) => ({ page: paths.schools.goodPractice(world.schoolUrn), action: paths.schools.nominationContact(world.schoolUrn, world.nominationId) }),
+    fields: {
+      contactName: { kind: 'text', value: 'Priya Patel', errorKey: (world) => `contactName-${world.nominationId}` },
+      contactEmail: { kind: 'typed', value: 'priya.patel@school.example', errorKey: (world) => `contactEmail-${world.nominationId}` },
     },
   },
 
@@ -454,6 +505,13 @@ export const FORMS: HostileForm[] = [
     fields: { decision: { kind: 'choice', value: 'changes_requested' }, reason: { kind: 'text', value: 'Add a case study from a secondary school.' } },
   },
   {
+    route: 'POST /listings/:id/arrangement',
+    name: 'how schools ask for a listing',
+    as: 'traded_services',
+    target: (world) => ({ page: paths.listings.status(world.listingId), action: paths.listings.arrangement(world.listingId) }),
+    fields: { arrangedByLa: { kind: 'choice', value: 'no' } },
+  },
+  {
     route: 'POST /listings/:id/suspend',
     name: 'suspend a listing',
     as: 'traded_services',
@@ -512,6 +570,9 @@ export const BUTTONS: { route: string; as: Who; action: (world: World) => string
   { route: 'POST /listings/:id/submit', as: 'provider', action: (world) => paths.listings.submit(world.draftListingId) },
   { route: 'POST /listings/:id/reinstate', as: 'traded_services', action: (world) => paths.listings.reinstate(world.listingId) },
   { route: 'POST /listings/:id/reviewed', as: 'traded_services', action: (world) => paths.listings.reviewed(world.listingId) },
+  { route: 'POST /schools/support-levels/:code/move', as: 'traded_services', action: () => paths.schools.schemeLevelMove('2') },
+  { route: 'POST /schools/support-levels/:code/remove', as: 'traded_services', action: () => paths.schools.schemeLevelRemove('2') },
+  { route: 'POST /schools/:urn/good-practice/:id/invite', as: 'traded_services', action: (world) => paths.schools.nominationInvite(world.schoolUrn, world.nominationId) },
   { route: 'POST /listings/:id/recommend/decline', as: 'school', action: (world) => paths.recommendations.decline(world.draftListingId) },
   { route: 'POST /listings/:id/recommend/withdraw', as: 'school', action: (world) => paths.recommendations.withdraw(world.listingId) },
 ];
@@ -579,6 +640,7 @@ export async function buildWorld(): Promise<World> {
     shortlistId: shortlist.id as string,
     needSlug: need.slug,
     commissionIds: { awaitingSchool: '' },
+    nominationId: (await Nomination.create({ school: school._id, areas: ['english-and-literacy'], nominatedBy: new Types.ObjectId(sip.id) })).id as string,
   };
   const brokered = await requestCommission(sip, requestForm(world.listingId, { school: world.schoolId }));
   if (!brokered.ok) throw new Error(brokered.message);
