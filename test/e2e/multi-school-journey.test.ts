@@ -44,7 +44,8 @@ describe.each([
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Welcome, Morgan Ellis');
     expect(await page.locator('.govuk-caption-l').innerText()).toBe('Oakfield Primary School');
     expect(await accountBar(page).innerText()).toContain('Acting for Oakfield Primary School');
-    expect(await page.locator('.govuk-summary-list').filter({ hasText: 'Riverside Academy' }).innerText()).toContain('2 waiting');
+    // Riverside: a recommendation request, feedback due on completed support, and this term's feedback on its SIP.
+    expect(await page.locator('.govuk-summary-list').filter({ hasText: 'Riverside Academy' }).innerText()).toContain('3 waiting');
     await expectNoSeriousAccessibilityIssues(page);
 
     await page.getByRole('button', { name: 'Switch to Riverside Academy' }).click();
