@@ -26,6 +26,7 @@ import { reportsRoutes } from './features/reports/reports.routes';
 import { dashboardsRoutes } from './features/dashboards/dashboards.routes';
 import { listingFormUploads, listingsRoutes } from './features/listings/listings.routes';
 import { recommendationsRoutes } from './features/listings/recommendations.routes';
+import { checkFormUploads, checksRoutes } from './features/listings/checks/checks.routes';
 import { giasImportRoutes, giasUploadParser } from './features/schools/gias/import.routes';
 import { schoolsRoutes } from './features/schools/schools.routes';
 import { commissionSummariesFor } from './features/commissions/caseload-summaries';
@@ -135,6 +136,7 @@ export function createApp({
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication({ authenticate: (email, password) => authenticate(email, password, passwordChecks), findActiveUser }));
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
+  app.use(checkFormUploads(config.uploads));
   app.post(paths.schools.import, ...giasUploadParser(config.uploads.maxGiasBytes, config.uploads.tempDir)); // multipart: parsed before the CSRF check
   app.post(paths.commissions.feedback(':id'), ...parseFeedbackUpload(config.uploads.maxDocumentBytes));
   app.use(setUpCsrf());
@@ -152,6 +154,7 @@ export function createApp({
   app.use(dashboardsRoutes({ rules: config.listings, reviewDates: keeper, feedbackDueDays: config.feedbackDueDays }));
   app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport, canMakeShortlists }));
   app.use(recommendationsRoutes(config));
+  app.use(checksRoutes(config.uploads));
   app.use(usersRoutes(accountLinks, { findOpenSchoolByUrn }));
   app.use(securityEventsRoutes());
   app.use(outboxRoutes(mailer));

@@ -16,6 +16,7 @@ import { DirectoryIndexKeeper } from './features/directory/directory-index-keepe
 import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
 import { markWaitingRevisionsOnce } from './features/listings/revision-markers';
 import { scheduleClosedSchoolCheck } from './features/listings/recommendation-standing';
+import { scheduleCheckReminders } from './features/listings/checks/check-reminders';
 import { scheduleRetentionPurge } from './features/privacy/retention.service';
 import { Listing } from './features/listings/listing.model';
 import { scheduleFigureFolding } from './features/commissions/figures/figure-folding';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   const notificationEmails = new NotificationEmails({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName }, logger);
   const stopEmails = scheduleNotificationEmails(notificationEmails, logger);
   const stopClosedSchoolCheck = scheduleClosedSchoolCheck(logger);
+  const stopCheckReminders = scheduleCheckReminders(logger);
   const stopRetentionPurge = scheduleRetentionPurge(config.retention, logger);
   running.stopTimers = () => {
     stopEmails();
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
     stopFolding();
     stopHoldRelease();
     stopClosedSchoolCheck();
+    stopCheckReminders();
     stopRetentionPurge();
   };
 

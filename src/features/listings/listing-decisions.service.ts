@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { NotAllowedError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { recordAudit } from '../audit/audit.service';
+import { refreshCheckSummary } from './checks/check-standing';
 import { canDecideListings } from './listing-access';
 import { REVIEWED_FIELDS } from './listing-revisions';
 import { nextReviewDate } from './listing-visibility';
@@ -121,6 +122,8 @@ export async function decideRevision(
   }
   const changed = (await claimListingChange(listing)) && (await Listing.findOneAndUpdate(filter, update));
   if (!changed) return { ok: false, message: ALREADY_DECIDED };
+  // An approved change of type changes the checks it needs: one it lacks takes it out of the directory.
+  if (decision === 'approve') await refreshCheckSummary(listing._id);
   await recordAudit({
     actor: by,
     action: decision === 'approve' ? 'revision_approved' : 'revision_rejected',
