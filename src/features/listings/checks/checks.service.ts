@@ -237,7 +237,8 @@ export async function checkEvidenceFor(actor: SessionUser, id: string, fileId: s
   if (!Types.ObjectId.isValid(fileId)) throw new NotFoundError();
   const records = await checkRecordsOf(listing._id);
   const held = [...records.values()].some((record) => record.verified?.evidence?.toString() === fileId || record.waiting?.evidence?.toString() === fileId);
-  const file = held ? await StoredFile.findOne({ _id: fileId, listing: listing._id, kind: 'check' }).lean() : null;
+  // Not lean: a lean read gives the bytes as a BSON Binary, which Express would send as JSON.
+  const file = held ? await StoredFile.findOne({ _id: fileId, listing: listing._id, kind: 'check' }) : null;
   if (!file) throw new NotFoundError();
   return { filename: file.filename, contentType: file.contentType, data: file.data };
 }
