@@ -62,6 +62,7 @@ import { SHORTLIST_TEXT_LIMITS } from './features/directory/shortlists.schemas';
 import { SCHOOL_TEXT_LIMITS } from './features/schools/schools.schemas';
 import { RECOMMENDATION_TEXT_LIMITS } from './features/listings/recommendations.schemas';
 import { CONTACT_ROUTE_MAX, EXPERIENCE_MAX, REASON_MAX, SUMMARY_MAX } from './features/listings/listings.schemas';
+import { CHECK_REASON_MAX } from './features/listings/checks/checks.schemas';
 import { ERASURE_REASON_MAX } from './features/accounts/accounts.schemas';
 
 /** The character limits the forms show (character count), from the constants their schemas check. */
@@ -73,6 +74,7 @@ const TEXT_LIMITS = {
   recommendation: RECOMMENDATION_TEXT_LIMITS,
   listing: { summary: SUMMARY_MAX, experience: EXPERIENCE_MAX, contactRoute: CONTACT_ROUTE_MAX, reason: REASON_MAX },
   erasure: { reason: ERASURE_REASON_MAX },
+  check: { reason: CHECK_REASON_MAX },
 } as const;
 
 /** directoryIndex: pass one already built (server start-up does); otherwise it is built on first search. */

@@ -290,4 +290,22 @@ describe('provider checks', () => {
     const others = JSON.parse((await agents.otherProvider!.get(paths.yourData)).text) as { providerChecks: unknown[] };
     expect(others.providerChecks).toEqual([]);
   });
+
+  it('deletes the checks of a listing named after a provider whose personal data is erased, and keeps an organisation’s', async () => {
+    const person = await createUser('provider', { name: 'Ada Quince' });
+    const personAgent = await signedInAgent(app, person.email);
+    const named = await Listing.create({ name: 'Ada Quince', providerType: 'sle', owners: [person._id], status: 'approved', publishedAt: new Date() });
+    const team = await Listing.create({ name: 'Quince Maths Team', providerType: 'traded_service', owners: [person._id], status: 'approved', publishedAt: new Date() });
+    await requireChecks({ dbs: 'sle', insurance: 'traded_service', dbsMonths: '36' });
+    await recordCheck(named.id as string, 'dbs', { ...dateFields('datedOn', addMonths(today(), -1)), updateService: 'no' }, undefined, personAgent);
+    await recordCheck(team.id as string, 'insurance', dateFields('endsOn', addMonths(today(), 6)), undefined, personAgent);
+    await verify(named.id as string, 'dbs');
+    await verify(team.id as string, 'insurance');
+
+    expect((await submitForm(agents.tradedServices!, paths.admin.eraseUser(person.id as string), { reason: 'Left the authority' })).status).toBe(302);
+    expect(await ProviderCheck.countDocuments({ listing: named._id })).toBe(0);
+    expect(await StoredFile.countDocuments({ listing: named._id, kind: 'check' })).toBe(0);
+    expect((await Listing.findById(named._id).lean())!.checksState).toBe('incomplete');
+    expect(await ProviderCheck.countDocuments({ listing: team._id })).toBe(1);
+  });
 });
