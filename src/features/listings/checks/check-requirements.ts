@@ -43,8 +43,10 @@ export async function saveRequirements(actor: SessionUser, form: RequirementsFor
   if (!canSetCheckRequirements(actor)) throw new NotAllowedError();
   // acceptedMonths is replaced whole, so a period emptied on the form is gone (no expiry from the date alone).
   const values = { requiredFor: form.requiredFor, acceptedMonths: { dbs: form.accepted.dbs ?? undefined, safeguarding: form.accepted.safeguarding ?? undefined } };
-  const saved = form.version
-    ? await CheckRequirements.findOneAndUpdate({ key: CURRENT, updatedAt: new Date(form.version) }, { $set: values }, { new: true })
+  const version = form.version ? new Date(form.version) : undefined;
+  if (version && Number.isNaN(version.getTime())) return null;
+  const saved = version
+    ? await CheckRequirements.findOneAndUpdate({ key: CURRENT, updatedAt: version }, { $set: values }, { new: true })
     : await CheckRequirements.create({ key: CURRENT, ...values }).catch((error: { code?: number }) => {
         if (error.code === 11000) return null;
         throw error;
