@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { addMonths } from '../src/lib/dates';
+import { addMonths, startOfUtcDay } from '../src/lib/dates';
 import { CheckRequirements } from '../src/features/listings/checks/check-requirements.model';
 import type { CheckKind } from '../src/features/listings/checks/check-kinds';
 import { refreshCheckSummary } from '../src/features/listings/checks/check-standing';
@@ -72,7 +72,7 @@ function demoFacts(kind: CheckKind, today: Date, dueSoon: boolean) {
 export async function seedDemoChecks(tradedServices: Types.ObjectId): Promise<void> {
   await CheckRequirements.updateOne({ key: 'current' }, { $setOnInsert: { key: 'current', ...DEMO_CHECK_REQUIREMENTS } }, { upsert: true });
   const now = new Date();
-  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const today = startOfUtcDay(now);
   const listings = await Listing.find({}, { name: 1, providerType: 1, owners: 1 }).lean();
   for (const listing of listings) {
     for (const kind of Object.keys(DEMO_CHECK_REQUIREMENTS.requiredFor) as CheckKind[]) {

@@ -39,3 +39,8 @@ export function addMonths(date: Date, months: number): Date {
   target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
   return target;
 }
+
+/** The UTC midnight that begins this moment's day: "today" as the stored dates count it. */
+export function startOfUtcDay(moment: Date): Date {
+  return new Date(Date.UTC(moment.getUTCFullYear(), moment.getUTCMonth(), moment.getUTCDate()));
+}

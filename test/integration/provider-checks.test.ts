@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import mongoose, { Types } from 'mongoose';
 import pino from 'pino';
 import { createApp } from '../../src/app';
-import { addMonths } from '../../src/lib/dates';
+import { addMonths, startOfUtcDay } from '../../src/lib/dates';
 import { DirectoryIndexKeeper } from '../../src/features/directory/directory-index-keeper';
 import { createMailer } from '../../src/features/mail/mailer';
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
@@ -29,10 +29,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const PDF = demoEvidencePdf('DBS certificate');
 
 /** Today at UTC midnight, as the forms see it. */
-const today = () => {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-};
+const today = () => startOfUtcDay(new Date());
 const dateFields = (name: string, date: Date) => ({ [`${name}-day`]: String(date.getUTCDate()), [`${name}-month`]: String(date.getUTCMonth() + 1), [`${name}-year`]: String(date.getUTCFullYear()) });
 
 describe('provider checks', () => {

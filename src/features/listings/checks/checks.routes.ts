@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { Types } from 'mongoose';
+import { startOfUtcDay } from '../../../lib/dates';
 import { plural } from '../../../lib/format';
 import { paths } from '../../../paths';
 import { requireRole, requireSignIn } from '../../../web/authentication';
@@ -14,12 +15,6 @@ import { CHECK_FIELD_ORDER, CHECK_QUESTIONS, checkDecisionSchema, checkFormSchem
 import { checkDecisionPage, checkEvidenceFor, checkFormPage, checksPage, decideCheck, recordableCheck, submitCheck } from './checks.service';
 
 type CheckRequest = Request<{ id: string; kind: string }>;
-
-/** Today as the forms compare dates: UTC midnight, like every date the service stores. */
-const today = () => {
-  const now = new Date();
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-};
 
 /** multer for the record-a-check form, once the owner may record that check; app.ts mounts it before the CSRF check. */
 export function checkFormUploads(limits: UploadLimits): Router {
@@ -45,7 +40,7 @@ export function checksRoutes(limits: UploadLimits): Router {
 
   router.post(paths.listings.recordCheck(':id', ':kind'), requireRole('provider'), async (req: CheckRequest, res) => {
     const { kind } = await recordableCheck(req.user!, req.params.id, req.params.kind);
-    const parsed = checkFormSchema(kind, today()).safeParse(req.body ?? {});
+    const parsed = checkFormSchema(kind, startOfUtcDay(new Date())).safeParse(req.body ?? {});
     const problems: Record<string, string> = parsed.success ? {} : formErrorsFrom(parsed.error).byField;
     const files = filesFrom(req.files).evidence;
     const uploads = await prepareUploads({ photo: [], evidence: files }, limits, 0);

@@ -123,8 +123,6 @@ function checkView(listingId: string, kind: CheckKind, record: ProviderCheckReco
   };
 }
 
-export type CheckView = ReturnType<typeof checkView>;
-
 /** The listing's required checks, where each stands, and what this user may do. */
 export async function checksPage(actor: SessionUser, id: string, now = new Date()) {
   const listing = await findListing(id);
@@ -138,7 +136,6 @@ export async function checksPage(actor: SessionUser, id: string, now = new Date(
     name: listing.name,
     typeLabel: PROVIDER_TYPE_LABELS[listing.providerType],
     checks,
-    allCurrent: checks.every((check) => check.status === 'current' || check.status === 'due_soon'),
     canRecord: canRecordChecks(actor, listing),
     canVerify: canVerifyChecks(actor),
   };
