@@ -76,6 +76,12 @@ it('a provider records a DBS check with evidence, Traded Services verify it, and
   expect(await tradedServices.locator('.govuk-notification-banner').innerText()).toContain('The enhanced DBS check is verified.');
   expect(await tradedServices.locator('#check-dbs').innerText()).toMatch(/Valid until\s+2 February 2029/);
 
+  // The LA's rules, as the demo LA filled them in: an LLE needs a DBS check, accepted for 36 months.
+  await step(tradedServices, () => tradedServices.getByRole('link', { name: 'Listings', exact: true }).click());
+  await step(tradedServices, () => tradedServices.getByRole('link', { name: 'Which checks providers need' }).click());
+  expect(await tradedServices.getByRole('group', { name: 'Who needs: enhanced DBS check' }).getByLabel('Local Leader of Education').isChecked()).toBe(true);
+  expect(await tradedServices.getByLabel('Enhanced DBS check, in months').inputValue()).toBe('36');
+
   const school = await signedIn('head.oakfield@demo.example');
   await step(school, () => school.goto(demo.baseUrl + checksPath.replace(/\/checks$/, '')));
   expect(await school.getByRole('heading', { level: 1 }).innerText()).toBe(LISTING);
