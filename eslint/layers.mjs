@@ -18,7 +18,7 @@ export const LAYERS = [
   ['taxonomy', 'accounts'], //          accounts: users, sign-in, invitations, security events
   ['notifications', 'schools'],
   ['listings'], //                      pen portraits, with recommendations
-  ['commissions'], //                   commissions, with their feedback and the report figures' ledger
+  ['commissions', 'nominations'], //    commissions, with their feedback and the report figures' ledger; good-practice nominations
   ['directory'], //                     search, shortlists, print, open data
   ['reports'],
   ['dashboards', 'privacy', 'help'], // composition: pages and duties that span features

@@ -10,6 +10,7 @@ import { nextTermlyReview } from '../src/features/schools/review-dates';
 import { School } from '../src/features/schools/school.model';
 import { SchoolSupport } from '../src/features/schools/school-support.model';
 import { SupportScheme } from '../src/features/schools/support-scheme.model';
+import { Nomination } from '../src/features/nominations/nomination.model';
 import { SCHEME_PRESETS } from '../src/features/schools/support-scheme.presets';
 import { TaxonomyTerm } from '../src/features/taxonomy/taxonomy.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
@@ -171,6 +172,28 @@ async function seedSchoolSupport(tradedServices: Types.ObjectId, sip: Types.Obje
   }
 }
 
+/**
+ * St Anne's (securely good, "sharing our phonics practice") was identified as good practice at the SIP's
+ * summer-term visit and recorded as able to support other schools; it has named who will lead, so the
+ * nomination waits for Traded Services to invite her.
+ */
+async function seedGoodPractice(sip: Types.ObjectId): Promise<void> {
+  const school = await School.findOne({ urn: '900003' }, { _id: 1 }).lean();
+  if (!school) return;
+  await School.updateOne(
+    { _id: school._id, capacityToSupport: { $exists: false } },
+    { $set: { capacityToSupport: { note: 'Strong phonics and early reading; an experienced SLE in English.', recordedBy: sip, recordedAt: new Date() } } },
+  );
+  if (await Nomination.exists({ school: school._id })) return;
+  await Nomination.create({
+    school: school._id,
+    areas: ['english-and-literacy'],
+    note: 'Phonics teaching in Reception and Year 1 seen at the summer-term visit: consistent, well led, strong outcomes.',
+    nominatedBy: sip,
+    contact: { name: 'Grace Adeyemi', email: 'grace.adeyemi@stannes.demo.example' },
+  });
+}
+
 /** Idempotent: inserts what is missing and leaves anything already there (and its edits) alone. */
 export async function seedDemoData(): Promise<void> {
   await ensureDefaultTaxonomy();
@@ -200,6 +223,7 @@ export async function seedDemoData(): Promise<void> {
   const userIds = new Map((await User.find({ email: { $in: DEMO_USERS.map((u) => u.email) } }).lean()).map((u) => [u.email, u._id]));
 
   await seedSchoolSupport(userIds.get('tradedservices@demo.example')!, userIds.get('sip@demo.example')!);
+  await seedGoodPractice(userIds.get('sip@demo.example')!);
 
   const now = Date.now();
   for (const { ownerEmail, employingUrn, recommendedBy, ...listing } of DEMO_LISTINGS) {

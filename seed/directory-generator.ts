@@ -114,6 +114,8 @@ export function generateListings(count: number, seed = 2026, now = new Date()): 
       areas: random.some(DEMO_AREAS, 1, 3),
       capacity: { days: random.between(0, 15), period: random.next() < 0.7 ? 'term' : 'year' },
       fundedByLa,
+      // Seed 001: "The deployment of both the ASTs and Lead Practioners is through the LA."
+      arrangedByLa: providerType === 'ast' || providerType === 'lead_professional',
       ...(fundedByLa ? {} : { dailyRatePence: random.between(30, 65) * 1000 }),
       ...(designated ? { designation: { awardedOn, expiresOn: new Date(awardedOn.getTime() + 3 * 365 * DAY) } } : {}),
       status: 'approved',

@@ -17,6 +17,7 @@ import './features/listings/listing.model';
 import './features/listings/recommendation.model';
 import './features/listings/stored-file.model';
 import './features/mail/outbox.model';
+import './features/nominations/nomination.model';
 import './features/notifications/notification.model';
 import './features/privacy/retention-purge.model';
 import './features/schools/gias/import-job.model';

@@ -64,6 +64,8 @@ import { RECOMMENDATION_TEXT_LIMITS } from './features/listings/recommendations.
 import { CONTACT_ROUTE_MAX, EXPERIENCE_MAX, REASON_MAX, SUMMARY_MAX } from './features/listings/listings.schemas';
 import { CHECK_REASON_MAX } from './features/listings/checks/checks.schemas';
 import { ERASURE_REASON_MAX } from './features/accounts/accounts.schemas';
+import { NOMINATION_NOTE_LIMIT } from './features/nominations/nominations.schemas';
+import { nominationsRoutes } from './features/nominations/nominations.routes';
 
 /** The character limits the forms show (character count), from the constants their schemas check. */
 const TEXT_LIMITS = {
@@ -75,6 +77,7 @@ const TEXT_LIMITS = {
   listing: { summary: SUMMARY_MAX, experience: EXPERIENCE_MAX, contactRoute: CONTACT_ROUTE_MAX, reason: REASON_MAX },
   erasure: { reason: ERASURE_REASON_MAX },
   check: { reason: CHECK_REASON_MAX },
+  nomination: { note: NOMINATION_NOTE_LIMIT },
 } as const;
 
 /** directoryIndex: pass one already built (server start-up does); otherwise it is built on first search. */
@@ -163,6 +166,7 @@ export function createApp({
   app.use(giasImportRoutes());
   app.use(supportSchemeRoutes());
   app.use(schoolsRoutes({ directory, commissionSummariesFor }));
+  app.use(nominationsRoutes(accountLinks, { findOpenSchoolByUrn }));
   app.use(directoryRoutes(directory, config.baseUrl));
   app.use(shortlistsRoutes(directory, config.baseUrl));
   app.use(taxonomyRoutes(listingTermUsage));

@@ -90,4 +90,47 @@ describe('Traded Services and schools', () => {
     expect(await school.getByRole('heading', { level: 1 }).innerText()).toBe('You do not have permission to see this page');
     await school.context().close();
   });
+
+  it('switches to the Derby scheme, adds a level, moves it and removes it', async () => {
+    const page = await signedIn('tradedservices@demo.example');
+    await page.goto(running.baseUrl + paths.schools.scheme);
+    await page.getByLabel('Derby').check();
+    await page.getByRole('button', { name: 'Use this scheme' }).click();
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('The Derby scheme is now in use');
+    const levels = page.locator('#levels tbody tr');
+    expect(await levels.locator('td[data-label="Level"]').allInnerTexts()).toEqual([
+      '1 Outstanding',
+      '2 Good school with potential to become outstanding',
+      '3a RI school with potential to become good',
+      '3b RI (requires improvement)',
+      '4 Inadequate',
+      '1TV Outstanding, temporarily vulnerable',
+      '2TV Good, temporarily vulnerable',
+    ]);
+    expect(await levels.locator('td[data-label="Entitlement"]').nth(3).innerText()).toBe('Up to 10 days of LA-funded support a year');
+    await checked(page);
+
+    await page.getByRole('link', { name: 'Add a level' }).click();
+    await page.getByRole('button', { name: 'Add level' }).click();
+    expect(await page.locator('.govuk-error-summary').innerText()).toContain('Enter a code for the level');
+    await checked(page);
+    await page.getByLabel('Code').fill('3c');
+    await page.getByLabel('Name').fill('RI, partner school support');
+    await page.getByLabel('Visits a year from the LA’s officer (optional)').fill('6');
+    await page.getByRole('button', { name: 'Add level' }).click();
+    await page.waitForURL(running.baseUrl + paths.schools.scheme);
+    expect(await levels.last().innerText()).toContain('6 visits a year from the LA’s officer');
+
+    await page.getByRole('button', { name: 'Move up level 3c' }).click();
+    await page.waitForURL(/#level-3c$/);
+    expect(await levels.nth(6).locator('td[data-label="Level"]').innerText()).toBe('3c RI, partner school support');
+    await checked(page);
+    await page.getByRole('link', { name: 'Remove level 3c' }).click();
+    expect(await page.locator('main').innerText()).toContain('No school is at this level now.');
+    await checked(page);
+    await page.getByRole('button', { name: 'Remove level' }).click();
+    await page.waitForURL(running.baseUrl + paths.schools.scheme);
+    expect(await levels.locator('td[data-label="Level"]').allInnerTexts()).not.toContain('3c RI, partner school support');
+    await page.context().close();
+  });
 });

@@ -60,6 +60,7 @@ const OWNER_ONLY = (owner: Outcome) => ({ as: { provider: owner }, others: 'forb
 const SCHOOLS_ONLY = (school: Outcome) => ({ as: { school, otherSchool: school }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const SIGNED_IN = { as: {}, others: 'ok' as Outcome, signedOut: 'signIn' as Outcome };
 /** The fixture school's own users, its SIP and Traded Services; nobody else. */
+const NO_SUCH_ID = '0000000000000000000000aa';
 const SCHOOL_RECORD = (outcome: Outcome) => ({ as: { school: outcome, sip: outcome, traded_services: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const REPORT_TABLE = 'terms';
 const PUBLIC = { as: {}, others: 'ok' as Outcome, signedOut: 'ok' as Outcome };
@@ -123,12 +124,22 @@ const MATRIX: Entry[] = [
   { route: 'GET /schools/:urn/priorities', url: (f) => paths.schools.priorities(f.schoolUrn), ...SCHOOL_RECORD('ok') },
   { route: 'POST /schools/:urn/priorities', url: (f) => paths.schools.priorities(f.schoolUrn), form: () => ({ needs: 'no-such-need' }), ...SCHOOL_RECORD('badRequest') },
   { route: 'POST /schools/:urn/sip', url: (f) => paths.schools.sip(f.schoolUrn), form: (f) => ({ sip: f.sipUserId }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
+  { route: 'GET /schools/:urn/capacity', url: (f) => paths.schools.capacity(f.schoolUrn), ...SCHOOL_RECORD('forbidden'), as: { sip: 'ok', traded_services: 'ok' } },
+  { route: 'POST /schools/:urn/capacity', url: (f) => paths.schools.capacity(f.schoolUrn), form: () => ({}), ...SCHOOL_RECORD('forbidden'), as: { sip: 'badRequest', traded_services: 'badRequest' } },
+  { route: 'GET /schools/:urn/good-practice', url: (f) => paths.schools.goodPractice(f.schoolUrn), ...SCHOOL_RECORD('ok') },
+  { route: 'POST /schools/:urn/good-practice', url: (f) => paths.schools.goodPractice(f.schoolUrn), form: () => ({}), ...SCHOOL_RECORD('forbidden'), as: { sip: 'badRequest', traded_services: 'badRequest' } },
+  // No such nomination: those who may see the school's good practice are told so; nobody else learns even that.
+  { route: 'POST /schools/:urn/good-practice/:id/contact', url: (f) => paths.schools.nominationContact(f.schoolUrn, NO_SUCH_ID), form: () => ({ contactName: 'Jo', contactEmail: 'jo@example.org' }), ...SCHOOL_RECORD('notFound') },
+  { route: 'POST /schools/:urn/good-practice/:id/invite', url: (f) => paths.schools.nominationInvite(f.schoolUrn, NO_SUCH_ID), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'notFound' } },
+  { route: 'GET /admin/nominations', url: () => paths.admin.nominations, ...TRADED_SERVICES_ONLY },
   { route: 'GET /schools/import', url: () => paths.schools.import, ...TRADED_SERVICES_ONLY },
   { route: 'POST /schools/import', url: () => paths.schools.import, form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   { route: 'GET /schools/import/:id', url: (f) => paths.schools.importJob(f.importJobId), ...TRADED_SERVICES_ONLY },
   { route: 'GET /schools/support-levels', url: () => paths.schools.scheme, ...TRADED_SERVICES_ONLY },
   { route: 'POST /schools/support-levels', url: () => paths.schools.scheme, form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   { route: 'GET /schools/support-levels/:code', url: () => paths.schools.schemeLevel('1'), ...TRADED_SERVICES_ONLY },
+  { route: 'GET /schools/support-levels/add-level', url: () => paths.schools.schemeLevelNew, ...TRADED_SERVICES_ONLY },
+  { route: 'GET /schools/support-levels/:code/remove', url: () => paths.schools.schemeLevelRemove('1'), ...TRADED_SERVICES_ONLY },
   // Directory: every signed-in user searches; the open-data export is public.
   { route: 'GET /directory', url: () => `${paths.directory.search}?q=maths`, ...SIGNED_IN },
   { route: 'GET /directory/export.csv', url: () => paths.directory.export, ...SIGNED_IN },
@@ -191,6 +202,10 @@ const MATRIX: Entry[] = [
   { route: 'POST /admin/taxonomy/:kind/:slug/reinstate', url: () => paths.taxonomyAdmin.reinstate('context', 'rural'), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
 
   { route: 'POST /schools/support-levels/:code', url: () => paths.schools.schemeLevel('1'), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  // Without the version the page carries, nothing changes: each answers with the form and its error.
+  { route: 'POST /schools/support-levels/add-level', url: () => paths.schools.schemeLevelNew, form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'POST /schools/support-levels/:code/remove', url: () => paths.schools.schemeLevelRemove('1'), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'POST /schools/support-levels/:code/move', url: () => paths.schools.schemeLevelMove('1'), form: () => ({ direction: 'down' }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
 
   // Listings: the fixture listing is published and owned by `provider`; `otherProvider` owns nothing.
   { route: 'GET /your-listings', url: () => paths.listings.own, ...OWNER_ONLY('ok'), as: { provider: 'ok', otherProvider: 'ok' } },
@@ -220,6 +235,7 @@ const MATRIX: Entry[] = [
   { route: 'GET /listings/:id/decision', url: (f) => paths.listings.decide(f.listingId), ...TRADED_SERVICES_ONLY },
   { route: 'POST /listings/:id/decision', url: (f) => paths.listings.decide(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   { route: 'POST /listings/:id/suspend', url: (f) => paths.listings.suspend(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'POST /listings/:id/arrangement', url: (f) => paths.listings.arrangement(f.listingId), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   // The fixture is published, not suspended or overdue, and has no waiting revision: the actions say so.
   { route: 'POST /listings/:id/reinstate', url: (f) => paths.listings.reinstate(f.listingId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'conflict' } },
   { route: 'POST /listings/:id/reviewed', url: (f) => paths.listings.reviewed(f.listingId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'conflict' } },

@@ -80,6 +80,7 @@ describe('what waits on each home page, from the demo data', () => {
       { text: 'Low ratings to look into', count: 1, href: paths.feedbackAttention },
       // SUP-DEMO-0006 was completed in spring and has no feedback; SUP-DEMO-0011 is within FEEDBACK_DUE_DAYS or not, by date
       { text: 'Feedback overdue', count: expect.any(Number) as number, href: paths.feedbackAttention },
+      { text: 'Good-practice nominations, to invite', count: 1, href: paths.admin.nominations },
     ]);
     await expectLinksShow(agent, waiting, {
       'Listings awaiting a decision': 'Brookfield Infant School: early reading',
@@ -88,6 +89,7 @@ describe('what waits on each home page, from the demo data', () => {
       'LA-funded days beyond an entitlement, to approve or refuse': 'SUP-DEMO-0012',
       'Low ratings to look into': 'SUP-DEMO-0013',
       'Feedback overdue': 'SUP-DEMO-0006',
+      'Good-practice nominations, to invite': 'Grace Adeyemi',
     });
   });
 

@@ -49,7 +49,7 @@ beforeAll(async () => {
   await updateTerm(admin, 'category', 'mathematics-and-numeracy', { label: FORMULAS.category, synonyms: [], categories: [] });
   await updateTerm(admin, 'need', world.needSlug, { label: FORMULAS.need, synonyms: [], categories: ['english-and-literacy'] });
   const scheme = await currentScheme();
-  const saved = await updateSchemeLevel(admin, '2', { label: FORMULAS.level, description: '', entitlementDays: 10, version: scheme!.version });
+  const saved = await updateSchemeLevel(admin, '2', { label: FORMULAS.level, description: '', entitlementDays: 10, visitsPerYear: undefined, visitsWithoutPackage: undefined, version: scheme!.version });
   if (!saved.ok) throw new Error(saved.message);
   await Listing.updateOne(
     { _id: world.listingId },

@@ -27,18 +27,20 @@ const agents = {} as Record<Role | 'otherSchool' | 'otherSip', Agent>;
 let school: Awaited<ReturnType<typeof createSchool>>;
 let otherSchool: Awaited<ReturnType<typeof createSchool>>;
 let sipId: string;
+let admin: ReturnType<typeof toSessionUser>;
 
 beforeAll(async () => {
   app = buildTestApp({ DIRECTORY_SYNC_SECONDS: '0' });
   await ensureDefaultTaxonomy();
-  const admin = await createUser('traded_services');
-  await useSchemeWithEntitlements(toSessionUser(admin));
+  const adminUser = await createUser('traded_services');
+  admin = toSessionUser(adminUser);
+  await useSchemeWithEntitlements(admin);
   school = await createSchool({ urn: '700001', name: 'Caseload Primary' });
   otherSchool = await createSchool({ urn: '700002', name: 'Elsewhere Academy' });
   const sip = await createUser('sip', { name: 'Sally SIP' });
   sipId = sip.id as string;
   await School.updateOne({ _id: school._id }, { $set: { sip: sip._id } });
-  agents.traded_services = await signedInAgent(app, admin.email);
+  agents.traded_services = await signedInAgent(app, adminUser.email);
   agents.sip = await signedInAgent(app, sip.email);
   agents.otherSip = await signedInAgent(app, (await createUser('sip')).email);
   agents.school = await signedInAgent(app, (await createUser('school', { school: school._id })).email);
@@ -65,7 +67,7 @@ describe('support levels', () => {
 
     const page = await agents.sip.get(paths.schools.school(school.urn));
     expect(page.text).toContain('3 Causing concern');
-    expect(page.text).toContain('Up to 30 days a year');
+    expect(page.text).toContain('Up to 30 days of LA-funded support a year');
     expect(page.text).toContain('Sally SIP');
   });
 
@@ -203,24 +205,96 @@ describe('SIP caseloads', () => {
 });
 
 describe('support-level schemes', () => {
-  it('lets Traded Services switch to another preset and edit a level’s entitlement', async () => {
-    await submitForm(agents.traded_services, paths.schools.scheme, { preset: 'derby' });
-    const page = await agents.traded_services.get(paths.schools.scheme);
-    // Exactly the source's categories, and days only where it gives them (3b up to 10, 4 up to 30).
-    const rows = [...page.text.matchAll(/<tr class="govuk-table__row">\s*<td[^>]*>([^<]+)<\/td>[^]*?data-label="LA-funded days a year"[^>]*>([^<]+)<\/td>/g)].map((m) => [m[1]!.trim(), m[2]!.trim()]);
-    expect(rows.map(([level]) => level!.split(' ')[0])).toEqual(['1', '2', '3a', '3b', '4', '1TV', '2TV']);
-    expect(rows.map(([, days]) => days)).toEqual(['Not set', 'Not set', 'Not set', '10', '30', 'Not set', 'Not set']);
-    expect(page.text).toContain('3a RI school with potential to become good');
-    const edited = await submitForm(agents.traded_services, paths.schools.schemeLevel('3a'), { label: 'RI, improving', description: 'Close to good', entitlementDays: '12' });
-    expect(edited.headers.location).toBe(paths.schools.scheme);
-    expect((await agents.traded_services.get(paths.schools.scheme)).text).toContain('3a RI, improving');
+  const levelRows = (html: string) =>
+    [...html.matchAll(/<tr class="govuk-table__row" id="level-[^"]*">\s*<td[^>]*>([^<]+)<\/td>[^]*?data-label="Entitlement"[^>]*>([^<]+)<\/td>/g)].map((m) => [
+      m[1]!.trim(),
+      m[2]!.trim(),
+    ]);
+  const versionOn = (html: string) => /name="version" value="([^"]+)"/.exec(html)![1]!;
+  const schemePage = async () => (await agents.traded_services.get(paths.schools.scheme)).text;
 
-    const bad = await submitForm(agents.traded_services, paths.schools.schemeLevel('3a'), { label: '', entitlementDays: 'lots' });
+  afterEach(() => useSchemeWithEntitlements(admin));
+
+  it('shows exactly the Derby source’s categories, days and visits when Traded Services switch to it', async () => {
+    await submitForm(agents.traded_services, paths.schools.scheme, { preset: 'derby' });
+    const rows = levelRows(await schemePage());
+    expect(rows.map(([level]) => level!.split(' ')[0])).toEqual(['1', '2', '3a', '3b', '4', '1TV', '2TV']);
+    expect(rows.map(([, entitlement]) => entitlement)).toEqual([
+      '3 visits a year from the LA’s officer (1 for schools not buying the package)',
+      '3 visits a year from the LA’s officer (1 for schools not buying the package)',
+      '3 visits a year from the LA’s officer',
+      'Up to 10 days of LA-funded support a year',
+      'Up to 30 days of LA-funded support a year',
+      '3 visits a year from the LA’s officer (1 for schools not buying the package)',
+      '3 visits a year from the LA’s officer (1 for schools not buying the package)',
+    ]);
+    expect(rows[0]![0]).toBe('1 Outstanding');
+  });
+
+  it('lets Traded Services edit a level’s days and visits, with errors beside the fields', async () => {
+    await submitForm(agents.traded_services, paths.schools.scheme, { preset: 'derby' });
+    const edited = await submitForm(agents.traded_services, paths.schools.schemeLevel('3a'), { label: 'RI, improving', description: 'Close to good', entitlementDays: '12', visitsPerYear: '4' });
+    expect(edited.headers.location).toBe(paths.schools.scheme);
+    expect(levelRows(await schemePage())[2]).toEqual(['3a RI, improving', 'Up to 12 days of LA-funded support a year; 4 visits a year from the LA’s officer']);
+
+    const bad = await submitForm(agents.traded_services, paths.schools.schemeLevel('3a'), { label: '', entitlementDays: 'lots', visitsPerYear: '2.5' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Enter a name for the level');
     expect(bad.text).toContain('Enter a number of days');
+    expect(bad.text).toContain('Enter a whole number of visits from 0 to 52');
+    expect(bad.text).toContain('value="2.5"');
     expect((await agents.sip.get(paths.schools.scheme)).status).toBe(403);
-    await submitForm(agents.traded_services, paths.schools.scheme, { preset: 'south_gloucestershire' });
+  });
+
+  it('adds a level at the end, refusing a code already in use whatever its case', async () => {
+    const added = await submitForm(agents.traded_services, paths.schools.schemeLevelNew, { code: '4X', label: 'Intensive', entitlementDays: '40' });
+    expect(added.headers.location).toBe(paths.schools.scheme);
+    expect(levelRows(await schemePage()).at(-1)).toEqual(['4X Intensive', 'Up to 40 days of LA-funded support a year']);
+    expect(await AuditEntry.countDocuments({ action: 'support_level_added' })).toBeGreaterThan(0);
+
+    const duplicate = await submitForm(agents.traded_services, paths.schools.schemeLevelNew, { code: '4x', label: 'Again' });
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.text).toContain('There is already a level 4x: choose another code');
+    expect(duplicate.text).toContain('value="Again"');
+    const badCode = await submitForm(agents.traded_services, paths.schools.schemeLevelNew, { code: '4 x/', label: 'Odd' });
+    expect(badCode.text).toContain('Code must be letters and numbers only');
+    // The new level is offered when a school's level is set.
+    expect((await agents.sip.get(paths.schools.level(school.urn))).text).toContain('4X Intensive');
+  });
+
+  it('reorders levels one place at a time', async () => {
+    await submitForm(agents.traded_services, paths.schools.scheme, { direction: 'up' }, paths.schools.schemeLevelMove('3'));
+    expect(levelRows(await schemePage()).map(([level]) => level!.split(' ')[0])).toEqual(['1', '3', '2']);
+    await submitForm(agents.traded_services, paths.schools.scheme, { direction: 'up' }, paths.schools.schemeLevelMove('1'));
+    expect(levelRows(await schemePage()).map(([level]) => level!.split(' ')[0])).toEqual(['1', '3', '2']);
+  });
+
+  it('refuses an edit made on a page older than the scheme', async () => {
+    const stale = versionOn(await schemePage());
+    await submitForm(agents.traded_services, paths.schools.scheme, { direction: 'up' }, paths.schools.schemeLevelMove('3'));
+    const late = await agents.traded_services
+      .post(paths.schools.schemeLevelMove('1'))
+      .type('form')
+      .send({ _csrf: csrfTokenFrom(await schemePage()), version: stale, direction: 'down' });
+    expect(late.status).toBe(400);
+    expect(late.text).toContain('Someone else changed the scheme while you were editing');
+    expect(levelRows(late.text).map(([level]) => level!.split(' ')[0])).toEqual(['1', '3', '2']);
+  });
+
+  it('removes a level, keeping the level and history of the schools at it', async () => {
+    await submitForm(agents.sip, paths.schools.level(school.urn), levelForm('3'));
+    const confirm = await agents.traded_services.get(paths.schools.schemeLevelRemove('3'));
+    expect(confirm.text).toContain('1 school is');
+    expect(confirm.text).toContain('Caseload Primary');
+    expect(confirm.text).toContain('carries no LA-funded days or visits');
+
+    await submitForm(agents.traded_services, paths.schools.schemeLevelRemove('3'), {});
+    expect(levelRows(await schemePage()).map(([level]) => level!.split(' ')[0])).toEqual(['1', '2']);
+    const schoolPage = (await agents.sip.get(paths.schools.school(school.urn))).text;
+    expect(schoolPage).toContain('3 Causing concern');
+    expect(schoolPage).toContain('(not in the scheme now in use)');
+    expect(await SchoolSupport.countDocuments({ school: school._id, 'current.level': '3' })).toBe(1);
+    expect((await agents.traded_services.get(paths.schools.schemeLevel('3'))).status).toBe(404);
   });
 });
 

@@ -10,7 +10,7 @@ import { createUser } from './factories';
 
 export async function createListing(
   owners: Types.ObjectId[],
-  overrides: Partial<{ name: string; capacity: { days: number; period: 'term' | 'year' }; dailyRatePence: number; fundedByLa: boolean; status: string }> = {},
+  overrides: Partial<{ name: string; capacity: { days: number; period: 'term' | 'year' }; dailyRatePence: number; fundedByLa: boolean; arrangedByLa: boolean; status: string }> = {},
 ) {
   await ensureDefaultTaxonomy();
   return Listing.create({
@@ -21,6 +21,7 @@ export async function createListing(
     capacity: overrides.capacity ?? { days: 10, period: 'term' },
     dailyRatePence: overrides.dailyRatePence ?? 45000,
     fundedByLa: overrides.fundedByLa ?? false,
+    arrangedByLa: overrides.arrangedByLa ?? false,
     status: overrides.status ?? 'approved',
   });
 }

@@ -11,7 +11,7 @@ export async function useSchemeWithEntitlements(admin: SessionUser): Promise<voi
   for (const [code, entitlementDays] of [['2', 10], ['3', 30]] as const) {
     const scheme = (await SupportScheme.findOne({ key: 'current' }).lean())!;
     const level = scheme.levels.find((candidate) => candidate.code === code)!;
-    const saved = await updateSchemeLevel(admin, code, { label: level.label, description: level.description ?? '', entitlementDays, version: scheme.updatedAt.toISOString() });
+    const saved = await updateSchemeLevel(admin, code, { label: level.label, description: level.description ?? '', entitlementDays, visitsPerYear: level.visitsPerYear ?? undefined, visitsWithoutPackage: level.visitsWithoutPackage ?? undefined, version: scheme.updatedAt.toISOString() });
     if (!saved.ok) throw new Error(saved.message);
   }
 }

@@ -31,6 +31,14 @@ describe('commission state machine', () => {
     expect(availableActions('change_proposed', ['provider'])).toEqual(['cancel']);
   });
 
+  it('lets only Traded Services arrange, or refuse, support a school asked the LA for', () => {
+    expect(availableActions('awaiting_la', ['traded_services'])).toEqual(['arrange', 'refuse', 'cancel']);
+    expect(availableActions('awaiting_la', ['school'])).toEqual(['cancel']);
+    expect(availableActions('awaiting_la', ['provider'])).toEqual(['cancel']);
+    expect(WAITING_FOR.awaiting_la).toBe('traded_services');
+    expect(ACTIONS.arrange.to).toEqual(['requested', 'awaiting_approval']);
+  });
+
   it('lets either side cancel before completion, and nobody after', () => {
     for (const status of ACTIONS.cancel.from) {
       expect(canTakeAction('cancel', status, ['school'])).toBe(true);

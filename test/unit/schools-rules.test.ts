@@ -8,6 +8,7 @@ const OSGB36_LATITUDE_LONGITUDE = `+proj=longlat ${BRITISH_NATIONAL_GRID.split('
 import { cell, schoolFromGiasRecord, SKIP_REASONS } from '../../src/features/schools/gias/gias-row';
 import { nextTermlyReview } from '../../src/features/schools/review-dates';
 import { schemeLevelSchema, supportLevelSchema } from '../../src/features/schools/schools.schemas';
+import { entitlementPhrases } from '../../src/features/schools/level-entitlement';
 
 describe('British National Grid to latitude and longitude', () => {
   // OS "A guide to coordinate systems in Great Britain", worked example (Caister water tower):
@@ -142,5 +143,25 @@ describe('support-level presets', () => {
     const days = (key: SchemePresetKey) => Object.fromEntries(SCHEME_PRESETS[key].levels.map((level) => [level.code, (level as { entitlementDays?: number }).entitlementDays]));
     expect(days('south_gloucestershire')).toEqual({ '1': undefined, '2': undefined, '3': undefined });
     expect(days('derby')).toEqual({ '1': undefined, '2': undefined, '3a': undefined, '3b': 10, '4': 30, '1TV': undefined, '2TV': undefined });
+  });
+
+  it('give visits only where their sources do', () => {
+    type Visits = { visitsPerYear?: number; visitsWithoutPackage?: number };
+    const visits = (key: SchemePresetKey) =>
+      Object.fromEntries(SCHEME_PRESETS[key].levels.map((level) => [level.code, [(level as Visits).visitsPerYear, (level as Visits).visitsWithoutPackage]]));
+    expect(Object.values(visits('south_gloucestershire')).flat().filter((value) => value !== undefined)).toEqual([]);
+    // Derby: "3 visits (1 for schools not purchasing package)" for 1 and 2, "at least 3" for 3a; 1TV and 2TV "as for category 1 or 2".
+    expect(visits('derby')).toEqual({ '1': [3, 1], '2': [3, 1], '3a': [3, undefined], '3b': [undefined, undefined], '4': [undefined, undefined], '1TV': [3, 1], '2TV': [3, 1] });
+  });
+});
+
+describe('what a support level promises, in words', () => {
+  it('names days and visits only where the level sets them', () => {
+    expect(entitlementPhrases({})).toEqual([]);
+    expect(entitlementPhrases({ entitlementDays: 10 })).toEqual(['Up to 10 days of LA-funded support a year']);
+    expect(entitlementPhrases({ entitlementDays: 1, visitsPerYear: 1 })).toEqual(['Up to 1 day of LA-funded support a year', '1 visit a year from the LA’s officer']);
+    expect(entitlementPhrases({ visitsPerYear: 3, visitsWithoutPackage: 1 })).toEqual(['3 visits a year from the LA’s officer (1 for schools not buying the package)']);
+    // Zero is a promise of none, stated; empty is not set.
+    expect(entitlementPhrases({ entitlementDays: 0, visitsPerYear: null })).toEqual(['Up to 0 days of LA-funded support a year']);
   });
 });

@@ -182,3 +182,8 @@ export async function userName(id: Types.ObjectId): Promise<string | undefined> 
 export async function activeUsersWithRole(role: Role): Promise<number> {
   return User.countDocuments({ role, active: true });
 }
+
+/** Who holds this email address, if anyone: enough to decide whether to invite them or reuse the account. */
+export async function accountWithEmail(email: string): Promise<{ _id: Types.ObjectId; role: Role; active: boolean } | null> {
+  return User.findOne({ email: email.toLowerCase() }, { role: 1, active: 1 }).lean<{ _id: Types.ObjectId; role: Role; active: boolean }>();
+}

@@ -40,6 +40,7 @@ export function commissionSummary(commission: CommissionRecord) {
 export type CommissionSummary = ReturnType<typeof commissionSummary>;
 
 const ACTION_BUTTONS: Partial<Record<CommissionAction, string>> = {
+  arrange: 'Arrange this support with the provider',
   confirm: 'Confirm this support',
   accept: 'Accept',
   accept_change: 'Accept the change',
@@ -85,7 +86,9 @@ export async function commissionPage(user: SessionUser, commission: CommissionRe
         ? { days: plural(commission.proposal.days, 'day'), startOn: formatDate(commission.proposal.startOn), note: commission.proposal.note ?? '' }
         : undefined,
     buttons: actions.filter((action) => ACTION_BUTTONS[action]).map((action) => ({ action, text: ACTION_BUTTONS[action]! })),
-    links: actions.filter((action) => ACTIONS_WITH_FORMS.includes(action)).map((action) => ({ action, text: LINK_TEXT[action]! })),
+    links: actions
+      .filter((action) => ACTIONS_WITH_FORMS.includes(action))
+      .map((action) => ({ action, text: action === 'refuse' && status === 'awaiting_la' ? 'Do not arrange' : LINK_TEXT[action]! })),
     canGiveFeedback: status === 'completed' && user.role === 'school',
     history: trail.map((entry) => ({
       at: formatDateTime(entry.at),
@@ -116,6 +119,7 @@ export async function requestFormContext(user: SessionUser, listing: ListingForR
       providerType: PROVIDER_TYPE_LABELS[listing.providerType],
       rate: listing.fundedByLa ? 'Funded by the LA' : `${formatPounds(listing.dailyRatePence ?? 0)} a day`,
       fundedByLa: listing.fundedByLa,
+      arrangedByLa: !!listing.arrangedByLa,
     },
     categoryChoices: expertise.map((term) => ({ value: term.slug, text: term.label })),
     schoolChoices: schools.map((school) => ({ value: school.id, text: `${school.name} (URN ${school.urn})` })),

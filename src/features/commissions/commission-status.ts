@@ -4,6 +4,7 @@
  * conditional update `{ _id, status: { $in: from } }`, so two people acting at once cannot both win.
  */
 export const COMMISSION_STATUSES = [
+  'awaiting_la',
   'awaiting_school',
   'awaiting_approval',
   'requested',
@@ -20,6 +21,7 @@ export const COMMISSION_STATUSES = [
 export type CommissionStatus = (typeof COMMISSION_STATUSES)[number];
 
 export const STATUS_LABELS: Record<CommissionStatus, string> = {
+  awaiting_la: 'Waiting for the LA to arrange',
   awaiting_school: 'Waiting for the school to confirm',
   awaiting_approval: 'Waiting for Traded Services to approve',
   requested: 'Requested',
@@ -35,6 +37,7 @@ export const STATUS_LABELS: Record<CommissionStatus, string> = {
 };
 
 export const STATUS_TAG_COLOURS: Record<CommissionStatus, string> = {
+  awaiting_la: 'yellow',
   awaiting_school: 'yellow',
   awaiting_approval: 'yellow',
   requested: 'blue',
@@ -55,9 +58,11 @@ export type Party = 'school' | 'provider' | 'broker' | 'traded_services';
 type ActionRule = { from: readonly CommissionStatus[]; to: readonly CommissionStatus[]; by: readonly Party[]; needsReason?: boolean };
 
 export const ACTIONS = {
+  // A school asked for support the LA deploys (seed 001: ASTs and lead professionals): Traded Services arrange it.
+  arrange: { from: ['awaiting_la'], to: ['requested', 'awaiting_approval'], by: ['traded_services'] },
   confirm: { from: ['awaiting_school'], to: ['requested', 'awaiting_approval'], by: ['school'] },
   approve: { from: ['awaiting_approval'], to: ['requested'], by: ['traded_services'], needsReason: true },
-  refuse: { from: ['awaiting_approval'], to: ['not_approved'], by: ['traded_services'], needsReason: true },
+  refuse: { from: ['awaiting_la', 'awaiting_approval'], to: ['not_approved'], by: ['traded_services'], needsReason: true },
   accept: { from: ['requested'], to: ['accepted'], by: ['provider'] },
   decline: { from: ['requested'], to: ['declined'], by: ['provider'], needsReason: true },
   propose_change: { from: ['requested'], to: ['change_proposed'], by: ['provider'] },
@@ -68,7 +73,7 @@ export const ACTIONS = {
   confirm_completion: { from: ['delivered'], to: ['completed'], by: ['school'] },
   record_feedback: { from: ['completed'], to: ['evaluated'], by: ['school'] },
   cancel: {
-    from: ['awaiting_school', 'awaiting_approval', 'requested', 'change_proposed', 'accepted', 'in_progress', 'delivered'],
+    from: ['awaiting_la', 'awaiting_school', 'awaiting_approval', 'requested', 'change_proposed', 'accepted', 'in_progress', 'delivered'],
     to: ['cancelled'],
     by: ['school', 'provider', 'broker', 'traded_services'],
     needsReason: true,
@@ -77,6 +82,7 @@ export const ACTIONS = {
 export type CommissionAction = keyof typeof ACTIONS;
 
 export const ACTION_LABELS: Record<CommissionAction, string> = {
+  arrange: 'Arranged by the LA',
   confirm: 'Confirmed by the school',
   approve: 'Approved beyond entitlement',
   refuse: 'Not approved',
@@ -104,6 +110,7 @@ export function availableActions(status: CommissionStatus, parties: readonly Par
 
 /** Whose turn it is: the party a commission in this status is waiting for, if any. */
 export const WAITING_FOR: Partial<Record<CommissionStatus, Party>> = {
+  awaiting_la: 'traded_services',
   awaiting_school: 'school',
   awaiting_approval: 'traded_services',
   requested: 'provider',

@@ -19,11 +19,13 @@ declare module 'express-session' {
 
 const REQUEST_FIELDS = ['school', 'need', 'categories', 'objectives', 'successCriteria', 'days', 'startOn', 'funding'];
 
-const ACTION_PAGES: Partial<Record<CommissionAction, { title: string; button: string; reasonLabel: string; warning?: boolean }>> = {
+const ACTION_PAGES: Partial<Record<CommissionAction | 'refuse_arrangement', { title: string; button: string; reasonLabel: string; warning?: boolean }>> = {
   decline: { title: 'Decline this request', button: 'Decline', reasonLabel: 'Why are you declining? The school will see this.', warning: true },
   cancel: { title: 'Cancel this commission', button: 'Cancel commission', reasonLabel: 'Why is it being cancelled? Everyone involved will see this.', warning: true },
   refuse: { title: 'Do not approve', button: 'Do not approve', reasonLabel: 'Why is it not approved? The school will see this.', warning: true },
   approve: { title: 'Approve beyond entitlement', button: 'Approve', reasonLabel: 'Why is support beyond the school’s entitlement approved?' },
+  // Refusing support a school asked the LA to arrange, rather than days beyond its entitlement.
+  refuse_arrangement: { title: 'Do not arrange this support', button: 'Do not arrange', reasonLabel: 'Why can it not be arranged? The school will see this.', warning: true },
   propose_change: { title: 'Propose different days or dates', button: 'Send the proposal', reasonLabel: '' },
 };
 
@@ -87,7 +89,12 @@ export function commissionsRoutes(): Router {
 
   router.get(paths.commissions.requested(':id'), async (req: Request<{ id: string }>, res) => {
     const commission = await commissionVisibleTo(req.user!, req.params.id);
-    res.render('commissions/requested', { pageTitle: 'Request sent', commission: commissionSummary(commission), brokered: commission.route === 'brokered' });
+    res.render('commissions/requested', {
+      pageTitle: 'Request sent',
+      commission: commissionSummary(commission),
+      askedTheLa: commission.status === 'awaiting_la',
+      brokered: commission.route === 'brokered',
+    });
   });
 
   router.get(paths.commissions.commission(':id'), async (req: Request<{ id: string }>, res) => {
@@ -131,7 +138,7 @@ async function renderRequestForm(req: Request, res: Response, listingId: string,
   const listing = await commissionableListing(listingId);
   const context = await requestFormContext(user, listing);
   res.status(errors ? 400 : 200).render('commissions/new', {
-    pageTitle: canRequestSupportDirectly(user) ? 'Ask for support' : 'Arrange support for a school',
+    pageTitle: !canRequestSupportDirectly(user) ? 'Arrange support for a school' : listing.arrangedByLa ? 'Ask the LA for this support' : 'Ask for support',
     errors,
     values,
     ...context,
@@ -142,9 +149,9 @@ async function renderRequestForm(req: Request, res: Response, listingId: string,
 }
 
 async function renderActionForm(req: Request<{ id: string; action: string }>, res: Response, action: CommissionAction, errors?: FormErrors): Promise<void> {
-  const page = ACTION_PAGES[action];
-  if (!page) throw new NotFoundError();
   const commission = await commissionForAction(req.user!, req.params.id, action);
+  const page = action === 'refuse' && commission.status === 'awaiting_la' ? ACTION_PAGES.refuse_arrangement : ACTION_PAGES[action];
+  if (!page) throw new NotFoundError();
   res.status(errors ? 400 : 200).render('commissions/action', {
     pageTitle: page.title,
     page,

@@ -49,6 +49,8 @@ export type RequestResult = { ok: true; id: string; reference: string } | { ok: 
 export async function requestCommission(actor: SessionUser, form: CommissionRequestForm): Promise<RequestResult> {
   const direct = canRequestSupportDirectly(actor);
   const listing = await commissionableListing(form.listing);
+  // A school asking for support the LA deploys asks the LA: Traded Services arrange it, then it goes on as brokered.
+  const askingTheLa = direct && !!listing.arrangedByLa;
   const school = await schoolForRequest(actor, form.school);
   if (!school) {
     if (direct) throw new NotFoundError('This account is not linked to a school');
@@ -68,7 +70,7 @@ export async function requestCommission(actor: SessionUser, form: CommissionRequ
     listingName: listing.name,
     providerType: listing.providerType,
     owners: listing.owners,
-    route: direct ? 'direct' : 'brokered',
+    route: direct && !askingTheLa ? 'direct' : 'brokered',
     requestedBy: new Types.ObjectId(actor.id),
     brokeredBy: direct ? undefined : new Types.ObjectId(actor.id),
     need: form.need,
@@ -87,10 +89,10 @@ export async function requestCommission(actor: SessionUser, form: CommissionRequ
     entitlementApproved: false,
     version: 0,
   };
-  // A brokered commission waits for the school; a direct one goes to the provider unless LA-funded days
-  // beyond the school's entitlement need Traded Services' approval first.
-  let status: CommissionStatus = 'awaiting_school';
-  if (direct) {
+  // A brokered commission waits for the school, one asked of the LA for Traded Services; a direct one goes to
+  // the provider unless LA-funded days beyond the school's entitlement need Traded Services' approval first.
+  let status: CommissionStatus = askingTheLa ? 'awaiting_la' : 'awaiting_school';
+  if (direct && !askingTheLa) {
     const held = await holdEntitlement(fields, fields.days, new StepHolds(id, `${id.toString()}:new`));
     Object.assign(fields, held);
     status = held.entitlementDays > 0 || funding === 'school' ? 'requested' : 'awaiting_approval';
@@ -105,7 +107,7 @@ export async function requestCommission(actor: SessionUser, form: CommissionRequ
     changes: { status },
   });
   const commission = await createWithReference({ ...fields, status });
-  await notify(await recipientsOfTurn(commission, actor), whoseTurnMessage(commission, direct ? 'Support requested' : 'Support arranged for your school'));
+  await notify(await recipientsOfTurn(commission, actor), whoseTurnMessage(commission, askingTheLa ? 'The school asks the LA to arrange support' : direct ? 'Support requested' : 'Support arranged for your school'));
   return { ok: true, id: commission._id.toString(), reference: commission.reference };
 }
 
@@ -248,7 +250,9 @@ export async function actOnCommission(actor: SessionUser, commissionId: string, 
   let to: CommissionStatus = ACTIONS[action].to[0];
 
   switch (action) {
+    case 'arrange':
     case 'confirm': {
+      if (action === 'arrange') set.brokeredBy = new Types.ObjectId(actor.id);
       const held = await holdEntitlement(commission, commission.days, holds);
       Object.assign(set, held);
       if (commission.funding === 'la' && held.entitlementDays === 0) to = 'awaiting_approval';

@@ -15,7 +15,8 @@ import { countListingsWithStatus, listingsOwnedBy } from '../listings/listing-re
 import { countListingsBelowTwoRecommendations } from '../listings/recommendation-standing';
 import { LISTING_STATUSES, type ListingStatus, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
 import { countSchools, findSchoolById } from '../schools/school-reads';
-import type { sipCaseload } from '../schools/schools.service';
+import { urnOfOwnSchool, type sipCaseload } from '../schools/schools.service';
+import { countNominationsAwaitingSchool, countNominationsToInvite } from '../nominations/nominations.service';
 
 export async function schoolDashboard(user: SessionUser) {
   const school = user.schoolId ? await findSchoolById(user.schoolId) : null;
@@ -77,6 +78,7 @@ const COMMISSIONS_WAITING: Partial<Record<CommissionStatus, string>> = {
   accepted: 'Accepted support, to start',
   in_progress: 'Support under way, to record as delivered',
   awaiting_approval: 'LA-funded days beyond an entitlement, to approve or refuse',
+  awaiting_la: 'Requests for support the LA deploys, to arrange or refuse',
 };
 
 async function commissionsWaiting(user: SessionUser): Promise<WaitingItem[]> {
@@ -91,9 +93,12 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
   const items: WaitingItem[] = [];
   switch (user.role) {
     case 'school': {
-      const recommendations = await recommendationsOfSchool(user);
+      const [recommendations, nominations] = await Promise.all([recommendationsOfSchool(user), countNominationsAwaitingSchool(user)]);
       items.push({ text: 'Requests to recommend a provider', count: recommendations.waiting.length, href: paths.recommendations.inbox });
       items.push(...(await commissionsWaiting(user)));
+      if (nominations > 0) {
+        items.push({ text: 'Good practice identified at your school: say who will lead its listing', count: nominations, href: paths.schools.goodPractice(await urnOfOwnSchool(user)) });
+      }
       break;
     }
     case 'provider':
@@ -101,11 +106,12 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
       items.push({ text: 'Listings with checks to record or renew', count: await countListingsNeedingChecks(user), href: paths.listings.own });
       break;
     case 'traded_services': {
-      const [queue, feedback, commissions, shortOfRecommendations, checks] = await Promise.all([
+      const [queue, feedback, commissions, shortOfRecommendations, nominations, checks] = await Promise.all([
         approvalQueue(user, settings.rules, settings.reviewDates),
         feedbackNeedingAttention(user, settings.feedbackDueDays),
         commissionsWaiting(user),
         countListingsBelowTwoRecommendations(),
+        countNominationsToInvite(user),
         checksQueue(user, settings.reviewDates),
       ]);
       items.push(
@@ -118,6 +124,7 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
         ...commissions,
         { text: 'Low ratings to look into', count: feedback.lowRated.length, href: paths.feedbackAttention },
         { text: 'Feedback overdue', count: feedback.overdue.length, href: paths.feedbackAttention },
+        { text: 'Good-practice nominations, to invite', count: nominations, href: paths.admin.nominations },
       );
       break;
     }

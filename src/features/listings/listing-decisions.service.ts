@@ -45,6 +45,8 @@ export async function decideListing(actor: SessionUser, id: string, form: Decisi
       : { $set: { status: form.decision === 'reject' ? 'rejected' : 'changes_requested', statusReason: form.reason } };
   const decided = (await claimListingChange(listing)) && (await Listing.findOneAndUpdate({ _id: listing._id, status: 'submitted' }, update));
   if (!decided) return { ok: false, message: ALREADY_DECIDED };
+  // Going live, it carries the summary of the checks its type needs, however it was started.
+  if (form.decision === 'approve') await refreshCheckSummary(listing._id);
   const action = { approve: 'listing_approved', changes_requested: 'listing_changes_requested', reject: 'listing_rejected' }[form.decision];
   await recordAudit({ actor: by, action, subjectType: 'Listing', subjectId: listing._id, reason: form.reason });
   return { ok: true };
@@ -70,6 +72,22 @@ export async function setListingSuspended(actor: SessionUser, id: string, suspen
     subjectId: listing._id,
     reason,
   });
+  return { ok: true };
+}
+
+/**
+ * Whether schools ask the provider directly or ask the LA, which arranges the support (seed 001: "The
+ * deployment of both the ASTs and Lead Practioners is through the LA"). Traded Services set it per listing.
+ */
+export async function setArrangedByLa(actor: SessionUser, id: string, arrangedByLa: boolean): Promise<DecisionResult> {
+  const by = decider(actor);
+  const listing = await findListing(id);
+  if (!!listing.arrangedByLa === arrangedByLa) return { ok: true };
+  const changed =
+    (await claimListingChange(listing)) &&
+    (await Listing.findOneAndUpdate({ _id: listing._id, arrangedByLa: listing.arrangedByLa ?? { $ne: true } }, { $set: { arrangedByLa }, $inc: { revision: 1 } }));
+  if (!changed) return { ok: false, message: ALREADY_DECIDED };
+  await recordAudit({ actor: by, action: arrangedByLa ? 'listing_arranged_by_la' : 'listing_requested_directly', subjectType: 'Listing', subjectId: listing._id });
   return { ok: true };
 }
 

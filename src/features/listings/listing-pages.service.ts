@@ -129,6 +129,8 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       checksUpToDate: checksUpToDate(listing, now),
     },
     canAskForSupport: listing.status === 'approved' && parts.canAskForSupport(actor),
+    // A school asks the LA for support it deploys; brokers arrange it either way.
+    askTheLa: !!listing.arrangedByLa && actor.role === 'school',
     canShortlist: !showingPending && listed && parts.canMakeShortlists(actor),
     canRecommend: canRecommendListing(actor, listing) && ownRecommendation !== 'given',
     canWithdraw: ownRecommendation === 'given',
@@ -159,6 +161,7 @@ export async function listingStatusPage(actor: SessionUser, listing: ListingReco
     listed: isListedInDirectory(listing, now, rules.reviewGraceDays),
     shortOfRecommendations: listing.recommendationState === 'short',
     checks: listing.checksState ? { upToDate: !checksHoldBack(listing, now), href: paths.listings.checks(listing._id.toString()) } : undefined,
+    arrangedByLa: !!listing.arrangedByLa,
     can: {
       edit: canEditListing(actor, listing),
       submit: canSubmitListing(actor, listing),
@@ -167,6 +170,7 @@ export async function listingStatusPage(actor: SessionUser, listing: ListingReco
       suspend: canDecideListings(actor) && listing.status === 'approved',
       reinstate: canDecideListings(actor) && listing.status === 'suspended',
       review: canDecideListings(actor) && (listing.status === 'approved' || listing.status === 'suspended'),
+      arrange: canDecideListings(actor),
       decideRevision: canDecideListings(actor) && Boolean(pending),
     },
   };

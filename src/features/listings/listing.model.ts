@@ -34,6 +34,8 @@ const listingSchema = new Schema(
       period: { type: String, enum: CAPACITY_PERIODS },
     },
     fundedByLa: { type: Boolean, required: true, default: false },
+    // Deployed through the LA (seed 001: ASTs and lead professionals): schools ask the LA, which arranges it.
+    arrangedByLa: { type: Boolean, default: false },
     dailyRatePence: { type: Number, min: 0, max: 1_000_000 },
     contact: {
       name: { type: String, trim: true, maxlength: 100 },

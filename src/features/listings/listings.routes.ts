@@ -6,7 +6,7 @@ import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
 import { openSchoolChoices } from '../schools/schools.service';
 import { termChoices } from '../taxonomy/taxonomy.service';
-import { decideListing, decideRevision, recordListingReviewed, setListingSuspended } from './listing-decisions.service';
+import { decideListing, decideRevision, recordListingReviewed, setArrangedByLa, setListingSuspended } from './listing-decisions.service';
 import { formValuesOf } from './listing-form-values';
 import {
   approvalQueue,
@@ -21,6 +21,7 @@ import {
 import { filesFrom, MAX_EVIDENCE_DOCUMENTS, parseListingUploads, prepareUploads, type PreparedUploads, type UploadLimits } from './listing-uploads';
 import { CAPACITY_PERIODS, PROVIDER_TYPES, PROVIDER_TYPE_LABELS } from './listing-vocabulary';
 import {
+  arrangementSchema,
   decisionSchema,
   LISTING_FIELD_ORDER,
   revisionDecisionSchema,
@@ -157,6 +158,18 @@ export function listingsRoutes(config: Config, reviewDates: ReviewDates & CheckD
     const result = await setListingSuspended(req.user!, req.params.id, true, parsed.data.reason);
     if (!result.ok) return renderStatusWithError(req, res, rules, 'reason', result.message, 409);
     setNotification(req, { type: 'success', text: 'The listing has been suspended and no longer appears in the directory.' });
+    res.redirect(paths.listings.status(req.params.id));
+  });
+
+  router.post(paths.listings.arrangement(':id'), requireRole('traded_services'), async (req: IdRequest, res) => {
+    const parsed = arrangementSchema.safeParse(req.body);
+    if (!parsed.success) return renderStatusWithError(req, res, rules, 'arrangedByLa', parsed.error.issues[0]!.message);
+    const result = await setArrangedByLa(req.user!, req.params.id, parsed.data.arrangedByLa);
+    if (!result.ok) return renderStatusWithError(req, res, rules, 'arrangedByLa', result.message, 409);
+    setNotification(req, {
+      type: 'success',
+      text: parsed.data.arrangedByLa ? 'Schools now ask the LA for this support, and Traded Services arrange it.' : 'Schools now ask the provider for this support directly.',
+    });
     res.redirect(paths.listings.status(req.params.id));
   });
 

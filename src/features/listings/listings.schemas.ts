@@ -165,5 +165,8 @@ export const revisionDecisionSchema = z
   });
 
 export const suspendSchema = z.object({ reason: reason('Give the reason for suspending this listing') });
+export const arrangementSchema = z.object({
+  arrangedByLa: z.enum(['yes', 'no'], { error: 'Select how schools ask for this support' }).transform((value) => value === 'yes'),
+});
 
 export type DecisionForm = z.output<typeof decisionSchema>;

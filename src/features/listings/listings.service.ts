@@ -8,7 +8,7 @@ import { openSchoolIdsAmong, schoolExists } from '../schools/school-reads';
 import { areActiveTerms } from '../taxonomy/taxonomy.service';
 import type { TermKind } from '../taxonomy/term-kinds';
 import { refreshCheckSummary } from './checks/check-standing';
-import { canCreateListings, canEditListing, canManageListing, canSubmitListing } from './listing-access';
+import { canCreateListings, canDecideListings, canEditListing, canManageListing, canSubmitListing } from './listing-access';
 import { changedReviewedFields, comparable, pickReviewed, type ReviewedValues } from './listing-revisions';
 import { isListedInDirectory } from './listing-visibility';
 import { Listing, type ListingRecord } from './listing.model';
@@ -119,6 +119,30 @@ export async function createListing(actor: SessionUser, form: ListingForm, uploa
   await refreshCheckSummary(listing._id);
   await recordAudit({ actor: actorId(actor), action: 'listing_created', subjectType: 'Listing', subjectId: listing._id });
   return { ok: true, id: listing.id as string, outcome: 'saved' };
+}
+
+/**
+ * A draft good-practice listing started for the person a nominated school named to lead its support: the
+ * school and its areas of good practice filled in, everything else theirs to write before the normal rules
+ * (two recommendations, Traded Services' approval) apply.
+ */
+export async function startGoodPracticeListing(
+  actor: SessionUser,
+  draft: { owner: Types.ObjectId; school: { _id: Types.ObjectId; name: string }; areas: string[] },
+): Promise<Types.ObjectId> {
+  if (!canDecideListings(actor)) throw new NotAllowedError();
+  const listing = await Listing.create({
+    name: draft.school.name,
+    providerType: 'good_practice_school',
+    organisation: draft.school.name,
+    employingSchool: draft.school._id,
+    expertise: draft.areas,
+    owners: [draft.owner],
+    status: 'draft',
+  });
+  await refreshCheckSummary(listing._id);
+  await recordAudit({ actor: actorId(actor), action: 'listing_created', subjectType: 'Listing', subjectId: listing._id, reason: 'Started from a good-practice nomination' });
+  return listing._id;
 }
 
 /**

@@ -81,6 +81,14 @@ export const PERSONAL_DATA_MAP = {
     kept: (retention) => `“What changed” and the evidence document are removed ${retention.closedCommissionMonths} months after the commission closed; the ratings stay, without them`,
     seenBy: 'The provider and Traded Services; everyone else sees only averages.',
   },
+  nominations: {
+    heading: 'Good-practice nominations',
+    whose: 'SIPs and Traded Services who nominate a school, and the school staff named to lead its support',
+    what: 'Which school was identified as good practice, in which areas and by whom, with a note; the name and work email address of the person named to lead the support.',
+    why: 'To invite the school to publish a good-practice listing.',
+    kept: () => 'While the school’s record exists. Erasing the person named removes their name and email address from it',
+    seenBy: 'The school, its SIP and Traded Services.',
+  },
   notifications: {
     heading: 'Notifications',
     whose: 'Everyone with an account',

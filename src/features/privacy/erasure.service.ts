@@ -11,6 +11,7 @@ import { Listing, listingsOwnedBy } from '../listings/listing.model';
 import { StoredFile } from '../listings/stored-file.model';
 import { eraseChecksOf } from '../listings/checks/checks.service';
 import { OutboxMessage } from '../mail/outbox.model';
+import { Nomination } from '../nominations/nomination.model';
 import { Notification } from '../notifications/notification.model';
 import { AccountToken } from '../accounts/account-token.model';
 import { canManageUsers, type SessionUser } from '../../web/identity';
@@ -81,6 +82,7 @@ export async function eraseUser(
     AuditEntry.updateMany({ subjectType: 'User', subjectId: user._id, 'changes.email': { $exists: true } }, { $unset: { 'changes.email': 1 } }),
     dependencies.forgetSignInAttempts(user.email),
     removeFromListingContacts(user),
+    Nomination.updateMany({ 'contact.email': user.email }, { $unset: { contact: 1 } }),
     removeFromOwnListings(user, placeholder),
   ]);
   const suspendedListings = await suspendListingsLeftWithoutOwner(actor, user._id);

@@ -11,6 +11,7 @@ import { StoredFile } from '../listings/stored-file.model';
 import { CHECK_LABELS, type CheckKind } from '../listings/checks/check-kinds';
 import { ProviderCheck, type CheckSubmission } from '../listings/checks/provider-check.model';
 import { OutboxMessage } from '../mail/outbox.model';
+import { Nomination } from '../nominations/nomination.model';
 import { Notification } from '../notifications/notification.model';
 import { Recommendation, type RecommendationStatus } from '../listings/recommendation.model';
 import { statusShownToAsker } from '../listings/recommendations.service';
@@ -34,13 +35,14 @@ export async function personalDataOf(viewer: SessionUser, serviceName: string, c
   const you = new Types.ObjectId(viewer.id);
   const user = await User.findById(you).lean();
   if (!user) throw new NotFoundError();
-  const [school, aboutYou, byYou, listings, recommendations, feedback, notifications, shortlists, emails] = await Promise.all([
+  const [school, aboutYou, byYou, listings, recommendations, feedback, nominations, notifications, shortlists, emails] = await Promise.all([
     user.school ? School.findById(user.school, { name: 1, urn: 1 }).lean() : null,
     AuditEntry.find({ subjectType: 'User', subjectId: you }).sort({ at: 1 }).lean(),
     AuditEntry.find({ actor: you }).sort({ at: 1 }).lean(),
     listingsOwnedBy(you),
     recommendationsOf(you),
     feedbackBy(you),
+    nominationsOf(you, user.email),
     Notification.find({ recipient: you }).sort({ createdAt: 1 }).lean(),
     shortlistsBy(you),
     OutboxMessage.find({ to: user.email }).sort({ createdAt: 1 }).lean(),
@@ -84,6 +86,7 @@ export async function personalDataOf(viewer: SessionUser, serviceName: string, c
     recommendations,
     commissions: await commissionsOf(you, actedOnCommissions),
     feedback,
+    nominations,
     notifications: notifications.map(({ subject, text, href, createdAt }) => ({ subject, text, link: href, createdAt })),
     shortlists,
     emails: emails.map(({ subject, text, createdAt }) => ({ subject, text: withoutOneTimeLinks(text), createdAt })),
@@ -91,6 +94,20 @@ export async function personalDataOf(viewer: SessionUser, serviceName: string, c
   const data = { about: `What ${serviceName} holds about you`, downloadedAt: new Date(), ...sections };
   await recordSecurityEvent({ type: 'personal_data_downloaded', actor: you, subject: you, context });
   return data;
+}
+
+/** Nominations you made, and those naming you to lead a school's support (the nominator is named only by role). */
+async function nominationsOf(you: Id, email: string) {
+  const nominations = await Nomination.find({ $or: [{ nominatedBy: you }, { 'contact.email': email }] }).sort({ createdAt: 1 }).lean();
+  const schools = await namesOf(School, nominations.map((nomination) => nomination.school));
+  return nominations.map((nomination) => ({
+    school: schools.get(nomination.school.toString()),
+    areas: nomination.areas,
+    note: nomination.note,
+    nominatedAt: nomination.createdAt,
+    youNominated: has(nomination.nominatedBy, you),
+    ...(nomination.contact?.email === email ? { youAreNamedToLead: { name: nomination.contact.name, email: nomination.contact.email } } : {}),
+  }));
 }
 
 /** A still-working set-password link in a downloaded file would let whoever reads it choose the password. */

@@ -28,3 +28,11 @@ export function canSetSupportLevel(user: SessionUser, school: SchoolForAccess): 
 export function canEditPriorities(user: SessionUser, school: SchoolForAccess): boolean {
   return canViewSchoolSupport(user, school);
 }
+
+/**
+ * Identifying good practice and capacity to support others is the LA's judgement (seed 001: the SIP's
+ * summer-term visit "can be used to identify this good practice"): the school's SIP or Traded Services.
+ */
+export function canJudgeGoodPractice(user: SessionUser, school: SchoolForAccess): boolean {
+  return canSetSupportLevel(user, school);
+}

@@ -57,6 +57,18 @@ const schoolSchema = new Schema(
       ),
       default: undefined,
     },
+    /** Seed 001, 5.3: "schools which have the overall capacity to support another school", as the LA judges. */
+    capacityToSupport: {
+      type: new Schema(
+        {
+          note: { type: String, trim: true, maxlength: 1000 },
+          recordedBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+          recordedAt: { type: Date, required: true },
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
     importedAt: { type: Date },
   },
   { timestamps: true },

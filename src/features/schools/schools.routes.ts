@@ -5,11 +5,14 @@ import { requireRole, requireSignIn } from '../../web/authentication';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
 import { termChoices } from '../taxonomy/taxonomy.service';
+import { entitlementPhrases } from './level-entitlement';
 import { nextTermlyReview } from './review-dates';
-import { assignSipSchema, prioritiesSchema, schoolSearchSchema, supportLevelSchema } from './schools.schemas';
+import { assignSipSchema, capacitySchema, prioritiesSchema, schoolSearchSchema, supportLevelSchema } from './schools.schemas';
 import {
   assignSip,
+  capacityFormData,
   prioritiesFormData,
+  recordCapacityToSupport,
   schoolPage,
   searchSchools,
   setPriorities,
@@ -81,6 +84,15 @@ export function schoolsRoutes({ directory, commissionSummariesFor }: SchoolPageP
     res.redirect(schoolPagePath(req));
   });
 
+  router.get(paths.schools.capacity(':urn'), requireSignIn, async (req: UrnRequest, res) => renderCapacityForm(req, res));
+  router.post(paths.schools.capacity(':urn'), requireSignIn, async (req: UrnRequest, res) => {
+    const parsed = capacitySchema.safeParse(req.body);
+    if (!parsed.success) return renderCapacityForm(req, res, formErrorsFrom(parsed.error, ['capacity', 'capacityNote']));
+    await recordCapacityToSupport(req.user!, req.params.urn, parsed.data);
+    setNotification(req, { type: 'success', text: 'The school’s capacity to support other schools has been recorded.' });
+    res.redirect(paths.schools.school(req.params.urn));
+  });
+
   router.post(paths.schools.sip(':urn'), requireRole('traded_services'), async (req: UrnRequest, res) => {
     const parsed = assignSipSchema.safeParse(req.body);
     if (!parsed.success) return renderSchool(directory, req, res, req.params.urn, formErrorsFrom(parsed.error));
@@ -136,10 +148,21 @@ async function renderLevelForm(req: UrnRequest, res: Response, errors?: FormErro
     levelChoices: data.levels.map((level) => ({
       value: level.code,
       text: `${level.code} ${level.label}`,
-      hint: [level.description, level.entitlementDays ? `Up to ${level.entitlementDays} days of LA-funded support a year.` : ''].filter(Boolean).join(' '),
+      hint: [level.description, ...entitlementPhrases(level).map((phrase) => `${phrase}.`)].filter(Boolean).join(' '),
     })),
     defaultReview: formatDate(review),
     backLink: schoolPagePath(req),
+  });
+}
+
+async function renderCapacityForm(req: UrnRequest, res: Response, errors?: FormErrors): Promise<void> {
+  const data = await capacityFormData(req.user!, req.params.urn);
+  res.status(errors ? 400 : 200).render('schools/capacity-form', {
+    pageTitle: `Capacity to support other schools: ${data.school.name}`,
+    school: data.school,
+    errors,
+    values: errors ? valuesToRedisplay(req.body) : data.values,
+    backLink: paths.schools.school(req.params.urn),
   });
 }
 

@@ -5,7 +5,7 @@ import { SCHEME_PRESET_KEYS } from './support-scheme.presets';
 export const URN_PATTERN = /^\d{6}$/;
 
 /** A repeated form field arrives as a string, an array of strings, or not at all. */
-const stringList = z
+export const stringList = z
   .union([z.string(), z.array(z.string())])
   .optional()
   .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]).filter((item) => item !== ''));
@@ -25,7 +25,7 @@ function reviewDateOf(form: Record<string, unknown>): Date | null {
 }
 
 /** The longest each written answer may be: the forms show these limits too. */
-export const SCHOOL_TEXT_LIMITS = { levelReason: 2000, priorityNotes: 2000, levelDescription: 1000 } as const;
+export const SCHOOL_TEXT_LIMITS = { levelReason: 2000, priorityNotes: 2000, levelDescription: 1000, capacityNote: 1000 } as const;
 
 export const supportLevelSchema = z
   .object({
@@ -53,6 +53,11 @@ export const prioritiesSchema = z.object({
   notes: z.string().trim().max(SCHOOL_TEXT_LIMITS.priorityNotes, `Notes must be ${SCHOOL_TEXT_LIMITS.priorityNotes} characters or fewer`).optional().default(''),
 });
 
+export const capacitySchema = z.object({
+  capacity: z.enum(['yes', 'no'], { error: 'Select whether the school has capacity to support other schools' }).transform((value) => value === 'yes'),
+  capacityNote: z.string().trim().max(SCHOOL_TEXT_LIMITS.capacityNote, `The note must be ${SCHOOL_TEXT_LIMITS.capacityNote} characters or fewer`).optional().default(''),
+});
+
 export const assignSipSchema = z.object({
   sip: z.string({ error: 'Select a School Improvement Partner from the list' }).trim().max(24, 'Select a School Improvement Partner from the list').optional().default(''),
 });
@@ -61,21 +66,46 @@ export const schemePresetSchema = z.object({
   preset: z.enum(SCHEME_PRESET_KEYS as [string, ...string[]], { error: 'Select a scheme' }),
 });
 
-export const schemeLevelSchema = z.object({
-  label: z.string({ error: 'Enter a name for the level' }).trim().min(1, 'Enter a name for the level').max(100, 'Name must be 100 characters or fewer'),
-  description: z.string().trim().max(SCHOOL_TEXT_LIMITS.levelDescription, `Description must be ${SCHOOL_TEXT_LIMITS.levelDescription} characters or fewer`).optional().default(''),
-  entitlementDays: z
+/** An optional whole or half number from 0 to `max`: empty means "not set". */
+function optionalCount(max: number, message: string, halves = false) {
+  const pattern = halves ? /^\d{1,3}(\.5)?$/ : /^\d{1,3}$/;
+  return z
     .string()
     .trim()
     .optional()
     .default('')
-    .refine((value) => value === '' || (/^\d{1,3}(\.5)?$/.test(value) && Number(value) <= 365), 'Enter a number of days from 0 to 365, or leave it empty')
-    .transform((value) => (value === '' ? undefined : Number(value))),
-  // The version the editor loaded (a timestamp the page sets); anything else reads as out of date.
-  version: z.iso.datetime().optional().catch(undefined),
+    .refine((value) => value === '' || (pattern.test(value) && Number(value) <= max), message)
+    .transform((value) => (value === '' ? undefined : Number(value)));
+}
+
+// The version the editor loaded (a timestamp the page sets); anything else reads as out of date.
+const schemeVersion = z.iso.datetime().optional().catch(undefined);
+
+export const schemeLevelSchema = z.object({
+  label: z.string({ error: 'Enter a name for the level' }).trim().min(1, 'Enter a name for the level').max(100, 'Name must be 100 characters or fewer'),
+  description: z.string().trim().max(SCHOOL_TEXT_LIMITS.levelDescription, `Description must be ${SCHOOL_TEXT_LIMITS.levelDescription} characters or fewer`).optional().default(''),
+  entitlementDays: optionalCount(365, 'Enter a number of days from 0 to 365, or leave it empty', true),
+  visitsPerYear: optionalCount(52, 'Enter a whole number of visits from 0 to 52, or leave it empty'),
+  visitsWithoutPackage: optionalCount(52, 'Enter a whole number of visits from 0 to 52, or leave it empty'),
+  version: schemeVersion,
 });
+
+/** A level's code is what schools' records keep and what its page's address carries. */
+export const newSchemeLevelSchema = schemeLevelSchema.extend({
+  code: z
+    .string({ error: 'Enter a code for the level' })
+    .trim()
+    .min(1, 'Enter a code for the level')
+    .max(20, 'Code must be 20 characters or fewer')
+    .regex(/^[A-Za-z0-9]+$/, 'Code must be letters and numbers only, like 3c or 2TV'),
+});
+
+export const schemeLevelMoveSchema = z.object({ direction: z.enum(['up', 'down']), version: schemeVersion });
+export const schemeVersionSchema = z.object({ version: schemeVersion });
 
 export type SchoolSearch = z.infer<typeof schoolSearchSchema>;
 export type SupportLevelForm = z.infer<typeof supportLevelSchema>;
 export type PrioritiesForm = z.infer<typeof prioritiesSchema>;
+export type CapacityForm = z.infer<typeof capacitySchema>;
 export type SchemeLevelForm = z.infer<typeof schemeLevelSchema>;
+export type NewSchemeLevelForm = z.infer<typeof newSchemeLevelSchema>;

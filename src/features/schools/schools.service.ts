@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/audit.service';
 import { areActiveTerms, resolveTerms } from '../taxonomy/taxonomy.service';
 import {
   canEditPriorities,
+  canJudgeGoodPractice,
   canManageSchools,
   canSetSupportLevel,
   canViewSchoolSupport,
@@ -14,7 +15,8 @@ import {
 } from './school-access';
 import { OPEN_STATUSES, SCHOOL_STATUS_LABELS, School, type SchoolStatus } from './school.model';
 import { SchoolSupport, type LevelDecision } from './school-support.model';
-import { URN_PATTERN, type PrioritiesForm, type SchoolSearch, type SupportLevelForm } from './schools.schemas';
+import { URN_PATTERN, type CapacityForm, type PrioritiesForm, type SchoolSearch, type SupportLevelForm } from './schools.schemas';
+import { entitlementPhrases } from './level-entitlement';
 import { currentScheme, findLevel } from './support-scheme.service';
 
 export const SEARCH_PAGE_SIZE = 50;
@@ -58,7 +60,10 @@ export async function schoolPage(user: SessionUser, urn: string) {
   const found = await schoolByUrn(urn);
   if (!canViewSchoolSupport(user, found)) throw new NotAllowedError();
   const [school, support, scheme] = await Promise.all([
-    School.findById(found._id).populate<{ sip: { _id: Types.ObjectId; name: string } | null }>('sip', 'name').lean(),
+    School.findById(found._id)
+      .populate<{ sip: { _id: Types.ObjectId; name: string } | null }>('sip', 'name')
+      .populate<{ capacityToSupport: { note?: string; recordedBy: { name: string } | null; recordedAt: Date } | null }>('capacityToSupport.recordedBy', 'name')
+      .lean(),
     SchoolSupport.findOne({ school: found._id })
       .populate<{ history: DecisionWithSetter[] }>('history.setBy', 'name')
       .lean(),
@@ -92,7 +97,7 @@ export async function schoolPage(user: SessionUser, urn: string) {
           level: current.level,
           label: current.levelLabel,
           description: level?.description ?? undefined,
-          entitlementDays: level?.entitlementDays ?? undefined,
+          entitlement: level ? entitlementPhrases(level) : [],
           inCurrentScheme: !!level,
           reviewDue: formatDate(current.reviewDue),
           reviewOverdue: current.reviewDue.getTime() < Date.now(),
@@ -111,8 +116,15 @@ export async function schoolPage(user: SessionUser, urn: string) {
       notes: school.priorities?.notes ?? '',
       updatedAt: school.priorities?.updatedAt ? formatDate(school.priorities.updatedAt) : undefined,
     },
+    capacityToSupport: school.capacityToSupport
+      ? {
+          note: school.capacityToSupport.note ?? '',
+          recorded: `${school.capacityToSupport.recordedBy?.name ?? 'A former user'}, ${formatDate(school.capacityToSupport.recordedAt)}`,
+        }
+      : null,
     can: {
       setLevel: canSetSupportLevel(user, found),
+      judgeGoodPractice: canJudgeGoodPractice(user, found),
       editPriorities: canEditPriorities(user, found),
       assignSip: canManageSchools(user),
     },
@@ -200,6 +212,30 @@ export async function setPriorities(user: SessionUser, urn: string, form: Priori
   await School.updateOne({ _id: school._id }, { $set: { priorities: { needs, notes: form.notes, updatedAt: new Date(), updatedBy: actor } } });
   await recordAudit({ actor, action: 'priorities_updated', subjectType: 'School', subjectId: school._id, changes: { needs, notes: form.notes } });
   return { ok: true };
+}
+
+export async function capacityFormData(user: SessionUser, urn: string) {
+  const school = await schoolByUrn(urn);
+  if (!canJudgeGoodPractice(user, school)) throw new NotAllowedError();
+  const full = await School.findById(school._id, { capacityToSupport: 1 }).lean();
+  return {
+    school: { urn: school.urn, name: school.name },
+    values: full?.capacityToSupport ? { capacity: 'yes', capacityNote: full.capacityToSupport.note ?? '' } : { capacity: 'no', capacityNote: '' },
+  };
+}
+
+/** Records (or clears) the LA's judgement that the school has the capacity to support other schools. */
+export async function recordCapacityToSupport(user: SessionUser, urn: string, form: CapacityForm): Promise<void> {
+  const school = await schoolByUrn(urn);
+  if (!canJudgeGoodPractice(user, school)) throw new NotAllowedError();
+  const actor = new Types.ObjectId(user.id);
+  await School.updateOne(
+    { _id: school._id },
+    form.capacity
+      ? { $set: { capacityToSupport: { note: form.capacityNote || undefined, recordedBy: actor, recordedAt: new Date() } } }
+      : { $unset: { capacityToSupport: 1 } },
+  );
+  await recordAudit({ actor, action: 'capacity_to_support_recorded', subjectType: 'School', subjectId: school._id, changes: { capacity: form.capacity, note: form.capacityNote } });
 }
 
 /** Active SIPs, for the caseload select. */

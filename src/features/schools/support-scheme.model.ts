@@ -8,13 +8,18 @@ const supportLevelSchema = new Schema(
     description: { type: String, trim: true, maxlength: 1000 },
     /** LA-funded support days a year a school at this level may have; unset means none promised. */
     entitlementDays: { type: Number, min: 0, max: 365 },
+    /** Visits a year from the LA's officer (Derby: its SSIO); unset means the scheme promises none. */
+    visitsPerYear: { type: Number, min: 0, max: 52 },
+    /** Visits a year for a school not buying the LA's package, where the scheme says so. */
+    visitsWithoutPackage: { type: Number, min: 0, max: 52 },
   },
   { _id: false },
 );
 
 /**
  * The LA's scheme of school support levels: data, not code. There is one scheme in use (the
- * document with key 'current'); Traded Services start it from a preset and edit its levels.
+ * document with key 'current'); Traded Services start it from a preset, then edit, add, remove and
+ * reorder its levels. The levels' order is the array's order.
  */
 const supportSchemeSchema = new Schema(
   {
