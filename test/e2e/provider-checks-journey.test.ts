@@ -6,7 +6,7 @@ import { buildTestApp } from '../support/app';
 import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 useTestDatabase();
 
 const demo = useDemoAppInBrowser(seedDemoData, () => buildTestApp({ DIRECTORY_SYNC_SECONDS: '0' }));
@@ -25,6 +25,8 @@ async function checkAtBothWidths(page: Page): Promise<void> {
 
 async function signedIn(email: string): Promise<Page> {
   const page = await (await demo.browser.newContext({ viewport: DESKTOP })).newPage();
+  // A control that never appears fails its step by name, long before the test's own time runs out.
+  page.setDefaultTimeout(30_000);
   await page.goto(demo.baseUrl + paths.signIn);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
