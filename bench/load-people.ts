@@ -37,7 +37,7 @@ export async function addLoadPeople(counts: PeopleCounts): Promise<LoadPeople> {
     email: address,
     name,
     role,
-    school,
+    schools: school ? [school] : undefined,
     passwordHash,
     active: true,
     mustChangePassword: false,

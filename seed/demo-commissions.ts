@@ -10,8 +10,8 @@ import { academicYearFor, termFor } from '../src/lib/academic-calendar';
 
 /** Demo school users beyond the two in DEMO_USERS, so one listing has feedback from three schools. */
 export const DEMO_COMMISSION_USERS = [
-  { email: 'head.stannes@demo.example', name: 'Grace Okafor', role: 'school' as const, schoolUrn: '900003' },
-  { email: 'head.meadowview@demo.example', name: 'Tom Hughes', role: 'school' as const, schoolUrn: '900005' },
+  { email: 'head.stannes@demo.example', name: 'Grace Okafor', role: 'school' as const, schoolUrns: ['900003'] },
+  { email: 'head.meadowview@demo.example', name: 'Tom Hughes', role: 'school' as const, schoolUrns: ['900005'] },
 ];
 
 const LITERACY = 'Anyshire Literacy Team';
@@ -56,11 +56,10 @@ const DEMO_COMMISSIONS: DemoCommission[] = [
  * Idempotent: each demo commission is inserted once (by its reference) with its history and any feedback.
  * Returns how many were inserted (inserted directly, so the report figures must be rebuilt after).
  */
-export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>): Promise<number> {
+export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>, heads: Map<string, Types.ObjectId>): Promise<number> {
   let inserted = 0;
   const listings = new Map((await Listing.find({ name: { $in: [LITERACY, LLE] } }).lean()).map((listing) => [listing.name, listing]));
   const schools = new Map((await School.find({ _id: { $in: [...schoolIds.values()] } }).lean()).map((school) => [school.urn, school]));
-  const heads = new Map((await User.find({ role: 'school', school: { $in: [...schoolIds.values()] } }).lean()).map((user) => [user.school!.toString(), user._id]));
   const sip = (await User.findOne({ role: 'sip' }, { _id: 1 }).lean())?._id;
 
   for (const demo of DEMO_COMMISSIONS) {

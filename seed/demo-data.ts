@@ -32,11 +32,16 @@ export const DEMO_SCHOOLS = [
   { urn: '900006', name: 'Brookfield Infant School', localAuthority: 'Anyshire', phase: 'Primary', postcode: 'AN2 3BI' },
 ];
 
-export const DEMO_USERS: { email: string; name: string; role: Role; schoolUrn?: string }[] = [
+/** A school user's schools by URN: one for a head, several for someone who works across schools. */
+export type DemoUser = { email: string; name: string; role: Role; schoolUrns?: string[] };
+
+export const DEMO_USERS: DemoUser[] = [
   { email: 'tradedservices@demo.example', name: 'Terry Owens', role: 'traded_services' },
   { email: 'sip@demo.example', name: 'Sam Patel', role: 'sip' },
-  { email: 'head.oakfield@demo.example', name: 'Olivia Brown', role: 'school', schoolUrn: '900001' },
-  { email: 'head.riverside@demo.example', name: 'Rashid Khan', role: 'school', schoolUrn: '900002' },
+  { email: 'head.oakfield@demo.example', name: 'Olivia Brown', role: 'school', schoolUrns: ['900001'] },
+  { email: 'head.riverside@demo.example', name: 'Rashid Khan', role: 'school', schoolUrns: ['900002'] },
+  // A multi-academy trust's school-improvement lead, acting for one of two schools at a time.
+  { email: 'trust.lead@demo.example', name: 'Morgan Ellis', role: 'school', schoolUrns: ['900001', '900002'] },
   { email: 'provider@demo.example', name: 'Priya Shah', role: 'provider' },
   { email: 'literacy.team@demo.example', name: 'Lena Morris', role: 'provider' },
   ...DEMO_COMMISSION_USERS,
@@ -211,7 +216,7 @@ export async function seedDemoData(): Promise<void> {
           email: user.email,
           name: user.name,
           role: user.role,
-          school: user.schoolUrn ? schoolIds.get(user.schoolUrn) : undefined,
+          schools: user.schoolUrns?.map((urn) => schoolIds.get(urn)!),
           passwordHash,
           active: true,
           mustChangePassword: false,
@@ -262,7 +267,18 @@ export async function seedDemoData(): Promise<void> {
   // The generated directory's recommenders: demo schools without a demo account, so a demo head can still recommend any listing.
   await seedDemoDirectory(DIRECTORY_RECOMMENDERS.map((urn) => schoolIds.get(urn)!));
   await seedDemoChecks(userIds.get('tradedservices@demo.example')!);
-  if ((await seedDemoCommissions(schoolIds)) > 0) await rebuildFigures();
+  if ((await seedDemoCommissions(schoolIds, headsBySchool(userIds, schoolIds))) > 0) await rebuildFigures();
+}
+
+/** Each demo school's own head (a user of that one school), who asked for its demo commissions. */
+function headsBySchool(userIds: Map<string, Types.ObjectId>, schoolIds: Map<string, Types.ObjectId>): Map<string, Types.ObjectId> {
+  const heads = new Map<string, Types.ObjectId>();
+  for (const user of DEMO_USERS) {
+    const school = user.schoolUrns?.length === 1 ? schoolIds.get(user.schoolUrns[0]!) : undefined;
+    const id = userIds.get(user.email);
+    if (school && id) heads.set(school.toString(), id);
+  }
+  return heads;
 }
 
 /** Seeds only a database with no users at all; true when it did. */

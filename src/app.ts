@@ -30,7 +30,8 @@ import { checkFormUploads, checksRoutes } from './features/listings/checks/check
 import { giasImportRoutes, giasUploadParser } from './features/schools/gias/import.routes';
 import { schoolsRoutes } from './features/schools/schools.routes';
 import { commissionSummariesFor } from './features/commissions/caseload-summaries';
-import { findOpenSchoolByUrn } from './features/schools/schools.service';
+import { findOpenSchoolByUrn, schoolNameOf } from './features/schools/schools.service';
+import { actingSchoolRoutes } from './features/schools/acting-school.routes';
 import { supportSchemeRoutes } from './features/schools/support-scheme.routes';
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
 import { directoryRoutes } from './features/directory/directory.routes';
@@ -45,6 +46,7 @@ import { projectRoot } from './lib/project-root';
 import { paths } from './paths';
 import { assetUrls, staticFiles } from './web/assets';
 import { setUpAuthentication } from './web/authentication';
+import { requireActingSchoolChoice, resolveActingSchool } from './web/acting-school';
 import { BackgroundWork } from './web/background-work';
 import { setUpCsrf } from './web/csrf';
 import { errorHandler, failFastWhileDatabaseDown, notFound, refuseWhileRestoring } from './web/errors';
@@ -140,6 +142,7 @@ export function createApp({
   app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication({ authenticate: (email, password) => authenticate(email, password, passwordChecks), findActiveUser }));
+  app.use(resolveActingSchool({ schoolNameOf }));
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
   app.use(checkFormUploads(config.uploads));
   app.post(paths.schools.import, ...giasUploadParser(config.uploads.maxGiasBytes, config.uploads.tempDir)); // multipart: parsed before the CSRF check
@@ -149,6 +152,7 @@ export function createApp({
   app.use(stripControlCharacters);
   app.use(setUpUserLocals);
   app.use(requirePasswordChangeFirst);
+  app.use(requireActingSchoolChoice);
 
   const accountLinks = { mailer, baseUrl: config.baseUrl, serviceName: config.serviceName, ...config.tokens };
   const throttle = new SignInThrottle(db, config.signIn, clock);
@@ -160,13 +164,15 @@ export function createApp({
   app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport, canMakeShortlists }));
   app.use(recommendationsRoutes(config));
   app.use(checksRoutes(config.uploads));
-  app.use(usersRoutes(accountLinks, { findOpenSchoolByUrn }));
+  const schoolLookup = { findOpenSchoolByUrn, schoolNameOf };
+  app.use(usersRoutes(accountLinks, schoolLookup));
+  app.use(actingSchoolRoutes());
   app.use(securityEventsRoutes());
   app.use(outboxRoutes(mailer));
   app.use(giasImportRoutes());
   app.use(supportSchemeRoutes());
   app.use(schoolsRoutes({ directory, commissionSummariesFor }));
-  app.use(nominationsRoutes(accountLinks, { findOpenSchoolByUrn }));
+  app.use(nominationsRoutes(accountLinks, schoolLookup));
   app.use(directoryRoutes(directory, config.baseUrl));
   app.use(shortlistsRoutes(directory, config.baseUrl));
   app.use(taxonomyRoutes(listingTermUsage));

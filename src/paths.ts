@@ -7,6 +7,8 @@ export const paths = {
   account: '/account',
   yourData: '/account/your-data.json',
   changePassword: '/account/password',
+  /** Where someone linked to several schools chooses the one they are acting for. */
+  actingFor: '/acting-for',
   dashboards: {
     sip: '/sip',
     school: '/school',
@@ -23,6 +25,8 @@ export const paths = {
     reactivateUser: (id: string) => `/admin/users/${id}/reactivate`,
     resendInvitation: (id: string) => `/admin/users/${id}/invitation`,
     eraseUser: (id: string) => `/admin/users/${id}/erase`,
+    linkSchool: (id: string) => `/admin/users/${id}/schools`,
+    unlinkSchool: (id: string, schoolId: string) => `/admin/users/${id}/schools/${schoolId}/unlink`,
     outbox: '/admin/outbox',
     securityEvents: '/admin/security-events',
     nominations: '/admin/nominations',

@@ -14,6 +14,7 @@ import { createMailer } from './features/mail/mailer';
 import { NotificationEmails, scheduleNotificationEmails } from './features/notifications/notification-emails';
 import { DirectoryIndexKeeper } from './features/directory/directory-index-keeper';
 import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
+import { convertSingleSchoolLinks } from './features/accounts/school-links-conversion';
 import { markWaitingRevisionsOnce } from './features/listings/revision-markers';
 import { scheduleClosedSchoolCheck } from './features/listings/recommendation-standing';
 import { scheduleCheckReminders } from './features/listings/checks/check-reminders';
@@ -107,6 +108,8 @@ async function main(): Promise<void> {
   if (config.seedDemoData && (await seedDemoDataIfEmpty())) {
     console.log('Loaded demo data into an empty database (accounts are listed in the README).');
   }
+  const converted = await convertSingleSchoolLinks();
+  if (converted > 0) console.log(`Moved ${converted} school users' school into their list of schools.`);
   await prepareFigures((line) => console.log(line));
   await ensureOwnershipRecorded(() => Listing.find({}, { owners: 1 }).lean());
   await markWaitingRevisionsOnce();
@@ -114,7 +117,13 @@ async function main(): Promise<void> {
   const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
   await directoryIndex.build();
   // `npm run restore` may replace the data under us: answer "being restored" meanwhile, then reload the directory.
-  const restoreWatch = new RestoreWatch(db, { logger, onRestored: async () => void (await directoryIndex.build()) });
+  const restoreWatch = new RestoreWatch(db, {
+    logger,
+    onRestored: async () => {
+      await convertSingleSchoolLinks(); // a backup from before users could work across schools
+      await directoryIndex.build();
+    },
+  });
   await restoreWatch.start();
   const stopTimers = running.stopTimers;
   running.stopTimers = () => {

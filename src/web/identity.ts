@@ -64,9 +64,34 @@ export type SessionUser = {
   name: string;
   email: string;
   role: Role;
-  schoolId: string | undefined;
+  /** Every school a school user is linked to: one, or several for someone who works across schools. Empty for other roles. */
+  schoolIds: string[];
+  /**
+   * The school they act for on this request, which every per-school rule checks: their only school, or the one
+   * they chose among several (web/acting-school.ts). Undefined for other roles, and until a user of several schools chooses.
+   */
+  actingSchoolId: string | undefined;
   mustChangePassword: boolean;
 };
+
+/**
+ * The school a school user acts for: the one they chose, while they are still linked to it; otherwise their
+ * only school; otherwise none (they must choose among several, or are linked to none).
+ */
+export function actingSchoolFor(linked: readonly string[], chosen: string | undefined): string | undefined {
+  if (chosen !== undefined && linked.includes(chosen)) return chosen;
+  return linked.length === 1 ? linked[0] : undefined;
+}
+
+/** A school user may act for the schools they are linked to now, and no other. */
+export function canActForSchool(user: SessionUser, schoolId: string): boolean {
+  return user.role === 'school' && user.schoolIds.includes(schoolId);
+}
+
+/** Someone linked to several schools who has not said which one they are acting for: every page waits for that. */
+export function mustChooseActingSchool(user: SessionUser): boolean {
+  return user.role === 'school' && user.schoolIds.length > 1 && user.actingSchoolId === undefined;
+}
 
 /** Only Traded Services manage users (and read what concerns them: security events, the Outbox). */
 export function canManageUsers(user: SessionUser): boolean {

@@ -16,6 +16,7 @@ export function setUpPageLocals(options: { serviceName: string; organisationName
     res.locals.printedOn = printDate.format(new Date());
     res.locals.currentUser = null;
     res.locals.navigation = [];
+    res.locals.actingFor = null;
     res.locals.notification = null;
     next();
   };

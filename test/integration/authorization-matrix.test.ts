@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
+import { Types } from 'mongoose';
 import { ROLES, type Role } from '../../src/web/identity';
 import { Listing } from '../../src/features/listings/listing.model';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
@@ -18,7 +19,7 @@ import { organizationId, serviceId, taxonomyId, taxonomyTermId } from '../../src
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
-import { createUser } from '../support/factories';
+import { createSchool, createUser } from '../support/factories';
 import { csrfTokenFrom, signedInAgent, type Agent } from '../support/http';
 import { listRoutes } from '../support/routes';
 
@@ -49,6 +50,11 @@ type Fixtures = {
   /** The evidence of the fixture listing's verified DBS check. */
   checkFileId: string;
   schoolUrn: string;
+  /** The fixture school's id, which only `school` may act for. */
+  schoolId: string;
+  /** A school user linked to two schools, and the second of them. */
+  multiSchoolUserId: string;
+  secondSchoolId: string;
   importJobId: string;
   sipUserId: string;
   shortlistId: string;
@@ -98,6 +104,9 @@ const MATRIX: Entry[] = [
   { route: 'POST /admin/users/:id/reactivate', url: (f) => paths.admin.reactivateUser(f.otherUserId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
   // The fixture user has set a password: there is no invitation to send again.
   { route: 'POST /admin/users/:id/invitation', url: (f) => paths.admin.resendInvitation(f.otherUserId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'notFound' } },
+  // Linking a school user to schools: the fixture multi-school user is linked to two; unlinking one leaves one.
+  { route: 'POST /admin/users/:id/schools', url: (f) => paths.admin.linkSchool(f.multiSchoolUserId), form: () => ({ urn: '' }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  { route: 'POST /admin/users/:id/schools/:schoolId/unlink', url: (f) => paths.admin.unlinkSchool(f.multiSchoolUserId, f.secondSchoolId), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
   { route: 'GET /admin/outbox', url: () => paths.admin.outbox, ...TRADED_SERVICES_ONLY },
   { route: 'GET /admin/security-events', url: () => `${paths.admin.securityEvents}?type=signed_in`, ...TRADED_SERVICES_ONLY },
   { route: 'GET /admin/retention', url: () => paths.admin.retention, ...TRADED_SERVICES_ONLY },
@@ -117,6 +126,9 @@ const MATRIX: Entry[] = [
   // Schools: the fixture school belongs to `school` and is in `sip`'s caseload.
   { route: 'GET /schools', url: () => paths.schools.list, ...TRADED_SERVICES_ONLY },
   { route: 'GET /your-school', url: () => paths.schools.yourSchool, ...SCHOOLS_ONLY('ok') },
+  // Choosing the school to act for: each school user among their own schools; another school is refused (multi-school.test.ts).
+  { route: 'GET /acting-for', url: () => paths.actingFor, ...SCHOOLS_ONLY('ok') },
+  { route: 'POST /acting-for', url: () => paths.actingFor, form: (f) => ({ school: f.schoolId }), ...SCHOOLS_ONLY('redirect'), as: { school: 'redirect', otherSchool: 'forbidden' } },
   { route: 'GET /your-schools', url: () => paths.schools.yourSchools, signedOut: 'signIn', as: { sip: 'ok', otherSip: 'ok' }, others: 'forbidden' },
   { route: 'GET /schools/:urn', url: (f) => paths.schools.school(f.schoolUrn), ...SCHOOL_RECORD('ok') },
   { route: 'GET /schools/:urn/level', url: (f) => paths.schools.level(f.schoolUrn), ...SCHOOL_RECORD('forbidden'), as: { sip: 'ok', traded_services: 'ok' } },
@@ -309,7 +321,7 @@ describe('authorization matrix', () => {
     const sent = { datedOn: new Date(), updateService: false, evidence: checkFile._id, submittedAt: new Date(), verifiedAt: new Date() };
     await ProviderCheck.create({ listing: listing._id, kind: 'dbs', verified: sent });
     await refreshCheckSummary(listing._id);
-    const school = await School.findByIdAndUpdate(users.get('school')!.school, { $set: { sip: users.get('sip')!._id } }, { new: true });
+    const school = await School.findByIdAndUpdate(users.get('school')!.schools![0], { $set: { sip: users.get('sip')!._id } }, { new: true });
     const job = await ImportJob.create({ fileName: 'edubasealldata.csv', totalBytes: 100, startedBy: users.get('traded_services')!._id });
     fixtures = {
       otherUserId: (await createUser('provider')).id as string,
@@ -318,12 +330,16 @@ describe('authorization matrix', () => {
       fileId: file.id as string,
       checkFileId: checkFile.id as string,
       schoolUrn: school!.urn,
+      schoolId: school!.id as string,
+      multiSchoolUserId: '',
+      secondSchoolId: (await createSchool({ name: 'Second Matrix School' })).id as string,
       importJobId: job.id as string,
       sipUserId: users.get('sip')!.id as string,
       commissionId: '',
       shortlistId: (await Shortlist.create({ title: 'For the visit', school: school!._id, author: users.get('sip')!._id })).id as string,
     };
     await ShortlistEntry.create({ shortlist: fixtures.shortlistId, listing: listing._id, note: '' });
+    fixtures.multiSchoolUserId = (await createUser('school', { schools: [school!._id, new Types.ObjectId(fixtures.secondSchoolId)] })).id as string;
     await Listing.updateOne({ _id: listing._id }, { $set: { capacity: { days: 10, period: 'term' }, dailyRatePence: 40_000, expertise: ['mathematics-and-numeracy'] } });
     fixtures.commissionId = (await requestAs(toSessionUser(users.get('school')!), fixtures.listingId)).id;
     await ensureDefaultTaxonomy();

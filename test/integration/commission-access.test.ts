@@ -19,12 +19,16 @@ const ownerId = new Types.ObjectId();
 const listingId = new Types.ObjectId();
 const commission = { school: schoolId, listing: listingId, owners: [ownerId], brokeredBy: null };
 
-const userWithRole = (role: Role, overrides: Partial<SessionUser> = {}): SessionUser => ({
+const ownSchool = (role: Role) => (role === 'school' ? new Types.ObjectId().toString() : undefined);
+const actingFor = (school: string) => ({ schoolIds: [school], actingSchoolId: school });
+
+const userWithRole = (role: Role, overrides: Partial<SessionUser> = {}, school = ownSchool(role)): SessionUser => ({
   id: new Types.ObjectId().toString(),
   name: 'n',
   email: 'e@x.example',
   role,
-  schoolId: role === 'school' ? new Types.ObjectId().toString() : undefined,
+  schoolIds: school ? [school] : [],
+  actingSchoolId: school,
   mustChangePassword: false,
   ...overrides,
 });
@@ -35,7 +39,7 @@ describe('who may see and act on a commission', () => {
   });
 
   it('lets its own school, its listing owner and Traded Services see it', async () => {
-    expect(await canViewCommission(userWithRole('school', { schoolId: schoolId.toString() }), commission)).toBe(true);
+    expect(await canViewCommission(userWithRole('school', actingFor(schoolId.toString())), commission)).toBe(true);
     expect(await canViewCommission(userWithRole('provider', { id: ownerId.toString() }), commission)).toBe(true);
     expect(await canViewCommission(userWithRole('traded_services'), commission)).toBe(true);
   });
@@ -46,7 +50,7 @@ describe('who may see and act on a commission', () => {
   });
 
   it('puts each viewer on their own side only', async () => {
-    expect(await partiesOf(userWithRole('school', { schoolId: schoolId.toString() }), commission)).toEqual(['school']);
+    expect(await partiesOf(userWithRole('school', actingFor(schoolId.toString())), commission)).toEqual(['school']);
     expect(await partiesOf(userWithRole('provider', { id: ownerId.toString() }), commission)).toEqual(['provider']);
     const broker = userWithRole('traded_services');
     expect(await partiesOf(broker, { ...commission, brokeredBy: new Types.ObjectId(broker.id) })).toEqual(['traded_services', 'broker']);

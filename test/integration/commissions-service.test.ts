@@ -151,9 +151,9 @@ describe('LA-funded support and brokerage', () => {
     expect(await commissionsWaitingFor(provider)).toHaveLength(0);
     expect(await actOnCommission(tradedServices, id, 'approve', { reason: 'Causing concern: agreed at the LA panel' })).toEqual({ ok: true });
     expect(await statusOf(id)).toBe('requested');
-    expect(await committedDays(EntitlementLedger, `${school.schoolId!}:2026-27`)).toBe(2);
+    expect(await committedDays(EntitlementLedger, `${school.actingSchoolId!}:2026-27`)).toBe(2);
     await actOnCommission(school, id, 'cancel', { reason: 'No longer needed' });
-    expect(await committedDays(EntitlementLedger, `${school.schoolId!}:2026-27`)).toBe(0);
+    expect(await committedDays(EntitlementLedger, `${school.actingSchoolId!}:2026-27`)).toBe(0);
   });
 
   it('lets Traded Services broker support for any school, which the school then confirms', async () => {
@@ -161,7 +161,7 @@ describe('LA-funded support and brokerage', () => {
     const tradedServices = await sessionUserFor('traded_services');
     const provider = await sessionUserFor('provider');
     const listing = await createListing([new Types.ObjectId(provider.id)]);
-    const result = await requestCommission(tradedServices, requestForm(listing.id as string, { school: school.schoolId }));
+    const result = await requestCommission(tradedServices, requestForm(listing.id as string, { school: school.actingSchoolId }));
     if (!result.ok) throw new Error(result.message);
     expect(await Commission.findById(result.id).lean()).toMatchObject({ route: 'brokered', status: 'awaiting_school', brokeredBy: new Types.ObjectId(tradedServices.id) });
     expect((await commissionsWaitingFor(school)).map((c) => c._id.toString())).toEqual([result.id]);
@@ -173,7 +173,7 @@ describe('LA-funded support and brokerage', () => {
   it('does not let a SIP broker for a school outside their caseload, nor a provider at all', async () => {
     const school = await sessionUserFor('school');
     const listing = await createListing([new Types.ObjectId()]);
-    const form = requestForm(listing.id as string, { school: school.schoolId });
+    const form = requestForm(listing.id as string, { school: school.actingSchoolId });
     await expect(requestCommission(await sessionUserFor('sip'), form)).rejects.toBeInstanceOf(NotAllowedError);
     await expect(requestCommission(await sessionUserFor('provider'), form)).rejects.toBeInstanceOf(NotAllowedError);
   });

@@ -1,7 +1,9 @@
 import { Listing } from '../../src/features/listings/listing.model';
 import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { School } from '../../src/features/schools/school.model';
-import { DEMO_SCHOOLS, seedDemoData } from '../../seed/demo-data';
+import { DEMO_SCHOOLS, DEMO_USERS, seedDemoData } from '../../seed/demo-data';
+import { User } from '../../src/features/accounts/user.model';
+import { Commission } from '../../src/features/commissions/commission.model';
 import { DEMO_DIRECTORY_SIZE } from '../../seed/demo-directory';
 import { DEMO_CHECK_DUE_SOON, DEMO_CHECK_REQUIREMENTS } from '../../seed/demo-checks';
 import { currentRequirements, requiredKindsFor } from '../../src/features/listings/checks/check-requirements';
@@ -49,5 +51,18 @@ describe('the demo data', () => {
       if (listing.status === 'approved') expect({ name: listing.name, listed: isListedInDirectory(listing, now, 30) }).toEqual({ name: listing.name, listed: true });
     }
     expect(checked).toBeGreaterThan(40);
+  });
+
+  it('links the trust lead to two demo schools, and each demo commission was asked for by its school’s own head', async () => {
+    await seedDemoData();
+    const urnsOf = async (email: string) => {
+      const user = (await User.findOne({ email }).lean())!;
+      return (await School.find({ _id: { $in: user.schools ?? [] } }, { urn: 1 }).lean()).map((school) => school.urn).sort();
+    };
+    expect(await urnsOf('trust.lead@demo.example')).toEqual(['900001', '900002']);
+    for (const user of DEMO_USERS.filter((demo) => demo.role === 'school')) expect(await urnsOf(user.email)).toEqual(user.schoolUrns);
+
+    const lead = (await User.findOne({ email: 'trust.lead@demo.example' }).lean())!;
+    expect(await Commission.exists({ requestedBy: lead._id })).toBeNull();
   });
 });

@@ -60,6 +60,29 @@ describe('what waits on each home page, from the demo data', () => {
     await expectLinksShow(agent, waiting, { 'Requests to recommend a provider': 'Hillcrest School: Key Stage 3 mathematics', 'Feedback due on completed support': 'SUP-DEMO-0011' });
   });
 
+  it('shows a trust lead what waits at the school they act for, and a count for their other school with a way to switch to it', async () => {
+    const agent = await signedInAgent(app, 'trust.lead@demo.example', DEMO_PASSWORD);
+    const choice = await agent.get(paths.dashboards.school);
+    expect(choice.headers.location).toBe(paths.actingFor);
+    const oakfield = /value="([0-9a-f]{24})"[^>]*>\s*<label class="govuk-label govuk-radios__label" for="[^"]+">Oakfield Primary School</.exec((await agent.get(paths.actingFor)).text)![1]!;
+    await submitForm(agent, paths.actingFor, { school: oakfield });
+
+    const home = await agent.get(paths.dashboards.school);
+    expect(waitingOn(home.text)).toEqual([{ text: 'Support arranged for your school, to confirm', count: 1, href: paths.commissions.list }]);
+    expect(home.text).toMatch(/<dt class="govuk-summary-list__key">Riverside Academy<\/dt>\s*<dd class="govuk-summary-list__value">2 waiting<\/dd>/);
+
+    // "Switch" on the Riverside row: the home page's own form.
+    const switched = await submitForm(agent, paths.dashboards.school, {}, paths.actingFor);
+    expect(switched.headers.location).toBe(paths.dashboards.school);
+    const riverside = await agent.get(paths.dashboards.school);
+    expect(waitingOn(riverside.text)).toEqual([
+      { text: 'Requests to recommend a provider', count: 1, href: paths.recommendations.inbox },
+      { text: 'Feedback due on completed support', count: 1, href: paths.commissions.list },
+    ]);
+    expect(riverside.text).toMatch(/<dt class="govuk-summary-list__key">Oakfield Primary School<\/dt>\s*<dd class="govuk-summary-list__value">1 waiting<\/dd>/);
+    await expectLinksShow(agent, waitingOn(riverside.text), { 'Feedback due on completed support': 'SUP-DEMO-0011' });
+  });
+
   it('shows a provider the requests to answer and the support under way', async () => {
     const { agent, waiting } = await homeOf('literacy.team@demo.example', paths.dashboards.provider);
     expect(waiting).toEqual([

@@ -151,8 +151,8 @@ describe('report figures kept as commissions move', () => {
     const app: Express = buildTestApp();
     const sip = await sessionUserFor('sip');
     const [a] = schools as [User];
-    await School.updateOne({ _id: a.schoolId }, { $set: { sip: new Types.ObjectId(sip.id) } });
-    const agreed = await Commission.find({ school: a.schoolId, status: { $in: AGREED_STATUSES } }).lean();
+    await School.updateOne({ _id: a.actingSchoolId }, { $set: { sip: new Types.ObjectId(sip.id) } });
+    const agreed = await Commission.find({ school: a.actingSchoolId, status: { $in: AGREED_STATUSES } }).lean();
     expect(agreed.length).toBeGreaterThan(0);
     const page = await (await signedInAgent(app, sip.email)).get(paths.reports.commissions);
     expect(page.status).toBe(200);

@@ -24,7 +24,8 @@ const sessionUser = (role: SessionUser['role'], schoolId?: string): SessionUser 
   name: 'Someone',
   email: 'someone@test.example',
   role,
-  schoolId,
+  schoolIds: schoolId ? [schoolId] : [],
+  actingSchoolId: schoolId,
   mustChangePassword: false,
 });
 

@@ -52,7 +52,7 @@ describe('Traded Services manage users', () => {
     const created = await User.findOne({ email: 'hana.head@brookside.example' }).lean();
     expect(created).toMatchObject({ role: 'school', active: true });
     expect(created!.passwordHash).toBeUndefined();
-    expect(created!.school!.toString()).toBe(school.id);
+    expect(created!.schools!.map(String)).toEqual([school.id]);
     expect(await AuditEntry.exists({ action: 'user_invited', subjectId: created!._id })).toBeTruthy();
     expect((await admin.get(response.headers.location!)).text).toContain('Invited: has not set a password yet');
 

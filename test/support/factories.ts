@@ -14,15 +14,16 @@ export async function createSchool(overrides: Partial<{ urn: string; name: strin
 
 export async function createUser(
   role: Role,
-  overrides: Partial<{ email: string; name: string; active: boolean; mustChangePassword: boolean; school: unknown }> = {},
+  overrides: Partial<{ email: string; name: string; active: boolean; mustChangePassword: boolean; school: unknown; schools: unknown[] }> = {},
 ) {
   passwordHash ??= hashPassword(TEST_PASSWORD);
-  const school = role === 'school' && !overrides.school ? (await createSchool())._id : overrides.school;
+  // A school user gets a school of their own unless given one (school) or several (schools).
+  const schools = role === 'school' ? (overrides.schools ?? [overrides.school ?? (await createSchool())._id]) : undefined;
   return User.create({
     email: overrides.email ?? `${role}.${randomBytes(4).toString('hex')}@test.example`,
     name: overrides.name ?? `Test ${role}`,
     role,
-    school,
+    schools,
     passwordHash: await passwordHash,
     active: overrides.active ?? true,
     mustChangePassword: overrides.mustChangePassword ?? false,

@@ -11,6 +11,7 @@ import { StoredFile } from '../../src/features/listings/stored-file.model';
 import { CheckRequirements } from '../../src/features/listings/checks/check-requirements.model';
 import { submitCheck } from '../../src/features/listings/checks/checks.service';
 import { Recommendation } from '../../src/features/listings/recommendation.model';
+import { Nomination } from '../../src/features/nominations/nomination.model';
 import { School } from '../../src/features/schools/school.model';
 import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
 import { addTerm } from '../../src/features/taxonomy/taxonomy-admin.service';
@@ -81,7 +82,10 @@ export type World = {
   shortlistId: string;
   needSlug: string;
   commissionIds: { awaitingSchool: string };
+  nominationId: string;
 };
+
+let addedLevels = 0;
 
 const session = async (role: Exclude<Who, 'signedOut'>, overrides: Parameters<typeof createUser>[1] = {}) => {
   const user = await createUser(role, overrides);
@@ -238,6 +242,18 @@ export const FORMS: HostileForm[] = [
     },
   },
 
+  {
+    route: 'POST /admin/users/:id/schools',
+    name: 'link a school to a school user',
+    as: 'traded_services',
+    target: async () => {
+      const id = (await createUser('school')).id as string;
+      return { page: paths.admin.user(id), action: paths.admin.linkSchool(id) };
+    },
+    fields: { urn: { kind: 'typed', value: (world) => world.spareSchoolUrn } },
+  },
+  { route: 'POST /acting-for', name: 'choose the school to act for', as: 'school', target: () => same(paths.actingFor), fields: { school: { kind: 'choice', value: (world) => world.schoolId } } },
+
   // Schools and support levels
   {
     route: 'POST /schools/:urn/level',
@@ -282,6 +298,53 @@ export const FORMS: HostileForm[] = [
       label: { kind: 'text', value: 'Causing concern' },
       description: { kind: 'text', value: 'Intensive LA-brokered support.', optional: true },
       entitlementDays: { kind: 'number', value: '30', accepts: ['0', '1.5'], optional: true },
+      visitsPerYear: { kind: 'number', value: '3', accepts: ['0'], optional: true },
+      visitsWithoutPackage: { kind: 'number', value: '1', accepts: ['0'], optional: true },
+    },
+  },
+  {
+    route: 'POST /schools/support-levels/add-level',
+    name: 'add a support level',
+    as: 'traded_services',
+    target: () => same(paths.schools.schemeLevelNew),
+    fields: {
+      version: { kind: 'hidden' },
+      // Each level added needs a code of its own.
+      code: { kind: 'typed', value: () => `H${(addedLevels += 1)}` },
+      label: { kind: 'text', value: 'Intensive' },
+      description: { kind: 'text', value: 'Weekly visits for a term.', optional: true },
+      entitlementDays: { kind: 'number', value: '40', accepts: ['0', '1.5'], optional: true },
+      visitsPerYear: { kind: 'number', value: '6', accepts: ['0'], optional: true },
+      visitsWithoutPackage: { kind: 'number', value: '2', accepts: ['0'], optional: true },
+    },
+  },
+  {
+    route: 'POST /schools/:urn/capacity',
+    name: 'capacity to support other schools',
+    as: 'sip',
+    target: (world) => same(paths.schools.capacity(world.schoolUrn)),
+    fields: { capacity: { kind: 'choice', value: 'yes' }, capacityNote: { kind: 'text', value: 'Two SLEs in maths', optional: true } },
+  },
+  {
+    route: 'POST /schools/:urn/good-practice',
+    name: 'nominate a school as good practice',
+    as: 'sip',
+    target: (world) => same(paths.schools.goodPractice(world.schoolUrn)),
+    fields: {
+      areas: { kind: 'choices', value: ['english-and-literacy'] },
+      note: { kind: 'text', value: 'Phonics in Reception', optional: true },
+      contactName: { kind: 'text', value: '', optional: true },
+      contactEmail: { kind: 'typed', value: '', optional: true },
+    },
+  },
+  {
+    route: 'POST /schools/:urn/good-practice/:id/contact',
+    name: 'name who will lead a good-practice listing',
+    as: 'school',
+    target: (world) => ({ page: paths.schools.goodPractice(world.schoolUrn), action: paths.schools.nominationContact(world.schoolUrn, world.nominationId) }),
+    fields: {
+      contactName: { kind: 'text', value: 'Priya Patel', errorKey: (world) => `contactName-${world.nominationId}` },
+      contactEmail: { kind: 'typed', value: 'priya.patel@school.example', errorKey: (world) => `contactEmail-${world.nominationId}` },
     },
   },
 
@@ -408,6 +471,13 @@ export const FORMS: HostileForm[] = [
     fields: { decision: { kind: 'choice', value: 'changes_requested' }, reason: { kind: 'text', value: 'Add a case study from a secondary school.' } },
   },
   {
+    route: 'POST /listings/:id/arrangement',
+    name: 'how schools ask for a listing',
+    as: 'traded_services',
+    target: (world) => ({ page: paths.listings.status(world.listingId), action: paths.listings.arrangement(world.listingId) }),
+    fields: { arrangedByLa: { kind: 'choice', value: 'no' } },
+  },
+  {
     route: 'POST /listings/:id/suspend',
     name: 'suspend a listing',
     as: 'traded_services',
@@ -501,6 +571,7 @@ export const BUTTONS: { route: string; as: Who; action: (world: World) => string
   { route: 'POST /admin/users/:id/deactivate', as: 'traded_services', action: (world) => paths.admin.deactivateUser(world.users.provider.id) },
   { route: 'POST /admin/users/:id/reactivate', as: 'traded_services', action: (world) => paths.admin.reactivateUser(world.users.provider.id) },
   { route: 'POST /admin/users/:id/invitation', as: 'traded_services', action: (world) => paths.admin.resendInvitation(world.users.provider.id) },
+  { route: 'POST /admin/users/:id/schools/:schoolId/unlink', as: 'traded_services', action: (world) => paths.admin.unlinkSchool(world.users.school.id, world.schoolId) },
   { route: 'POST /shortlists/:id/entries/:listingId/remove', as: 'sip', action: (world) => paths.shortlists.removeEntry(world.shortlistId, world.listingId) },
   { route: 'POST /commissions/new/check', as: 'school', action: () => paths.commissions.check },
   { route: 'POST /commissions/:id/:action', as: 'school', action: (world) => paths.commissions.action(world.commissionIds.awaitingSchool, 'confirm') },
@@ -510,6 +581,9 @@ export const BUTTONS: { route: string; as: Who; action: (world: World) => string
   { route: 'POST /listings/:id/submit', as: 'provider', action: (world) => paths.listings.submit(world.draftListingId) },
   { route: 'POST /listings/:id/reinstate', as: 'traded_services', action: (world) => paths.listings.reinstate(world.listingId) },
   { route: 'POST /listings/:id/reviewed', as: 'traded_services', action: (world) => paths.listings.reviewed(world.listingId) },
+  { route: 'POST /schools/support-levels/:code/move', as: 'traded_services', action: () => paths.schools.schemeLevelMove('2') },
+  { route: 'POST /schools/support-levels/:code/remove', as: 'traded_services', action: () => paths.schools.schemeLevelRemove('2') },
+  { route: 'POST /schools/:urn/good-practice/:id/invite', as: 'traded_services', action: (world) => paths.schools.nominationInvite(world.schoolUrn, world.nominationId) },
   { route: 'POST /listings/:id/recommend/decline', as: 'school', action: (world) => paths.recommendations.decline(world.draftListingId) },
   { route: 'POST /listings/:id/recommend/withdraw', as: 'school', action: (world) => paths.recommendations.withdraw(world.listingId) },
 ];
@@ -525,6 +599,7 @@ export const QUERIES: { route: string; as: Who; url: (world: World) => string; p
   { route: 'GET /reports', as: 'traded_services', url: () => paths.reports.commissions, parameters: ['term', 'level'] },
   { route: 'GET /reports/:table.csv', as: 'sip', url: () => paths.reports.csv('levels'), parameters: ['term', 'level'] },
   { route: 'GET /commissions/new', as: 'school', url: () => paths.commissions.new, parameters: ['listing'] },
+  { route: 'GET /acting-for', as: 'school', url: () => paths.actingFor, parameters: ['returnTo'] },
   { route: 'GET /shortlists/new', as: 'sip', url: () => paths.shortlists.new, parameters: ['listing'] },
   { route: 'GET /listings/:id', as: 'sip', url: (world) => paths.listings.listing(world.listingId), parameters: ['version'] },
   { route: 'GET /account/set-password', as: 'signedOut', url: () => paths.setPassword, parameters: ['token'] },
@@ -576,6 +651,7 @@ export async function buildWorld(): Promise<World> {
     shortlistId: shortlist.id as string,
     needSlug: need.slug,
     commissionIds: { awaitingSchool: '' },
+    nominationId: (await Nomination.create({ school: school._id, areas: ['english-and-literacy'], nominatedBy: new Types.ObjectId(sip.id) })).id as string,
   };
   const brokered = await requestCommission(sip, requestForm(world.listingId, { school: world.schoolId }));
   if (!brokered.ok) throw new Error(brokered.message);

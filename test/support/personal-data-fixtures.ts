@@ -21,7 +21,7 @@ export async function providerAndSchoolWorld(label: string, phone: string) {
   await Listing.updateOne({ _id: listing._id }, { $set: { contact: { name: provider.name, email: provider.email, phone, route: 'Email first, please' } } });
   await Recommendation.create({
     listing: listing._id,
-    school: schoolUser.school,
+    school: schoolUser.schools![0],
     status: 'given',
     requestedBy: provider._id,
     requestedAt: new Date(),
@@ -37,14 +37,14 @@ export async function providerAndSchoolWorld(label: string, phone: string) {
   await Feedback.create({
     commission: commission.id,
     listing: listing._id,
-    school: schoolUser.school,
+    school: schoolUser.schools![0],
     givenBy: schoolUser._id,
     listingName: listing.name,
     termKey: '2026-autumn',
     ratings: { quality: 5, impact: 4, value: 4, recommend: 5 },
     whatChanged: `${label} feedback words`,
   });
-  const shortlist = await Shortlist.create({ title: `${label} shortlist`, school: schoolUser.school, author: schoolUser._id });
+  const shortlist = await Shortlist.create({ title: `${label} shortlist`, school: schoolUser.schools![0], author: schoolUser._id });
   await ShortlistEntry.create({ shortlist: shortlist._id, listing: listing._id, note: `${label} shortlist note` });
   return { provider, schoolUser, listing, commission, phone };
 }

@@ -41,7 +41,7 @@ describe('lockout back-off', () => {
 });
 
 describe('erasure rules', () => {
-  const user = (role: Role, id = 'a'.repeat(24)): SessionUser => ({ id, name: 'n', email: 'e@x.example', role, schoolId: undefined, mustChangePassword: false });
+  const user = (role: Role, id = 'a'.repeat(24)): SessionUser => ({ id, name: 'n', email: 'e@x.example', role, schoolIds: [], actingSchoolId: undefined, mustChangePassword: false });
 
   it('lets only Traded Services erase, and never themselves', () => {
     expect(canEraseUser(user('traded_services'), 'b'.repeat(24))).toBe(true);

@@ -1,4 +1,4 @@
-import { changePasswordSchema, inviteUserSchema, signInSchema } from '../../src/features/accounts/accounts.schemas';
+import { changePasswordSchema, inviteUserSchema, MAX_URNS_PER_INVITATION, signInSchema } from '../../src/features/accounts/accounts.schemas';
 import { canManageUsers, type SessionUser } from '../../src/web/identity';
 import { navigationFor, ROLES, type Role } from '../../src/web/identity';
 import { safeReturnPath } from '../../src/web/return-path';
@@ -8,7 +8,8 @@ const userWithRole = (role: Role): SessionUser => ({
   name: 'n',
   email: 'e@x.example',
   role,
-  schoolId: undefined,
+  schoolIds: [],
+  actingSchoolId: undefined,
   mustChangePassword: false,
 });
 
@@ -53,8 +54,15 @@ describe('invite user form', () => {
     const school = inviteUserSchema.safeParse({ ...valid, role: 'school' });
     expect(school.error?.issues[0]).toMatchObject({ path: ['school'], message: expect.stringMatching(/URN/) });
     const malformed = inviteUserSchema.safeParse({ ...valid, role: 'school', school: '12ab' });
-    expect(malformed.error?.issues[0]?.message).toBe('A URN is 6 digits, like 123456');
-    expect(inviteUserSchema.safeParse({ ...valid, role: 'school', school: '123456' }).success).toBe(true);
+    expect(malformed.error?.issues[0]?.message).toBe('A URN is 6 digits, like 123456; separate several with commas');
+    expect(inviteUserSchema.safeParse({ ...valid, role: 'school', school: '123456' }).data?.schoolUrns).toEqual(['123456']);
+  });
+  it('links someone who works across schools to each URN given, once', () => {
+    expect(inviteUserSchema.safeParse({ ...valid, role: 'school', school: '123456, 234567 123456,345678' }).data?.schoolUrns).toEqual(['123456', '234567', '345678']);
+    expect(inviteUserSchema.safeParse({ ...valid, role: 'school', school: '123456, 2345' }).error?.issues[0]?.path).toEqual(['school']);
+    const tooMany = Array.from({ length: MAX_URNS_PER_INVITATION + 1 }, (_, i) => String(100000 + i)).join(',');
+    expect(inviteUserSchema.safeParse({ ...valid, role: 'school', school: tooMany }).error?.issues[0]?.message).toBe(`Enter at most ${MAX_URNS_PER_INVITATION} URNs`);
+    expect(inviteUserSchema.safeParse({ ...valid, school: '123456' }).data?.schoolUrns).toEqual([]);
   });
   it('refuses an unknown role', () => {
     expect(inviteUserSchema.safeParse({ ...valid, role: 'admin' }).error?.issues[0]?.message).toBe('Select a role');

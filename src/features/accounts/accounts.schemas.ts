@@ -42,6 +42,16 @@ export const changePasswordSchema = z
     message: 'The new password must be different from your current password',
   });
 
+const URN = /^\d{6}$/;
+const URN_FORMAT = 'A URN is 6 digits, like 123456';
+/** The most schools one invitation links (a large trust's schools; more are linked on the user's page). */
+export const MAX_URNS_PER_INVITATION = 40;
+
+/** The URNs typed in one box, separated by spaces or commas, each once. */
+export function urnsIn(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+}
+
 export const inviteUserSchema = z
   .object({
     name: z
@@ -51,13 +61,26 @@ export const inviteUserSchema = z
       .max(100, 'Name must be 100 characters or fewer'),
     email: emailField('Enter their email address'),
     role: z.enum(ROLES, { error: 'Select a role' }),
-    school: z.string().trim().max(20).optional().default(''),
+    school: z.string().trim().max(MAX_URNS_PER_INVITATION * 8, `Enter at most ${MAX_URNS_PER_INVITATION} URNs`).optional().default(''),
   })
   .superRefine((form, context) => {
     if (form.role !== 'school') return;
-    if (!form.school) context.addIssue({ code: 'custom', path: ['school'], message: 'Enter the URN of the school this person works at' });
-    else if (!/^\d{6}$/.test(form.school)) context.addIssue({ code: 'custom', path: ['school'], message: 'A URN is 6 digits, like 123456' });
-  });
+    const urns = urnsIn(form.school);
+    if (urns.length === 0) context.addIssue({ code: 'custom', path: ['school'], message: 'Enter the URN of the school this person works at' });
+    else if (!urns.every((urn) => URN.test(urn))) context.addIssue({ code: 'custom', path: ['school'], message: `${URN_FORMAT}; separate several with commas` });
+    else if (urns.length > MAX_URNS_PER_INVITATION) context.addIssue({ code: 'custom', path: ['school'], message: `Enter at most ${MAX_URNS_PER_INVITATION} URNs` });
+  })
+  .transform((form) => ({ ...form, schoolUrns: form.role === 'school' ? urnsIn(form.school) : [] }));
+
+/** Traded Services link one more school to a school user. */
+export const linkSchoolSchema = z.object({
+  urn: z
+    .string({ error: 'Enter the URN of the school to link' })
+    .trim()
+    .min(1, 'Enter the URN of the school to link')
+    .max(20, URN_FORMAT)
+    .regex(URN, URN_FORMAT),
+});
 
 export const setPasswordSchema = z
   .object({
@@ -83,4 +106,5 @@ export const eraseUserSchema = z.object({
 export type SignInForm = z.infer<typeof signInSchema>;
 export type ChangePasswordForm = z.infer<typeof changePasswordSchema>;
 export type InviteUserForm = z.infer<typeof inviteUserSchema>;
+export type LinkSchoolForm = z.infer<typeof linkSchoolSchema>;
 export type EraseUserForm = z.infer<typeof eraseUserSchema>;

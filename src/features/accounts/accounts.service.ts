@@ -4,19 +4,22 @@ import { recordSecurityEvent } from './security-events';
 import { type RequestContext } from '../../web/identity';
 import type { ChangePasswordForm } from './accounts.schemas';
 import { hashNeedsUpgrade, type PasswordChecks } from './passwords';
-import { canManageUsers, type Role, type SessionUser } from '../../web/identity';
+import { actingSchoolFor, canManageUsers, type Role, type SessionUser } from '../../web/identity';
 import { User, type UserFields } from './user.model';
 import { endSessionsOf, signedOutElsewhere } from './user-sessions';
 
-type StoredUser = Pick<UserFields, 'name' | 'email' | 'role' | 'school' | 'mustChangePassword'> & { _id: Types.ObjectId };
+type StoredUser = Pick<UserFields, 'name' | 'email' | 'role' | 'schools' | 'mustChangePassword'> & { _id: Types.ObjectId };
 
+/** The signed-in user as the app sees them; a school user acts for their only school, or for none until they choose (web/acting-school.ts). */
 export function toSessionUser(user: StoredUser): SessionUser {
+  const schoolIds = user.role === 'school' ? (user.schools ?? []).map(String) : [];
   return {
     id: user._id.toString(),
     name: user.name,
     email: user.email,
     role: user.role as Role,
-    schoolId: user.school?.toString(),
+    schoolIds,
+    actingSchoolId: actingSchoolFor(schoolIds, undefined),
     mustChangePassword: user.mustChangePassword,
   };
 }
@@ -48,10 +51,10 @@ async function upgradeHash(userId: Types.ObjectId, oldHash: string, newHash: str
   await User.updateOne({ _id: userId, passwordHash: oldHash }, { $set: { passwordHash: newHash } });
 }
 
-/** Used on every request: a deactivated or deleted user's sessions stop working at once. */
+/** Used on every request: a deactivated or deleted user's sessions stop working at once, and a school unlinked from them is theirs no more. */
 export async function findActiveUser(id: string): Promise<SessionUser | null> {
   if (!Types.ObjectId.isValid(id)) return null;
-  const user = await User.findOne({ _id: id, active: true }, { name: 1, email: 1, role: 1, school: 1, mustChangePassword: 1 }).lean();
+  const user = await User.findOne({ _id: id, active: true }, { name: 1, email: 1, role: 1, schools: 1, mustChangePassword: 1 }).lean();
   return user ? toSessionUser(user) : null;
 }
 
@@ -103,9 +106,15 @@ export type UserSummary = {
   awaitingPassword: boolean;
   /** Their personal data was erased: the record stays, anonymous, for the history that refers to it. */
   erasedAt: Date | undefined;
-  schoolName: string | undefined;
+  /** A school user's schools, by name. */
+  schools: LinkedSchool[];
   lastSignInAt: Date | undefined;
 };
+
+export type LinkedSchool = { id: string; name: string; urn: string };
+
+/** A linked school as populate gives it: null for one that no longer exists. */
+type LinkedSchoolRecord = { _id: Types.ObjectId; name: string; urn: string } | null;
 
 type UserWithSchool = {
   _id: Types.ObjectId;
@@ -116,7 +125,7 @@ type UserWithSchool = {
   passwordHash?: string | null;
   lastSignInAt?: Date | null;
   erasedAt?: Date | null;
-  school?: { name: string } | null;
+  schools?: LinkedSchoolRecord[] | null;
 };
 
 function toUserSummary(user: UserWithSchool): UserSummary {
@@ -128,30 +137,33 @@ function toUserSummary(user: UserWithSchool): UserSummary {
     active: user.active,
     awaitingPassword: !user.passwordHash && !user.erasedAt,
     erasedAt: user.erasedAt ?? undefined,
-    schoolName: user.school?.name,
+    schools: (user.schools ?? [])
+      .filter((school) => school !== null)
+      .map((school) => ({ id: school._id.toString(), name: school.name, urn: school.urn }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     lastSignInAt: user.lastSignInAt ?? undefined,
   };
 }
 
 export async function listUsers(actor: SessionUser): Promise<UserSummary[]> {
   if (!canManageUsers(actor)) throw new NotAllowedError();
-  const users = await User.find().sort({ name: 1 }).populate<{ school: { name: string } | null }>('school', 'name').lean();
+  const users = await User.find().sort({ name: 1 }).populate<{ schools: LinkedSchoolRecord[] | null }>('schools', 'name urn').lean();
   return users.map(toUserSummary);
 }
 
 export async function getUser(actor: SessionUser, userId: string): Promise<UserSummary> {
   if (!canManageUsers(actor)) throw new NotAllowedError();
   if (!Types.ObjectId.isValid(userId)) throw new NotFoundError();
-  const user = await User.findById(userId).populate<{ school: { name: string } | null }>('school', 'name').lean();
+  const user = await User.findById(userId).populate<{ schools: LinkedSchoolRecord[] | null }>('schools', 'name urn').lean();
   if (!user) throw new NotFoundError();
   return toUserSummary(user);
 }
 
 // What other features may know of users: these look-ups, never the User model itself.
 
-/** The active users with a role (and, for school users, of one school): the people a notice goes to. */
+/** The active users with a role (and, for school users, linked to one school, whatever other schools they have): the people a notice goes to. */
 export async function activeUserIds(filter: { role: Role; school?: Types.ObjectId }): Promise<Types.ObjectId[]> {
-  const users = await User.find({ role: filter.role, ...(filter.school ? { school: filter.school } : {}), active: true }, { _id: 1 }).lean();
+  const users = await User.find({ role: filter.role, ...(filter.school ? { schools: filter.school } : {}), active: true }, { _id: 1 }).lean();
   return users.map((user) => user._id);
 }
 

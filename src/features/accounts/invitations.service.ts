@@ -22,8 +22,11 @@ export type AccountLinks = {
   passwordResetMinutes: number;
 };
 
-/** How an invitation finds the school a school user belongs to: the schools feature's, passed in by createApp. */
-export type SchoolLookup = { findOpenSchoolByUrn(urn: string): Promise<{ id: string; name: string } | null> };
+/** How an invitation (or a link added later) finds a school user's school: the schools feature's, passed in by createApp. */
+export type SchoolLookup = {
+  findOpenSchoolByUrn(urn: string): Promise<{ id: string; name: string } | null>;
+  schoolNameOf(id: string): Promise<string | undefined>;
+};
 
 const setPasswordLink = (links: AccountLinks, token: string) => `${links.baseUrl}${paths.setPassword}?token=${token}`;
 
@@ -45,22 +48,22 @@ async function sendInvitation(user: { _id: Types.ObjectId; name: string; email: 
   });
 }
 
-export type InviteResult = { ok: true; id: string } | { ok: false; field: keyof InviteUserForm; message: string };
+export type InviteResult = { ok: true; id: string } | { ok: false; field: 'email' | 'school'; message: string };
 
 /** Creates the account without a password and emails its one-time link to set one. */
 export async function inviteUser(actor: SessionUser, form: InviteUserForm, links: AccountLinks, context: RequestContext, schools: SchoolLookup): Promise<InviteResult> {
   if (!canManageUsers(actor)) throw new NotAllowedError();
-  let school: Types.ObjectId | undefined;
-  if (form.role === 'school') {
-    const found = await schools.findOpenSchoolByUrn(form.school);
-    if (!found) return { ok: false, field: 'school', message: `There is no open school with URN ${form.school}` };
-    school = new Types.ObjectId(found.id);
+  const linked: Types.ObjectId[] = [];
+  for (const urn of form.schoolUrns) {
+    const found = await schools.findOpenSchoolByUrn(urn);
+    if (!found) return { ok: false, field: 'school', message: `There is no open school with URN ${urn}` };
+    linked.push(new Types.ObjectId(found.id));
   }
   const duplicate = { ok: false as const, field: 'email' as const, message: 'A user with this email address already exists' };
   if (await User.exists({ email: form.email })) return duplicate;
   let user;
   try {
-    user = await User.create({ name: form.name, email: form.email, role: form.role, school, invitedAt: new Date() });
+    user = await User.create({ name: form.name, email: form.email, role: form.role, schools: form.role === 'school' ? linked : undefined, invitedAt: new Date() });
   } catch (error) {
     if ((error as { code?: number }).code === 11000) return duplicate;
     throw error;

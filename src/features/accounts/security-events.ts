@@ -18,6 +18,8 @@ export const SECURITY_EVENT_LABELS = {
   password_set_from_invitation: 'Invitation accepted',
   user_deactivated: 'Account deactivated',
   user_reactivated: 'Account reactivated',
+  school_linked: 'School linked',
+  school_unlinked: 'School unlinked',
   user_erased: 'Personal data erased',
   personal_data_downloaded: 'Personal data downloaded',
 } as const;

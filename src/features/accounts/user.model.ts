@@ -8,7 +8,9 @@ const userSchema = new Schema(
     email: { type: String, required: true, unique: true, lowercase: true, trim: true, maxlength: 254 },
     name: { type: String, required: true, trim: true, maxlength: 100 },
     role: { type: String, required: true, enum: ROLES },
-    school: { type: Schema.Types.ObjectId, ref: 'School' },
+    // A school user's schools: one, or several for someone who works across schools (a trust's school-improvement
+    // lead, an executive head). Databases from before this held one `school`: school-links.ts converts them at start.
+    schools: { type: [{ type: Schema.Types.ObjectId, ref: 'School' }], default: undefined },
     // Unset until an invited user sets a password with their one-time link.
     passwordHash: { type: String },
     invitedAt: { type: Date },

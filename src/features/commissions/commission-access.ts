@@ -16,7 +16,7 @@ const isOwner = (user: SessionUser, commission: CommissionParties) => commission
 export async function canViewCommission(user: SessionUser, commission: CommissionParties): Promise<boolean> {
   switch (user.role) {
     case 'school':
-      return user.schoolId === commission.school.toString();
+      return user.actingSchoolId === commission.school.toString();
     case 'provider':
       return isOwner(user, commission) && (await ownsListingNow(user.id, commission.listing));
     case 'sip':
@@ -43,7 +43,7 @@ export function canSeeSupportLevel(user: SessionUser): boolean {
 }
 
 export function canRequestSupportDirectly(user: SessionUser): boolean {
-  return user.role === 'school' && Boolean(user.schoolId);
+  return user.role === 'school' && Boolean(user.actingSchoolId);
 }
 
 /** Traded Services broker for any school; a SIP only for schools in their caseload. */

@@ -162,7 +162,7 @@ export async function checkAnswersRows(user: SessionUser, listing: ListingForReq
 
 /** The "Waiting for you" block every role's home page shows. */
 export async function waitingForYouBlock(user: SessionUser) {
-  const [waiting, updates] = await Promise.all([commissionsWaitingFor(user, 10), recentNotificationsFor(user.id)]);
+  const [waiting, updates] = await Promise.all([commissionsWaitingFor(user, 10), recentNotificationsFor(user)]);
   return {
     waiting: waiting.map(commissionSummary),
     updates: updates.map((update) => ({ subject: update.subject, href: update.href, when: formatDateTime(update.createdAt) })),

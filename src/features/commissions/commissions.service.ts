@@ -38,7 +38,7 @@ export function costInPence(days: number, dailyRatePence: number | null | undefi
 
 /** The school a request is for: the signed-in school's own, or the one a broker chose (if they may). */
 async function schoolForRequest(actor: SessionUser, chosenSchoolId: string | undefined): Promise<{ id: string; name: string } | null> {
-  const schoolId = actor.role === 'school' ? actor.schoolId : chosenSchoolId;
+  const schoolId = actor.role === 'school' ? actor.actingSchoolId : chosenSchoolId;
   if (!schoolId) return null;
   return schoolIdAndName(schoolId);
 }
@@ -392,6 +392,7 @@ function whoseTurnMessage(commission: CommissionRecord, what: string): PlannedNo
     subject: `${commission.reference}: ${what}`,
     text: `${what}: ${commission.listingName} for ${commission.schoolName}.${next}`,
     href: paths.commissions.commission(commission._id.toString()),
+    school: commission.school,
   };
 }
 
@@ -399,7 +400,7 @@ function whoseTurnMessage(commission: CommissionRecord, what: string): PlannedNo
 export async function visibleCommissionsFilter(user: SessionUser): Promise<FilterQuery<CommissionRecord>> {
   switch (user.role) {
     case 'school':
-      return { school: new Types.ObjectId(user.schoolId) };
+      return { school: new Types.ObjectId(user.actingSchoolId) };
     case 'provider':
       // Through the listings they own now, found by index: FerretDB reads every commission to match inside
       // `owners`. A commission's owners are its listing's, copied when it was made (canViewCommission).

@@ -5,7 +5,7 @@ import { waitingForYouBlock } from '../commissions/commission-page';
 import { requireRole } from '../../web/authentication';
 import type { SessionUser } from '../../web/identity';
 import { sipCaseload } from '../schools/schools.service';
-import { providerDashboard, schoolDashboard, tradedServicesDashboard, waitingFor, type CaseloadRows, type WaitingSettings } from './dashboards.service';
+import { otherSchoolsWaiting, providerDashboard, schoolDashboard, tradedServicesDashboard, waitingFor, type CaseloadRows, type WaitingSettings } from './dashboards.service';
 
 /** Each role's home page. Each is refused to every other role. */
 export function dashboardsRoutes(settings: WaitingSettings): Router {
@@ -21,7 +21,8 @@ export function dashboardsRoutes(settings: WaitingSettings): Router {
   });
 
   router.get(paths.dashboards.school, requireRole('school'), async (req, res) => {
-    res.render('dashboards/school', { pageTitle: 'Home', ...(await schoolDashboard(req.user!)), home: await home(req.user!) });
+    const [dashboard, homeBlock, otherSchools] = await Promise.all([schoolDashboard(req.user!), home(req.user!), otherSchoolsWaiting(req.user!, settings)]);
+    res.render('dashboards/school', { pageTitle: 'Home', ...dashboard, home: homeBlock, otherSchools });
   });
 
   router.get(paths.dashboards.provider, requireRole('provider'), async (req, res) => {

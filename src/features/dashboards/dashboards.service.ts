@@ -1,3 +1,4 @@
+import { Types } from 'mongoose';
 import { NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
 import type { CommissionStatus } from '../commissions/commission-status';
@@ -15,11 +16,11 @@ import { countListingsWithStatus, listingsOwnedBy } from '../listings/listing-re
 import { countListingsBelowTwoRecommendations } from '../listings/recommendation-standing';
 import { LISTING_STATUSES, type ListingStatus, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
 import { countSchools, findSchoolById } from '../schools/school-reads';
-import { urnOfOwnSchool, type sipCaseload } from '../schools/schools.service';
+import { schoolChoicesAmong, urnOfOwnSchool, type sipCaseload } from '../schools/schools.service';
 import { countNominationsAwaitingSchool, countNominationsToInvite } from '../nominations/nominations.service';
 
 export async function schoolDashboard(user: SessionUser) {
-  const school = user.schoolId ? await findSchoolById(user.schoolId) : null;
+  const school = user.actingSchoolId ? await findSchoolById(user.actingSchoolId) : null;
   if (!school) throw new NotFoundError('This account is not linked to a school');
   return { school: { name: school.name, urn: school.urn, localAuthority: school.localAuthority, phase: school.phase } };
 }
@@ -142,4 +143,22 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
     }
   }
   return items.filter((item) => item.count > 0);
+}
+
+/** Another school someone works for, and how many things wait for them there. */
+export type OtherSchool = { id: string; name: string; waiting: number };
+
+/**
+ * For someone linked to several schools: each school they are not acting for now, with the count its home
+ * page would show, so they can see where they are needed and switch to it.
+ */
+export async function otherSchoolsWaiting(user: SessionUser, settings: WaitingSettings): Promise<OtherSchool[]> {
+  if (user.role !== 'school' || user.schoolIds.length < 2) return [];
+  const others = await schoolChoicesAmong(user.schoolIds.filter((id) => id !== user.actingSchoolId).map((id) => new Types.ObjectId(id)));
+  return Promise.all(
+    others.map(async (school) => {
+      const items = await waitingFor({ ...user, actingSchoolId: school.id }, settings);
+      return { id: school.id, name: school.name, waiting: items.reduce((sum, item) => sum + item.count, 0) };
+    }),
+  );
 }

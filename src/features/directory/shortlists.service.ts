@@ -28,7 +28,7 @@ export async function canShortlistForSchool(user: SessionUser, schoolId: string)
   if (!Types.ObjectId.isValid(schoolId)) return false;
   switch (user.role) {
     case 'school':
-      return user.schoolId === schoolId;
+      return user.actingSchoolId === schoolId;
     case 'sip': {
       const school = await findSchoolById(schoolId, { sip: 1 });
       return !!school && isInSipCaseload(user, school);
@@ -40,9 +40,13 @@ export async function canShortlistForSchool(user: SessionUser, schoolId: string)
   }
 }
 
-/** A shortlist is private to its author and to the users of the school it is for. */
+/**
+ * A shortlist is private to its author and to the users of the school it is for. A school user sees it
+ * while acting for that school, whoever wrote it: not for another of their schools, nor once unlinked.
+ */
 export function canViewShortlist(user: SessionUser, shortlist: ShortlistRecord): boolean {
-  return shortlist.author.toString() === user.id || (user.role === 'school' && user.schoolId === shortlist.school.toString());
+  if (user.role === 'school') return user.actingSchoolId === shortlist.school.toString();
+  return shortlist.author.toString() === user.id;
 }
 
 /** Only the author changes a shortlist, and only while they may still shortlist for its school. */
@@ -54,25 +58,17 @@ export type ShortlistSummary = { id: string; title: string; schoolName: string; 
 
 const SHORTLISTS_SHOWN = 200;
 
-/** The shortlists this person may see: their own, and (for a school user) those made for their school. */
+/** The shortlists this person may see: their own or, for a school user, those made for the school they act for. */
 export async function shortlistsFor(user: SessionUser): Promise<ShortlistSummary[]> {
   if (!canMakeShortlists(user)) throw new NotAllowedError();
-  const visibleTo: Record<string, unknown>[] = [{ author: new Types.ObjectId(user.id) }];
-  if (user.role === 'school' && user.schoolId) visibleTo.push({ school: new Types.ObjectId(user.schoolId) });
-  // One query per kind, each by its index, rather than one $or, which FerretDB answers by reading every shortlist.
-  const found = await Promise.all(
-    visibleTo.map((filter) =>
-      Shortlist.find(filter)
-        .sort({ updatedAt: -1 })
-        .limit(SHORTLISTS_SHOWN)
-        .populate<{ school: { name: string } | null }>('school', 'name')
-        .populate<{ author: { _id: Types.ObjectId; name: string } | null }>('author', 'name')
-        .lean(),
-    ),
-  );
-  const shortlists = [...new Map(found.flat().map((shortlist) => [shortlist._id.toString(), shortlist])).values()]
-    .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
-    .slice(0, SHORTLISTS_SHOWN);
+  const visible = user.role === 'school' ? (user.actingSchoolId ? { school: new Types.ObjectId(user.actingSchoolId) } : undefined) : { author: new Types.ObjectId(user.id) };
+  if (!visible) return [];
+  const shortlists = await Shortlist.find(visible)
+    .sort({ updatedAt: -1 })
+    .limit(SHORTLISTS_SHOWN)
+    .populate<{ school: { name: string } | null }>('school', 'name')
+    .populate<{ author: { _id: Types.ObjectId; name: string } | null }>('author', 'name')
+    .lean();
   return shortlists.map((shortlist) => ({
     id: shortlist._id.toString(),
     title: shortlist.title,
@@ -100,7 +96,7 @@ export type CreateShortlistResult = { ok: true; id: string } | { ok: false; fiel
 
 export async function createShortlist(user: SessionUser, form: NewShortlistForm, directory: DirectoryService): Promise<CreateShortlistResult> {
   if (!canMakeShortlists(user)) throw new NotAllowedError();
-  let schoolId = user.role === 'school' ? user.schoolId : undefined;
+  let schoolId = user.role === 'school' ? user.actingSchoolId : undefined;
   if (user.role !== 'school') {
     if (!form.schoolUrn) return { ok: false, field: 'schoolUrn', message: user.role === 'sip' ? 'Select the school this shortlist is for' : 'Enter the school’s URN' };
     const school = await findSchoolByUrn(form.schoolUrn, { _id: 1 });

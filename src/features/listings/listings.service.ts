@@ -46,8 +46,8 @@ export async function findListing(id: string): Promise<ListingRecord> {
 export async function canViewListing(user: SessionUser, listing: ListingRecord, rules: ListingRules, now = new Date()): Promise<boolean> {
   if (canManageListing(user, listing)) return true;
   if (isListedInDirectory(listing, now, rules.reviewGraceDays)) return true;
-  if (user.role !== 'school' || !user.schoolId) return false;
-  return Boolean(await Recommendation.exists({ listing: listing._id, school: new Types.ObjectId(user.schoolId) }));
+  if (user.role !== 'school' || !user.actingSchoolId) return false;
+  return Boolean(await Recommendation.exists({ listing: listing._id, school: new Types.ObjectId(user.actingSchoolId) }));
 }
 
 export async function viewableListing(user: SessionUser, id: string, rules: ListingRules): Promise<ListingRecord> {

@@ -21,8 +21,8 @@ const CLOSED_STATUSES: readonly string[] = ['rejected'];
 export function canRecommendListing(user: SessionUser, listing: Pick<ListingRecord, 'status' | 'employingSchool'>): boolean {
   return (
     user.role === 'school' &&
-    Boolean(user.schoolId) &&
-    listing.employingSchool?.toString() !== user.schoolId &&
+    Boolean(user.actingSchoolId) &&
+    listing.employingSchool?.toString() !== user.actingSchoolId &&
     !CLOSED_STATUSES.includes(listing.status)
   );
 }
@@ -47,7 +47,7 @@ export async function requestRecommendations(actor: SessionUser, listingId: stri
   if (schoolIds.some((school) => school === listing.employingSchool?.toString())) {
     return { ok: false, message: 'Your own school cannot recommend your listing' };
   }
-  const schools = await findSchools(schoolIds, { _id: 1 });
+  const schools = await findSchools(schoolIds, { _id: 1, name: 1 });
   if (schools.length !== new Set(schoolIds).size) return { ok: false, message: 'Select schools from the list' };
   for (const school of schools) {
     const result = await Recommendation.updateOne(
@@ -59,16 +59,17 @@ export async function requestRecommendations(actor: SessionUser, listingId: stri
     await audit(actor, 'recommendation_requested', listing._id, school._id);
     await notify(await activeUserIds({ role: 'school', school: school._id }), {
       subject: `Recommendation requested: ${listing.name}`,
-      text: `${listing.name} asks your school to recommend them to the local authority. Say what work of theirs you have seen, or decline.`,
+      text: `${listing.name} asks ${school.name} to recommend them to the local authority. Say what work of theirs you have seen, or decline.`,
       href: paths.recommendations.recommend(listing._id.toString()),
+      school: school._id,
     });
   }
   return { ok: true };
 }
 
 function schoolOf(actor: SessionUser): Types.ObjectId {
-  if (actor.role !== 'school' || !actor.schoolId) throw new NotAllowedError();
-  return new Types.ObjectId(actor.schoolId);
+  if (actor.role !== 'school' || !actor.actingSchoolId) throw new NotAllowedError();
+  return new Types.ObjectId(actor.actingSchoolId);
 }
 
 /** The listing, if this school user may recommend it: the same rule as its page (a draft only for schools asked). */
@@ -191,7 +192,7 @@ export async function recommendingSchoolsOf(listingIds: readonly Types.ObjectId[
 
 /** The signed-in school's own record for this listing, if any. */
 export async function ownSchoolRecommendation(actor: SessionUser, listingId: Types.ObjectId): Promise<RecommendationStatus | undefined> {
-  if (actor.role !== 'school' || !actor.schoolId) return undefined;
-  const row = await Recommendation.findOne({ listing: listingId, school: new Types.ObjectId(actor.schoolId) }).lean();
+  if (actor.role !== 'school' || !actor.actingSchoolId) return undefined;
+  const row = await Recommendation.findOne({ listing: listingId, school: new Types.ObjectId(actor.actingSchoolId) }).lean();
   return row ? (row.status as RecommendationStatus) : undefined;
 }

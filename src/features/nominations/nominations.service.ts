@@ -22,7 +22,7 @@ async function schoolByUrn(urn: string): Promise<SchoolFacts> {
   return school as SchoolFacts;
 }
 
-const isOwnSchool = (user: SessionUser, school: SchoolFacts) => user.role === 'school' && user.schoolId === school._id.toString();
+const isOwnSchool = (user: SessionUser, school: SchoolFacts) => user.role === 'school' && user.actingSchoolId === school._id.toString();
 
 /** Whoever may name the person who will lead the support: the school itself, or whoever nominated it. */
 function canNameContact(user: SessionUser, school: SchoolFacts, nomination: NominationRecord): boolean {
@@ -83,6 +83,7 @@ export async function nominateSchool(user: SessionUser, urn: string, form: Nomin
       ? `${school.name} has been identified as good practice in ${labels}. Traded Services will invite ${contact.name} to publish a good-practice listing so other schools can find you.`
       : `${school.name} has been identified as good practice in ${labels}. Publish a good-practice listing so other schools can find you: tell us who at the school will lead the support.`,
     href,
+    school: school._id,
   });
   if (contact) await tellTradedServicesToInvite(user, school, nomination._id);
   return { ok: true };
@@ -143,7 +144,7 @@ export async function inviteNominee(
   if (!claimed) return { ok: false, field, message: 'This nomination has already been invited' };
   let owner = existing?._id;
   if (!owner) {
-    const invited = await inviteUser(user, { name: contact.name!, email: contact.email!, role: 'provider', school: '' }, accounts.links, accounts.context, accounts.schools);
+    const invited = await inviteUser(user, { name: contact.name!, email: contact.email!, role: 'provider', school: '', schoolUrns: [] }, accounts.links, accounts.context, accounts.schools);
     if (!invited.ok) {
       await Nomination.updateOne({ _id: nomination._id }, { $unset: { invitedAt: 1, invitedBy: 1 } });
       return { ok: false, field, message: invited.message };
@@ -168,8 +169,8 @@ export async function countNominationsToInvite(user: SessionUser): Promise<numbe
 
 /** Nominations of the user's school still waiting for it to say who will lead the support. */
 export async function countNominationsAwaitingSchool(user: SessionUser): Promise<number> {
-  if (user.role !== 'school' || !user.schoolId) return 0;
-  return Nomination.countDocuments({ school: new Types.ObjectId(user.schoolId), contact: { $exists: false } });
+  if (user.role !== 'school' || !user.actingSchoolId) return 0;
+  return Nomination.countDocuments({ school: new Types.ObjectId(user.actingSchoolId), contact: { $exists: false } });
 }
 
 /** Every nomination waiting for Traded Services, oldest first, for their list. */

@@ -8,6 +8,8 @@ const notificationSchema = new Schema({
   subject: { type: String, required: true, maxlength: 200 },
   text: { type: String, required: true, maxlength: 1000 },
   href: { type: String, required: true, maxlength: 300 },
+  /** The school it concerns, if any: someone linked to several schools sees it while acting for that one. */
+  school: { type: Schema.Types.ObjectId, ref: 'School' },
   createdAt: { type: Date, required: true, default: () => new Date() },
   /** Its email: waiting to go (or to be tried again), sent, or given up on. Absent for notices kept in-app only. */
   email: { type: String, enum: ['waiting', 'sent', 'failed'] },

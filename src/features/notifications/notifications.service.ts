@@ -1,7 +1,9 @@
 import { Types } from 'mongoose';
+import type { SessionUser } from '../../web/identity';
 import { Notification } from './notification.model';
 
-export type NotificationMessage = { subject: string; text: string; href: string };
+/** school: the school it concerns, for a message to that school's users. */
+export type NotificationMessage = { subject: string; text: string; href: string; school?: Types.ObjectId };
 
 // The ONE way the app tells people something: an in-app notification for each recipient, and its email,
 // which NotificationEmails sends (and tries again) apart from the step that made it.
@@ -33,9 +35,20 @@ export async function notify(recipients: readonly Types.ObjectId[], message: Not
   await sendNoticeOnce(planNotice(recipients, message));
 }
 
-export type RecentNotification = NotificationMessage & { createdAt: Date };
+export type RecentNotification = Omit<NotificationMessage, 'school'> & { createdAt: Date };
 
-export async function recentNotificationsFor(userId: string, limit = 5): Promise<RecentNotification[]> {
-  const notifications = await Notification.find({ recipient: new Types.ObjectId(userId) }).sort({ createdAt: -1 }).limit(limit).lean();
-  return notifications.map(({ subject, text, href, createdAt }) => ({ subject, text, href, createdAt }));
+/** What the user may see of their latest notifications: a school user, those about the school they act for or about no school. */
+export async function recentNotificationsFor(user: Pick<SessionUser, 'id' | 'role' | 'actingSchoolId'>, limit = 5): Promise<RecentNotification[]> {
+  const recipient = new Types.ObjectId(user.id);
+  // One query per kind, each by the recipient index, rather than one $or, which FerretDB answers by reading every notification.
+  const filters =
+    user.role === 'school'
+      ? [{ recipient, school: { $exists: false } }, ...(user.actingSchoolId ? [{ recipient, school: new Types.ObjectId(user.actingSchoolId) }] : [])]
+      : [{ recipient }];
+  const found = await Promise.all(filters.map((filter) => Notification.find(filter).sort({ createdAt: -1 }).limit(limit).lean()));
+  return found
+    .flat()
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+    .slice(0, limit)
+    .map(({ subject, text, href, createdAt }) => ({ subject, text, href, createdAt }));
 }

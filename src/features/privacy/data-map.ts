@@ -20,7 +20,7 @@ export const PERSONAL_DATA_MAP = {
   account: {
     heading: 'Your account',
     whose: 'Everyone with an account',
-    what: 'Name, work email address, role, school (for school staff), when you were invited and last signed in. Never your password: only a one-way hash of it.',
+    what: 'Name, work email address, role, the schools you work for (for school staff), when you were invited and last signed in. Never your password: only a one-way hash of it.',
     why: 'To let you sign in and to show others who did what.',
     kept: () => UNTIL_ERASED,
     seenBy: 'You and Traded Services; your name is shown beside what you do.',

@@ -69,7 +69,8 @@ export async function eraseUser(
     { _id: user._id },
     {
       $set: { name: placeholder, email: `erased-${userId}@erased.invalid`, active: false, mustChangePassword: false, erasedAt: new Date() },
-      $unset: { passwordHash: 1, lastSignInAt: 1, invitedAt: 1 },
+      // The schools a person worked for go too: the commissions and recommendations keep which school did what.
+      $unset: { passwordHash: 1, lastSignInAt: 1, invitedAt: 1, schools: 1 },
     },
   );
   await Promise.all([

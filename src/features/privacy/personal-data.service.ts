@@ -35,8 +35,8 @@ export async function personalDataOf(viewer: SessionUser, serviceName: string, c
   const you = new Types.ObjectId(viewer.id);
   const user = await User.findById(you).lean();
   if (!user) throw new NotFoundError();
-  const [school, aboutYou, byYou, listings, recommendations, feedback, nominations, notifications, shortlists, emails] = await Promise.all([
-    user.school ? School.findById(user.school, { name: 1, urn: 1 }).lean() : null,
+  const [schools, aboutYou, byYou, listings, recommendations, feedback, nominations, notifications, shortlists, emails] = await Promise.all([
+    user.schools?.length ? School.find({ _id: { $in: user.schools } }, { name: 1, urn: 1 }).sort({ name: 1 }).lean() : [],
     AuditEntry.find({ subjectType: 'User', subjectId: you }).sort({ at: 1 }).lean(),
     AuditEntry.find({ actor: you }).sort({ at: 1 }).lean(),
     listingsOwnedBy(you),
@@ -55,7 +55,7 @@ export async function personalDataOf(viewer: SessionUser, serviceName: string, c
       name: user.name,
       email: user.email,
       role: ROLE_LABELS[user.role as Role],
-      school: school ? { name: school.name, urn: school.urn } : undefined,
+      schools: schools.length ? schools.map((school) => ({ name: school.name, urn: school.urn })) : undefined,
       active: user.active,
       mustChangePassword: user.mustChangePassword,
       invitedAt: user.invitedAt,

@@ -16,7 +16,7 @@ export function isInSipCaseload(user: SessionUser, school: SchoolForAccess): boo
 /** A school's support level and its history: only that school, its SIP and Traded Services. */
 export function canViewSchoolSupport(user: SessionUser, school: SchoolForAccess): boolean {
   if (canManageSchools(user) || isInSipCaseload(user, school)) return true;
-  return user.role === 'school' && user.schoolId === school._id.toString();
+  return user.role === 'school' && user.actingSchoolId === school._id.toString();
 }
 
 /** Setting a level is a judgement for the school's SIP or Traded Services, not the school itself. */

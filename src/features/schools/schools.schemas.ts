@@ -109,3 +109,14 @@ export type PrioritiesForm = z.infer<typeof prioritiesSchema>;
 export type CapacityForm = z.infer<typeof capacitySchema>;
 export type SchemeLevelForm = z.infer<typeof schemeLevelSchema>;
 export type NewSchemeLevelForm = z.infer<typeof newSchemeLevelSchema>;
+
+/** Where the page that sent someone to choose their acting school was; only a local path is ever followed. */
+const returnToField = z.string().max(2000).optional().catch(undefined);
+export const actingSchoolQuerySchema = z.object({ returnTo: returnToField });
+
+const CHOOSE_A_SCHOOL = 'Select the school you are acting for';
+export const actingSchoolSchema = z.object({
+  school: z.string({ error: CHOOSE_A_SCHOOL }).regex(/^[0-9a-f]{24}$/, CHOOSE_A_SCHOOL),
+  returnTo: returnToField,
+});
+export type ActingSchoolForm = z.infer<typeof actingSchoolSchema>;

@@ -50,7 +50,7 @@ export async function findOpenSchoolByUrn(urn: string): Promise<{ id: string; na
 
 /** The URN of the school a school user belongs to. */
 export async function urnOfOwnSchool(user: SessionUser): Promise<string> {
-  const school = user.role === 'school' && user.schoolId ? await School.findById(user.schoolId, { urn: 1 }).lean() : null;
+  const school = user.role === 'school' && user.actingSchoolId ? await School.findById(user.actingSchoolId, { urn: 1 }).lean() : null;
   if (!school) throw new NotFoundError('This account is not linked to a school');
   return school.urn;
 }
@@ -350,6 +350,12 @@ export async function schoolIdAndName(id: string): Promise<{ id: string; name: s
   if (!Types.ObjectId.isValid(id)) return null;
   const school = await School.findById(id, { name: 1 }).lean();
   return school ? { id: school._id.toString(), name: school.name } : null;
+}
+
+/** The schools a school user is linked to, by name: the ones they may act for. */
+export async function schoolsToActFor(user: SessionUser): Promise<{ id: string; name: string; urn: string }[]> {
+  if (user.role !== 'school') throw new NotAllowedError();
+  return schoolChoicesAmong(user.schoolIds.map((id) => new Types.ObjectId(id)));
 }
 
 /** These schools by name, as choices (id, name, URN). */

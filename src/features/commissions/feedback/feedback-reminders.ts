@@ -15,7 +15,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function sendFeedbackReminders(dueDays: number, now = new Date()): Promise<number> {
   const overdue = await Commission.find(
     { status: 'completed', completedAt: { $lt: new Date(now.getTime() - dueDays * DAY_MS) } },
-    { school: 1, reference: 1, listingName: 1 },
+    { school: 1, schoolName: 1, reference: 1, listingName: 1 },
   ).lean();
   let sent = 0;
   for (const commission of overdue) {
@@ -25,8 +25,9 @@ export async function sendFeedbackReminders(dueDays: number, now = new Date()): 
       people,
       {
         subject: `Feedback due: ${commission.reference}`,
-        text: `The support from ${commission.listingName} has ended. Please tell us how it went: it takes two minutes and helps other schools choose.`,
+        text: `The support from ${commission.listingName} for ${commission.schoolName} has ended. Please tell us how it went: it takes two minutes and helps other schools choose.`,
         href: paths.commissions.feedback(commission._id.toString()),
+        school: commission.school,
       },
     );
     sent++;

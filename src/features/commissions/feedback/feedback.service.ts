@@ -22,7 +22,7 @@ export type FeedbackResult = { ok: true } | { ok: false; field: string; message:
 
 /** Only the school that received the support gives feedback on it, once it is completed. */
 export function canGiveFeedback(user: SessionUser, commission: CommissionRecord): boolean {
-  return user.role === 'school' && user.schoolId === commission.school.toString() && commission.status === 'completed';
+  return user.role === 'school' && user.actingSchoolId === commission.school.toString() && commission.status === 'completed';
 }
 
 export async function commissionAwaitingFeedback(user: SessionUser, commissionId: string): Promise<CommissionRecord> {
