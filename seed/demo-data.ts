@@ -16,6 +16,7 @@ import { TaxonomyTerm } from '../src/features/taxonomy/taxonomy.model';
 import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service';
 import { recommendAsDemoSchool, seedDemoDirectory } from './demo-directory';
 import { DEMO_COMMISSION_USERS, seedDemoCommissions } from './demo-commissions';
+import { seedDemoChecks } from './demo-checks';
 import { seedDemoSips } from './demo-sips';
 import { rebuildFigures } from '../src/features/commissions/figures/figure-rebuild';
 
@@ -269,6 +270,7 @@ export async function seedDemoData(): Promise<void> {
   }
   // The generated directory's recommenders: demo schools without a demo account, so a demo head can still recommend any listing.
   await seedDemoDirectory(DIRECTORY_RECOMMENDERS.map((urn) => schoolIds.get(urn)!));
+  await seedDemoChecks(userIds.get('tradedservices@demo.example')!);
   if ((await seedDemoCommissions(schoolIds, headsBySchool(userIds, schoolIds))) > 0) await rebuildFigures();
 }
 

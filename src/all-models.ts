@@ -11,6 +11,8 @@ import './features/commissions/day-ledgers';
 import './features/commissions/feedback/feedback.model';
 import './features/directory/shortlist.model';
 import './features/listings/listing-ownership';
+import './features/listings/checks/check-requirements.model';
+import './features/listings/checks/provider-check.model';
 import './features/listings/listing.model';
 import './features/listings/recommendation.model';
 import './features/listings/stored-file.model';

@@ -26,6 +26,7 @@ import { reportsRoutes } from './features/reports/reports.routes';
 import { dashboardsRoutes } from './features/dashboards/dashboards.routes';
 import { listingFormUploads, listingsRoutes } from './features/listings/listings.routes';
 import { recommendationsRoutes } from './features/listings/recommendations.routes';
+import { checkFormUploads, checksRoutes } from './features/listings/checks/checks.routes';
 import { giasImportRoutes, giasUploadParser } from './features/schools/gias/import.routes';
 import { schoolsRoutes } from './features/schools/schools.routes';
 import { commissionSummariesFor } from './features/commissions/caseload-summaries';
@@ -66,6 +67,7 @@ import { SHORTLIST_TEXT_LIMITS } from './features/directory/shortlists.schemas';
 import { SCHOOL_TEXT_LIMITS } from './features/schools/schools.schemas';
 import { RECOMMENDATION_TEXT_LIMITS } from './features/listings/recommendations.schemas';
 import { CONTACT_ROUTE_MAX, EXPERIENCE_MAX, REASON_MAX, SUMMARY_MAX } from './features/listings/listings.schemas';
+import { CHECK_REASON_MAX } from './features/listings/checks/checks.schemas';
 import { ERASURE_REASON_MAX } from './features/accounts/accounts.schemas';
 import { NOMINATION_NOTE_LIMIT } from './features/nominations/nominations.schemas';
 import { nominationsRoutes } from './features/nominations/nominations.routes';
@@ -80,6 +82,7 @@ const TEXT_LIMITS = {
   recommendation: RECOMMENDATION_TEXT_LIMITS,
   listing: { summary: SUMMARY_MAX, experience: EXPERIENCE_MAX, contactRoute: CONTACT_ROUTE_MAX, reason: REASON_MAX },
   erasure: { reason: ERASURE_REASON_MAX },
+  check: { reason: CHECK_REASON_MAX },
   nomination: { note: NOMINATION_NOTE_LIMIT },
 } as const;
 
@@ -145,6 +148,7 @@ export function createApp({
   app.use(setUpAuthentication({ authenticate: (email, password) => authenticate(email, password, passwordChecks), findActiveUser }));
   app.use(resolveActingSchool({ schoolNameOf }));
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
+  app.use(checkFormUploads(config.uploads));
   app.post(paths.schools.import, ...giasUploadParser(config.uploads.maxGiasBytes, config.uploads.tempDir)); // multipart: parsed before the CSRF check
   app.post(paths.commissions.feedback(':id'), ...parseFeedbackUpload(config.uploads.maxDocumentBytes));
   app.use(setUpCsrf());
@@ -163,6 +167,7 @@ export function createApp({
   app.use(dashboardsRoutes({ rules: config.listings, reviewDates: keeper, feedbackDueDays: config.feedbackDueDays, sips: config.sips }, clock));
   app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport, canMakeShortlists }));
   app.use(recommendationsRoutes(config));
+  app.use(checksRoutes(config.uploads));
   const schoolLookup = { findOpenSchoolByUrn, schoolNameOf };
   app.use(usersRoutes(accountLinks, schoolLookup, (sipIds) => licencesOf(sipIds, config.sips, clock())));
   app.use(actingSchoolRoutes());

@@ -17,6 +17,7 @@ export const paths = {
   },
   admin: {
     retention: '/admin/retention',
+    checkRequirements: '/admin/provider-checks',
     users: '/admin/users',
     newUser: '/admin/users/new',
     user: (id: string) => `/admin/users/${id}`,
@@ -81,6 +82,11 @@ export const paths = {
     history: (id: string) => `/listings/${id}/history`,
     file: (id: string, fileId: string) => `/listings/${id}/files/${fileId}`,
     removeFile: (id: string, fileId: string) => `/listings/${id}/files/${fileId}/remove`,
+    /** The provider's checks (DBS, safeguarding, insurance, data processing): only its owners and Traded Services. */
+    checks: (id: string) => `/listings/${id}/checks`,
+    recordCheck: (id: string, kind: string) => `/listings/${id}/checks/${kind}`,
+    decideCheck: (id: string, kind: string) => `/listings/${id}/checks/${kind}/decision`,
+    checkFile: (id: string, fileId: string) => `/listings/${id}/checks/files/${fileId}`,
   },
   recommendations: {
     inbox: '/recommendations',

@@ -18,6 +18,7 @@ import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
 import { convertSingleSchoolLinks } from './features/accounts/school-links-conversion';
 import { markWaitingRevisionsOnce } from './features/listings/revision-markers';
 import { scheduleClosedSchoolCheck } from './features/listings/recommendation-standing';
+import { scheduleCheckReminders } from './features/listings/checks/check-reminders';
 import { scheduleRetentionPurge } from './features/privacy/retention.service';
 import { Listing } from './features/listings/listing.model';
 import { scheduleFigureFolding } from './features/commissions/figures/figure-folding';
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
   const notificationEmails = new NotificationEmails({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName }, logger);
   const stopEmails = scheduleNotificationEmails(notificationEmails, logger);
   const stopClosedSchoolCheck = scheduleClosedSchoolCheck(logger);
+  const stopCheckReminders = scheduleCheckReminders(logger);
   const stopRetentionPurge = scheduleRetentionPurge(config.retention, logger);
   running.stopTimers = () => {
     stopEmails();
@@ -101,6 +103,7 @@ async function main(): Promise<void> {
     stopFolding();
     stopHoldRelease();
     stopClosedSchoolCheck();
+    stopCheckReminders();
     stopRetentionPurge();
   };
 

@@ -28,3 +28,19 @@ export function formDate(body: Record<string, unknown>, name: string): Date | 'b
   if (Number(year) < FORM_YEARS.from || Number(year) > FORM_YEARS.to) return 'invalid';
   return calendarDate(Number(year), Number(month), Number(day)) ?? 'invalid';
 }
+
+/**
+ * The same day `months` later, at UTC midnight; a day the later month lacks becomes its last day
+ * (31 January + 1 month = 28 or 29 February), never a day of the month after.
+ */
+export function addMonths(date: Date, months: number): Date {
+  const target = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
+  return target;
+}
+
+/** The UTC midnight that begins this moment's day: "today" as the stored dates count it. */
+export function startOfUtcDay(moment: Date): Date {
+  return new Date(Date.UTC(moment.getUTCFullYear(), moment.getUTCMonth(), moment.getUTCDate()));
+}

@@ -1,11 +1,12 @@
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
+import { demoEvidencePdf } from '../../seed/demo-checks';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
 import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
-jest.setTimeout(120_000);
+jest.setTimeout(360_000);
 useTestDatabase();
 
 const demo = useDemoAppInBrowser(seedDemoData, () => buildTestApp());
@@ -84,6 +85,31 @@ it('draft → two schools recommend → approved → visible in the pen portrait
   await clickAndCheck(tradedServices, () => tradedServices.getByRole('link', { name: 'History' }).click());
   expect(await tradedServices.locator('main').innerText()).toContain('Approved and published');
 
+  // The demo LA needs insurance and a data-processing agreement from a traded service (seed/demo-checks.ts):
+  // published, it stays out of the directory until both are verified.
+  await clickAndCheck(provider, () => provider.goto(statusUrl).then(() => undefined));
+  expect(await provider.locator('main').innerText()).toContain('Missing or lapsed');
+  await clickAndCheck(provider, () => provider.getByRole('link', { name: 'See the checks' }).click());
+  for (const [check, legend, date] of [
+    ['Public liability and professional indemnity insurance', 'Last day of cover', ['31', '3', '2027']],
+    ['Data-processing agreement', 'Date the agreement was signed', ['1', '9', '2026']],
+  ] as const) {
+    await clickAndCheck(provider, () => provider.getByRole('link', { name: `Record (${check})` }).click());
+    const group = provider.getByRole('group', { name: legend });
+    for (const [index, part] of (['Day', 'Month', 'Year'] as const).entries()) await group.getByLabel(part).fill(date[index]!);
+    await provider.getByLabel('Evidence').setInputFiles({ name: 'evidence.pdf', mimeType: 'application/pdf', buffer: demoEvidencePdf(check) });
+    await clickAndCheck(provider, () => provider.getByRole('button', { name: 'Send to Traded Services' }).click());
+  }
+  await clickAndCheck(tradedServices, () => tradedServices.getByRole('link', { name: 'Listings', exact: true }).click());
+  await clickAndCheck(tradedServices, () => tradedServices.getByRole('table', { name: 'Checks to verify' }).getByRole('link', { name: 'Anyshire Numeracy Team' }).first().click());
+  for (const remaining of [1, 0]) {
+    await tradedServices.getByLabel('Yes, verify it').check();
+    await clickAndCheck(tradedServices, () => tradedServices.getByRole('button', { name: 'Record decision' }).click());
+    // Back on the listing's checks: the other one waits there.
+    expect(await tradedServices.getByRole('link', { name: /^Verify or return/ }).count()).toBe(remaining);
+    if (remaining) await clickAndCheck(tradedServices, () => tradedServices.getByRole('link', { name: /^Verify or return/ }).click());
+  }
+
   const listingPath = new URL(statusUrl).pathname.replace(/\/status$/, '');
   const sip = await signedIn('sip@demo.example');
   await clickAndCheck(sip, () => sip.goto(demo.baseUrl + listingPath).then(() => undefined));
@@ -91,5 +117,6 @@ it('draft → two schools recommend → approved → visible in the pen portrait
   const portrait = await sip.locator('main').innerText();
   expect(portrait).toContain('Oakfield Primary School');
   expect(portrait).toContain('Funded by the LA');
+  expect(portrait).toContain('Checks up to date');
   for (const page of [provider, tradedServices, sip]) await page.context().close();
 });

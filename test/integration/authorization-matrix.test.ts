@@ -4,6 +4,9 @@ import { Types } from 'mongoose';
 import { ROLES, type Role } from '../../src/web/identity';
 import { Listing } from '../../src/features/listings/listing.model';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
+import { CheckRequirements } from '../../src/features/listings/checks/check-requirements.model';
+import { ProviderCheck } from '../../src/features/listings/checks/provider-check.model';
+import { refreshCheckSummary } from '../../src/features/listings/checks/check-standing';
 import { ImportJob } from '../../src/features/schools/gias/import-job.model';
 import { School } from '../../src/features/schools/school.model';
 import { Shortlist, ShortlistEntry } from '../../src/features/directory/shortlist.model';
@@ -44,6 +47,8 @@ type Fixtures = {
   /** The listing's organisation in the open-data feed. */
   organizationId: string;
   fileId: string;
+  /** The evidence of the fixture listing's verified DBS check. */
+  checkFileId: string;
   schoolUrn: string;
   /** The fixture school's id, which only `school` may act for. */
   schoolId: string;
@@ -241,6 +246,17 @@ const MATRIX: Entry[] = [
   { route: 'GET /listings/:id/history', url: (f) => paths.listings.history(f.listingId), ...OWNER_ONLY('ok'), as: { provider: 'ok', traded_services: 'ok' } },
   { route: 'GET /listings/:id/files/:fileId', url: (f) => paths.listings.file(f.listingId, f.fileId), ...SIGNED_IN },
   { route: 'POST /listings/:id/files/:fileId/remove', url: (f) => paths.listings.removeFile(f.listingId, f.fileId), ...OWNER_ONLY('redirect') },
+  // Provider checks: the LA requires a DBS check of the fixture's type, and it holds a verified one. Only the owner
+  // and Traded Services see them (a school, a SIP or another provider never does); the owner records, Traded Services verify.
+  { route: 'GET /listings/:id/checks', url: (f) => paths.listings.checks(f.listingId), ...OWNER_ONLY('ok'), as: { provider: 'ok', traded_services: 'ok' } },
+  { route: 'GET /listings/:id/checks/:kind', url: (f) => paths.listings.recordCheck(f.listingId, 'dbs'), ...OWNER_ONLY('ok') },
+  { route: 'POST /listings/:id/checks/:kind', url: (f) => paths.listings.recordCheck(f.listingId, 'dbs'), form: () => ({}), ...OWNER_ONLY('badRequest') },
+  { route: 'GET /listings/:id/checks/files/:fileId', url: (f) => paths.listings.checkFile(f.listingId, f.checkFileId), ...OWNER_ONLY('ok'), as: { provider: 'ok', traded_services: 'ok' } },
+  { route: 'GET /listings/:id/checks/:kind/decision', url: (f) => paths.listings.decideCheck(f.listingId, 'dbs'), ...TRADED_SERVICES_ONLY },
+  { route: 'POST /listings/:id/checks/:kind/decision', url: (f) => paths.listings.decideCheck(f.listingId, 'dbs'), form: () => ({}), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
+  // The LA's rules: a form that is refused, so the run never changes them.
+  { route: 'GET /admin/provider-checks', url: () => paths.admin.checkRequirements, ...TRADED_SERVICES_ONLY },
+  { route: 'POST /admin/provider-checks', url: () => paths.admin.checkRequirements, form: () => ({ dbsMonths: 'three years' }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'badRequest' } },
   // Only a draft can be sent for approval: the published fixture refuses even its owner.
   { route: 'POST /listings/:id/submit', url: (f) => paths.listings.submit(f.listingId), ...OWNER_ONLY('forbidden') },
   { route: 'GET /listings/:id/decision', url: (f) => paths.listings.decide(f.listingId), ...TRADED_SERVICES_ONLY },
@@ -315,6 +331,11 @@ describe('authorization matrix', () => {
     });
     const file = await StoredFile.create({ listing: listing._id, kind: 'evidence', filename: 'case-study.pdf', contentType: 'application/pdf', size: 9, data: Buffer.from('%PDF-1.7\n') });
     await Listing.updateOne({ _id: listing._id }, { $set: { evidence: [file._id] } });
+    await CheckRequirements.create({ key: 'current', requiredFor: { dbs: ['sle'] }, acceptedMonths: { dbs: 36 } });
+    const checkFile = await StoredFile.create({ listing: listing._id, kind: 'check', filename: 'dbs.pdf', contentType: 'application/pdf', size: 9, data: Buffer.from('%PDF-1.7\n') });
+    const sent = { datedOn: new Date(), updateService: false, evidence: checkFile._id, submittedAt: new Date(), verifiedAt: new Date() };
+    await ProviderCheck.create({ listing: listing._id, kind: 'dbs', verified: sent });
+    await refreshCheckSummary(listing._id);
     const school = await School.findByIdAndUpdate(users.get('school')!.schools![0], { $set: { sip: users.get('sip')!._id } }, { new: true });
     const job = await ImportJob.create({ fileName: 'edubasealldata.csv', totalBytes: 100, startedBy: users.get('traded_services')!._id });
     fixtures = {
@@ -322,6 +343,7 @@ describe('authorization matrix', () => {
       listingId: listing.id as string,
       organizationId: organizationId(toDirectoryDocument(listing.toObject())),
       fileId: file.id as string,
+      checkFileId: checkFile.id as string,
       schoolUrn: school!.urn,
       schoolId: school!.id as string,
       multiSchoolUserId: '',

@@ -5,6 +5,12 @@ import { DEMO_SCHOOLS, DEMO_USERS, seedDemoData } from '../../seed/demo-data';
 import { User } from '../../src/features/accounts/user.model';
 import { Commission } from '../../src/features/commissions/commission.model';
 import { DEMO_DIRECTORY_SIZE } from '../../seed/demo-directory';
+import { DEMO_CHECK_DUE_SOON, DEMO_CHECK_REQUIREMENTS } from '../../seed/demo-checks';
+import { currentRequirements, requiredKindsFor } from '../../src/features/listings/checks/check-requirements';
+import { checkStatusOf } from '../../src/features/listings/checks/check-status';
+import { ProviderCheck } from '../../src/features/listings/checks/provider-check.model';
+import { isListedInDirectory } from '../../src/features/listings/listing-visibility';
+import type { CheckKind } from '../../src/features/listings/checks/check-kinds';
 import { useTestDatabase } from '../support/database';
 import { testConfig } from '../support/app';
 import { toSessionUser } from '../../src/features/accounts/accounts.service';
@@ -57,6 +63,27 @@ describe('the demo data', () => {
     expect(page.suggested[0]!.reasons).toContain('Specialism for “Phonics outcomes are falling”: English and literacy, Early years (EYFS)');
     expect(page.suggested[1]!.reasons).toContain('5 days left of 20 a year (3 schools × 5 days)');
     expect(page.notSuggested.map((sip) => sip.name)).toEqual(['Jordan Hale']);
+  });
+
+  it('fills in the LA’s check rules and gives every demo listing verified, current checks of each kind its type needs', async () => {
+    await seedDemoData();
+    const requirements = await currentRequirements();
+    expect(requirements.requiredFor).toEqual(DEMO_CHECK_REQUIREMENTS.requiredFor);
+    expect(requirements.accepted).toEqual(DEMO_CHECK_REQUIREMENTS.acceptedMonths);
+    const now = new Date();
+    const listings = await Listing.find({}).lean();
+    let checked = 0;
+    for (const listing of listings) {
+      for (const kind of requiredKindsFor(requirements, listing.providerType)) {
+        const record = await ProviderCheck.findOne({ listing: listing._id, kind }).lean();
+        const { status } = checkStatusOf(kind as CheckKind, record ?? undefined, requirements.accepted, now);
+        const dueSoon = listing.name === DEMO_CHECK_DUE_SOON.listing && kind === DEMO_CHECK_DUE_SOON.kind;
+        expect({ name: listing.name, kind, status }).toEqual({ name: listing.name, kind, status: dueSoon ? 'due_soon' : 'current' });
+        checked++;
+      }
+      if (listing.status === 'approved') expect({ name: listing.name, listed: isListedInDirectory(listing, now, 30) }).toEqual({ name: listing.name, listed: true });
+    }
+    expect(checked).toBeGreaterThan(40);
   });
 
   it('links the trust lead to two demo schools, and each demo commission was asked for by its school’s own head', async () => {

@@ -100,11 +100,13 @@ describe('what waits on each home page, from the demo data', () => {
     await expectLinksShow(agent, waiting, { 'Requests for support, to answer': 'SUP-DEMO-0009' });
   });
 
-  it('shows Traded Services listings, revisions, LA-funded approvals, low ratings, overdue feedback and lapsed SIP licences', async () => {
+  it('shows Traded Services listings, revisions, checks due, LA-funded approvals, low ratings, overdue feedback and lapsed SIP licences', async () => {
     const { agent, waiting } = await homeOf('tradedservices@demo.example', paths.dashboards.traded_services);
     expect(waiting).toEqual([
       { text: 'Listings awaiting a decision', count: 1, href: paths.listings.queue },
       { text: 'Changes to published listings, to review', count: 1, href: paths.listings.queue },
+      // The demo LLE's safeguarding training runs out within the month (seed/demo-checks.ts).
+      { text: 'Listings with checks due or lapsed', count: 1, href: paths.listings.queue },
       { text: 'LA-funded days beyond an entitlement, to approve or refuse', count: 1, href: paths.commissions.list },
       { text: 'Low ratings to look into', count: 1, href: paths.feedbackAttention },
       // SUP-DEMO-0006 was completed in spring and has no feedback; SUP-DEMO-0011 is within FEEDBACK_DUE_DAYS or not, by date
@@ -115,12 +117,19 @@ describe('what waits on each home page, from the demo data', () => {
     await expectLinksShow(agent, waiting, {
       'Listings awaiting a decision': 'Brookfield Infant School: early reading',
       'Changes to published listings, to review': 'Priya Shah, Local Leader of Education',
+      'Listings with checks due or lapsed': 'A check is due for renewal',
       'LA-funded days beyond an entitlement, to approve or refuse': 'SUP-DEMO-0012',
       'Low ratings to look into': 'SUP-DEMO-0013',
       'Feedback overdue': 'SUP-DEMO-0006',
       'Good-practice nominations, to invite': 'Grace Adeyemi',
       'SIPs whose licence to practise has lapsed': 'Jordan Hale',
     });
+  });
+
+  it('shows a provider the listing whose check is due for renewal', async () => {
+    const { agent, waiting } = await homeOf('provider@demo.example', paths.dashboards.provider);
+    expect(waiting).toEqual([{ text: 'Listings with checks to record or renew', count: 1, href: paths.listings.own }]);
+    await expectLinksShow(agent, waiting, { 'Listings with checks to record or renew': 'Priya Shah, Local Leader of Education' });
   });
 
   it('shows a SIP the reviews due for their schools and the schools to broker support for', async () => {

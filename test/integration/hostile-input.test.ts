@@ -160,7 +160,7 @@ describe('every multipart route', () => {
 
   it('answers anyone who may not use it before reading the body', async () => {
     const multipartForms = FORMS.filter((form) => form.multipart);
-    expect(multipartForms.map((form) => form.route).sort()).toEqual(['POST /commissions/:id/feedback', 'POST /listings/:id/edit', 'POST /schools/import', 'POST /your-listings/new']);
+    expect(multipartForms.map((form) => form.route).sort()).toEqual(['POST /commissions/:id/feedback', 'POST /listings/:id/checks/:kind', 'POST /listings/:id/edit', 'POST /schools/import', 'POST /your-listings/new']);
     const port = (server.address() as AddressInfo).port;
     let refused = 0;
     for (const form of multipartForms) {

@@ -8,6 +8,8 @@ import { Listing } from '../../src/features/listings/listing.model';
 import { listingFormSchema } from '../../src/features/listings/listings.schemas';
 import { updateListing } from '../../src/features/listings/listings.service';
 import { StoredFile } from '../../src/features/listings/stored-file.model';
+import { CheckRequirements } from '../../src/features/listings/checks/check-requirements.model';
+import { submitCheck } from '../../src/features/listings/checks/checks.service';
 import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { Nomination } from '../../src/features/nominations/nomination.model';
 import { School } from '../../src/features/schools/school.model';
@@ -158,6 +160,20 @@ export async function completedCommission(world: World): Promise<string> {
 
 const ownedListing = (world: World, overrides: Record<string, unknown> = {}) =>
   createListedListing({ owners: [new Types.ObjectId(world.users.provider.id)], reviewDueOn: new Date(Date.now() + 365 * 86_400_000), ...overrides });
+
+/** A published AST listing of the provider's, and the rules that make it need a DBS check (no other type is affected). */
+async function listingNeedingDbs(world: World) {
+  await CheckRequirements.updateOne({ key: 'current' }, { $set: { 'requiredFor.dbs': ['ast'], 'acceptedMonths.dbs': 36 } }, { upsert: true });
+  return ownedListing(world, { providerType: 'ast' });
+}
+
+/** A DBS check the provider sent for an AST listing, waiting for Traded Services. */
+async function dbsCheckWaiting(world: World): Promise<string> {
+  const id = (await listingNeedingDbs(world)).id as string;
+  const evidence = { filename: 'dbs.pdf', contentType: 'application/pdf' as const, data: Buffer.from('%PDF-1.7\n') };
+  await submitCheck(world.users.provider, id, 'dbs', { datedOn: new Date(Date.now() - 30 * 86_400_000), updateService: false }, evidence);
+  return id;
+}
 
 const commissionAction = (action: string, make: (world: World) => Promise<string>) => async (world: World) => {
   const url = paths.commissions.action(await make(world), action);
@@ -534,6 +550,51 @@ export const FORMS: HostileForm[] = [
       return same(paths.listings.revision(id));
     },
     fields: { submittedAt: { kind: 'hidden' }, decision: { kind: 'choice', value: 'reject' }, reason: { kind: 'text', value: 'Keep the SLE designation until it lapses.' } },
+  },
+
+  // Provider checks: an AST listing's DBS check (the rules never touch the other forms' SLE listings)
+  {
+    route: 'POST /listings/:id/checks/:kind',
+    name: 'record a check',
+    as: 'provider',
+    multipart: true,
+    target: async (world) => same(paths.listings.recordCheck((await listingNeedingDbs(world)).id as string, 'dbs')),
+    // No file: every post is refused for want of the evidence, so nothing is sent, but each field is still checked.
+    fields: {
+      'datedOn-day': { kind: 'datePart', value: '15', errorKey: 'datedOn' },
+      'datedOn-month': { kind: 'datePart', value: '1', errorKey: 'datedOn' },
+      'datedOn-year': { kind: 'datePart', value: '2025', errorKey: 'datedOn' },
+      updateService: { kind: 'choice', value: 'yes' },
+      'updateServiceRenewsOn-day': { kind: 'datePart', value: '15', errorKey: 'updateServiceRenewsOn', optional: true },
+      'updateServiceRenewsOn-month': { kind: 'datePart', value: '1', errorKey: 'updateServiceRenewsOn', optional: true },
+      'updateServiceRenewsOn-year': { kind: 'datePart', value: '2027', errorKey: 'updateServiceRenewsOn', optional: true },
+      evidence: { kind: 'file' },
+    },
+    baselineErrors: ['evidence'],
+  },
+  {
+    route: 'POST /listings/:id/checks/:kind/decision',
+    name: 'verify or return a check',
+    as: 'traded_services',
+    oneShot: true,
+    target: async (world) => same(paths.listings.decideCheck(await dbsCheckWaiting(world), 'dbs')),
+    fields: { submittedAt: { kind: 'hidden' }, decision: { kind: 'choice', value: 'return' }, reason: { kind: 'text', value: 'The certificate is not an enhanced one.' } },
+  },
+  {
+    route: 'POST /admin/provider-checks',
+    name: 'which checks providers need',
+    as: 'traded_services',
+    target: () => same(paths.admin.checkRequirements),
+    fields: {
+      version: { kind: 'hidden' },
+      // Ticking no type is valid (nothing required), so a mangled name that leaves it empty may be saved.
+      dbs: { kind: 'choices', value: ['ast'], optional: true },
+      safeguarding: { kind: 'choices', value: [], optional: true },
+      insurance: { kind: 'choices', value: [], optional: true },
+      dpa: { kind: 'choices', value: [], optional: true },
+      dbsMonths: { kind: 'number', value: '36', optional: true },
+      safeguardingMonths: { kind: 'number', value: '24', optional: true },
+    },
   },
 
   // Recommendations

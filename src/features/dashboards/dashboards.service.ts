@@ -6,6 +6,7 @@ import { countCommissionsWaitingFor } from '../commissions/commissions.service';
 import { feedbackNeedingAttention } from '../commissions/feedback/feedback.service';
 import { approvalQueue, type ReviewDates } from '../listings/listing-pages.service';
 import type { ListingRules } from '../listings/listings.service';
+import { checksQueue, countListingsNeedingChecks, type CheckDates } from '../listings/checks/checks.service';
 import { recommendationsOfSchool } from '../listings/recommendations.service';
 import type { SessionUser } from '../../web/identity';
 import { ROLES, ROLE_LABELS } from '../../web/identity';
@@ -66,7 +67,7 @@ export async function tradedServicesDashboard() {
 export type WaitingItem = { text: string; count: number; href: string };
 
 /** What the waiting lists of listings, feedback and SIP licences need from the app's settings. */
-export type WaitingSettings = { rules: ListingRules; reviewDates: ReviewDates; feedbackDueDays: number; sips: SipRules };
+export type WaitingSettings = { rules: ListingRules; reviewDates: ReviewDates & CheckDates; feedbackDueDays: number; sips: SipRules };
 
 /** A SIP's caseload as their home page shows it. */
 export type CaseloadRows = Awaited<ReturnType<typeof sipCaseload>>['schools'];
@@ -106,14 +107,16 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
     }
     case 'provider':
       items.push(...(await commissionsWaiting(user)));
+      items.push({ text: 'Listings with checks to record or renew', count: await countListingsNeedingChecks(user), href: paths.listings.own });
       break;
     case 'traded_services': {
-      const [queue, feedback, commissions, shortOfRecommendations, nominations, lapsedLicences] = await Promise.all([
+      const [queue, feedback, commissions, shortOfRecommendations, nominations, checks, lapsedLicences] = await Promise.all([
         approvalQueue(user, settings.rules, settings.reviewDates),
         feedbackNeedingAttention(user, settings.feedbackDueDays),
         commissionsWaiting(user),
         countListingsBelowTwoRecommendations(),
         countNominationsToInvite(user),
+        checksQueue(user, settings.reviewDates),
         countLapsedLicences(settings.sips, now),
       ]);
       items.push(
@@ -121,6 +124,8 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
         { text: 'Live listings with fewer than two recommendations', count: shortOfRecommendations, href: paths.listings.queue },
         { text: 'Changes to published listings, to review', count: queue.revisions.length, href: paths.listings.queue },
         { text: 'Listings due for review', count: queue.overdue.length, href: paths.listings.queue },
+        { text: 'Provider checks to verify', count: checks.toVerify.length, href: paths.listings.queue },
+        { text: 'Listings with checks due or lapsed', count: checks.dueOrLapsed.length, href: paths.listings.queue },
         ...commissions,
         { text: 'Low ratings to look into', count: feedback.lowRated.length, href: paths.feedbackAttention },
         { text: 'Feedback overdue', count: feedback.overdue.length, href: paths.feedbackAttention },

@@ -34,6 +34,9 @@ export type DirectoryDocument = {
   reviewDueOn: Date | null;
   /** 'short' while the listing lacks two standing recommendations (it is then not listed). */
   recommendationState?: string | null;
+  /** The listing's checks in brief (listings/checks/check-status.ts): it leaves the directory when one lapses. */
+  checksState?: string | null;
+  checksLapseOn?: Date | null;
   publishedAt: Date | null;
   revision: number;
   updatedAt: Date;
@@ -84,6 +87,8 @@ export function toDirectoryDocument(listing: ListingRecord, impact?: ImpactSumma
     status: listing.status,
     reviewDueOn: listing.reviewDueOn ?? null,
     recommendationState: listing.recommendationState ?? null,
+    checksState: listing.checksState ?? null,
+    checksLapseOn: listing.checksLapseOn ?? null,
     publishedAt: listing.publishedAt ?? null,
     revision: listing.revision,
     updatedAt: listing.updatedAt ?? new Date(0),

@@ -45,13 +45,16 @@ const SNAPSHOT_EVERY_CHANGES = 1_000;
  * Builds the directory index and keeps it current on this and every other app instance, without
  * rebuilding it: before answering a search it reads (at most every syncMs) the listing-change log past
  * the last entry it applied, and adds, replaces or removes just the listings named there. It starts
- * from the latest directory snapshot when there is one. Review dates are checked against the clock on
- * every search, so an overdue listing leaves the results at once; the same look drops it from memory.
+ * from the latest directory snapshot when there is one. Review dates and the dates checks lapse are
+ * checked against the clock on every search, so an overdue listing, or one whose required check lapsed
+ * today, leaves the results at once; the same look drops it from memory.
  */
 export class DirectoryIndexKeeper {
   private index: DirectoryIndex | undefined;
   /** Every published listing's review date, listed or already hidden, for Traded Services' review queue. */
   private reviewDue = new Map<string, number>();
+  /** Every published listing's moment its first required check lapses, listed or already hidden. */
+  private checksLapse = new Map<string, number>();
   private changesSince = new Date(0);
   private lastLookAt = 0;
   private taxonomySignature = '';
@@ -88,6 +91,18 @@ export class DirectoryIndexKeeper {
       .map(([id]) => id);
   }
 
+  /**
+   * Published listings whose first required check lapses by this moment (already lapsed, or due soon),
+   * soonest first, as of a look for changes no older than syncMs.
+   */
+  async listingsWithChecksLapsingBy(moment: Date): Promise<string[]> {
+    await this.current();
+    return [...this.checksLapse]
+      .filter(([, lapse]) => lapse <= moment.getTime())
+      .sort((a, b) => a[1] - b[1])
+      .map(([id]) => id);
+  }
+
   /** One build or look for changes at a time; callers arriving meanwhile wait for it. */
   sync(): Promise<void> {
     const look = async () => {
@@ -118,7 +133,8 @@ export class DirectoryIndexKeeper {
     index.addAll(loaded.documents.filter((document) => isListedInDirectory(document, now, this.options.graceDays)));
     this.index = index;
     this.reviewDue = new Map();
-    for (const document of loaded.documents) this.noteReviewDate(document.id, document);
+    this.checksLapse = new Map();
+    for (const document of loaded.documents) this.noteDates(document.id, document);
     this.taxonomySignature = signature;
     this.appliedSeq = loaded.seq;
     this.markLook(lookStartedAt);
@@ -154,9 +170,10 @@ export class DirectoryIndexKeeper {
       for (const id of changedIds) {
         index.remove(id);
         this.reviewDue.delete(id);
+        this.checksLapse.delete(id);
       }
       for (const listing of changed) {
-        this.noteReviewDate(listing._id.toString(), listing);
+        this.noteDates(listing._id.toString(), listing);
         if (isListedInDirectory(listing, now, this.options.graceDays)) index.upsert(toDirectoryDocument(listing, impact.get(listing._id.toString())));
       }
     }
@@ -193,8 +210,10 @@ export class DirectoryIndexKeeper {
     this.snapshotSeq = seq;
   }
 
-  private noteReviewDate(id: string, listing: { status: string; reviewDueOn?: Date | null }): void {
-    if (listing.status === 'approved' && listing.reviewDueOn) this.reviewDue.set(id, new Date(listing.reviewDueOn).getTime());
+  private noteDates(id: string, listing: { status: string; reviewDueOn?: Date | null; checksLapseOn?: Date | null }): void {
+    if (listing.status !== 'approved') return;
+    if (listing.reviewDueOn) this.reviewDue.set(id, new Date(listing.reviewDueOn).getTime());
+    if (listing.checksLapseOn) this.checksLapse.set(id, new Date(listing.checksLapseOn).getTime());
   }
 
   private dropOverdue(index: DirectoryIndex, now: Date): void {

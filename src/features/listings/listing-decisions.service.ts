@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { NotAllowedError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { recordAudit } from '../audit/audit.service';
+import { refreshCheckSummary } from './checks/check-standing';
 import { canDecideListings } from './listing-access';
 import { REVIEWED_FIELDS } from './listing-revisions';
 import { nextReviewDate } from './listing-visibility';
@@ -44,6 +45,8 @@ export async function decideListing(actor: SessionUser, id: string, form: Decisi
       : { $set: { status: form.decision === 'reject' ? 'rejected' : 'changes_requested', statusReason: form.reason } };
   const decided = (await claimListingChange(listing)) && (await Listing.findOneAndUpdate({ _id: listing._id, status: 'submitted' }, update));
   if (!decided) return { ok: false, message: ALREADY_DECIDED };
+  // Going live, it carries the summary of the checks its type needs, however it was started.
+  if (form.decision === 'approve') await refreshCheckSummary(listing._id);
   const action = { approve: 'listing_approved', changes_requested: 'listing_changes_requested', reject: 'listing_rejected' }[form.decision];
   await recordAudit({ actor: by, action, subjectType: 'Listing', subjectId: listing._id, reason: form.reason });
   return { ok: true };
@@ -137,6 +140,8 @@ export async function decideRevision(
   }
   const changed = (await claimListingChange(listing)) && (await Listing.findOneAndUpdate(filter, update));
   if (!changed) return { ok: false, message: ALREADY_DECIDED };
+  // An approved change of type changes the checks it needs: one it lacks takes it out of the directory.
+  if (decision === 'approve') await refreshCheckSummary(listing._id);
   await recordAudit({
     actor: by,
     action: decision === 'approve' ? 'revision_approved' : 'revision_rejected',

@@ -14,6 +14,8 @@ import {
 import { schoolNameOf } from '../schools/schools.service';
 import { resolveTerms } from '../taxonomy/taxonomy.service';
 import type { TermKind } from '../taxonomy/term-kinds';
+import { CHECK_LABELS, type CheckKind } from './checks/check-kinds';
+import { checksHoldBack, checksUpToDate } from './checks/check-status';
 import { canDecideListings, canEditListing, canManageListing, canSubmitListing, isOwnerOf } from './listing-access';
 import { contactShown } from './listing-handout';
 import { changedReviewedFields, REVIEWED_FIELD_LABELS, type ReviewedField, type ReviewedValues } from './listing-revisions';
@@ -90,7 +92,8 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
   const recommendations = (await recommendationsOfListing(listing._id, canDecideListings(actor))).filter((row) => row.status === 'given');
   const ownRecommendation = await ownSchoolRecommendation(actor, listing._id);
   const id = listing._id.toString();
-  const listed = isListedInDirectory(listing, new Date(), rules.reviewGraceDays);
+  const now = new Date();
+  const listed = isListedInDirectory(listing, now, rules.reviewGraceDays);
   return {
     listingId: id,
     showingPending,
@@ -122,6 +125,8 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       recommendations,
       lastReviewed: formatDate(listing.lastReviewedAt),
       impact: await parts.impactRows(listing._id),
+      // All anyone but its owners and Traded Services learns of its checks: never dates, documents or which is missing.
+      checksUpToDate: checksUpToDate(listing, now),
     },
     canAskForSupport: listing.status === 'approved' && parts.canAskForSupport(actor),
     // A school asks the LA for support it deploys; brokers arrange it either way.
@@ -155,6 +160,7 @@ export async function listingStatusPage(actor: SessionUser, listing: ListingReco
     lastReviewed: formatDate(listing.lastReviewedAt),
     listed: isListedInDirectory(listing, now, rules.reviewGraceDays),
     shortOfRecommendations: listing.recommendationState === 'short',
+    checks: listing.checksState ? { upToDate: !checksHoldBack(listing, now), href: paths.listings.checks(listing._id.toString()) } : undefined,
     arrangedByLa: !!listing.arrangedByLa,
     can: {
       edit: canEditListing(actor, listing),
@@ -170,7 +176,7 @@ export async function listingStatusPage(actor: SessionUser, listing: ListingReco
   };
 }
 
-export type OwnListingRow = { id: string; name: string; typeLabel: string; statusLabel: string; recommendations: string; revisionPending: boolean };
+export type OwnListingRow = { id: string; name: string; typeLabel: string; statusLabel: string; recommendations: string; revisionPending: boolean; checksNeeded: boolean };
 
 export async function listingsOfOwner(actor: SessionUser): Promise<OwnListingRow[]> {
   if (actor.role !== 'provider') throw new NotAllowedError();
@@ -184,6 +190,7 @@ export async function listingsOfOwner(actor: SessionUser): Promise<OwnListingRow
       statusLabel: LISTING_STATUS_LABELS[listing.status],
       recommendations: `${Math.min(await standingRecommendationCount(listing), RECOMMENDATIONS_NEEDED)} of ${RECOMMENDATIONS_NEEDED} recommendations`,
       revisionPending: Boolean(listing.pendingRevision),
+      checksNeeded: checksHoldBack(listing, new Date()),
     });
   }
   return rows;
@@ -272,6 +279,10 @@ const ACTION_TEXT: Record<string, string> = {
   recommendation_withdrawn: 'Recommendation withdrawn',
   listing_short_of_recommendations: 'Fewer than two recommendations: left the directory',
   listing_recommendations_restored: 'Two recommendations again: back in the directory',
+  check_submitted: 'Check sent to Traded Services',
+  check_verified: 'Check verified',
+  check_returned: 'Check returned to the provider',
+  listing_checks_required: 'Traded Services now need checks it has not got: left the directory',
 };
 
 /** Who did what, when and why. The provider is not shown declines at all (see statusShownToAsker). */
@@ -283,11 +294,12 @@ export async function listingHistoryPage(actor: SessionUser, id: string) {
   const rows = [];
   for (const entry of entries) {
     if (hideDeclines && entry.action === 'recommendation_declined') continue;
-    const changes = (entry.changes ?? {}) as { school?: Types.ObjectId; fields?: ReviewedField[] };
+    const changes = (entry.changes ?? {}) as { school?: Types.ObjectId; fields?: ReviewedField[]; check?: CheckKind; missing?: CheckKind[] };
+    const checks = [...(changes.check ? [changes.check] : []), ...(changes.missing ?? [])].map((kind) => CHECK_LABELS[kind] ?? kind);
     const school = changes.school ? await schoolName(changes.school) : undefined;
     rows.push({
       at: formatDateTime(entry.at),
-      what: ACTION_TEXT[entry.action] ?? entry.action,
+      what: `${ACTION_TEXT[entry.action] ?? entry.action}${checks.length ? `: ${checks.join(', ')}` : ''}`,
       who: entry.actor?.name ?? 'Unknown',
       school,
       fields: (changes.fields ?? []).map((field) => REVIEWED_FIELD_LABELS[field] ?? field).join(', '),

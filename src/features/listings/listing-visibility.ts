@@ -1,7 +1,8 @@
+import { checksHoldBack, type ListingCheckFacts } from './checks/check-status';
 import type { ListingStatus } from './listing-vocabulary';
 
 /** What the directory needs to know to decide whether a listing is shown. */
-export type VisibilityFacts = { status: ListingStatus | string; reviewDueOn?: Date | null; recommendationState?: string | null };
+export type VisibilityFacts = { status: ListingStatus | string; reviewDueOn?: Date | null; recommendationState?: string | null } & ListingCheckFacts;
 
 export const DEFAULT_REVIEW_GRACE_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -14,8 +15,9 @@ export function hiddenFrom(reviewDueOn: Date, reviewGraceDays: number): Date {
 /**
  * True when the directory shows this listing: approved (so not suspended, draft or rejected), with two
  * standing recommendations (a listing short of them leaves at once: the directory's promise is that
- * every provider in it is recommended by two schools), and not past its review date by more than the
- * grace period. Pass the configured grace (config.listings.reviewGraceDays).
+ * every provider in it is recommended by two schools), with every check the LA requires of its type
+ * verified and not lapsed (it leaves on the day one lapses: checks/check-status.ts), and not past its
+ * review date by more than the grace period. Pass the configured grace (config.listings.reviewGraceDays).
  */
 export function isListedInDirectory(
   listing: VisibilityFacts,
@@ -23,6 +25,7 @@ export function isListedInDirectory(
   reviewGraceDays = DEFAULT_REVIEW_GRACE_DAYS,
 ): boolean {
   if (listing.status !== 'approved' || listing.recommendationState === 'short') return false;
+  if (checksHoldBack(listing, now)) return false;
   if (!listing.reviewDueOn) return true;
   return now.getTime() < hiddenFrom(listing.reviewDueOn, reviewGraceDays).getTime();
 }

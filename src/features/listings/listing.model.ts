@@ -65,6 +65,11 @@ const listingSchema = new Schema(
     // it is out of the directory and on Traded Services' queue; an indexed marker, like revisionState.
     recommendationState: { type: String, enum: ['short'] },
     recommendationsShortSince: { type: Date },
+    // Its required checks (features/listings/checks), summed up so the directory need not read them:
+    // 'incomplete' while one was never verified (out of the directory; an indexed marker for the queue),
+    // 'verified' once all were, unset when its type needs none; and when the first of them lapses.
+    checksState: { type: String, enum: ['verified', 'incomplete'] },
+    checksLapseOn: { type: Date },
     // Bumped on every change that matters to the directory, so search indexes can tell they are stale.
     revision: { type: Number, required: true, default: 0 },
   },
@@ -76,6 +81,7 @@ listingSchema.index(...scalarIndex({ status: 1, reviewDueOn: 1 }));
 listingSchema.index({ updatedAt: 1 });
 listingSchema.index(...scalarIndex({ revisionState: 1 }));
 listingSchema.index(...scalarIndex({ recommendationState: 1 }));
+listingSchema.index(...scalarIndex({ checksState: 1 }));
 
 // Every way a listing can be written is logged, so every app's directory index can follow (listing-changes.ts).
 // Owners are set when a listing is created, so only a new listing's are recorded (isNew is gone by post-save).

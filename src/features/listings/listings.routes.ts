@@ -42,6 +42,8 @@ import {
   type SaveResult,
 } from './listings.service';
 
+import { checksQueue, type CheckDates } from './checks/checks.service';
+
 type IdRequest = Request<{ id: string }>;
 
 /** multer for the two pen portrait forms, after the checks their pages make; app.ts mounts it before the CSRF check. */
@@ -57,7 +59,7 @@ export function listingFormUploads(limits: UploadLimits): Router {
   return router;
 }
 
-export function listingsRoutes(config: Config, reviewDates: ReviewDates, penPortraitParts: PenPortraitParts): Router {
+export function listingsRoutes(config: Config, reviewDates: ReviewDates & CheckDates, penPortraitParts: PenPortraitParts): Router {
   const router = Router();
   const rules: ListingRules = config.listings;
   const limits: UploadLimits = config.uploads;
@@ -67,7 +69,8 @@ export function listingsRoutes(config: Config, reviewDates: ReviewDates, penPort
   });
 
   router.get(paths.listings.queue, requireRole('traded_services'), async (req, res) => {
-    res.render('listings/queue', { pageTitle: 'Listings', queue: await approvalQueue(req.user!, rules, reviewDates), graceDays: rules.reviewGraceDays });
+    const [queue, checks] = await Promise.all([approvalQueue(req.user!, rules, reviewDates), checksQueue(req.user!, reviewDates)]);
+    res.render('listings/queue', { pageTitle: 'Listings', queue, checks, graceDays: rules.reviewGraceDays });
   });
 
   router.get(paths.listings.new, requireRole('provider'), (req, res) => renderForm(req, res, { mode: 'new' }));

@@ -7,6 +7,7 @@ import { Recommendation } from './recommendation.model';
 import { openSchoolIdsAmong, schoolExists } from '../schools/school-reads';
 import { areActiveTerms } from '../taxonomy/taxonomy.service';
 import type { TermKind } from '../taxonomy/term-kinds';
+import { refreshCheckSummary } from './checks/check-standing';
 import { canCreateListings, canDecideListings, canEditListing, canManageListing, canSubmitListing } from './listing-access';
 import { changedReviewedFields, comparable, pickReviewed, type ReviewedValues } from './listing-revisions';
 import { isListedInDirectory } from './listing-visibility';
@@ -115,6 +116,7 @@ export async function createListing(actor: SessionUser, form: ListingForm, uploa
   if (files.photo || files.evidence.length > 0) {
     await Listing.updateOne({ _id: listing._id }, { $set: { photo: files.photo }, $push: { evidence: { $each: files.evidence } } });
   }
+  await refreshCheckSummary(listing._id);
   await recordAudit({ actor: actorId(actor), action: 'listing_created', subjectType: 'Listing', subjectId: listing._id });
   return { ok: true, id: listing.id as string, outcome: 'saved' };
 }
@@ -138,6 +140,7 @@ export async function startGoodPracticeListing(
     owners: [draft.owner],
     status: 'draft',
   });
+  await refreshCheckSummary(listing._id);
   await recordAudit({ actor: actorId(actor), action: 'listing_created', subjectType: 'Listing', subjectId: listing._id, reason: 'Started from a good-practice nomination' });
   return listing._id;
 }
@@ -167,6 +170,8 @@ export async function updateListing(actor: SessionUser, id: string, form: Listin
       { ...fileChanges, $set: { ...fields, ...fileChanges.$set } },
     );
     if (!updated) throw new NotAllowedError('This listing changed status while you were editing it');
+    // Its type may have changed, and with it the checks it needs.
+    await refreshCheckSummary(listing._id);
     await recordAudit({ actor: actorId(actor), action: 'listing_edited', subjectType: 'Listing', subjectId: listing._id });
     return { ok: true, id, outcome: 'saved' };
   }

@@ -2,7 +2,8 @@ import '../../db/mongoose-setup';
 import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model } from 'mongoose';
 
-export const FILE_KINDS = ['photo', 'evidence'] as const;
+/** A pen portrait's photo and evidence of impact (anyone who may see the listing), or a check's evidence (its owners and Traded Services only). */
+export const FILE_KINDS = ['photo', 'evidence', 'check'] as const;
 
 /**
  * An uploaded file, kept in the database so every app instance can serve it (FerretDB has no GridFS).

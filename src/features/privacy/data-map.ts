@@ -49,6 +49,14 @@ export const PERSONAL_DATA_MAP = {
     kept: () => 'While the listing exists. On erasure your photo and your name and contact details on the listing are deleted',
     seenBy: 'Everyone signed in, once approved; contact details you choose are also published as open data.',
   },
+  providerChecks: {
+    heading: 'Provider checks',
+    whose: 'Providers',
+    what: 'The checks Traded Services need of your listing: the date of your enhanced DBS certificate (or of its latest update-service status check) and whether it is on the update service, the date of your safeguarding training, the last day of your insurance cover, the dates of a data-processing agreement, and a PDF of the evidence for each; who sent and who verified each, and why one was returned.',
+    why: 'So Traded Services can be sure every provider in the directory is safe and covered to work with schools.',
+    kept: () => 'The verified check of each kind, and a renewal waiting, while the listing exists. The older evidence document is deleted as soon as a renewal is verified or returned; on erasure, the checks of a listing named after you are deleted',
+    seenBy: 'The listing’s owners and Traded Services. Schools and School Improvement Partners see only “Checks up to date”, never a date, a document or which check is missing.',
+  },
   recommendations: {
     heading: 'Recommendations',
     whose: 'School staff and providers',

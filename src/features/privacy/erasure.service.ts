@@ -9,6 +9,7 @@ import { type RequestContext } from '../../web/identity';
 import { setListingSuspended } from '../listings/listing-decisions.service';
 import { Listing, listingsOwnedBy } from '../listings/listing.model';
 import { StoredFile } from '../listings/stored-file.model';
+import { eraseChecksOf } from '../listings/checks/checks.service';
 import { OutboxMessage } from '../mail/outbox.model';
 import { Nomination } from '../nominations/nomination.model';
 import { Notification } from '../notifications/notification.model';
@@ -115,7 +116,8 @@ async function removeFromListingContacts(user: { _id: Types.ObjectId; name: stri
 /**
  * On each listing they owned: the photo goes (a pen portrait's photo is of its provider; it was still
  * served after erasure), and a listing named after them takes the placeholder name, in its waiting
- * revision too. An organisation's listing keeps its name.
+ * revision too, and loses its checks (their DBS certificate and training record are theirs). An
+ * organisation's listing keeps its name and checks.
  */
 async function removeFromOwnListings(user: { _id: Types.ObjectId; name: string }, placeholder: string): Promise<void> {
   const sameName = (name: unknown) => typeof name === 'string' && name.trim().toLowerCase() === user.name.trim().toLowerCase();
@@ -124,6 +126,7 @@ async function removeFromOwnListings(user: { _id: Types.ObjectId; name: string }
     const revisionNamed = sameName((listing.pendingRevision as { fields?: { name?: unknown } } | undefined)?.fields?.name);
     if (!listing.photo && !named && !revisionNamed) continue;
     if (listing.photo) await StoredFile.deleteOne({ _id: listing.photo });
+    if (named) await eraseChecksOf(listing._id);
     await Listing.updateOne(
       { _id: listing._id },
       {

@@ -8,6 +8,8 @@ import { Shortlist, ShortlistEntry } from '../directory/shortlist.model';
 import { Feedback, FeedbackEvidence } from '../commissions/feedback/feedback.model';
 import { Listing } from '../listings/listing.model';
 import { StoredFile } from '../listings/stored-file.model';
+import { CHECK_LABELS, type CheckKind } from '../listings/checks/check-kinds';
+import { ProviderCheck, type CheckSubmission } from '../listings/checks/provider-check.model';
 import { OutboxMessage } from '../mail/outbox.model';
 import { Nomination } from '../nominations/nomination.model';
 import { Notification } from '../notifications/notification.model';
@@ -84,6 +86,7 @@ export async function personalDataOf(viewer: SessionUser, serviceName: string, c
         ...(entry.subjectType === 'User' ? {} : { reason: entry.reason, changes: entry.changes }),
       })),
     listings,
+    providerChecks: await checksOfListingsOwnedBy(you),
     recommendations,
     commissions: await commissionsOf(you, actedOnCommissions),
     feedback,
@@ -157,6 +160,34 @@ async function listingsOwnedBy(you: Id) {
     files: [listing.photo, ...(listing.evidence ?? [])].filter(Boolean).map((id) => fileNamed.get(String(id))).filter(Boolean),
     createdAt: listing.createdAt,
     updatedAt: listing.updatedAt,
+  }));
+}
+
+/** The checks of the listings you own, with the evidence documents named (their content is in the service). */
+async function checksOfListingsOwnedBy(you: Id) {
+  const owned = await Listing.find({ owners: you }, { name: 1 }).lean();
+  if (owned.length === 0) return [];
+  const listings = new Map(owned.map((listing) => [listing._id.toString(), listing.name]));
+  const checks = await ProviderCheck.find({ listing: { $in: owned.map((listing) => listing._id) } }).sort({ createdAt: 1 }).lean();
+  const fileIds = checks.flatMap((check) => [check.verified?.evidence, check.waiting?.evidence]).filter((id): id is Id => Boolean(id));
+  const files = fileIds.length ? await StoredFile.find({ _id: { $in: fileIds } }, { filename: 1 }).lean() : [];
+  const filename = new Map(files.map((file) => [file._id.toString(), file.filename]));
+  const submission = (sent: CheckSubmission | null | undefined) =>
+    sent && {
+      datedOn: sent.datedOn,
+      endsOn: sent.endsOn,
+      updateService: sent.updateService,
+      updateServiceRenewsOn: sent.updateServiceRenewsOn,
+      evidenceFile: filename.get(sent.evidence.toString()),
+      submittedAt: sent.submittedAt,
+      verifiedAt: sent.verifiedAt,
+    };
+  return checks.map((check) => ({
+    listing: listings.get(check.listing.toString()),
+    check: CHECK_LABELS[check.kind as CheckKind],
+    verified: submission(check.verified),
+    waitingForTradedServices: submission(check.waiting),
+    returned: check.returned?.reason ? { reason: check.returned.reason, at: check.returned.at } : undefined,
   }));
 }
 
