@@ -17,7 +17,7 @@ export const LAYERS = [
   ['audit', 'mail'],
   ['taxonomy', 'accounts'], //          accounts: users, sign-in, invitations, security events
   ['notifications', 'schools'],
-  ['listings'], //                      pen portraits, with recommendations
+  ['listings', 'plans'], //             pen portraits, with recommendations; schools' support plans
   ['commissions', 'nominations'], //    commissions, with their feedback and the report figures' ledger; good-practice nominations
   ['directory'], //                     search, shortlists, print, open data
   ['reports'],

@@ -18,6 +18,7 @@ import { LISTING_STATUSES, type ListingStatus, PROVIDER_TYPE_LABELS } from '../l
 import { countSchools, findSchoolById } from '../schools/school-reads';
 import { schoolChoicesAmong, urnOfOwnSchool, type sipCaseload } from '../schools/schools.service';
 import { countNominationsAwaitingSchool, countNominationsToInvite } from '../nominations/nominations.service';
+import { planToAgree, termlyReviewsDue } from '../plans/plan-reads';
 
 export async function schoolDashboard(user: SessionUser) {
   const school = user.actingSchoolId ? await findSchoolById(user.actingSchoolId) : null;
@@ -94,8 +95,9 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
   const items: WaitingItem[] = [];
   switch (user.role) {
     case 'school': {
-      const [recommendations, nominations] = await Promise.all([recommendationsOfSchool(user), countNominationsAwaitingSchool(user)]);
+      const [recommendations, nominations, plan] = await Promise.all([recommendationsOfSchool(user), countNominationsAwaitingSchool(user), planToAgree(user)]);
       items.push({ text: 'Requests to recommend a provider', count: recommendations.waiting.length, href: paths.recommendations.inbox });
+      items.push({ text: 'Support plan to agree', count: plan.count, href: plan.href });
       items.push(...(await commissionsWaiting(user)));
       if (nominations > 0) {
         items.push({ text: 'Good practice identified at your school: say who will lead its listing', count: nominations, href: paths.schools.goodPractice(await urnOfOwnSchool(user)) });
@@ -133,6 +135,7 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
       const open = caseload.filter((school) => !school.closed);
       items.push(
         { text: 'Support level reviews due for your schools', count: open.filter((school) => school.reviewOverdue).length, href: paths.schools.yourSchools },
+        { text: 'Support plans due a termly review', count: await termlyReviewsDue(user), href: paths.schools.yourSchools },
         {
           text: 'Schools with LA-funded days and no support arranged, to broker for',
           count: open.filter((school) => (school.entitlementDays ?? 0) > 0 && school.openCommissions === 0).length,
