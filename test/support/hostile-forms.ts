@@ -657,14 +657,14 @@ export const QUERIES: { route: string; as: Who; url: (world: World) => string; p
   { route: 'GET /open-data/hsds/taxonomy_terms', as: 'signedOut', url: () => paths.openData.hsds.taxonomyTerms, parameters: ['page', 'per_page', 'search', 'taxonomy_id', 'parent_id'] },
 ];
 
-/** This year's plan of the world's school: two priorities, the second with a milestone to review. */
-async function planFor(school: Types.ObjectId, sip: SessionUser) {
+/** This year's plan of the world's school: two priorities (the first for the world's need), the second with a milestone to review. */
+async function planFor(school: Types.ObjectId, sip: SessionUser, needSlug: string) {
   const [priorityId, reviewedPriorityId] = [new Types.ObjectId(), new Types.ObjectId()];
   const plan = await SupportPlan.create({
     school,
     academicYear: academicYearFor(new Date()),
     priorities: [
-      { _id: priorityId, words: 'Writing at greater depth' },
+      { _id: priorityId, need: needSlug, words: 'Reading for pleasure in KS2' },
       { _id: reviewedPriorityId, words: 'Attendance' },
     ],
     milestones: [{ _id: new Types.ObjectId(REVIEWED_MILESTONE), priority: reviewedPriorityId, text: 'Attendance officer in post', dueOn: new Date(Date.now() + 60 * 86_400_000) }],
@@ -711,7 +711,7 @@ export async function buildWorld(): Promise<World> {
     needSlug: need.slug,
     commissionIds: { awaitingSchool: '' },
     nominationId: (await Nomination.create({ school: school._id, areas: ['english-and-literacy'], nominatedBy: new Types.ObjectId(sip.id) })).id as string,
-    plan: await planFor(school._id, sip),
+    plan: await planFor(school._id, sip, need.slug),
   };
   const brokered = await requestCommission(sip, requestForm(world.listingId, { school: world.schoolId }));
   if (!brokered.ok) throw new Error(brokered.message);
