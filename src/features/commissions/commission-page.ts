@@ -145,7 +145,7 @@ export async function requestChoiceProblems(user: SessionUser, listing: ListingF
   const problems: Record<string, string> = {};
   if (!form.categories.every((category) => categoryChoices.some((choice) => choice.value === category))) problems.categories = 'Select areas from the list';
   if (user.role !== 'school' && !schoolChoices.some((choice) => choice.value === form.school)) problems.school = 'Select the school the support is for';
-  const schoolId = user.role === 'school' ? user.schoolId : form.school;
+  const schoolId = user.role === 'school' ? user.actingSchoolId : form.school;
   if (priority && priority.schoolId !== schoolId) problems.school = 'That priority is in another school’s plan: select that school';
   return problems;
 }

@@ -30,5 +30,5 @@ export function canArrangeSupportFor(user: SessionUser, school: SchoolForAccess)
 }
 
 function isOwnSchool(user: SessionUser, school: SchoolForAccess): boolean {
-  return user.role === 'school' && user.schoolId === school._id.toString();
+  return user.role === 'school' && user.actingSchoolId === school._id.toString();
 }

@@ -60,7 +60,7 @@ export async function priorityForRequest(user: SessionUser, planId: string, prio
  * plans of a SIP's caseload. (Traded Services start from a school's plan page instead: all schools would be too many.)
  */
 export async function priorityStartingPoints(user: SessionUser, now = new Date()) {
-  const ids = user.role === 'school' && user.schoolId ? [user.schoolId] : user.role === 'sip' ? await schoolsInSipCaseload(user.id) : [];
+  const ids = user.role === 'school' && user.actingSchoolId ? [user.actingSchoolId] : user.role === 'sip' ? await schoolsInSipCaseload(user.id) : [];
   if (ids.length === 0) return [];
   const schools = await findSchools(ids, { name: 1 });
   const plans = await SupportPlan.find({ school: { $in: schools.map((school) => school._id) }, academicYear: academicYearFor(now) }).lean<SupportPlanRecord[]>();
@@ -115,7 +115,7 @@ export async function priorityNeedsOfSchools(schoolIds: readonly Types.ObjectId[
 
 /** For a school's home page: this year's plan, if it waits for the school to agree it (a count of 0 or 1, and where it is). */
 export async function planToAgree(user: SessionUser, now = new Date()): Promise<{ count: number; href: string }> {
-  const school = user.role === 'school' && user.schoolId ? await findSchoolById(user.schoolId, { urn: 1 }) : null;
+  const school = user.role === 'school' && user.actingSchoolId ? await findSchoolById(user.actingSchoolId, { urn: 1 }) : null;
   if (!school) return { count: 0, href: '' };
   const plan = await SupportPlan.findOne({ school: school._id, academicYear: academicYearFor(now) }, { version: 1, agreed: 1, priorities: 1 }).lean<SupportPlanRecord>();
   return { count: plan && awaitsAgreement(plan) ? 1 : 0, href: paths.plans.plan(school.urn) };
