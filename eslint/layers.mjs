@@ -17,8 +17,8 @@ export const LAYERS = [
   ['audit', 'mail'],
   ['taxonomy', 'accounts'], //          accounts: users, sign-in, invitations, security events
   ['notifications', 'schools'],
-  ['listings', 'sips'], //              pen portraits, with recommendations; SIP profiles, licences, deployment
-  ['commissions', 'nominations'], //    commissions, with their feedback and the report figures' ledger; good-practice nominations
+  ['listings', 'plans'], //             pen portraits, with recommendations; schools' support plans
+  ['commissions', 'nominations', 'sips'], // commissions, with their feedback and the report figures' ledger; good-practice nominations; SIP profiles, licences, matching (reads plans' priorities)
   ['directory'], //                     search, shortlists, print, open data
   ['reports'],
   ['dashboards', 'privacy', 'help'], // composition: pages and duties that span features

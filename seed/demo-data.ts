@@ -17,6 +17,7 @@ import { ensureDefaultTaxonomy } from '../src/features/taxonomy/taxonomy.service
 import { recommendAsDemoSchool, seedDemoDirectory } from './demo-directory';
 import { DEMO_COMMISSION_USERS, seedDemoCommissions } from './demo-commissions';
 import { seedDemoChecks } from './demo-checks';
+import { seedDemoPlans } from './demo-plans';
 import { seedDemoSips } from './demo-sips';
 import { rebuildFigures } from '../src/features/commissions/figures/figure-rebuild';
 
@@ -154,10 +155,21 @@ const DEMO_SIP_CASELOAD = ['900001', '900002', '900003'];
 const DEMO_ENTITLEMENT_DAYS: Record<string, number | undefined> = { '2': 10, '3': 30 };
 const DIRECTORY_RECOMMENDERS = ['900004', '900006'];
 
-// Levels under the South Gloucestershire scheme, and priorities as need slugs from the default taxonomy.
-// A review overdue (a week ago) shows on the SIP's home page as waiting.
-const DEMO_SUPPORT: { urn: string; level: '1' | '2' | '3'; reason: string; needs: string[]; notes: string; reviewOverdue?: boolean }[] = [
-  { urn: '900001', level: '2', reason: 'New headteacher and falling KS2 maths results.', needs: ['ks2-maths-progress-below-national', 'new-headteacher-needs-mentoring'], notes: 'Mentoring for the new head this year.' },
+// Levels under the South Gloucestershire scheme, and priorities as need slugs from the default taxonomy
+// (recorded before support plans; Oakfield's plan is in demo-plans.ts). A review overdue (a week ago) shows on
+// the SIP's home page as waiting. Oakfield moved up from causing concern to vulnerable after its literacy support
+// (SUP-DEMO-0001), so its history shows the move and the literacy team's "moved up a level" figure counts it.
+type Level = '1' | '2' | '3';
+const DEMO_SUPPORT: { urn: string; level: Level; reason: string; needs: string[]; notes: string; reviewOverdue?: boolean; setOn?: string; earlier?: { level: Level; reason: string; setOn: string }[] }[] = [
+  {
+    urn: '900001',
+    level: '2',
+    reason: 'New headteacher and falling KS2 maths results.',
+    needs: ['ks2-maths-progress-below-national', 'new-headteacher-needs-mentoring'],
+    notes: 'Mentoring for the new head this year.',
+    setOn: '2026-04-20',
+    earlier: [{ level: '3', reason: 'Phonics and KS2 results well below national; leadership in transition.', setOn: '2025-07-14' }],
+  },
   { urn: '900002', level: '3', reason: 'Ofsted judged the school to require improvement; attendance is falling.', needs: ['persistent-absence-rising', 'teaching-quality-inconsistent'], notes: '' },
   { urn: '900003', level: '1', reason: 'Securely good; leaders know their priorities.', needs: [], notes: 'Sharing our phonics practice with other schools.', reviewOverdue: true },
   { urn: '900004', level: '1', reason: 'Securely good.', needs: [], notes: '' },
@@ -172,9 +184,14 @@ async function seedSchoolSupport(tradedServices: Types.ObjectId, sip: Types.Obje
   for (const support of DEMO_SUPPORT) {
     const school = await School.findOne({ urn: support.urn }, { _id: 1 }).lean();
     if (!school) continue;
-    const label = preset.levels.find((level) => level.code === support.level)!.label;
-    const decision = { level: support.level, levelLabel: label, setBy: tradedServices, setAt: new Date(), reason: support.reason, reviewDue: support.reviewOverdue ? new Date(Date.now() - 7 * DAY) : nextTermlyReview(new Date()) };
-    await SchoolSupport.updateOne({ school: school._id }, { $setOnInsert: { school: school._id, current: decision, history: [decision] } }, { upsert: true });
+    const labelOf = (code: Level) => preset.levels.find((level) => level.code === code)!.label;
+    const setAt = support.setOn ? new Date(`${support.setOn}T00:00:00Z`) : new Date();
+    const decision = { level: support.level, levelLabel: labelOf(support.level), setBy: tradedServices, setAt, reason: support.reason, reviewDue: support.reviewOverdue ? new Date(Date.now() - 7 * DAY) : nextTermlyReview(new Date()) };
+    const earlier = (support.earlier ?? []).map((before) => {
+      const on = new Date(`${before.setOn}T00:00:00Z`);
+      return { level: before.level, levelLabel: labelOf(before.level), setBy: tradedServices, setAt: on, reason: before.reason, reviewDue: nextTermlyReview(on) };
+    });
+    await SchoolSupport.updateOne({ school: school._id }, { $setOnInsert: { school: school._id, current: decision, history: [...earlier, decision] } }, { upsert: true });
     const priorities = { needs: support.needs.filter((slug) => needSlugs.has(slug)), notes: support.notes, updatedAt: new Date(), updatedBy: tradedServices };
     await School.updateOne({ _id: school._id, priorities: { $exists: false } }, { $set: { priorities } });
   }
@@ -272,6 +289,7 @@ export async function seedDemoData(): Promise<void> {
   await seedDemoDirectory(DIRECTORY_RECOMMENDERS.map((urn) => schoolIds.get(urn)!));
   await seedDemoChecks(userIds.get('tradedservices@demo.example')!);
   if ((await seedDemoCommissions(schoolIds, headsBySchool(userIds, schoolIds))) > 0) await rebuildFigures();
+  await seedDemoPlans(schoolIds, userIds);
 }
 
 /** Each demo school's own head (a user of that one school), who asked for its demo commissions. */

@@ -19,6 +19,8 @@ import './features/listings/stored-file.model';
 import './features/mail/outbox.model';
 import './features/nominations/nomination.model';
 import './features/notifications/notification.model';
+import './features/plans/plan-review.model';
+import './features/plans/support-plan.model';
 import './features/privacy/retention-purge.model';
 import './features/schools/gias/import-job.model';
 import './features/schools/school-support.model';

@@ -65,6 +65,10 @@ import { COMMISSION_TEXT_LIMITS } from './features/commissions/commissions.schem
 import { FEEDBACK_TEXT_LIMITS } from './features/commissions/feedback/feedback.schemas';
 import { SHORTLIST_TEXT_LIMITS } from './features/directory/shortlists.schemas';
 import { SCHOOL_TEXT_LIMITS } from './features/schools/schools.schemas';
+import { PLAN_TEXT_LIMITS } from './features/plans/plans.schemas';
+import { plansRoutes } from './features/plans/plans.routes';
+import { planSummaryFor } from './features/plans/plan-reads';
+import { supportAgainstPlan } from './features/commissions/plan-support';
 import { RECOMMENDATION_TEXT_LIMITS } from './features/listings/recommendations.schemas';
 import { CONTACT_ROUTE_MAX, EXPERIENCE_MAX, REASON_MAX, SUMMARY_MAX } from './features/listings/listings.schemas';
 import { CHECK_REASON_MAX } from './features/listings/checks/checks.schemas';
@@ -79,6 +83,7 @@ const TEXT_LIMITS = {
   shortlist: SHORTLIST_TEXT_LIMITS,
   school: SCHOOL_TEXT_LIMITS,
   sip: SIP_TEXT_LIMITS,
+  plan: PLAN_TEXT_LIMITS,
   recommendation: RECOMMENDATION_TEXT_LIMITS,
   listing: { summary: SUMMARY_MAX, experience: EXPERIENCE_MAX, contactRoute: CONTACT_ROUTE_MAX, reason: REASON_MAX },
   erasure: { reason: ERASURE_REASON_MAX },
@@ -175,9 +180,10 @@ export function createApp({
   app.use(outboxRoutes(mailer));
   app.use(giasImportRoutes());
   app.use(supportSchemeRoutes());
-  app.use(schoolsRoutes({ directory, commissionSummariesFor, lapsedSipLicence: (sipId) => lapsedLicenceOf(sipId, config.sips, clock()) }));
+  app.use(schoolsRoutes({ directory, commissionSummariesFor, planSummaryFor, lapsedSipLicence: (sipId) => lapsedLicenceOf(sipId, config.sips, clock()) }));
   app.use(sipsRoutes(config.sips, clock));
   app.use(nominationsRoutes(accountLinks, schoolLookup));
+  app.use(plansRoutes({ supportAgainstPlan, directory }));
   app.use(directoryRoutes(directory, config.baseUrl));
   app.use(shortlistsRoutes(directory, config.baseUrl));
   app.use(taxonomyRoutes(listingTermUsage));

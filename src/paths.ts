@@ -38,7 +38,6 @@ export const paths = {
     list: '/schools',
     school: (urn: string) => `/schools/${urn}`,
     level: (urn: string) => `/schools/${urn}/level`,
-    priorities: (urn: string) => `/schools/${urn}/priorities`,
     sip: (urn: string) => `/schools/${urn}/sip`,
     capacity: (urn: string) => `/schools/${urn}/capacity`,
     goodPractice: (urn: string) => `/schools/${urn}/good-practice`,
@@ -63,6 +62,18 @@ export const paths = {
     edit: (id: string) => `/sips/${id}/edit`,
     licence: (id: string) => `/sips/${id}/licence`,
     feedback: '/your-school/sip-feedback',
+  },
+  /** A school's support plan for the academic year (docs/features/plans.md). */
+  plans: {
+    plan: (urn: string) => `/schools/${urn}/plan`,
+    planForYear: (urn: string, academicYear: string) => `/schools/${urn}/plan?year=${encodeURIComponent(academicYear)}`,
+    start: (urn: string) => `/schools/${urn}/plan/start`,
+    agree: (urn: string) => `/schools/${urn}/plan/agree`,
+    review: (urn: string) => `/schools/${urn}/plan/review`,
+    newPriority: (urn: string) => `/schools/${urn}/plan/priorities/new`,
+    priority: (urn: string, id: string) => `/schools/${urn}/plan/priorities/${id}`,
+    removePriority: (urn: string, id: string) => `/schools/${urn}/plan/priorities/${id}/remove`,
+    prioritySupport: (urn: string, id: string) => `/schools/${urn}/plan/priorities/${id}/support`,
   },
   listings: {
     own: '/your-listings',
@@ -143,6 +154,9 @@ export const paths = {
     list: '/commissions',
     new: '/commissions/new',
     newFor: (listingId: string) => `/commissions/new?listing=${encodeURIComponent(listingId)}`,
+    /** A request against a priority of a school's support plan: the form starts from the priority. */
+    newForPriority: (listingId: string, planId: string, priorityId: string) =>
+      `/commissions/new?${new URLSearchParams({ listing: listingId, plan: planId, priority: priorityId }).toString()}`,
     check: '/commissions/new/check',
     commission: (id: string) => `/commissions/${id}`,
     requested: (id: string) => `/commissions/${id}/requested`,

@@ -33,3 +33,37 @@ export function termFromKey(key: string): Term | undefined {
 export function academicYearLabel(academicYear: string): string {
   return academicYear.replace('-', '/');
 }
+
+/** The term `count` terms after the one a key names (0 is the term itself). */
+export function termAfter(key: string, count: number): Term {
+  const term = termFromKey(key);
+  if (!term) throw new Error(`Not a term key: ${key}`);
+  const index = Number(key.slice(-1)) - 1 + count;
+  const startYear = Number(key.slice(0, 4)) + Math.floor(index / 3);
+  return termFromKey(`${startYear}-${String((startYear + 1) % 100).padStart(2, '0')}-${(index % 3) + 1}`)!;
+}
+
+/** The last day of a term (31 December, 31 March, 31 August), at midnight UTC. */
+export function termEndDate(key: string): Date {
+  const term = termFromKey(key);
+  if (!term) throw new Error(`Not a term key: ${key}`);
+  const startYear = Number(key.slice(0, 4));
+  const index = Number(key.slice(-1)) - 1;
+  return [new Date(Date.UTC(startYear, 11, 31)), new Date(Date.UTC(startYear + 1, 2, 31)), new Date(Date.UTC(startYear + 1, 7, 31))][index]!;
+}
+
+/** The three terms of an academic year ("2026-27"), autumn first. */
+export function termsOfYear(academicYear: string): Term[] {
+  return [1, 2, 3].map((index) => termFromKey(`${academicYear}-${index}`)!);
+}
+
+/** An academic year ("2026-27") is well formed: two consecutive years. */
+export function isAcademicYear(text: string): boolean {
+  return termFromKey(`${text}-1`) !== undefined;
+}
+
+/** The academic year before this one. */
+export function previousAcademicYear(academicYear: string): string {
+  const startYear = Number(academicYear.slice(0, 4)) - 1;
+  return `${startYear}-${String((startYear + 1) % 100).padStart(2, '0')}`;
+}

@@ -68,7 +68,7 @@ describe('Traded Services and schools', () => {
     await page.context().close();
   });
 
-  it('lets a SIP see their caseload and a school record its priorities', async () => {
+  it('lets a SIP see their caseload and a school start its support plan from the priorities it recorded', async () => {
     const sip = await signedIn('sip@demo.example');
     expect(await sip.locator('main').innerText()).toContain('Riverside Academy');
     await checked(sip);
@@ -80,11 +80,12 @@ describe('Traded Services and schools', () => {
     const school = await signedIn('head.riverside@demo.example');
     await school.getByRole('link', { name: 'Your school' }).click();
     expect(await school.locator('main').innerText()).toContain('Causing concern');
-    await school.getByRole('link', { name: 'Change the priorities' }).click();
+    await school.getByRole('link', { name: 'Open the support plan page' }).click();
+    expect(await school.locator('main').innerText()).toContain('Persistent absence is rising');
     await checked(school);
-    await school.getByLabel('Phonics outcomes are falling').check();
-    await school.getByRole('button', { name: 'Save priorities' }).click();
-    expect(await school.locator('main').innerText()).toContain('Phonics outcomes are falling');
+    await school.getByRole('button', { name: /^Start the \d{4}\/\d{2} plan$/ }).click();
+    expect(await school.locator('.govuk-notification-banner').innerText()).toContain('This year’s plan has been started');
+    expect(await school.getByRole('heading', { level: 2, name: 'Priority 1: Persistent absence is rising' }).count()).toBe(1);
     await checked(school);
     await school.goto(running.baseUrl + paths.schools.school('900001'));
     expect(await school.getByRole('heading', { level: 1 }).innerText()).toBe('You do not have permission to see this page');

@@ -13,6 +13,7 @@ import { Shortlist, ShortlistEntry } from '../../src/features/directory/shortlis
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
 import { requestAs } from '../support/commission-factories';
 import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
+import { savePriority, startPlan } from '../../src/features/plans/plans.service';
 import { toSessionUser } from '../../src/features/accounts/accounts.service';
 import { toDirectoryDocument } from '../../src/features/directory/directory-document';
 import { organizationId, serviceId, taxonomyId, taxonomyTermId } from '../../src/features/directory/open-data';
@@ -59,6 +60,7 @@ type Fixtures = {
   sipUserId: string;
   shortlistId: string;
   commissionId: string;
+  planPriorityId: string;
 };
 
 const TRADED_SERVICES_ONLY = { as: { traded_services: 'ok' as Outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome };
@@ -79,6 +81,9 @@ const COMMISSION_PARTIES = (outcome: Outcome) => ({ as: { school: outcome, provi
 const SCHOOL_ONLY_RECORD = (outcome: Outcome) => ({ as: { school: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 /** A SIP's profile: the SIP themself and Traded Services (another SIP is refused). */
 const SIP_PROFILE = (outcome: Outcome) => ({ as: { sip: outcome, traded_services: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
+/** The fixture school's plan: written by the school and its SIP (Traded Services read it); reviewed by the SIP alone. */
+const PLAN_WRITERS = (outcome: Outcome) => ({ as: { school: outcome, sip: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
+const SIP_ONLY_RECORD = (outcome: Outcome) => ({ as: { sip: outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome });
 const SHORTLIST_AUTHOR = { as: { sip: 'redirect' as Outcome }, others: 'forbidden' as Outcome, signedOut: 'signIn' as Outcome };
 
 /**
@@ -135,8 +140,19 @@ const MATRIX: Entry[] = [
   { route: 'GET /schools/:urn', url: (f) => paths.schools.school(f.schoolUrn), ...SCHOOL_RECORD('ok') },
   { route: 'GET /schools/:urn/level', url: (f) => paths.schools.level(f.schoolUrn), ...SCHOOL_RECORD('forbidden'), as: { sip: 'ok', traded_services: 'ok' } },
   { route: 'POST /schools/:urn/level', url: (f) => paths.schools.level(f.schoolUrn), form: () => ({}), ...SCHOOL_RECORD('forbidden'), as: { sip: 'badRequest', traded_services: 'badRequest' } },
-  { route: 'GET /schools/:urn/priorities', url: (f) => paths.schools.priorities(f.schoolUrn), ...SCHOOL_RECORD('ok') },
-  { route: 'POST /schools/:urn/priorities', url: (f) => paths.schools.priorities(f.schoolUrn), form: () => ({ needs: 'no-such-need' }), ...SCHOOL_RECORD('badRequest') },
+  // Support plans: the fixture school's plan for this year has a priority with a milestone. Empty forms are refused.
+  { route: 'GET /schools/:urn/plan', url: (f) => paths.plans.plan(f.schoolUrn), ...SCHOOL_RECORD('ok') },
+  { route: 'POST /schools/:urn/plan/start', url: (f) => paths.plans.start(f.schoolUrn), ...PLAN_WRITERS('redirect') },
+  { route: 'GET /schools/:urn/plan/priorities/new', url: (f) => paths.plans.newPriority(f.schoolUrn), ...PLAN_WRITERS('ok') },
+  { route: 'POST /schools/:urn/plan/priorities/new', url: (f) => paths.plans.newPriority(f.schoolUrn), form: () => ({}), ...PLAN_WRITERS('badRequest') },
+  { route: 'GET /schools/:urn/plan/priorities/:id', url: (f) => paths.plans.priority(f.schoolUrn, f.planPriorityId), ...PLAN_WRITERS('ok') },
+  { route: 'POST /schools/:urn/plan/priorities/:id', url: (f) => paths.plans.priority(f.schoolUrn, f.planPriorityId), form: () => ({}), ...PLAN_WRITERS('badRequest') },
+  // Without the version the page carries, nothing is removed: the form answers with its error.
+  { route: 'POST /schools/:urn/plan/priorities/:id/remove', url: (f) => paths.plans.removePriority(f.schoolUrn, f.planPriorityId), ...PLAN_WRITERS('badRequest') },
+  { route: 'GET /schools/:urn/plan/priorities/:id/support', url: (f) => paths.plans.prioritySupport(f.schoolUrn, f.planPriorityId), ...SCHOOL_RECORD('ok') },
+  { route: 'POST /schools/:urn/plan/agree', url: (f) => paths.plans.agree(f.schoolUrn), ...SCHOOL_ONLY_RECORD('badRequest') },
+  { route: 'GET /schools/:urn/plan/review', url: (f) => paths.plans.review(f.schoolUrn), ...SIP_ONLY_RECORD('ok') },
+  { route: 'POST /schools/:urn/plan/review', url: (f) => paths.plans.review(f.schoolUrn), form: () => ({}), ...SIP_ONLY_RECORD('badRequest') },
   { route: 'GET /schools/:urn/sip', url: (f) => paths.schools.sip(f.schoolUrn), ...TRADED_SERVICES_ONLY },
   { route: 'POST /schools/:urn/sip', url: (f) => paths.schools.sip(f.schoolUrn), form: (f) => ({ sip: f.sipUserId }), ...TRADED_SERVICES_ONLY, as: { traded_services: 'redirect' } },
   { route: 'GET /schools/:urn/capacity', url: (f) => paths.schools.capacity(f.schoolUrn), ...SCHOOL_RECORD('forbidden'), as: { sip: 'ok', traded_services: 'ok' } },
@@ -351,6 +367,7 @@ describe('authorization matrix', () => {
       importJobId: job.id as string,
       sipUserId: users.get('sip')!.id as string,
       commissionId: '',
+      planPriorityId: '',
       shortlistId: (await Shortlist.create({ title: 'For the visit', school: school!._id, author: users.get('sip')!._id })).id as string,
     };
     await ShortlistEntry.create({ shortlist: fixtures.shortlistId, listing: listing._id, note: '' });
@@ -359,6 +376,18 @@ describe('authorization matrix', () => {
     fixtures.commissionId = (await requestAs(toSessionUser(users.get('school')!), fixtures.listingId)).id;
     await ensureDefaultTaxonomy();
     await chooseSchemePreset(toSessionUser(users.get('traded_services')!), 'south_gloucestershire');
+    const head = toSessionUser(users.get('school')!);
+    await startPlan(head, school!.urn);
+    const priority = await savePriority(head, school!.urn, undefined, {
+      need: '',
+      words: 'Matrix priority',
+      objectives: '',
+      successCriteria: '',
+      version: 0,
+      milestones: [{ text: 'A milestone', dueOn: new Date(Date.now() + 30 * 86_400_000) }],
+    });
+    if (!priority.ok) throw new Error(priority.message);
+    fixtures.planPriorityId = priority.priorityId!;
   });
   beforeEach(resetSignInLimits);
 

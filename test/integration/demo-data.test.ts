@@ -4,6 +4,11 @@ import { School } from '../../src/features/schools/school.model';
 import { DEMO_SCHOOLS, DEMO_USERS, seedDemoData } from '../../seed/demo-data';
 import { User } from '../../src/features/accounts/user.model';
 import { Commission } from '../../src/features/commissions/commission.model';
+import { PlanReview } from '../../src/features/plans/plan-review.model';
+import { agreementState } from '../../src/features/plans/plan-rules';
+import { SupportPlan } from '../../src/features/plans/support-plan.model';
+import { SchoolSupport } from '../../src/features/schools/school-support.model';
+import { academicYearFor, termFor } from '../../src/lib/academic-calendar';
 import { DEMO_DIRECTORY_SIZE } from '../../seed/demo-directory';
 import { DEMO_CHECK_DUE_SOON, DEMO_CHECK_REQUIREMENTS } from '../../seed/demo-checks';
 import { currentRequirements, requiredKindsFor } from '../../src/features/listings/checks/check-requirements';
@@ -97,5 +102,23 @@ describe('the demo data', () => {
 
     const lead = (await User.findOne({ email: 'trust.lead@demo.example' }).lean())!;
     expect(await Commission.exists({ requestedBy: lead._id })).toBeNull();
+  });
+
+  it('shows the termly cycle at Oakfield: a plan agreed by the head, support arranged against a priority, this term’s review, and a move up a level', async () => {
+    await seedDemoData();
+    await seedDemoData();
+    const oakfield = (await School.findOne({ urn: '900001' }).lean())!;
+    const plans = await SupportPlan.find({ school: oakfield._id }).lean();
+    expect(plans).toHaveLength(1);
+    const plan = plans[0]!;
+    expect(plan.academicYear).toBe(academicYearFor(new Date()));
+    expect(plan.priorities.map((priority) => priority.need)).toEqual(['ks2-maths-progress-below-national', 'new-headteacher-needs-mentoring']);
+    for (const priority of plan.priorities) expect(plan.milestones.filter((milestone) => milestone.priority.equals(priority._id)).length).toBeGreaterThanOrEqual(2);
+    expect(agreementState(plan)).toBe('agreed');
+    const reviews = await PlanReview.find({ plan: plan._id }).lean();
+    expect(reviews.map((review) => review.termKey)).toEqual([termFor(new Date()).key]);
+    expect(await Commission.findOne({ reference: 'SUP-DEMO-0010' }).lean()).toMatchObject({ plan: plan._id, planPriority: plan.priorities[1]!._id, objectives: plan.priorities[1]!.objectives });
+    const history = (await SchoolSupport.findOne({ school: oakfield._id }).lean())!.history;
+    expect(history.map((decision) => decision.level)).toEqual(['3', '2']);
   });
 });

@@ -57,7 +57,10 @@ beforeAll(async () => {
   );
   await ShortlistEntry.updateOne({ listing: world.listingId }, { $set: { note: FORMULAS.note } });
   // The school at a level with an entitlement, with a need no provider covers, and rated support behind it.
-  await SchoolSupport.create({ school: world.schoolId, current: { level: '2', levelLabel: FORMULAS.level, setAt: new Date(), setBy: new Types.ObjectId(admin.id), reason: 'Termly review', reviewDue: new Date('2027-04-01') }, history: [] });
+  // Set before the support started, so the "moved up a level" table counts the school (still within its 3 terms).
+  const level = { level: '2', levelLabel: FORMULAS.level, setAt: new Date('2026-09-01T00:00:00Z'), setBy: new Types.ObjectId(admin.id), reason: 'Termly review', reviewDue: new Date('2027-04-01') };
+  await SchoolSupport.create({ school: world.schoolId, current: level, history: [level] });
+  // The school's need is a priority of its support plan (buildWorld), and was recorded on it before plans.
   await School.updateOne({ _id: world.schoolId }, { $set: { priorities: { needs: [world.needSlug], notes: '' } } });
   const id = await completedCommission(world);
   await giveFeedback(world.users.school, id, { quality: 2, impact: 3, value: 3, recommend: 2, whatChanged: '=1+1 in the feedback' }, undefined);

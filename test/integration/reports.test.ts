@@ -75,7 +75,7 @@ describe('commission reports', () => {
   it('downloads every table as CSV with a byte-order mark and formulas neutralised', async () => {
     const page = await tradedServices.get(paths.reports.commissions);
     const slugs = [...page.text.matchAll(/href="\/reports\/([a-z-]+)\.csv/g)].map((match) => match[1]);
-    expect(slugs).toEqual(['terms', 'categories', 'provider-types', 'routes', 'funding', 'levels', 'ratings-by-provider', 'ratings-by-category', 'coverage-gaps']);
+    expect(slugs).toEqual(['terms', 'categories', 'provider-types', 'routes', 'funding', 'levels', 'ratings-by-provider', 'ratings-by-category', 'coverage-gaps', 'moved-up']);
     for (const slug of slugs) {
       const csv = await csvDownload(paths.reports.csv(slug!));
       expect(csv.status).toBe(200);

@@ -14,6 +14,8 @@ import { Recommendation } from '../../src/features/listings/recommendation.model
 import { Nomination } from '../../src/features/nominations/nomination.model';
 import { School } from '../../src/features/schools/school.model';
 import { SipFeedback } from '../../src/features/sips/sip-feedback.model';
+import { SupportPlan } from '../../src/features/plans/support-plan.model';
+import { academicYearFor } from '../../src/lib/academic-calendar';
 import { chooseSchemePreset } from '../../src/features/schools/support-scheme.service';
 import { addTerm } from '../../src/features/taxonomy/taxonomy-admin.service';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
@@ -84,6 +86,26 @@ export type World = {
   needSlug: string;
   commissionIds: { awaitingSchool: string };
   nominationId: string;
+  /** The school's plan this year: a priority the forms change, and one whose milestone is reviewed. */
+  plan: { id: string; priorityId: string; reviewedPriorityId: string };
+};
+
+/** The reviewed milestone's id, fixed so the review form's field names are known in advance. */
+const REVIEWED_MILESTONE = '0000000000000000000000a1';
+
+/** A plan priority as its form sends it; milestone rows left empty (each row is a description and a date). */
+const PRIORITY_FORM: Record<string, Field> = {
+  version: { kind: 'hidden' },
+  need: { kind: 'choice', value: (world) => world.needSlug, optional: true },
+  words: { kind: 'text', value: 'Reading for pleasure in KS2', optional: true },
+  objectives: { kind: 'text', value: 'Every class reads a whole book each half term', optional: true },
+  successCriteria: { kind: 'text', value: 'Library borrowing doubles', optional: true },
+  ...Object.fromEntries(
+    [1, 2].flatMap((row) => [
+      [`milestone-${row}-text`, { kind: 'text', value: '', optional: true } as Field],
+      ...['day', 'month', 'year'].map((part) => [`milestone-${row}-dueOn-${part}`, { kind: 'datePart', value: '', optional: true, errorKey: `milestone-${row}-dueOn` } as Field]),
+    ]),
+  ),
 };
 
 let addedLevels = 0;
@@ -264,11 +286,27 @@ export const FORMS: HostileForm[] = [
     fields: { level: { kind: 'choice', value: '2' }, reason: { kind: 'text', value: 'Termly review' }, ...START_ON('reviewDue'), basedOn: { kind: 'hidden' } },
   },
   {
-    route: 'POST /schools/:urn/priorities',
-    name: 'school priorities',
-    as: 'traded_services',
-    target: (world) => same(paths.schools.priorities(world.schoolUrn)),
-    fields: { needs: { kind: 'choices', value: ['phonics-outcomes-falling'], optional: true }, notes: { kind: 'text', value: 'Phonics results fell', optional: true } },
+    route: 'POST /schools/:urn/plan/priorities/new',
+    name: 'add a plan priority',
+    as: 'sip',
+    // Each saved priority is replaced by a plan with room for another (a plan holds six).
+    oneShot: true,
+    target: async (world) => {
+      await SupportPlan.updateOne({ _id: world.plan.id }, { $pull: { priorities: { _id: { $nin: [world.plan.priorityId, world.plan.reviewedPriorityId].map((id) => new Types.ObjectId(id)) } } } });
+      return same(paths.plans.newPriority(world.schoolUrn));
+    },
+    fields: PRIORITY_FORM,
+  },
+  { route: 'POST /schools/:urn/plan/priorities/:id', name: 'change a plan priority', as: 'school', target: (world) => same(paths.plans.priority(world.schoolUrn, world.plan.priorityId)), fields: PRIORITY_FORM },
+  {
+    route: 'POST /schools/:urn/plan/review',
+    name: 'termly review of a plan',
+    as: 'sip',
+    target: (world) => same(paths.plans.review(world.schoolUrn)),
+    fields: {
+      [`status-${REVIEWED_MILESTONE}`]: { kind: 'choice', value: 'on_track' },
+      [`note-${REVIEWED_MILESTONE}`]: { kind: 'text', value: 'Audit shared with staff', optional: true },
+    },
   },
   {
     route: 'POST /schools/:urn/sip',
@@ -469,6 +507,7 @@ export const FORMS: HostileForm[] = [
     oneShot: true,
     target: async (world) => same(paths.commissions.feedback(await completedCommission(world))),
     fields: {
+      objectivesMet: { kind: 'choice', value: 'partly', optional: true },
       quality: { kind: 'choice', numeric: true, value: '4' },
       impact: { kind: 'choice', numeric: true, value: '4' },
       value: { kind: 'choice', numeric: true, value: '3' },
@@ -617,6 +656,9 @@ export const FORMS: HostileForm[] = [
 
 /** POST routes that are buttons: no fields to attack, but each must refuse a forged request. */
 export const BUTTONS: { route: string; as: Who; action: (world: World) => string }[] = [
+  { route: 'POST /schools/:urn/plan/start', as: 'sip', action: (world) => paths.plans.start(world.schoolUrn) },
+  { route: 'POST /schools/:urn/plan/agree', as: 'school', action: (world) => paths.plans.agree(world.schoolUrn) },
+  { route: 'POST /schools/:urn/plan/priorities/:id/remove', as: 'sip', action: (world) => paths.plans.removePriority(world.schoolUrn, world.plan.priorityId) },
   { route: 'POST /sign-out', as: 'sip', action: () => paths.signOut },
   { route: 'POST /admin/users/:id/deactivate', as: 'traded_services', action: (world) => paths.admin.deactivateUser(world.users.provider.id) },
   { route: 'POST /admin/users/:id/reactivate', as: 'traded_services', action: (world) => paths.admin.reactivateUser(world.users.provider.id) },
@@ -648,8 +690,9 @@ export const QUERIES: { route: string; as: Who; url: (world: World) => string; p
   { route: 'GET /schools', as: 'traded_services', url: () => paths.schools.list, parameters: ['q', 'status', 'page'] },
   { route: 'GET /reports', as: 'traded_services', url: () => paths.reports.commissions, parameters: ['term', 'level'] },
   { route: 'GET /reports/:table.csv', as: 'sip', url: () => paths.reports.csv('levels'), parameters: ['term', 'level'] },
-  { route: 'GET /commissions/new', as: 'school', url: () => paths.commissions.new, parameters: ['listing'] },
+  { route: 'GET /commissions/new', as: 'school', url: () => paths.commissions.new, parameters: ['listing', 'plan', 'priority'] },
   { route: 'GET /acting-for', as: 'school', url: () => paths.actingFor, parameters: ['returnTo'] },
+  { route: 'GET /schools/:urn/plan', as: 'sip', url: (world) => paths.plans.plan(world.schoolUrn), parameters: ['year'] },
   { route: 'GET /shortlists/new', as: 'sip', url: () => paths.shortlists.new, parameters: ['listing'] },
   { route: 'GET /listings/:id', as: 'sip', url: (world) => paths.listings.listing(world.listingId), parameters: ['version'] },
   { route: 'GET /account/set-password', as: 'signedOut', url: () => paths.setPassword, parameters: ['token'] },
@@ -663,6 +706,22 @@ export const QUERIES: { route: string; as: Who; url: (world: World) => string; p
   { route: 'GET /open-data/hsds/organizations', as: 'signedOut', url: () => paths.openData.hsds.organizations, parameters: ['page', 'per_page', 'search', 'full'] },
   { route: 'GET /open-data/hsds/taxonomy_terms', as: 'signedOut', url: () => paths.openData.hsds.taxonomyTerms, parameters: ['page', 'per_page', 'search', 'taxonomy_id', 'parent_id'] },
 ];
+
+/** This year's plan of the world's school: two priorities (the first for the world's need), the second with a milestone to review. */
+async function planFor(school: Types.ObjectId, sip: SessionUser, needSlug: string) {
+  const [priorityId, reviewedPriorityId] = [new Types.ObjectId(), new Types.ObjectId()];
+  const plan = await SupportPlan.create({
+    school,
+    academicYear: academicYearFor(new Date()),
+    priorities: [
+      { _id: priorityId, need: needSlug, words: 'Reading for pleasure in KS2' },
+      { _id: reviewedPriorityId, words: 'Attendance' },
+    ],
+    milestones: [{ _id: new Types.ObjectId(REVIEWED_MILESTONE), priority: reviewedPriorityId, text: 'Attendance officer in post', dueOn: new Date(Date.now() + 60 * 86_400_000) }],
+    editedBy: new Types.ObjectId(sip.id),
+  });
+  return { id: plan.id as string, priorityId: priorityId.toString(), reviewedPriorityId: reviewedPriorityId.toString() };
+}
 
 /** The records the forms act on: a school in a SIP's caseload, its user, a provider's listings, a shortlist. */
 export async function buildWorld(): Promise<World> {
@@ -702,6 +761,7 @@ export async function buildWorld(): Promise<World> {
     needSlug: need.slug,
     commissionIds: { awaitingSchool: '' },
     nominationId: (await Nomination.create({ school: school._id, areas: ['english-and-literacy'], nominatedBy: new Types.ObjectId(sip.id) })).id as string,
+    plan: await planFor(school._id, sip, need.slug),
   };
   const brokered = await requestCommission(sip, requestForm(world.listingId, { school: world.schoolId }));
   if (!brokered.ok) throw new Error(brokered.message);

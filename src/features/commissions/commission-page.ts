@@ -6,7 +6,9 @@ import { PROVIDER_TYPE_LABELS, type ProviderType } from '../listings/listing-voc
 import { openSchoolChoices, schoolChoicesAmong, schoolIdAndName } from '../schools/schools.service';
 import { activeTerms, resolveTerms } from '../taxonomy/taxonomy.service';
 import type { CommissionRequestForm } from './commissions.schemas';
-import { commissionsWaitingFor, costInPence, type commissionableListing } from './commissions.service';
+import { commissionsWaitingFor, costInPence, priorityOfRequest, type commissionableListing } from './commissions.service';
+import { priorityStartingPoints, type PriorityForRequest } from '../plans/plan-reads';
+import { paths } from '../../paths';
 import { recentNotificationsFor } from '../notifications/notifications.service';
 import { schoolsInSipCaseload } from '../schools/sip-caseload';
 import { type CommissionRecord } from './commission.model';
@@ -73,6 +75,7 @@ export async function commissionPage(user: SessionUser, commission: CommissionRe
     funding: FUNDING_LABELS[commission.funding as FundingSource],
     supportLevel: canSeeSupportLevel(user) ? (commission.supportLevel ?? 'Not recorded') : undefined,
     need: commission.need,
+    planPriority: commission.planPriorityTitle ?? undefined,
     categories: categories.map((term) => term.label),
     objectives: commission.objectives,
     successCriteria: commission.successCriteria,
@@ -106,13 +109,22 @@ function actionLabelFromAudit(auditAction: string): string {
   return action in ACTIONS ? ACTION_LABELS[action] : auditAction;
 }
 
-/** What the request form shows: the listing, the areas it can address, and for brokers the schools they may choose. */
-export async function requestFormContext(user: SessionUser, listing: ListingForRequest) {
+/**
+ * What the request form shows: the listing, the areas it can address, for brokers the schools they may
+ * choose, and either the plan priority the request is against or the priorities it could start from.
+ */
+export async function requestFormContext(user: SessionUser, listing: ListingForRequest, priority?: PriorityForRequest) {
   // A listing that records no expertise (older records may lack the field) can be asked about anything.
   const recorded = listing.expertise ?? [];
   const expertise = recorded.length ? await resolveTerms('category', recorded) : await activeTerms('category');
   const schools = user.role === 'school' ? [] : await schoolChoicesFor(user);
+  const startingPoints = priority ? [] : await priorityStartingPoints(user);
   return {
+    priority,
+    startingPoints: startingPoints.map((plan) => ({
+      schoolName: plan.schoolName,
+      priorities: plan.priorities.map((candidate) => ({ title: candidate.title, href: paths.commissions.newForPriority(listing._id.toString(), plan.planId, candidate.id) })),
+    })),
     listing: {
       id: listing._id.toString(),
       name: listing.name,
@@ -128,10 +140,13 @@ export async function requestFormContext(user: SessionUser, listing: ListingForR
 
 /** Answers the request form did not offer (an area the listing does not cover, a school outside the broker's reach), by field. */
 export async function requestChoiceProblems(user: SessionUser, listing: ListingForRequest, form: CommissionRequestForm): Promise<Record<string, string>> {
-  const { categoryChoices, schoolChoices } = await requestFormContext(user, listing);
+  const priority = await priorityOfRequest(user, form);
+  const { categoryChoices, schoolChoices } = await requestFormContext(user, listing, priority);
   const problems: Record<string, string> = {};
   if (!form.categories.every((category) => categoryChoices.some((choice) => choice.value === category))) problems.categories = 'Select areas from the list';
   if (user.role !== 'school' && !schoolChoices.some((choice) => choice.value === form.school)) problems.school = 'Select the school the support is for';
+  const schoolId = user.role === 'school' ? user.actingSchoolId : form.school;
+  if (priority && priority.schoolId !== schoolId) problems.school = 'That priority is in another school’s plan: select that school';
   return problems;
 }
 
@@ -145,10 +160,12 @@ async function schoolChoicesFor(user: SessionUser) {
 export async function checkAnswersRows(user: SessionUser, listing: ListingForRequest, form: CommissionRequestForm) {
   const categories = await resolveTerms('category', form.categories);
   const school = form.school && user.role !== 'school' ? await schoolIdAndName(form.school) : undefined;
+  const priority = await priorityOfRequest(user, form);
   const funding = listing.fundedByLa ? 'la' : form.funding;
   return [
     { key: 'Provider', text: listing.name, field: '' },
-    ...(school ? [{ key: 'School', text: school.name, field: 'school' }] : []),
+    ...(school ? [{ key: 'School', text: school.name, field: priority ? '' : 'school' }] : []),
+    ...(priority ? [{ key: 'Priority in the support plan', text: `${priority.title} (support plan ${priority.yearLabel})`, field: '' }] : []),
     { key: 'What the school needs to improve', text: form.need, field: 'need' },
     { key: 'Areas of support', text: categories.map((term) => term.label).join(', '), field: 'categories' },
     { key: 'Objectives', text: form.objectives, field: 'objectives' },

@@ -28,6 +28,10 @@ const commissionSchema = new Schema(
     requestedBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     brokeredBy: { type: Schema.Types.ObjectId, ref: 'User' },
     need: { type: String, required: true, maxlength: 1000 },
+    // The priority of the school's support plan this support serves, if any, with its title as it was then.
+    plan: { type: Schema.Types.ObjectId, ref: 'SupportPlan' },
+    planPriority: { type: Schema.Types.ObjectId },
+    planPriorityTitle: { type: String, maxlength: 1000 },
     categories: { type: [String], default: [] },
     objectives: { type: String, required: true, maxlength: 2000 },
     successCriteria: { type: String, required: true, maxlength: 2000 },
@@ -68,6 +72,7 @@ commissionSchema.index({ owners: 1, createdAt: -1 });
 commissionSchema.index(...scalarIndex({ listing: 1, createdAt: -1 }));
 commissionSchema.index(...scalarIndex({ status: 1, completedAt: 1 }));
 commissionSchema.index(...scalarIndex({ termKey: 1 }));
+commissionSchema.index(...scalarIndex({ plan: 1 }));
 commissionSchema.index({ createdAt: -1 });
 
 export type CommissionFields = InferSchemaType<typeof commissionSchema>;

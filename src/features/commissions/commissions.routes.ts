@@ -9,6 +9,9 @@ import { canBrokerCommissions, canRequestSupportDirectly } from './commission-ac
 import { ACTIONS_WITH_FORMS, checkAnswersRows, commissionPage, commissionSummary, requestChoiceProblems, requestFormContext } from './commission-page';
 import { ACTIONS, type CommissionAction } from './commission-status';
 import { commissionRequestSchema, proposalSchema, reasonSchema } from './commissions.schemas';
+import { planRefsSchema } from '../plans/plans.schemas';
+import { priorityForRequest } from '../plans/plan-reads';
+import { valuesFromPriority } from './plan-support';
 import { actOnCommission, commissionableListing, commissionForAction, commissionsWaitingFor, commissionVisibleTo, listCommissions, requestCommission, type ActionInput } from './commissions.service';
 
 declare module 'express-session' {
@@ -52,8 +55,12 @@ export function commissionsRoutes(): Router {
   router.get(paths.commissions.new, async (req, res) => {
     const draft = req.session.commissionDraft;
     const listingId = String(req.query.listing ?? draft?.listing ?? '');
-    const values = draft && draft.listing === listingId ? draft : {};
-    await renderRequestForm(req, res, listingId, values);
+    const refs = planRefsSchema.safeParse(req.query);
+    const draftFits = draft && draft.listing === listingId && (!refs.success || draft.priority === refs.data.priority);
+    if (draftFits || !refs.success) return renderRequestForm(req, res, listingId, draftFits ? draft : {});
+    // Against a plan priority: the request starts from the priority's words, objectives and success criteria.
+    const listing = await commissionableListing(listingId);
+    await renderRequestForm(req, res, listingId, await valuesFromPriority(req.user!, listing, await priorityForRequest(req.user!, refs.data.plan, refs.data.priority)));
   });
 
   router.post(paths.commissions.new, async (req, res) => {
@@ -136,7 +143,9 @@ async function renderRequestForm(req: Request, res: Response, listingId: string,
   const user = req.user!;
   if (!canRequestSupportDirectly(user) && !canBrokerCommissions(user)) throw new NotAllowedError();
   const listing = await commissionableListing(listingId);
-  const context = await requestFormContext(user, listing);
+  const refs = planRefsSchema.safeParse(values);
+  const priority = refs.success ? await priorityForRequest(user, refs.data.plan, refs.data.priority) : undefined;
+  const context = await requestFormContext(user, listing, priority);
   res.status(errors ? 400 : 200).render('commissions/new', {
     pageTitle: !canRequestSupportDirectly(user) ? 'Arrange support for a school' : listing.arrangedByLa ? 'Ask the LA for this support' : 'Ask for support',
     errors,

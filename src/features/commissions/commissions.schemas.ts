@@ -3,6 +3,11 @@ import { formDate } from '../../lib/dates';
 import { FUNDING_SOURCES } from './commission-vocabulary';
 
 const objectId = z.string().regex(/^[a-f0-9]{24}$/i);
+const optionalObjectId = z
+  .string()
+  .optional()
+  .transform((value) => value || undefined)
+  .pipe(objectId.optional());
 
 /** The longest each written answer may be: the forms show these limits too. */
 export const COMMISSION_TEXT_LIMITS = { need: 1000, objectives: 2000, successCriteria: 2000, reason: 2000, note: 2000 } as const;
@@ -51,6 +56,9 @@ export const commissionRequestSchema = z.preprocess(
     days: wholeDays,
     startOn: startDate,
     funding: z.enum(FUNDING_SOURCES, { error: 'Select who pays for the support' }),
+    // A request against a priority of a school's support plan carries the plan and the priority.
+    plan: optionalObjectId,
+    priority: optionalObjectId,
   }),
 );
 export type CommissionRequestForm = z.output<typeof commissionRequestSchema>;

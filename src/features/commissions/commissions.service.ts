@@ -19,6 +19,7 @@ import { CapacityLedger, capacityKey, committedDays, entitlementKey, giveBackHol
 import { finishOpenSteps, takeStep, type HoldRef, type StepPlan } from './commission-steps';
 import { entitlementForSchool } from '../schools/school-entitlement';
 import { schoolsInSipCaseload } from '../schools/sip-caseload';
+import { priorityForRequest, type PriorityForRequest } from '../plans/plan-reads';
 
 type NewCommission = Omit<CommissionFields, 'reference' | 'status' | 'createdAt' | 'updatedAt'>;
 
@@ -57,6 +58,8 @@ export async function requestCommission(actor: SessionUser, form: CommissionRequ
     return { ok: false, field: 'school', message: 'Select the school the support is for' };
   }
   if (!direct && !(await canBrokerForSchool(actor, school.id))) throw new NotAllowedError();
+  const priority = await priorityOfRequest(actor, form);
+  if (priority && priority.schoolId !== school.id) return { ok: false, field: 'school', message: 'That priority is in another school’s plan: select that school' };
 
   const entitlement = await entitlementForSchool(school.id);
   const funding = listing.fundedByLa ? 'la' : form.funding;
@@ -74,6 +77,9 @@ export async function requestCommission(actor: SessionUser, form: CommissionRequ
     requestedBy: new Types.ObjectId(actor.id),
     brokeredBy: direct ? undefined : new Types.ObjectId(actor.id),
     need: form.need,
+    plan: priority ? new Types.ObjectId(priority.planId) : undefined,
+    planPriority: priority ? new Types.ObjectId(priority.priorityId) : undefined,
+    planPriorityTitle: priority?.title,
     categories: form.categories,
     objectives: form.objectives,
     successCriteria: form.successCriteria,
@@ -109,6 +115,11 @@ export async function requestCommission(actor: SessionUser, form: CommissionRequ
   const commission = await createWithReference({ ...fields, status });
   await notify(await recipientsOfTurn(commission, actor), whoseTurnMessage(commission, askingTheLa ? 'The school asks the LA to arrange support' : direct ? 'Support requested' : 'Support arranged for your school'));
   return { ok: true, id: commission._id.toString(), reference: commission.reference };
+}
+
+/** The plan priority a request is made against, if it names one (and the requester may arrange support for its school). */
+export function priorityOfRequest(actor: SessionUser, form: Pick<CommissionRequestForm, 'plan' | 'priority'>): Promise<PriorityForRequest | undefined> {
+  return form.plan && form.priority ? priorityForRequest(actor, form.plan, form.priority) : Promise.resolve(undefined);
 }
 
 const REFERENCE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';

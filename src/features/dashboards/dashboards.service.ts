@@ -18,6 +18,7 @@ import { LISTING_STATUSES, type ListingStatus, PROVIDER_TYPE_LABELS } from '../l
 import { countSchools, findSchoolById } from '../schools/school-reads';
 import { schoolChoicesAmong, urnOfOwnSchool, type sipCaseload } from '../schools/schools.service';
 import { countNominationsAwaitingSchool, countNominationsToInvite } from '../nominations/nominations.service';
+import { planToAgree, termlyReviewsDue } from '../plans/plan-reads';
 import { sipFeedbackOwed } from '../sips/sip-feedback.service';
 import { countLapsedLicences, ownLicenceNeedsRenewal, type SipRules } from '../sips/sips.service';
 
@@ -96,8 +97,9 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
   const items: WaitingItem[] = [];
   switch (user.role) {
     case 'school': {
-      const [recommendations, nominations] = await Promise.all([recommendationsOfSchool(user), countNominationsAwaitingSchool(user)]);
+      const [recommendations, nominations, plan] = await Promise.all([recommendationsOfSchool(user), countNominationsAwaitingSchool(user), planToAgree(user)]);
       items.push({ text: 'Requests to recommend a provider', count: recommendations.waiting.length, href: paths.recommendations.inbox });
+      items.push({ text: 'Support plan to agree', count: plan.count, href: plan.href });
       items.push(...(await commissionsWaiting(user)));
       items.push({ text: 'Feedback on your SIP this term', count: await sipFeedbackOwed(user, now), href: paths.sips.feedback });
       if (nominations > 0) {
@@ -138,6 +140,7 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
       const open = caseload.filter((school) => !school.closed);
       items.push(
         { text: 'Support level reviews due for your schools', count: open.filter((school) => school.reviewOverdue).length, href: paths.schools.yourSchools },
+        { text: 'Support plans due a termly review', count: await termlyReviewsDue(user), href: paths.schools.yourSchools },
         {
           text: 'Schools with LA-funded days and no support arranged, to broker for',
           count: open.filter((school) => (school.entitlementDays ?? 0) > 0 && school.openCommissions === 0).length,

@@ -77,7 +77,7 @@ export const RETENTION_KINDS: readonly RetentionKind[] = [
   {
     key: 'commissionText',
     heading: 'Free text of closed commissions',
-    rule: (periods) => `The need, objectives, success criteria, reasons and proposal note, ${periods.closedCommissionMonths} months after the commission closed. Dates, days, cost and the report figures stay.`,
+    rule: (periods) => `The need (and the plan priority it served), objectives, success criteria, reasons and proposal note, ${periods.closedCommissionMonths} months after the commission closed. Dates, days, cost and the report figures stay.`,
     async due(now, periods) {
       return (await closedCommissionsDue(now, periods))
         .filter(({ commission }) => commission.objectives !== REMOVED_TEXT || commission.statusReason || commission.proposal?.note)
@@ -86,7 +86,8 @@ export const RETENTION_KINDS: readonly RetentionKind[] = [
     async remove(ids) {
       await Commission.updateMany(
         { _id: { $in: ids } },
-        { $set: { need: REMOVED_TEXT, objectives: REMOVED_TEXT, successCriteria: REMOVED_TEXT }, $unset: { statusReason: 1, 'proposal.note': 1 } },
+        // The plan priority's title is a copy of the school's words, like the need.
+        { $set: { need: REMOVED_TEXT, objectives: REMOVED_TEXT, successCriteria: REMOVED_TEXT }, $unset: { statusReason: 1, 'proposal.note': 1, planPriorityTitle: 1 } },
       );
     },
   },

@@ -1,13 +1,14 @@
 import type { Types } from 'mongoose';
 import type { DirectoryService } from '../directory/directory.service';
-import { currentSupportLevels, findSchools } from '../schools/school-reads';
+import { priorityNeedsOfSchools } from '../plans/plan-reads';
+import { currentSupportLevels } from '../schools/school-reads';
 import { currentScheme } from '../schools/support-scheme.service';
 import { activeTerms } from '../taxonomy/taxonomy.service';
 
 export type CoverageGap = { need: string; category: string; schools: number };
 
 /**
- * Needs recorded by schools at the scheme's support levels (those carrying LA-funded days: 2 and 3
+ * Needs of the priorities of schools (this year's support plan, or what was recorded before plans) at the scheme's support levels (those carrying LA-funded days: 2 and 3
  * in South Gloucestershire, 3a, 3b, 4 and the temporarily vulnerable levels in Derby) in an area of
  * support where no listed provider has days available. Most-affected first.
  */
@@ -31,7 +32,7 @@ export async function coverageGaps(options: { schoolScope?: Types.ObjectId[]; di
     .filter((id) => !scope || scope.has(id.toString()));
   if (schoolIds.length === 0) return [];
 
-  const schools = await findSchools(schoolIds, { priorities: 1 });
+  const needsOfSchool = await priorityNeedsOfSchools(schoolIds);
   const covered = new Set(
     listings.filter((listing) => (listing.capacity?.days ?? 0) > 0).flatMap((listing) => listing.expertise),
   );
@@ -39,14 +40,14 @@ export async function coverageGaps(options: { schoolScope?: Types.ObjectId[]; di
   const needsBySlug = new Map(needs.map((need) => [need.slug, need]));
 
   const schoolsPerGap = new Map<string, { need: string; category: string; schools: Set<string> }>();
-  for (const school of schools) {
-    for (const slug of school.priorities?.needs ?? []) {
+  for (const [school, slugs] of needsOfSchool) {
+    for (const slug of slugs) {
       const need = needsBySlug.get(slug);
       for (const category of need?.categories ?? []) {
         if (covered.has(category)) continue;
         const key = `${slug}|${category}`;
         const gap = schoolsPerGap.get(key) ?? { need: need!.label, category: categoryLabels.get(category) ?? category, schools: new Set<string>() };
-        gap.schools.add(school._id.toString());
+        gap.schools.add(school);
         schoolsPerGap.set(key, gap);
       }
     }

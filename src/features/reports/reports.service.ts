@@ -13,6 +13,11 @@ import { resolveTerms } from '../taxonomy/taxonomy.service';
 import { foldPendingFigures } from '../commissions/figures/figure-folding';
 import { readFigures } from '../commissions/figures/figure-reading';
 import { summariseFigures, type RatingTotals, type ReportFilters, type Totals } from './figures-summary';
+import type { Types } from 'mongoose';
+import { completedSupport } from '../commissions/plan-support';
+import { supportHistoriesOf } from '../schools/school-reads';
+import { currentScheme } from '../schools/support-scheme.service';
+import { MOVED_UP_TERMS, movedUpByProvider, movedUpPercent, SHARE_FROM, type ProviderMovement } from './moved-up';
 
 export type { ReportFilters } from './figures-summary';
 
@@ -42,7 +47,11 @@ export async function commissionReport(user: SessionUser, filters: ReportFilters
   const caseload = user.role === 'sip' ? await schoolsInSipCaseload(user.id) : undefined;
   await foldPendingFigures({ minimum: FOLD_ON_READ_FROM });
   // Independent reads: the database answers them side by side.
-  const [figures, gaps] = await Promise.all([readFigures({ schools: caseload?.map(String) }), coverageGaps({ schoolScope: caseload, directory })]);
+  const [figures, gaps, movement] = await Promise.all([
+    readFigures({ schools: caseload?.map(String) }),
+    coverageGaps({ schoolScope: caseload, directory }),
+    levelMovementByProvider(caseload),
+  ]);
   const summary = summariseFigures(figures.toRows(), filters);
 
   const termLabel = (key: string) => termFromKey(key)?.label ?? key;
@@ -62,6 +71,7 @@ export async function commissionReport(user: SessionUser, filters: ReportFilters
     ratingTable('ratings-by-provider', 'Impact ratings by provider', 'Provider', [...summary.ratingsByProvider]),
     ratingTable('ratings-by-category', 'Impact ratings by area of support', 'Area of support', labelled(summary.ratingsByCategory, categoryLabel)),
     gapsTable(gaps),
+    movedUpTable(movement),
   ];
   const funding = [...summary.byFunding.values()];
   return {
@@ -80,6 +90,30 @@ export async function commissionReport(user: SessionUser, filters: ReportFilters
 const sumOf = (rows: Totals[], field: keyof Totals) => rows.reduce((sum, row) => sum + row[field], 0);
 /** Most commissions first; equal counts in label order, so a table always lists the same way. */
 const byCount = (entries: (readonly [string, Totals])[]) => [...entries].sort(([labelA, a], [labelB, b]) => b.commissions - a.commissions || labelA.localeCompare(labelB));
+
+/** Completed support and the supported schools' level histories, read and folded into the figure per provider. */
+async function levelMovementByProvider(schoolScope: Types.ObjectId[] | undefined): Promise<ProviderMovement[]> {
+  const episodes = await completedSupport(schoolScope);
+  if (episodes.length === 0) return [];
+  const [histories, scheme] = await Promise.all([supportHistoriesOf([...new Set(episodes.map((episode) => episode.school))]), currentScheme()]);
+  const bySchool = new Map(histories.map((support) => [support.school.toString(), support.history.map((decision) => ({ level: decision.level, setAt: decision.setAt }))]));
+  return movedUpByProvider(episodes, bySchool, (scheme?.levels ?? []).map((level) => level.code), new Date());
+}
+
+function movedUpTable(rows: ProviderMovement[]): ReportTable {
+  const percent = (row: ProviderMovement) => movedUpPercent(row.movedUp, row.supported);
+  return {
+    slug: 'moved-up',
+    caption: `Schools supported that moved up a support level within ${MOVED_UP_TERMS} terms of the support, by provider (a share only of ${SHARE_FROM} schools or more)`,
+    header: ['Provider', 'Schools supported', `Moved up a level within ${MOVED_UP_TERMS} terms`, 'Share', `Still within ${MOVED_UP_TERMS} terms`],
+    numeric: [false, true, true, true, true],
+    rows: rows.map((row) => [row.listingName, row.supported, row.movedUp, percent(row) === undefined ? 'Too few to show' : `${percent(row)}%`, row.waiting]),
+    csv: {
+      header: ['Provider', 'Schools supported', `Moved up a level within ${MOVED_UP_TERMS} terms`, 'Share (%)', `Still within ${MOVED_UP_TERMS} terms`],
+      rows: rows.map((row) => [row.listingName, row.supported, row.movedUp, percent(row) ?? '', row.waiting]),
+    },
+  };
+}
 
 function gapsTable(gaps: CoverageGap[]): ReportTable {
   return {

@@ -24,11 +24,6 @@ export function canSetSupportLevel(user: SessionUser, school: SchoolForAccess): 
   return canManageSchools(user) || isInSipCaseload(user, school);
 }
 
-/** A school records its own priorities; its SIP and Traded Services may too. */
-export function canEditPriorities(user: SessionUser, school: SchoolForAccess): boolean {
-  return canViewSchoolSupport(user, school);
-}
-
 /**
  * Identifying good practice and capacity to support others is the LA's judgement (seed 001: the SIP's
  * summer-term visit "can be used to identify this good practice"): the school's SIP or Traded Services.

@@ -20,3 +20,5 @@ export async function openSchoolIdsAmong(ids: readonly Id[]): Promise<Types.Obje
   const schools = await School.find({ _id: { $in: ids } }, { status: 1 }).lean();
   return schools.filter((school) => OPEN_STATUSES.includes(school.status as SchoolStatus)).map((school) => school._id);
 }
+/** These schools' support-level histories (every decision, oldest first). */
+export const supportHistoriesOf = (ids: readonly Id[]) => SchoolSupport.find({ school: { $in: ids } }, { school: 1, history: 1 }).lean();

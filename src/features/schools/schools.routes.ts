@@ -2,19 +2,17 @@ import { Router, type Request, type Response } from 'express';
 import { formatDate } from '../../lib/format';
 import { paths } from '../../paths';
 import { requireRole, requireSignIn } from '../../web/authentication';
+import type { SessionUser } from '../../web/identity';
 import { setNotification } from '../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../web/form-errors';
-import { termChoices } from '../taxonomy/taxonomy.service';
 import { entitlementPhrases } from './level-entitlement';
 import { nextTermlyReview } from './review-dates';
-import { capacitySchema, prioritiesSchema, schoolSearchSchema, supportLevelSchema } from './schools.schemas';
+import { capacitySchema, schoolSearchSchema, supportLevelSchema } from './schools.schemas';
 import {
   capacityFormData,
-  prioritiesFormData,
   recordCapacityToSupport,
   schoolPage,
   searchSchools,
-  setPriorities,
   setSupportLevel,
   sipCaseload,
   type CaseloadCommissions,
@@ -25,20 +23,25 @@ import { directoryPhaseOf } from './directory-phase';
 
 type UrnRequest = Request<{ urn: string }>;
 
+/** What the school page shows of this year's support plan, and the needs and words that suggest support for it. */
+export type PlanSummary = { yearLabel: string; href: string; exists: boolean; agreement?: string; priorities: string[]; needSlugs: string[]; words: string };
+
 /**
  * What the school page shows from features above schools, passed in by createApp: the directory's
  * suggested support for the school's priorities (rendered as the directory shapes it), each caseload
- * school's open commissions and entitlement used, and (for Traded Services) whether the school's SIP's
- * licence to practise has lapsed. Choosing the school's SIP is the sips feature's page.
+ * school's open commissions and entitlement used, the summary of the school's support plan and (for Traded Services)
+ * whether the school's SIP's licence to practise has lapsed. Choosing the school's SIP is the sips feature's page.
  */
 export type SchoolPageParts = {
   directory: { suggestedSupport(request: { needSlugs: readonly string[]; freeText?: string; phase?: string; limit?: number }): Promise<unknown> };
   commissionSummariesFor: CaseloadCommissions;
+  planSummaryFor: (user: SessionUser, schoolId: string) => Promise<PlanSummary>;
   lapsedSipLicence: (sipId: string) => Promise<string | undefined>;
 };
 
-/** Schools, their support levels, priorities and caseloads. Who may see what is decided in the service. */
-export function schoolsRoutes({ directory, commissionSummariesFor, lapsedSipLicence }: SchoolPageParts): Router {
+/** Schools, their support levels and caseloads. Who may see what is decided in the service. */
+export function schoolsRoutes(parts: SchoolPageParts): Router {
+  const { commissionSummariesFor } = parts;
   const router = Router();
 
   router.get(paths.schools.list, requireRole('traded_services'), async (req, res) => {
@@ -55,14 +58,14 @@ export function schoolsRoutes({ directory, commissionSummariesFor, lapsedSipLice
   });
 
   router.get(paths.schools.yourSchool, requireRole('school'), async (req, res) => {
-    await renderSchool(req, res, await urnOfOwnSchool(req.user!));
+    await renderSchool(parts, req, res, await urnOfOwnSchool(req.user!));
   });
 
   router.get(paths.schools.yourSchools, requireRole('sip'), async (req, res) => {
     res.render('schools/caseload', { pageTitle: 'Your schools', ...(await sipCaseload(req.user!, commissionSummariesFor)) });
   });
 
-  router.get(paths.schools.school(':urn'), requireSignIn, async (req: UrnRequest, res) => renderSchool(req, res, req.params.urn));
+  router.get(paths.schools.school(':urn'), requireSignIn, async (req: UrnRequest, res) => renderSchool(parts, req, res, req.params.urn));
 
   router.get(paths.schools.level(':urn'), requireSignIn, async (req: UrnRequest, res) => renderLevelForm(req, res));
   router.post(paths.schools.level(':urn'), requireSignIn, async (req: UrnRequest, res) => {
@@ -71,16 +74,6 @@ export function schoolsRoutes({ directory, commissionSummariesFor, lapsedSipLice
     const result = await setSupportLevel(req.user!, req.params.urn, parsed.data);
     if (!result.ok) return renderLevelForm(req, res, fieldErrors({ [result.field]: result.message }, LEVEL_FIELDS));
     setNotification(req, { type: 'success', text: 'The support level has been recorded.' });
-    res.redirect(schoolPagePath(req));
-  });
-
-  router.get(paths.schools.priorities(':urn'), requireSignIn, async (req: UrnRequest, res) => renderPrioritiesForm(req, res));
-  router.post(paths.schools.priorities(':urn'), requireSignIn, async (req: UrnRequest, res) => {
-    const parsed = prioritiesSchema.safeParse(req.body);
-    if (!parsed.success) return renderPrioritiesForm(req, res, formErrorsFrom(parsed.error, ['needs', 'notes']));
-    const result = await setPriorities(req.user!, req.params.urn, parsed.data);
-    if (!result.ok) return renderPrioritiesForm(req, res, fieldErrors({ [result.field]: result.message }));
-    setNotification(req, { type: 'success', text: 'The priorities have been saved.' });
     res.redirect(schoolPagePath(req));
   });
 
@@ -93,22 +86,6 @@ export function schoolsRoutes({ directory, commissionSummariesFor, lapsedSipLice
     res.redirect(paths.schools.school(req.params.urn));
   });
 
-  async function renderSchool(req: Request, res: Response, urn: string): Promise<void> {
-    const page = await schoolPage(req.user!, urn);
-    const suggestions = await directory.suggestedSupport({
-      needSlugs: page.priorities.needs.map((need) => need.slug),
-      freeText: page.priorities.notes,
-      phase: directoryPhaseOf(page.school.phase),
-      limit: 5,
-    });
-    res.render('schools/school', {
-      pageTitle: page.school.name,
-      ...page,
-      suggestions,
-      sipLicenceLapsed: page.can.assignSip && page.school.sipId ? await lapsedSipLicence(page.school.sipId) : undefined,
-      backLink: req.user!.role === 'traded_services' ? paths.schools.list : undefined,
-    });
-  }
 
   return router;
 }
@@ -118,6 +95,25 @@ const LEVEL_FIELDS = ['level', 'reason', 'reviewDue'];
 /** A school user's own school is at "Your school"; everyone else sees it at its URN. */
 function schoolPagePath(req: UrnRequest): string {
   return req.user!.role === 'school' ? paths.schools.yourSchool : paths.schools.school(req.params.urn);
+}
+
+async function renderSchool(parts: SchoolPageParts, req: Request, res: Response, urn: string): Promise<void> {
+  const page = await schoolPage(req.user!, urn);
+  const plan = await parts.planSummaryFor(req.user!, page.school.id);
+  const suggestions = await parts.directory.suggestedSupport({
+    needSlugs: plan.needSlugs,
+    freeText: plan.words,
+    phase: directoryPhaseOf(page.school.phase),
+    limit: 5,
+  });
+  res.render('schools/school', {
+    pageTitle: page.school.name,
+    ...page,
+    plan,
+    suggestions,
+    sipLicenceLapsed: page.can.assignSip && page.school.sipId ? await parts.lapsedSipLicence(page.school.sipId) : undefined,
+    backLink: req.user!.role === 'traded_services' ? paths.schools.list : undefined,
+  });
 }
 
 async function renderLevelForm(req: UrnRequest, res: Response, errors?: FormErrors): Promise<void> {
@@ -156,14 +152,3 @@ async function renderCapacityForm(req: UrnRequest, res: Response, errors?: FormE
   });
 }
 
-async function renderPrioritiesForm(req: UrnRequest, res: Response, errors?: FormErrors): Promise<void> {
-  const data = await prioritiesFormData(req.user!, req.params.urn);
-  res.status(errors ? 400 : 200).render('schools/priorities-form', {
-    pageTitle: `Priorities for ${data.school.name}`,
-    school: data.school,
-    errors,
-    values: errors ? valuesToRedisplay(req.body) : { needs: data.needs, notes: data.notes },
-    needChoices: await termChoices('need'),
-    backLink: schoolPagePath(req),
-  });
-}

@@ -25,7 +25,7 @@ function reviewDateOf(form: Record<string, unknown>): Date | null {
 }
 
 /** The longest each written answer may be: the forms show these limits too. */
-export const SCHOOL_TEXT_LIMITS = { levelReason: 2000, priorityNotes: 2000, levelDescription: 1000, capacityNote: 1000 } as const;
+export const SCHOOL_TEXT_LIMITS = { levelReason: 2000, levelDescription: 1000, capacityNote: 1000 } as const;
 
 export const supportLevelSchema = z
   .object({
@@ -47,11 +47,6 @@ export const supportLevelSchema = z
     when: (payload) => typeof payload.value === 'object' && payload.value !== null,
   })
   .transform((form) => ({ level: form.level, reason: form.reason, reviewDue: reviewDateOf(form)!, basedOn: form.basedOn }));
-
-export const prioritiesSchema = z.object({
-  needs: stringList,
-  notes: z.string().trim().max(SCHOOL_TEXT_LIMITS.priorityNotes, `Notes must be ${SCHOOL_TEXT_LIMITS.priorityNotes} characters or fewer`).optional().default(''),
-});
 
 export const capacitySchema = z.object({
   capacity: z.enum(['yes', 'no'], { error: 'Select whether the school has capacity to support other schools' }).transform((value) => value === 'yes'),
@@ -101,7 +96,6 @@ export const schemeVersionSchema = z.object({ version: schemeVersion });
 
 export type SchoolSearch = z.infer<typeof schoolSearchSchema>;
 export type SupportLevelForm = z.infer<typeof supportLevelSchema>;
-export type PrioritiesForm = z.infer<typeof prioritiesSchema>;
 export type CapacityForm = z.infer<typeof capacitySchema>;
 export type SchemeLevelForm = z.infer<typeof schemeLevelSchema>;
 export type NewSchemeLevelForm = z.infer<typeof newSchemeLevelSchema>;

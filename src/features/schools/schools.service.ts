@@ -4,9 +4,7 @@ import { NotAllowedError, NotFoundError } from '../../lib/errors';
 import type { SessionUser } from '../../web/identity';
 import { activeSipId } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
-import { areActiveTerms, resolveTerms } from '../taxonomy/taxonomy.service';
 import {
-  canEditPriorities,
   canJudgeGoodPractice,
   canManageSchools,
   canSetSupportLevel,
@@ -15,7 +13,7 @@ import {
 } from './school-access';
 import { OPEN_STATUSES, SCHOOL_STATUS_LABELS, School, type SchoolStatus } from './school.model';
 import { SchoolSupport, type LevelDecision } from './school-support.model';
-import { URN_PATTERN, type CapacityForm, type PrioritiesForm, type SchoolSearch, type SupportLevelForm } from './schools.schemas';
+import { URN_PATTERN, type CapacityForm, type SchoolSearch, type SupportLevelForm } from './schools.schemas';
 import { entitlementPhrases } from './level-entitlement';
 import { currentScheme, findLevel } from './support-scheme.service';
 
@@ -70,12 +68,12 @@ export async function schoolPage(user: SessionUser, urn: string) {
     currentScheme(),
   ]);
   if (!school) throw new NotFoundError();
-  const needs = await resolveTerms('need', school.priorities?.needs ?? []);
   const current = support?.current;
   const level = current ? findLevel(scheme, current.level) : undefined;
 
   return {
     school: {
+      id: school._id.toString(),
       urn: school.urn,
       name: school.name,
       localAuthority: school.localAuthority ?? undefined,
@@ -111,11 +109,6 @@ export async function schoolPage(user: SessionUser, urn: string) {
           })),
         }
       : null,
-    priorities: {
-      needs: needs.map((need) => ({ slug: need.slug, label: need.label })),
-      notes: school.priorities?.notes ?? '',
-      updatedAt: school.priorities?.updatedAt ? formatDate(school.priorities.updatedAt) : undefined,
-    },
     capacityToSupport: school.capacityToSupport
       ? {
           note: school.capacityToSupport.note ?? '',
@@ -125,7 +118,6 @@ export async function schoolPage(user: SessionUser, urn: string) {
     can: {
       setLevel: canSetSupportLevel(user, found),
       judgeGoodPractice: canJudgeGoodPractice(user, found),
-      editPriorities: canEditPriorities(user, found),
       assignSip: canManageSchools(user),
     },
   };
@@ -189,28 +181,6 @@ export async function setSupportLevel(user: SessionUser, urn: string, form: Supp
     reason: form.reason,
     changes: { level: level.code, reviewDue: form.reviewDue },
   });
-  return { ok: true };
-}
-
-export async function prioritiesFormData(user: SessionUser, urn: string) {
-  const school = await schoolByUrn(urn);
-  if (!canEditPriorities(user, school)) throw new NotAllowedError();
-  const full = await School.findById(school._id, { priorities: 1 }).lean();
-  return {
-    school: { urn: school.urn, name: school.name },
-    needs: full?.priorities?.needs ?? [],
-    notes: full?.priorities?.notes ?? '',
-  };
-}
-
-export async function setPriorities(user: SessionUser, urn: string, form: PrioritiesForm): Promise<FieldResult<'needs'>> {
-  const school = await schoolByUrn(urn);
-  if (!canEditPriorities(user, school)) throw new NotAllowedError();
-  const needs = [...new Set(form.needs)];
-  if (!(await areActiveTerms('need', needs))) return { ok: false, field: 'needs', message: 'Select needs from the list' };
-  const actor = new Types.ObjectId(user.id);
-  await School.updateOne({ _id: school._id }, { $set: { priorities: { needs, notes: form.notes, updatedAt: new Date(), updatedBy: actor } } });
-  await recordAudit({ actor, action: 'priorities_updated', subjectType: 'School', subjectId: school._id, changes: { needs, notes: form.notes } });
   return { ok: true };
 }
 

@@ -4,6 +4,7 @@ import { formatDate } from '../../lib/format';
 import type { SessionUser } from '../../web/identity';
 import { activeSipId, activeSips, userName } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
+import { priorityNeedsOfSchools } from '../plans/plan-reads';
 import { directoryPhaseOf } from '../schools/directory-phase';
 import { findSchoolByUrn } from '../schools/school-reads';
 import { assignSip } from '../schools/schools.service';
@@ -188,15 +189,16 @@ export async function recordSipLicence(user: SessionUser, sipId: string, form: S
 }
 
 /**
- * The school's priorities as matching reads them: today the needs the school recorded, each with the
- * categories it maps to. The one place matching reads them, so it can read a support plan's instead.
+ * The school's priorities as matching reads them: the needs of this year's support plan's priorities (or, for a
+ * school without a plan yet, the needs recorded on it), each with the categories it maps to in the taxonomy.
+ * A priority in the school's own words, with no need, has no categories to match.
  */
-async function prioritiesToMatch(school: { priorities?: { needs?: string[] | null } | null }): Promise<SchoolToMatch['priorities']> {
-  const needs = await resolveTerms('need', school.priorities?.needs ?? []);
+async function prioritiesToMatch(schoolId: Types.ObjectId, now: Date): Promise<SchoolToMatch['priorities']> {
+  const needs = await resolveTerms('need', (await priorityNeedsOfSchools([schoolId], now)).get(schoolId.toString()) ?? []);
   return needs.map((need) => ({ slug: need.slug, label: need.label, categories: need.categories }));
 }
 
-const SCHOOL_FOR_MATCHING = { _id: 1, urn: 1, name: 1, phase: 1, sip: 1, priorities: 1 } as const;
+const SCHOOL_FOR_MATCHING = { _id: 1, urn: 1, name: 1, phase: 1, sip: 1 } as const;
 
 async function schoolToAssign(user: SessionUser, urn: string) {
   if (!canManageSips(user)) throw new NotAllowedError();
@@ -214,7 +216,7 @@ export async function assignSipPage(user: SessionUser, urn: string, rules: SipRu
   const schoolSip = school.sip?.toString();
   const phaseSlug = directoryPhaseOf(school.phase ?? undefined);
   const [phase] = phaseSlug ? await labelled('phase', [phaseSlug]) : [];
-  const toMatch: SchoolToMatch = { phase, priorities: await prioritiesToMatch(school) };
+  const toMatch: SchoolToMatch = { phase, priorities: await prioritiesToMatch(school._id, now) };
   const [candidates, perSchool] = await Promise.all([sipCandidates(rules, now, schoolSip), daysPerSchool()]);
   const { ranked, notSuggested } = rankSips(toMatch, candidates, perSchool);
   const current = candidates.find((candidate) => candidate.hasThisSchool);

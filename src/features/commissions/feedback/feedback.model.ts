@@ -2,6 +2,8 @@ import '../../../db/mongoose-setup';
 import { scalarIndex } from '../../../db/scalar-index';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
+import { OBJECTIVES_MET } from './ratings';
+
 export { RATING_LABELS, RATINGS } from './ratings';
 export type { Rating } from './ratings';
 
@@ -21,6 +23,8 @@ const feedbackSchema = new Schema(
     termKey: { type: String, required: true },
     supportLevel: { type: String },
     ratings: { type: new Schema({ quality: rating, impact: rating, value: rating, recommend: rating }, { _id: false }), required: true },
+    // How far the objectives were met; feedback given before the question was asked has none.
+    objectivesMet: { type: String, enum: OBJECTIVES_MET },
     whatChanged: { type: String, required: true, maxlength: 3000 },
     evidence: { type: Schema.Types.ObjectId, ref: 'FeedbackEvidence' },
   },

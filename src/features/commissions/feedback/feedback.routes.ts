@@ -7,11 +7,11 @@ import { setNotification } from '../../../web/flash';
 import { fieldErrors, formErrorsFrom, valuesToRedisplay, type FormErrors } from '../../../web/form-errors';
 import { boundedMultipart, isUploadRefusal, refusalStatus } from '../../../web/uploads';
 import { commissionSummary } from '../commission-page';
-import { RATING_LABELS, RATINGS } from './ratings';
+import { OBJECTIVES_MET, OBJECTIVES_MET_LABELS, RATING_LABELS, RATINGS } from './ratings';
 import { feedbackSchema } from './feedback.schemas';
 import { commissionAwaitingFeedback, evidenceFor, feedbackNeedingAttention, giveFeedback } from './feedback.service';
 
-const FIELD_ORDER = [...RATINGS, 'whatChanged', 'evidence'];
+const FIELD_ORDER = ['objectivesMet', ...RATINGS, 'whatChanged', 'evidence'];
 
 /**
  * Parses the feedback form's multipart body (with its one optional PDF). Mounted before the CSRF check,
@@ -65,6 +65,9 @@ async function renderForm(req: Request<{ id: string }>, res: Response, maxDocume
     errors,
     values: valuesToRedisplay(req.body),
     commission: commissionSummary(commission),
+    // Asked against what was agreed: the form shows the objectives and success criteria.
+    agreed: { need: commission.need, priority: commission.planPriorityTitle ?? '', objectives: commission.objectives, successCriteria: commission.successCriteria },
+    objectivesChoices: OBJECTIVES_MET.map((value) => ({ value, text: OBJECTIVES_MET_LABELS[value] })),
     questions: RATINGS.map((rating) => ({ field: rating, question: RATING_LABELS[rating] })),
     maxMegabytes: Math.round(maxDocumentBytes / (1024 * 1024)),
     backLink: paths.commissions.commission(req.params.id),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OBJECTIVES_MET } from './ratings';
 
 /** The longest each written answer may be: the form shows it too. */
 export const FEEDBACK_TEXT_LIMITS = { whatChanged: 3000 } as const;
@@ -11,6 +12,8 @@ export const feedbackSchema = z.object({
   impact: rating('impact on pupils’ outcomes'),
   value: rating('value for money'),
   recommend: rating('whether you would recommend them'),
+  // Optional: a school may not be ready to say.
+  objectivesMet: z.preprocess((value) => (value === '' ? undefined : value), z.enum(OBJECTIVES_MET, { error: 'Select how far the objectives were met' }).optional()),
   whatChanged: z
     .string({ error: 'Tell us what changed as a result' })
     .trim()

@@ -8,7 +8,7 @@ import { Commission, type CommissionRecord } from '../commission.model';
 import { commissionSummary } from '../commission-page';
 import { commissionVisibleTo, markEvaluated } from '../commissions.service';
 import { Feedback, FeedbackEvidence, type FeedbackFields } from './feedback.model';
-import { RATING_LABELS, RATINGS, type Rating } from './ratings';
+import { OBJECTIVES_MET_LABELS, RATING_LABELS, RATINGS, type ObjectivesMet, type Rating } from './ratings';
 import { isPdf, type FeedbackForm } from './feedback.schemas';
 
 /** Ratings are shown on a pen portrait only once this many different schools have responded. */
@@ -54,6 +54,7 @@ export async function giveFeedback(user: SessionUser, commissionId: string, form
       termKey: commission.termKey,
       supportLevel: commission.supportLevel,
       ratings: { quality: form.quality, impact: form.impact, value: form.value, recommend: form.recommend },
+      objectivesMet: form.objectivesMet,
       whatChanged: form.whatChanged,
       evidence: evidence?._id,
       })
@@ -79,6 +80,7 @@ export async function feedbackOnCommission(user: SessionUser, commission: Commis
   if (!feedback) return null;
   return {
     ratings: RATINGS.map((rating) => ({ text: RATING_LABELS[rating], score: feedback.ratings[rating] })),
+    objectivesMet: feedback.objectivesMet ? OBJECTIVES_MET_LABELS[feedback.objectivesMet as ObjectivesMet] : undefined,
     whatChanged: feedback.whatChanged,
     hasEvidence: Boolean(feedback.evidence),
     givenOn: formatDate(feedback.createdAt),

@@ -7,3 +7,8 @@ export const RATING_LABELS: Record<Rating, string> = {
   value: 'Value for money',
   recommend: 'Would recommend',
 };
+
+/** How far the support met the objectives agreed for it: asked beside the objectives on the feedback form. */
+export const OBJECTIVES_MET = ['met', 'partly', 'not_met'] as const;
+export type ObjectivesMet = (typeof OBJECTIVES_MET)[number];
+export const OBJECTIVES_MET_LABELS: Record<ObjectivesMet, string> = { met: 'Met', partly: 'Partly met', not_met: 'Not met' };
