@@ -11,7 +11,8 @@ import { sendLicenceReminders } from '../../src/features/sips/licence-reminders'
 import { SipFeedback } from '../../src/features/sips/sip-feedback.model';
 import { SipProfile, SipSettings } from '../../src/features/sips/sip-profile.model';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
-import { termFor } from '../../src/lib/academic-calendar';
+import { academicYearFor, termFor } from '../../src/lib/academic-calendar';
+import { SupportPlan } from '../../src/features/plans/support-plan.model';
 import { paths } from '../../src/paths';
 import { buildTestApp, testClock, testConfig } from '../support/app';
 import { useTestDatabase } from '../support/database';
@@ -130,6 +131,19 @@ describe('choosing a SIP for a school', () => {
     expect(page.text).toContain('Not offered for new schools');
     expect(page.text).toContain('Liz Lapsed</a>: Licence to practise lapsed: its renewal date, 9 May 2026, has passed, so they are not offered for new schools');
     expect(radios).not.toContain(sips.lapsed.id);
+  });
+
+  it('matches against this year’s support plan once the school has one, rather than the needs recorded before', async () => {
+    const planned = await createSchool({ urn: '610005', name: 'Planned Primary' });
+    await School.updateOne({ _id: planned._id }, { $set: { priorities: { needs: ['phonics-outcomes-falling'], notes: '' } } });
+    const plan = await SupportPlan.create({ school: planned._id, academicYear: academicYearFor(START), priorities: [{ _id: new Types.ObjectId(), need: 'new-headteacher-needs-mentoring' }] });
+    const page = await admin.get(paths.schools.sip(planned.urn));
+    expect([...page.text.matchAll(/name="sip" type="radio" value="([^"]*)"/g)][0]![1]).toBe(sips.leader.id);
+    expect(page.text).toContain('Specialism for “New headteacher needs mentoring”: Leadership and management');
+    expect(page.text).not.toContain('Phonics outcomes are falling');
+    // Last year's plan is not this year's: the recorded needs stand again.
+    await SupportPlan.updateOne({ _id: plan._id }, { $set: { academicYear: '2024-25' } });
+    expect((await admin.get(paths.schools.sip(planned.urn))).text).toContain('Specialism for “Phonics outcomes are falling”: English and literacy');
   });
 
   it('refuses a SIP whose licence has lapsed, saying why, and changes nothing', async () => {
