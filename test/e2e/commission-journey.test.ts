@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
+import { seedDemoData } from '../../seed/demo-data';
 import { Listing } from '../../src/features/listings/listing.model';
 import { formatPounds } from '../../src/lib/format';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
-import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
+import { clickThrough, expectNoSeriousAccessibilityIssues, signInAsDemoUser, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
 jest.setTimeout(120_000);
@@ -18,19 +18,9 @@ beforeAll(async () => {
 });
 
 async function signedInPage(email: string): Promise<Page> {
-  const page = await (await demo.browser.newContext()).newPage();
-  await page.goto(demo.baseUrl + paths.signIn);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const page = await signInAsDemoUser(demo, email);
   await expectNoSeriousAccessibilityIssues(page);
   return page;
-}
-
-/** Clicks (a button, or a link styled as one), waits for the next page to load, and checks it with axe. */
-async function clickThrough(page: Page, name: string, role: 'button' | 'link' = 'button'): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), page.getByRole(role, { name, exact: true }).first().click()]);
-  await expectNoSeriousAccessibilityIssues(page);
 }
 
 async function visit(page: Page, path: string): Promise<void> {

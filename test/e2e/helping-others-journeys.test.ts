@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
+import { seedDemoData } from '../../seed/demo-data';
 import { Listing } from '../../src/features/listings/listing.model';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
-import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
+import { clickThrough, expectNoSeriousAccessibilityIssues, signInAsDemoUser, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
 jest.setTimeout(120_000);
@@ -11,21 +11,7 @@ useTestDatabase();
 
 const demo = useDemoAppInBrowser(seedDemoData, () => buildTestApp());
 
-async function signedInPage(email: string): Promise<Page> {
-  const page = await (await demo.browser.newContext()).newPage();
-  await page.goto(demo.baseUrl + paths.signIn);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith(paths.signIn));
-  return page;
-}
-
-/** Clicks, waits for the next page, and checks it with axe (which also lays it out at 320 px, 390 px and desktop). */
-async function clickThrough(page: Page, name: string, role: 'button' | 'link' = 'button'): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), page.getByRole(role, { name, exact: true }).first().click()]);
-  await expectNoSeriousAccessibilityIssues(page);
-}
+const signedInPage = (email: string) => signInAsDemoUser(demo, email);
 
 async function visit(page: Page, path: string): Promise<void> {
   await page.goto(demo.baseUrl + path);

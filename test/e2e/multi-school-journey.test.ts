@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
+import { seedDemoData } from '../../seed/demo-data';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
-import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
+import { expectNoSeriousAccessibilityIssues, signInAsDemoUser, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 
 jest.setTimeout(120_000);
@@ -13,14 +13,7 @@ const running = useDemoAppInBrowser(seedDemoData, () => buildTestApp());
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
-async function signedIn(email: string, viewport: { width: number; height: number }): Promise<Page> {
-  const page = await (await running.browser.newContext({ viewport })).newPage();
-  await page.goto(running.baseUrl + paths.signIn);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return page;
-}
+const signedIn = (email: string, viewport: { width: number; height: number }) => signInAsDemoUser(running, email, { viewport });
 
 const accountBar = (page: Page) => page.getByRole('navigation', { name: 'Your account' });
 

@@ -1,10 +1,10 @@
 import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
+import { seedDemoData } from '../../seed/demo-data';
 import { Listing } from '../../src/features/listings/listing.model';
 import { academicYearFor, academicYearLabel } from '../../src/lib/academic-calendar';
 import { paths } from '../../src/paths';
 import { buildTestApp } from '../support/app';
-import { expectNoSeriousAccessibilityIssues, useDemoAppInBrowser } from '../support/browser';
+import { clickThrough, expectNoSeriousAccessibilityIssues, signInAsDemoUser, useDemoAppInBrowser } from '../support/browser';
 import { useTestDatabase } from '../support/database';
 import { pdfText } from '../support/pdf-text';
 
@@ -19,19 +19,9 @@ const startYear = Number(academicYearFor(new Date()).slice(0, 4));
 
 /** Signed in at a width: the SIP at a desk, the head on a phone, so axe runs on pages at both. */
 async function signedInPage(email: string, viewport: { width: number; height: number }): Promise<Page> {
-  const page = await (await demo.browser.newContext({ viewport })).newPage();
-  await page.goto(demo.baseUrl + paths.signIn);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  const page = await signInAsDemoUser(demo, email, { viewport });
   await expectNoSeriousAccessibilityIssues(page);
   return page;
-}
-
-/** Clicks, waits for the next page and checks it with axe (and that it reflows at 320 and 390 px). */
-async function clickThrough(page: Page, name: string | RegExp, role: 'button' | 'link' = 'button'): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), page.getByRole(role, { name, exact: typeof name === 'string' }).first().click()]);
-  await expectNoSeriousAccessibilityIssues(page);
 }
 
 async function fillMilestone(page: Page, row: number, text: string, [day, month, year]: [number, number, number]): Promise<void> {

@@ -2,7 +2,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import type { Express } from 'express';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../seed/demo-data';
+import { paths } from '../../src/paths';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -113,4 +115,21 @@ export function useDemoAppInBrowser(seed: () => Promise<void>, buildApp: () => E
     await running.close?.();
   });
   return running;
+}
+
+/** A demo user signed in through the form, in a browser context of its own (a viewport, JavaScript on or off). */
+export async function signInAsDemoUser(running: { baseUrl: string; browser: Browser }, email: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const page = await (await running.browser.newContext(options)).newPage();
+  await page.goto(running.baseUrl + paths.signIn);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname !== paths.signIn);
+  return page;
+}
+
+/** Clicks a button (or a link), waits for the next page to load and checks it with axe, reflow included. */
+export async function clickThrough(page: Page, name: string | RegExp, role: 'button' | 'link' = 'button'): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.getByRole(role, { name, exact: typeof name === 'string' }).first().click()]);
+  await expectNoSeriousAccessibilityIssues(page);
 }
