@@ -5,7 +5,7 @@ import type { DirectoryDocument } from './directory-document';
 const COLLECTION = 'directory_snapshots';
 const CURRENT = 'current';
 /** Bump when DirectoryDocument changes shape, so an older snapshot is ignored rather than misread. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Well under the 16 MB document limit, and small enough to read several at once. */
 const CHUNK_CHARS = 2_000_000;
 

@@ -24,6 +24,7 @@ import {
   urnOfOwnSchool,
 } from './schools.service';
 import { directoryPhaseOf } from './directory-phase';
+import type { SchoolPlace } from './school-places';
 
 type UrnRequest = Request<{ urn: string }>;
 
@@ -34,7 +35,9 @@ type UrnRequest = Request<{ urn: string }>;
  * school's open commissions and entitlement used.
  */
 export type SchoolPageParts = {
-  directory: { suggestedSupport(request: { needSlugs: readonly string[]; freeText?: string; phase?: string; limit?: number }): Promise<unknown> };
+  directory: {
+    suggestedSupport(request: { needSlugs: readonly string[]; freeText?: string; phase?: string; limit?: number; distance?: { origin: SchoolPlace; within: null } | null }): Promise<unknown>;
+  };
   commissionSummariesFor: CaseloadCommissions;
 };
 
@@ -119,6 +122,7 @@ async function renderSchool(directory: SchoolPageParts['directory'], req: Reques
     freeText: page.priorities.notes,
     phase: directoryPhaseOf(page.school.phase),
     limit: 5,
+    distance: page.place ? { origin: page.place, within: null } : null,
   });
   res.status(errors ? 400 : 200).render('schools/school', {
     pageTitle: page.school.name,
