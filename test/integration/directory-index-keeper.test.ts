@@ -8,6 +8,7 @@ import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.serv
 import { useTestDatabase } from '../support/database';
 import { createListedListing } from '../support/directory';
 import { createSchool } from '../support/factories';
+import { School } from '../../src/features/schools/school.model';
 import { importGias } from '../../src/features/schools/gias/gias-import';
 
 useTestDatabase();
@@ -73,13 +74,20 @@ describe('starting and keeping the directory index', () => {
       expect(await baseOf(instance, 'LA team')).toBeUndefined();
     }
 
+    // A third instance starts from the grid references the first saved, reading no school: a change made
+    // outside a GIAS import (which leaves no mark) is not seen.
+    await School.updateOne({ _id: hillcrest._id }, { $set: { grid: { easting: 1, northing: 1 } } });
+    const third = keeper();
+    await third.build();
+    expect(await baseOf(third, 'Based at Hillcrest')).toEqual({ easting: 427500, northing: 276800 });
+
     const riverside = await createSchool({ urn: '710002', name: 'Riverside Academy', grid: { easting: 433600, northing: 282300 } });
     await createListedListing({ name: 'Based at Riverside', employingSchool: riverside._id });
     expect(await baseOf(first, 'Based at Riverside')).toEqual({ easting: 433600, northing: 282300 });
 
     const csv = ['URN,EstablishmentName,LA (code),LA (name),EstablishmentStatus (code),Easting,Northing', '710001,Hillcrest School,803,Anyshire,1,430000,280000'].join('\r\n');
     await importGias(() => Readable.from([Buffer.from(csv)]));
-    for (const instance of [first, second]) expect(await baseOf(instance, 'Based at Hillcrest')).toEqual({ easting: 430000, northing: 280000 });
+    for (const instance of [first, second, third, keeper()]) expect(await baseOf(instance, 'Based at Hillcrest')).toEqual({ easting: 430000, northing: 280000 });
   });
 
   it('rebuilds from the listings when the log it needed was pruned', async () => {

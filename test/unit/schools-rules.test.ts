@@ -101,7 +101,7 @@ describe('a GIAS row', () => {
   });
 
   it('keeps the grid reference only when both figures are on the grid', () => {
-    for (const overrides of [{ Easting: '' }, { Northing: 'Not applicable' }, { Easting: '-5' }, { Northing: 'north' }]) {
+    for (const overrides of [{ Easting: '' }, { Northing: 'Not applicable' }, { Easting: '-5' }, { Northing: 'north' }] as Record<string, string>[]) {
       const outcome = schoolFromGiasRecord(row(overrides));
       expect(outcome.kind === 'school' && outcome.school.grid).toBeUndefined();
     }

@@ -11,7 +11,7 @@ import { gridReferencesOf, SCHOOL_PLACES_CHANGE_MARK } from '../schools/school-p
 import { toDirectoryDocument, type DirectoryDocument, type ImpactSummary } from './directory-document';
 import { impactSummariesForListings, type ImpactSummary as FeedbackSummary } from '../commissions/feedback/feedback.service';
 import { DirectoryIndex } from './directory-index';
-import { directorySnapshotSeq, loadDirectorySnapshot, saveDirectorySnapshot } from './directory-snapshot';
+import { directorySnapshotSeq, loadDirectorySnapshot, loadSchoolGrids, saveDirectorySnapshot, saveSchoolGrids } from './directory-snapshot';
 
 /**
  * Another instance's clock may run behind ours, so each look for changes reaches this far back
@@ -117,7 +117,7 @@ export class DirectoryIndexKeeper {
     const index = new DirectoryIndex(taxonomy);
     const now = this.now();
     index.addAll(loaded.documents.filter((document) => isListedInDirectory(document, now, this.options.graceDays)));
-    await this.learnSchoolGrids(index);
+    await this.placeProviders(index, signatures.schoolPlaces);
     this.index = index;
     this.reviewDue = new Map();
     for (const document of loaded.documents) this.noteReviewDate(document.id, document);
@@ -165,7 +165,7 @@ export class DirectoryIndexKeeper {
     }
     this.dropOverdue(index, now);
     if (signatures.schoolPlaces !== this.schoolPlacesSignature) {
-      index.setSchoolGrids(await gridReferencesOf(index.employingSchools()), { replace: true });
+      await this.placeProviders(index, signatures.schoolPlaces);
       this.schoolPlacesSignature = signatures.schoolPlaces;
     } else if (changedIds.length > 0) {
       await this.learnSchoolGrids(index);
@@ -223,7 +223,24 @@ export class DirectoryIndexKeeper {
     return { taxonomy: marks[TAXONOMY_CHANGE_MARK], schoolPlaces: marks[SCHOOL_PLACES_CHANGE_MARK] };
   }
 
-  /** The grid references of employing schools the index does not know yet (one read, none when it knows them all). */
+  /**
+   * Every listed provider's base: the employing schools' grid references saved as of the schools' current
+   * change mark, with any schools missing from them read and the whole saved again; or, when the schools
+   * changed since (a GIAS import), all of them read afresh and saved for the other instances.
+   */
+  private async placeProviders(index: DirectoryIndex, schoolPlacesMark: string): Promise<void> {
+    const saved = await loadSchoolGrids(schoolPlacesMark);
+    if (saved) {
+      index.setSchoolGrids(saved, { replace: true });
+      if (index.schoolsWithoutGrid(index.documents()).length === 0) return;
+      await this.learnSchoolGrids(index);
+    } else {
+      index.setSchoolGrids(await gridReferencesOf(index.employingSchools()), { replace: true });
+    }
+    await saveSchoolGrids(schoolPlacesMark, index.schoolGridMap());
+  }
+
+  /** The grid references of employing schools the index does not know yet (no read when it knows them all). */
   private async learnSchoolGrids(index: DirectoryIndex): Promise<void> {
     index.setSchoolGrids(await gridReferencesOf(index.schoolsWithoutGrid(index.documents())));
   }

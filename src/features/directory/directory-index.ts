@@ -90,6 +90,11 @@ export class DirectoryIndex {
     return [...new Set([...this.byId.values()].flatMap((document) => (document.employingSchoolId ? [document.employingSchoolId] : [])))];
   }
 
+  /** Every grid reference the index holds, by school id. */
+  schoolGridMap(): ReadonlyMap<string, GridReference | null> {
+    return this.schoolGrids;
+  }
+
   /** Records schools' grid references (after a GIAS import, the fresh ones replace every known one). */
   setSchoolGrids(grids: ReadonlyMap<string, GridReference | null>, options: { replace?: boolean } = {}): void {
     if (grids.size === 0 && !options.replace) return;

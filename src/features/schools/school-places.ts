@@ -24,12 +24,19 @@ export function placeOf(school: PlaceRecord): SchoolPlace | null {
   return isGridReference(school.grid) ? { id: school._id.toString(), urn: school.urn, name: school.name, grid: { easting: school.grid.easting, northing: school.grid.northing } } : null;
 }
 
+/**
+ * Ids per read. FerretDB on SQLite answered 2,000 ids in 0.6 s in reads of 200, but took 17 s in reads of
+ * 1,000 and 30 s for 8,000 in one (measured with 25,000 schools).
+ */
+const IDS_PER_READ = 200;
+
 /** Each of these schools' grid reference, by id, or null where GIAS gives none. */
 export async function gridReferencesOf(ids: readonly string[]): Promise<Map<string, GridReference | null>> {
-  if (ids.length === 0) return new Map();
-  const schools = await School.find({ _id: { $in: ids } }, { grid: 1 }).lean();
   const grids = new Map<string, GridReference | null>(ids.map((id) => [id, null]));
-  for (const school of schools) grids.set(school._id.toString(), isGridReference(school.grid) ? { easting: school.grid.easting, northing: school.grid.northing } : null);
+  for (let start = 0; start < ids.length; start += IDS_PER_READ) {
+    const schools = await School.find({ _id: { $in: ids.slice(start, start + IDS_PER_READ) } }, { grid: 1 }).lean();
+    for (const school of schools) grids.set(school._id.toString(), isGridReference(school.grid) ? { easting: school.grid.easting, northing: school.grid.northing } : null);
+  }
   return grids;
 }
 
