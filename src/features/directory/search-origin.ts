@@ -20,13 +20,13 @@ export type SearchOrigin = {
   problem: string | null;
 };
 
-/** The schools a user is offered as places to measure from: only a SIP's own caseload, or a school user's own school. */
+/** The schools a user is offered as places to measure from: only a SIP's own caseload, or the school a school user acts for. */
 export async function originChoiceFor(user: SessionUser): Promise<OriginChoice> {
   if (user.role === 'sip') {
     const schools = await caseloadPlaces(user.id);
     if (schools.length > 0) return { by: 'caseload', schools };
   }
-  const ownSchool = user.role === 'school' && user.schoolId ? await schoolPlaceById(user.schoolId) : null;
+  const ownSchool = user.role === 'school' && user.actingSchoolId ? await schoolPlaceById(user.actingSchoolId) : null;
   return { by: 'urn-or-name', ownSchool };
 }
 
