@@ -33,8 +33,14 @@ export async function loadNationalDataset(options: { listings?: number; schools?
     `Loading ${listings.toLocaleString('en-GB')} published listings, ${schools.toLocaleString('en-GB')} schools and two recommendations per listing ...`,
   );
   const started = performance.now();
-  const listingDocuments = generateListings(listings, 7).map((listing) => ({ _id: new Types.ObjectId(), ...listing, owners: [NATIONAL_OWNER] }));
   const schoolIds = Array.from({ length: schools }, () => new Types.ObjectId());
+  // People in schools work at one (never one of the two that recommend them, below); traded services have no single base.
+  const listingDocuments = generateListings(listings, 7).map((listing, i) => ({
+    _id: new Types.ObjectId(),
+    ...listing,
+    ...(listing.providerType === 'traded_service' ? {} : { employingSchool: schoolIds[(2 * i + 2) % schools] }),
+    owners: [NATIONAL_OWNER],
+  }));
   await insertInBatches((batch) => Listing.insertMany(batch, { lean: true }), listingDocuments);
   // A published listing has two schools' recommendations, which its pen portrait reads.
   await insertInBatches(
@@ -52,6 +58,8 @@ export async function loadNationalDataset(options: { listings?: number; schools?
       localAuthority: `Authority ${i % 150}`,
       phase: ['Primary', 'Secondary', 'Special', 'All-through'][i % 4],
       postcode: `BE${i % 99} ${i % 9}CH`,
+      // Spread over England's part of the grid, so distances vary.
+      grid: { easting: 150_000 + ((i * 7919) % 500_000), northing: 20_000 + ((i * 104_729) % 630_000) },
     })),
   );
   console.log(`Loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -101,7 +101,10 @@ async function main(): Promise<void> {
   const portrait = await measure(`(b) pen portrait: ${paths.listings.listing(portraitId)}`, base, [paths.listings.listing(portraitId)], cookie);
   const ceiling = await measure(`(c) static: ${paths.help}`, base, [paths.help], cookie);
   // Beyond the brief: searches that vary (so the result cache rarely helps), and what a few users at once see.
-  const variedPaths = coldQueries.flatMap((q) => ['', '&phase=primary', '&capacity=yes&sort=capacity'].map((extra) => `${paths.directory.search}?q=${encodeURIComponent(q)}${extra}`));
+  // The last kind measures distances from the SIP's first caseload school (Oakfield, in the demo data) and keeps those within 20 miles.
+  const variedPaths = coldQueries.flatMap((q) =>
+    ['', '&phase=primary', '&capacity=yes&sort=capacity', '&within=20&sort=distance'].map((extra) => `${paths.directory.search}?q=${encodeURIComponent(q)}${extra}`),
+  );
   const varied = await measure(`(d) ${variedPaths.length} different searches in turn`, base, variedPaths, cookie);
   const few = await measure(`(e) as (a), at ${FEW_CONNECTIONS} connections`, base, [searchPath], cookie, FEW_CONNECTIONS);
   const rows = [search, portrait, ceiling, varied, few];

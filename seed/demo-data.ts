@@ -8,6 +8,7 @@ import { recordOwnership } from '../src/features/listings/listing-ownership';
 import { pickReviewed, type ReviewedValues } from '../src/features/listings/listing-revisions';
 import { nextTermlyReview } from '../src/features/schools/review-dates';
 import { School } from '../src/features/schools/school.model';
+import { latLongFromGrid } from '../src/features/schools/gias/british-national-grid';
 import { SchoolSupport } from '../src/features/schools/school-support.model';
 import { SupportScheme } from '../src/features/schools/support-scheme.model';
 import { Nomination } from '../src/features/nominations/nomination.model';
@@ -24,15 +25,21 @@ import { rebuildFigures } from '../src/features/commissions/figures/figure-rebui
 /** Shown in the README. Demo data is loaded only outside production unless SEED_DEMO_DATA=true. */
 export const DEMO_PASSWORD = 'school-support-demo';
 
-// URNs 9xxxxx are not used by real schools, so a later GIAS import never collides with these.
+// URNs 9xxxxx are not used by real schools, so a later GIAS import never collides with these. Grid references
+// (British National Grid, metres, as GIAS gives them) place them in fictional Anyshire (seed/directory-generator.ts).
 export const DEMO_SCHOOLS = [
-  { urn: '900001', name: 'Oakfield Primary School', localAuthority: 'Anyshire', phase: 'Primary', postcode: 'AN1 2OP' },
-  { urn: '900002', name: 'Riverside Academy', localAuthority: 'Anyshire', phase: 'Secondary', postcode: 'AN3 4RA' },
-  { urn: '900003', name: "St Anne's CofE Primary School", localAuthority: 'Anyshire', phase: 'Primary', postcode: 'AN5 6SA' },
-  { urn: '900004', name: 'Hillcrest School', localAuthority: 'Anyshire', phase: 'Secondary', postcode: 'AN7 8HS' },
-  { urn: '900005', name: 'Meadow View Special School', localAuthority: 'Anyshire', phase: 'Special', postcode: 'AN9 1MV' },
-  { urn: '900006', name: 'Brookfield Infant School', localAuthority: 'Anyshire', phase: 'Primary', postcode: 'AN2 3BI' },
+  { urn: '900001', name: 'Oakfield Primary School', localAuthority: 'Anyshire', phase: 'Primary', postcode: 'AN1 2OP', grid: { easting: 430200, northing: 280400 } },
+  { urn: '900002', name: 'Riverside Academy', localAuthority: 'Anyshire', phase: 'Secondary', postcode: 'AN3 4RA', grid: { easting: 433600, northing: 282300 } },
+  { urn: '900003', name: "St Anne's CofE Primary School", localAuthority: 'Anyshire', phase: 'Primary', postcode: 'AN5 6SA', grid: { easting: 421300, northing: 287100 } },
+  { urn: '900004', name: 'Hillcrest School', localAuthority: 'Anyshire', phase: 'Secondary', postcode: 'AN7 8HS', grid: { easting: 427500, northing: 276800 } },
+  { urn: '900005', name: 'Meadow View Special School', localAuthority: 'Anyshire', phase: 'Special', postcode: 'AN9 1MV', grid: { easting: 446100, northing: 292600 } },
+  { urn: '900006', name: 'Brookfield Infant School', localAuthority: 'Anyshire', phase: 'Primary', postcode: 'AN2 3BI', grid: { easting: 432100, northing: 285000 } },
 ];
+
+/** A school's grid reference with the latitude and longitude the GIAS import would work out from it. */
+function placedAt(grid: { easting: number; northing: number }) {
+  return { grid, location: latLongFromGrid(grid.easting, grid.northing) ?? undefined };
+}
 
 /** A school user's schools by URN: one for a head, several for someone who works across schools. */
 export type DemoUser = { email: string; name: string; role: Role; schoolUrns?: string[] };
@@ -223,7 +230,7 @@ async function seedGoodPractice(sip: Types.ObjectId): Promise<void> {
 export async function seedDemoData(): Promise<void> {
   await ensureDefaultTaxonomy();
   for (const school of DEMO_SCHOOLS) {
-    await School.updateOne({ urn: school.urn }, { $setOnInsert: school }, { upsert: true });
+    await School.updateOne({ urn: school.urn }, { $setOnInsert: { ...school, ...placedAt(school.grid) } }, { upsert: true });
   }
   const schoolIds = new Map((await School.find({ urn: { $in: DEMO_SCHOOLS.map((s) => s.urn) } }).lean()).map((s) => [s.urn, s._id]));
 

@@ -1,5 +1,6 @@
 import { PROVIDER_TYPE_LABELS, type ProviderType } from '../src/features/listings/listing-vocabulary';
 import { DEFAULT_TAXONOMY } from '../src/features/taxonomy/taxonomy.defaults';
+import type { GridReference } from '../src/lib/grid-distance';
 
 /**
  * Plausible pen portraits for the demo directory and the search benchmark, generated from a seed so
@@ -25,9 +26,66 @@ function randomFrom(seed: number) {
 
 const FIRST = ['Amira', 'Ben', 'Carys', 'Dev', 'Elin', 'Femi', 'Grace', 'Hamza', 'Isla', 'Jonah', 'Kiran', 'Leah', 'Marek', 'Nadia', 'Owen', 'Priti', 'Rhys', 'Sana', 'Tom', 'Uma', 'Vik', 'Wendy', 'Yusuf', 'Zoe'];
 const LAST = ['Adeyemi', 'Barker', 'Chowdhury', 'Doyle', 'Evans', 'Fraser', 'Gill', 'Hughes', 'Iqbal', 'Jones', 'Kowalski', 'Lloyd', 'Mensah', 'Nolan', 'Okafor', 'Price', 'Quinn', 'Rahman', 'Singh', 'Turner', 'Walsh', 'Young'];
-const PLACES = ['Ashbury', 'Bramley', 'Castlegate', 'Dunmore', 'Elmfield', 'Foxhill', 'Greystone', 'Harrow Vale', 'Ivybridge', 'Juniper Hill', 'Kingsmead', 'Larkrise', 'Millbrook', 'Northgate', 'Oakridge', 'Pennington', 'Queensway', 'Riverside', 'Stonebridge', 'Thornbury', 'Upton', 'Westwood'];
-const SCHOOL_KINDS = ['Primary School', 'C of E Primary School', 'Infant School', 'Junior School', 'Academy', 'High School', 'Community College', 'Special School'];
+const PLACES = ['Ashbury', 'Bramley', 'Castlegate', 'Dunmore', 'Elmfield', 'Foxhill', 'Greystone', 'Harrow Vale', 'Ivybridge', 'Juniper Hill', 'Kingsmead', 'Larkrise', 'Millbrook', 'Northgate', 'Oakridge', 'Pennington', 'Queensway', 'Riverside', 'Stonebridge', 'Thornbury', 'Upton', 'Westwood'] as const;
+const SCHOOL_KINDS = ['Primary School', 'C of E Primary School', 'Infant School', 'Junior School', 'Academy', 'High School', 'Community College', 'Special School'] as const;
 export const DEMO_AREAS = ['North Anyshire', 'South Anyshire', 'East Anyshire', 'West Anyshire', 'Anyshire City'];
+
+/**
+ * Where each place in fictional Anyshire sits on the British National Grid (metres), spread over about
+ * 26 miles east to west and 24 north to south, around Castlegate (where Oakfield Primary is).
+ */
+export const PLACE_GRID: Record<(typeof PLACES)[number], GridReference> = {
+  Ashbury: { easting: 424000, northing: 271000 },
+  Bramley: { easting: 436500, northing: 277500 },
+  Castlegate: { easting: 431000, northing: 281500 },
+  Dunmore: { easting: 412500, northing: 298000 },
+  Elmfield: { easting: 427000, northing: 284500 },
+  Foxhill: { easting: 441500, northing: 289000 },
+  Greystone: { easting: 418000, northing: 262500 },
+  'Harrow Vale': { easting: 448500, northing: 270500 },
+  Ivybridge: { easting: 435000, northing: 296500 },
+  'Juniper Hill': { easting: 421000, northing: 278500 },
+  Kingsmead: { easting: 452500, northing: 283500 },
+  Larkrise: { easting: 415500, northing: 285500 },
+  Millbrook: { easting: 433500, northing: 274000 },
+  Northgate: { easting: 429500, northing: 289500 },
+  Oakridge: { easting: 444000, northing: 301500 },
+  Pennington: { easting: 410500, northing: 270000 },
+  Queensway: { easting: 426000, northing: 290500 },
+  Riverside: { easting: 434500, northing: 281500 },
+  Stonebridge: { easting: 439000, northing: 264000 },
+  Thornbury: { easting: 417000, northing: 276000 },
+  Upton: { easting: 447000, northing: 280000 },
+  Westwood: { easting: 412000, northing: 281500 },
+};
+
+const PHASE_OF_KIND: Record<(typeof SCHOOL_KINDS)[number], string> = {
+  'Primary School': 'Primary',
+  'C of E Primary School': 'Primary',
+  'Infant School': 'Primary',
+  'Junior School': 'Primary',
+  Academy: 'Secondary',
+  'High School': 'Secondary',
+  'Community College': 'Secondary',
+  'Special School': 'Special',
+};
+
+export type GeneratedSchool = { name: string; phase: string; grid: GridReference };
+
+/**
+ * The school a generated provider works in (its organisation), placed a few hundred metres from its town's
+ * centre by kind of school, so two schools of one town are apart; none for a traded service, which has no
+ * single base.
+ */
+export function employingSchoolOf(listing: Pick<GeneratedListing, 'providerType' | 'organisation'>): GeneratedSchool | null {
+  if (listing.providerType === 'traded_service') return null;
+  const place = PLACES.find((name) => listing.organisation.startsWith(`${name} `));
+  const kind = SCHOOL_KINDS.find((name) => listing.organisation === `${place} ${name}`);
+  if (!place || !kind) return null;
+  const offset = SCHOOL_KINDS.indexOf(kind);
+  const centre = PLACE_GRID[place];
+  return { name: listing.organisation, phase: PHASE_OF_KIND[kind], grid: { easting: centre.easting + 300 * offset, northing: centre.northing + 200 * offset } };
+}
 
 /** What a provider of each category typically says it does, for summaries. */
 const WORK: Record<string, { subjects: string[]; summaries: string[] }> = {

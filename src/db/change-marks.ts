@@ -20,3 +20,10 @@ export async function markChanged(key: string): Promise<void> {
 export async function changeMark(key: string): Promise<string> {
   return (await marks().findOne({ _id: key }))?.mark ?? '';
 }
+
+/** Several marks in one read, by key ('' for a key never marked). */
+export async function changeMarks<K extends string>(keys: readonly K[]): Promise<Record<K, string>> {
+  const found = await marks().find({ _id: { $in: [...keys] } }).toArray();
+  const byKey = new Map(found.map((mark) => [mark._id, mark.mark]));
+  return Object.fromEntries(keys.map((key) => [key, byKey.get(key) ?? ''])) as Record<K, string>;
+}

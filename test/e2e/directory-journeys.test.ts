@@ -165,3 +165,45 @@ describe('Traded Services keeping the taxonomy', () => {
     await page.context().close();
   });
 });
+
+describe('a SIP looking for support near a school', () => {
+  it.each([
+    ['at a desk', { width: 1280, height: 900 }, true],
+    ['on a phone without JavaScript', { width: 390, height: 844 }, false],
+  ] as const)('finds providers within 5 miles of Oakfield, nearest first, with miles on every card (%s)', async (_where, viewport, javaScriptEnabled) => {
+    const page = await signedInPage('sip@demo.example', { viewport, javaScriptEnabled });
+    const checkAccessibility = javaScriptEnabled ? expectNoSeriousAccessibilityIssues : expectNoSeriousAccessibilityIssuesWithoutJavaScript;
+    await page.getByRole('link', { name: 'Find support' }).click();
+    if (!(await page.getByLabel('Distance from').isVisible())) await page.locator('.app-filters > summary').click();
+    // Their first caseload school by name is where distances start from.
+    expect(await page.getByLabel('Distance from').locator('option:checked').innerText()).toBe('Oakfield Primary School');
+    await page.getByLabel('How far from it').selectOption({ label: 'Within 5 miles' });
+    await page.getByLabel('Sort by').selectOption({ label: 'Nearest first' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    expect(page.url()).toContain('from=900001');
+    expect(page.url()).toContain('within=5');
+    expect(page.url()).toContain('sort=distance');
+    expect(await page.locator('#results-heading').innerText()).toBe('15 providers found within 5 miles of Oakfield Primary School');
+
+    const cards = page.locator('.app-provider--result');
+    const distances = await cards.locator('.app-provider__distance').allInnerTexts();
+    expect(distances).toHaveLength(await cards.count());
+    expect(distances[0]).toBe('0.8 miles from Oakfield Primary School');
+    const miles = distances.flatMap((text) => /^([\d.]+) miles/.exec(text)?.[1] ?? []).map(Number);
+    expect(miles).toHaveLength(7);
+    expect(miles).toEqual([...miles].sort((a, b) => a - b));
+    expect(miles.every((value) => value <= 5)).toBe(true);
+    expect(distances.slice(7).every((text) => text.startsWith('No single base'))).toBe(true);
+    expect(await page.locator('main').innerText()).toContain('Distances are straight-line distances from Oakfield Primary School');
+    await checkAccessibility(page);
+
+    // The same from search by need; then a school that cannot be measured from says why, next to the field.
+    await page.goto(`${demo.baseUrl}${paths.directory.suggest}?need=ks2-maths-progress-below-national&within=10&sort=distance`);
+    expect(await page.locator('.app-provider__distance').first().innerText()).toMatch(/miles from Oakfield Primary School$/);
+    await checkAccessibility(page);
+    await page.goto(`${demo.baseUrl}${paths.directory.search}?from=999999&within=5`);
+    expect(await page.locator('.govuk-error-summary').innerText()).toContain('No open school has the URN 999999');
+    await checkAccessibility(page);
+    await page.context().close();
+  });
+});

@@ -1,7 +1,7 @@
 import { Listing } from '../../src/features/listings/listing.model';
 import { Recommendation } from '../../src/features/listings/recommendation.model';
 import { School } from '../../src/features/schools/school.model';
-import { DEMO_SCHOOLS, DEMO_USERS, seedDemoData } from '../../seed/demo-data';
+import { DEMO_PASSWORD, DEMO_SCHOOLS, DEMO_USERS, seedDemoData } from '../../seed/demo-data';
 import { User } from '../../src/features/accounts/user.model';
 import { Commission } from '../../src/features/commissions/commission.model';
 import { PlanReview } from '../../src/features/plans/plan-review.model';
@@ -17,13 +17,17 @@ import { ProviderCheck } from '../../src/features/listings/checks/provider-check
 import { isListedInDirectory } from '../../src/features/listings/listing-visibility';
 import type { CheckKind } from '../../src/features/listings/checks/check-kinds';
 import { useTestDatabase } from '../support/database';
-import { testConfig } from '../support/app';
+import { buildTestApp, testConfig } from '../support/app';
 import { toSessionUser } from '../../src/features/accounts/accounts.service';
 import { licenceStanding } from '../../src/features/sips/licence-standing';
 import { SipProfile } from '../../src/features/sips/sip-profile.model';
 import { assignSipPage } from '../../src/features/sips/sips.service';
+import { paths } from '../../src/paths';
+import { resultNamesIn } from '../support/directory';
+import { signedInAgent } from '../support/http';
 
 useTestDatabase();
+jest.setTimeout(60_000);
 
 describe('the demo data', () => {
   it('gives every published demo listing two standing recommendations from two different demo schools, none its own', async () => {
@@ -120,5 +124,35 @@ describe('the demo data', () => {
     expect(await Commission.findOne({ reference: 'SUP-DEMO-0010' }).lean()).toMatchObject({ plan: plan._id, planPriority: plan.priorities[1]!._id, objectives: plan.priorities[1]!.objectives });
     const history = (await SchoolSupport.findOne({ school: oakfield._id }).lean())!.history;
     expect(history.map((decision) => decision.level)).toEqual(['3', '2']);
+  });
+});
+
+describe('distance in the demo data', () => {
+  it('gives the SIP, searching within 5 miles of Oakfield (their first caseload school), the providers based near it nearest first, then the LA-wide teams', async () => {
+    await seedDemoData();
+    const sip = await signedInAgent(buildTestApp(), 'sip@demo.example', DEMO_PASSWORD);
+    const response = await sip.get(paths.directory.search).query({ within: '5', sort: 'distance' });
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('15 providers found within 5 miles of Oakfield Primary School');
+    const names = resultNamesIn(response.text);
+    const distances = [...response.text.matchAll(/app-provider__distance[^>]*>([^<]+)</g)].map((match) => match[1]);
+    expect(names.map((name, i) => [name, distances[i]])).toEqual([
+      ['Uma Kowalski, Local Leader of Education', '0.8 miles from Oakfield Primary School'],
+      ['Priya Shah, Local Leader of Education', '2.8 miles from Oakfield Primary School'],
+      ['Uma Quinn, National Leader of Education', '3.3 miles from Oakfield Primary School'],
+      ['Zoe Doyle, Specialist Leader of Education', '3.3 miles from Oakfield Primary School'],
+      ['Marek Doyle, Lead professional', '4.4 miles from Oakfield Primary School'],
+      ['Wendy Quinn, Specialist Leader of Education', '4.5 miles from Oakfield Primary School'],
+      ['Yusuf Doyle, Specialist Leader of Education', '4.5 miles from Oakfield Primary School'],
+      // No single base: the LA's teams, in the order of best match (impact ratings, then days available).
+      ['Anyshire Literacy Team', 'No single base: covers Anyshire'],
+      ['Anyshire traded services: Governance', 'No single base: covers West Anyshire, Anyshire City'],
+      ['Anyshire traded services: Mathematics and numeracy', 'No single base: covers East Anyshire, North Anyshire, South Anyshire'],
+      ['Anyshire traded services: Early years (EYFS) (16)', 'No single base: covers Anyshire City, South Anyshire'],
+      ['Anyshire traded services: Mathematics and numeracy (27)', 'No single base: covers South Anyshire'],
+      ['Anyshire traded services: Early years (EYFS)', 'No single base: covers East Anyshire, Anyshire City, West Anyshire'],
+      ['Anyshire traded services: Behaviour and attendance', 'No single base: covers South Anyshire, East Anyshire'],
+      ['Anyshire traded services: Teaching and learning', 'No single base: covers Anyshire City'],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import mongoose from 'mongoose';
 import { DirectoryIndexKeeper } from '../../src/features/directory/directory-index-keeper';
 import { directorySnapshotSeq } from '../../src/features/directory/directory-snapshot';
@@ -6,6 +7,9 @@ import { Listing } from '../../src/features/listings/listing.model';
 import { ensureDefaultTaxonomy } from '../../src/features/taxonomy/taxonomy.service';
 import { useTestDatabase } from '../support/database';
 import { createListedListing } from '../support/directory';
+import { createSchool } from '../support/factories';
+import { School } from '../../src/features/schools/school.model';
+import { importGias } from '../../src/features/schools/gias/gias-import';
 
 useTestDatabase();
 
@@ -51,6 +55,39 @@ describe('starting and keeping the directory index', () => {
     await instance.build();
     await Listing.updateMany({}, { $set: { phases: ['primary'] }, $inc: { revision: 1 } });
     expect([...(await instance.current()).documents()].map((d) => d.phases)).toEqual([['primary']]);
+  });
+
+  it('knows each provider’s base, from the listings or a snapshot, learns new schools and follows a GIAS import on every instance', async () => {
+    const hillcrest = await createSchool({ urn: '710001', name: 'Hillcrest School', grid: { easting: 427500, northing: 276800 } });
+    await createListedListing({ name: 'Based at Hillcrest', employingSchool: hillcrest._id });
+    await createListedListing({ name: 'LA team', providerType: 'traded_service' });
+    const first = keeper();
+    await first.build();
+    const second = keeper();
+    expect(await second.build()).toMatchObject({ from: 'snapshot' });
+    const baseOf = async (instance: DirectoryIndexKeeper, name: string) => {
+      const index = await instance.current();
+      return index.baseGridOf([...index.documents()].find((document) => document.name === name)!);
+    };
+    for (const instance of [first, second]) {
+      expect(await baseOf(instance, 'Based at Hillcrest')).toEqual({ easting: 427500, northing: 276800 });
+      expect(await baseOf(instance, 'LA team')).toBeUndefined();
+    }
+
+    // A third instance starts from the grid references the first saved, reading no school: a change made
+    // outside a GIAS import (which leaves no mark) is not seen.
+    await School.updateOne({ _id: hillcrest._id }, { $set: { grid: { easting: 1, northing: 1 } } });
+    const third = keeper();
+    await third.build();
+    expect(await baseOf(third, 'Based at Hillcrest')).toEqual({ easting: 427500, northing: 276800 });
+
+    const riverside = await createSchool({ urn: '710002', name: 'Riverside Academy', grid: { easting: 433600, northing: 282300 } });
+    await createListedListing({ name: 'Based at Riverside', employingSchool: riverside._id });
+    expect(await baseOf(first, 'Based at Riverside')).toEqual({ easting: 433600, northing: 282300 });
+
+    const csv = ['URN,EstablishmentName,LA (code),LA (name),EstablishmentStatus (code),Easting,Northing', '710001,Hillcrest School,803,Anyshire,1,430000,280000'].join('\r\n');
+    await importGias(() => Readable.from([Buffer.from(csv)]));
+    for (const instance of [first, second, third, keeper()]) expect(await baseOf(instance, 'Based at Hillcrest')).toEqual({ easting: 430000, northing: 280000 });
   });
 
   it('rebuilds from the listings when the log it needed was pruned', async () => {

@@ -5,6 +5,8 @@ import iconv from 'iconv-lite';
 import { importGias } from '../../src/features/schools/gias/gias-import';
 import { MalformedFileError } from '../../src/features/schools/gias/gias-reader';
 import { School } from '../../src/features/schools/school.model';
+import { SCHOOL_PLACES_CHANGE_MARK } from '../../src/features/schools/school-places';
+import { changeMark } from '../../src/db/change-marks';
 import { useTestDatabase } from '../support/database';
 
 useTestDatabase();
@@ -30,24 +32,29 @@ describe('importing the GIAS establishment file', () => {
     expect(academy).toMatchObject({ trust: 'THE FIRST FEDERATION TRUST', localAuthority: 'Devon', laCode: '878', phase: 'Primary', pupils: 100, headName: 'Mr Simon Westwood' });
     expect(academy!.location!.latitude).toBeCloseTo(50.585, 2);
     expect(academy!.location!.longitude).toBeCloseTo(-3.633, 2);
+    expect(academy!.grid).toEqual({ easting: 284509, northing: 77456 });
     const special = await School.findOne({ urn: '101173' }).lean();
     expect(special!.phase).toBeUndefined();
   });
 
-  it('changes nothing on a second import of the same file', async () => {
+  it('changes nothing on a second import of the same file, and leaves no sign that schools moved', async () => {
     const before = await schoolsSnapshot();
+    const mark = await changeMark(SCHOOL_PLACES_CHANGE_MARK);
     const report = await importGias(fromFile);
     expect(report).toMatchObject({ rowsRead: 7, created: 0, updated: 0, unchanged: 6, closed: 0 });
     expect(await schoolsSnapshot()).toEqual(before);
+    expect(await changeMark(SCHOOL_PLACES_CHANGE_MARK)).toBe(mark);
   });
 
   it('updates a changed school by URN, keeping what the LA added', async () => {
     await School.updateOne({ urn: '100000' }, { $set: { name: 'Old name', priorities: { needs: ['phonics'], notes: 'kept' } } });
+    const markBefore = await changeMark(SCHOOL_PLACES_CHANGE_MARK);
     const report = await importGias(fromFile, { laCodes: new Set(['201']) });
     expect(report).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
     expect(report.skipped).toContainEqual({ reason: 'Outside the local authorities chosen for this import', count: 5 });
     const school = await School.findOne({ urn: '100000' }).lean();
     expect(school).toMatchObject({ name: 'The Aldgate School', priorities: { needs: ['phonics'], notes: 'kept' } });
+    expect(await changeMark(SCHOOL_PLACES_CHANGE_MARK)).not.toBe(markBefore);
     expect(await School.countDocuments({ urn: '100000' })).toBe(1);
   });
 

@@ -38,6 +38,7 @@ export function directoryDocument(overrides: Partial<DirectoryDocument> = {}): D
     contexts: [],
     offers: [],
     areas: [],
+    employingSchoolId: null,
     capacity: { days: 5, period: 'term' },
     fundedByLa: false,
     dailyRatePence: 40_000,

@@ -7,9 +7,9 @@ import { School } from '../../src/features/schools/school.model';
 export const TEST_PASSWORD = 'correct horse battery staple';
 let passwordHash: Promise<string> | undefined;
 
-export async function createSchool(overrides: Partial<{ urn: string; name: string }> = {}) {
+export async function createSchool(overrides: Partial<{ urn: string; name: string; grid: { easting: number; northing: number }; status: string; sip: unknown }> = {}) {
   const urn = overrides.urn ?? String(800000 + Math.floor(Math.random() * 99999));
-  return School.create({ urn, name: overrides.name ?? `Test School ${urn}`, localAuthority: 'Testshire', phase: 'Primary' });
+  return School.create({ localAuthority: 'Testshire', phase: 'Primary', ...overrides, urn, name: overrides.name ?? `Test School ${urn}` });
 }
 
 export async function createUser(

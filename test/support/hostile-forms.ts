@@ -680,13 +680,13 @@ export const BUTTONS: { route: string; as: Who; action: (world: World) => string
   { route: 'POST /listings/:id/recommend/withdraw', as: 'school', action: (world) => paths.recommendations.withdraw(world.listingId) },
 ];
 
-const SEARCH_PARAMETERS = ['q', 'type', 'category', 'phase', 'subject', 'context', 'area', 'capacity', 'funded', 'sort', 'page'];
+const SEARCH_PARAMETERS = ['q', 'type', 'category', 'phase', 'subject', 'context', 'area', 'capacity', 'funded', 'from', 'within', 'sort', 'page'];
 
 /** Every page that reads its query string, and the parameters it reads. */
 export const QUERIES: { route: string; as: Who; url: (world: World) => string; parameters: string[] }[] = [
   { route: 'GET /directory', as: 'sip', url: () => paths.directory.search, parameters: SEARCH_PARAMETERS },
   { route: 'GET /directory/export.csv', as: 'sip', url: () => paths.directory.export, parameters: SEARCH_PARAMETERS },
-  { route: 'GET /directory/suggest', as: 'school', url: () => paths.directory.suggest, parameters: ['need', 'text', 'phase'] },
+  { route: 'GET /directory/suggest', as: 'school', url: () => paths.directory.suggest, parameters: ['need', 'text', 'phase', 'from', 'within', 'sort'] },
   { route: 'GET /schools', as: 'traded_services', url: () => paths.schools.list, parameters: ['q', 'status', 'page'] },
   { route: 'GET /reports', as: 'traded_services', url: () => paths.reports.commissions, parameters: ['term', 'level'] },
   { route: 'GET /reports/:table.csv', as: 'sip', url: () => paths.reports.csv('levels'), parameters: ['term', 'level'] },

@@ -94,9 +94,17 @@ describe('a GIAS row', () => {
         trust: undefined,
         address: ['School Lane', 'Yate'],
         postcode: 'BS37 4AA',
+        grid: { easting: 371000, northing: 182000 },
       },
     });
     expect(outcome.kind === 'school' && outcome.school.location?.latitude).toBeCloseTo(51.53, 1);
+  });
+
+  it('keeps the grid reference only when both figures are on the grid', () => {
+    for (const overrides of [{ Easting: '' }, { Northing: 'Not applicable' }, { Easting: '-5' }, { Northing: 'north' }] as Record<string, string>[]) {
+      const outcome = schoolFromGiasRecord(row(overrides));
+      expect(outcome.kind === 'school' && outcome.school.grid).toBeUndefined();
+    }
   });
 
   it('records a closed school as closed, with its closing date', () => {

@@ -26,6 +26,12 @@ export type DirectoryDocument = {
   contexts: string[];
   offers: string[];
   areas: string[];
+  /**
+   * The employing school, whose GIAS grid reference is the provider's base for distances (the index
+   * holds the grid references, so a GIAS import moves them without touching listings). Null for a
+   * provider with no single base, such as an LA team, which works across the areas it covers.
+   */
+  employingSchoolId: string | null;
   capacity: { days: number; period: 'term' | 'year' } | null;
   fundedByLa: boolean;
   dailyRatePence: number | null;
@@ -80,6 +86,7 @@ export function toDirectoryDocument(listing: ListingRecord, impact?: ImpactSumma
     contexts: listing.contexts ?? [],
     offers: listing.offers ?? [],
     areas: [...new Set(listing.areas ?? [])],
+    employingSchoolId: listing.employingSchool?.toString() ?? null,
     capacity: typeof capacityDays === 'number' ? { days: capacityDays, period: listing.capacity?.period === 'year' ? 'year' : 'term' } : null,
     fundedByLa: listing.fundedByLa,
     dailyRatePence: listing.dailyRatePence ?? null,

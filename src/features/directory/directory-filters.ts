@@ -1,5 +1,6 @@
 import type { ProviderType } from '../listings/listing-vocabulary';
 import { capacityDaysPerYear, hasCapacity, type DirectoryDocument } from './directory-document';
+import { byDistance, type ProviderDistance } from './provider-distance';
 
 /**
  * Every filter of the search page, declared once: what it reads from a listing (its index field), what a
@@ -102,17 +103,19 @@ export function facetCounts(items: readonly { document: DirectoryDocument }[], f
   return counts;
 }
 
-export const SORTS = ['relevance', 'capacity', 'name', 'rate'] as const;
+export const SORTS = ['relevance', 'distance', 'capacity', 'name', 'rate'] as const;
 export type Sort = (typeof SORTS)[number];
 
 export const SORT_LABELS: Record<Sort, string> = {
   relevance: 'Best match',
+  distance: 'Nearest first',
   capacity: 'Most days available',
   name: 'Name (A to Z)',
   rate: 'Lowest daily rate',
 };
 
-type Ranked = { document: DirectoryDocument; score: number };
+/** A result with its score, and its distance from the school the search measures from, if it does. */
+type Ranked = { document: DirectoryDocument; score: number; distance?: ProviderDistance };
 
 const collator = new Intl.Collator('en-GB');
 const byName = (a: Ranked, b: Ranked) => collator.compare(a.document.name, b.document.name);
@@ -126,9 +129,13 @@ const byRate = (a: Ranked, b: Ranked) => {
   return Number.isNaN(difference) ? 0 : difference;
 };
 
+/** Without a place to measure from there are no distances, and nearest first is best match. */
+const nearest = (a: Ranked, b: Ranked) => (a.distance && b.distance ? byDistance(a.distance, b.distance) : 0);
+
 const ORDERS: Record<Sort, ((a: Ranked, b: Ranked) => number)[]> = {
   // Relevance, then impact, then capacity, as the directory promises.
   relevance: [(a, b) => b.score - a.score, byImpact, byCapacity, byName],
+  distance: [nearest, (a, b) => b.score - a.score, byImpact, byCapacity, byName],
   capacity: [byCapacity, (a, b) => b.score - a.score, byName],
   name: [byName],
   rate: [byRate, (a, b) => b.score - a.score, byName],

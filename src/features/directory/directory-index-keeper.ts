@@ -4,13 +4,14 @@ import { isListedInDirectory } from '../listings/listing-visibility';
 import { claimOnce } from '../../db/claims';
 import { lastListingChange, listingChangesAfter, pruneListingChanges } from '../listings/listing-changes';
 import { findApprovedListings, findListings, findListingsUpdatedSince } from '../listings/listing-reads';
-import { changeMark } from '../../db/change-marks';
+import { changeMarks } from '../../db/change-marks';
 import { currentTaxonomy } from '../taxonomy/taxonomy-snapshot';
 import { TAXONOMY_CHANGE_MARK } from '../taxonomy/term-kinds';
+import { gridReferencesOf, SCHOOL_PLACES_CHANGE_MARK } from '../schools/school-places';
 import { toDirectoryDocument, type DirectoryDocument, type ImpactSummary } from './directory-document';
 import { impactSummariesForListings, type ImpactSummary as FeedbackSummary } from '../commissions/feedback/feedback.service';
 import { DirectoryIndex } from './directory-index';
-import { directorySnapshotSeq, loadDirectorySnapshot, saveDirectorySnapshot } from './directory-snapshot';
+import { directorySnapshotSeq, loadDirectorySnapshot, loadSchoolGrids, saveDirectorySnapshot, saveSchoolGrids } from './directory-snapshot';
 
 /**
  * Another instance's clock may run behind ours, so each look for changes reaches this far back
@@ -29,7 +30,6 @@ const INDEXED_FIELDS = {
   evidence: 0,
   photo: 0,
   statusReason: 0,
-  employingSchool: 0,
 } as const;
 
 export type KeeperOptions = { graceDays: number; syncMs: number; logger?: Logger; now?: () => Date };
@@ -58,6 +58,7 @@ export class DirectoryIndexKeeper {
   private changesSince = new Date(0);
   private lastLookAt = 0;
   private taxonomySignature = '';
+  private schoolPlacesSignature = '';
   private appliedSeq = 0;
   private snapshotSeq = 0;
   private inFlight: Promise<void> | undefined;
@@ -120,9 +121,9 @@ export class DirectoryIndexKeeper {
    */
   async build(options: { fromListings?: boolean } = {}): Promise<BuildReport> {
     const started = performance.now();
-    const [taxonomy, signature, snapshot] = await Promise.all([
+    const [taxonomy, signatures, snapshot] = await Promise.all([
       currentTaxonomy(),
-      this.readTaxonomySignature(),
+      this.readSignatures(),
       options.fromListings ? null : loadDirectorySnapshot(),
     ]);
     const lookStartedAt = snapshot?.takenAt ?? new Date();
@@ -131,11 +132,13 @@ export class DirectoryIndexKeeper {
     const index = new DirectoryIndex(taxonomy);
     const now = this.now();
     index.addAll(loaded.documents.filter((document) => isListedInDirectory(document, now, this.options.graceDays)));
+    await this.placeProviders(index, signatures.schoolPlaces);
     this.index = index;
     this.reviewDue = new Map();
     this.checksLapse = new Map();
     for (const document of loaded.documents) this.noteDates(document.id, document);
-    this.taxonomySignature = signature;
+    this.taxonomySignature = signatures.taxonomy;
+    this.schoolPlacesSignature = signatures.schoolPlaces;
     this.appliedSeq = loaded.seq;
     this.markLook(lookStartedAt);
     if (snapshot) {
@@ -154,14 +157,14 @@ export class DirectoryIndexKeeper {
   private async applyChanges(): Promise<'applied' | 'rebuild'> {
     const index = this.index!;
     const lookStartedAt = new Date();
-    const [signature, log] = await Promise.all([this.readTaxonomySignature(), listingChangesAfter(this.appliedSeq)]);
+    const [signatures, log] = await Promise.all([this.readSignatures(), listingChangesAfter(this.appliedSeq)]);
     const changedIds = log.changes.some((change) => change.ids === null)
       ? await this.updatedSinceLastLook(index)
       : [...new Set(log.changes.flatMap((change) => change.ids ?? []))];
     if (log.gap || changedIds.length > REBUILD_ABOVE_CHANGED) return 'rebuild';
-    if (signature !== this.taxonomySignature) {
+    if (signatures.taxonomy !== this.taxonomySignature) {
       index.replaceTaxonomy(await currentTaxonomy());
-      this.taxonomySignature = signature;
+      this.taxonomySignature = signatures.taxonomy;
     }
     const now = this.now();
     if (changedIds.length > 0) {
@@ -178,6 +181,12 @@ export class DirectoryIndexKeeper {
       }
     }
     this.dropOverdue(index, now);
+    if (signatures.schoolPlaces !== this.schoolPlacesSignature) {
+      await this.placeProviders(index, signatures.schoolPlaces);
+      this.schoolPlacesSignature = signatures.schoolPlaces;
+    } else if (changedIds.length > 0) {
+      await this.learnSchoolGrids(index);
+    }
     this.appliedSeq = log.changes.at(-1)?.seq ?? this.appliedSeq;
     this.markLook(lookStartedAt);
     if (this.appliedSeq - this.snapshotSeq >= SNAPSHOT_EVERY_CHANGES) await this.refreshSnapshot();
@@ -227,8 +236,32 @@ export class DirectoryIndexKeeper {
     this.lastLookAt = Date.now();
   }
 
-  private readTaxonomySignature(): Promise<string> {
-    return changeMark(TAXONOMY_CHANGE_MARK);
+  /** The taxonomy's and the schools' change marks, in one read by _id. */
+  private async readSignatures(): Promise<{ taxonomy: string; schoolPlaces: string }> {
+    const marks = await changeMarks([TAXONOMY_CHANGE_MARK, SCHOOL_PLACES_CHANGE_MARK]);
+    return { taxonomy: marks[TAXONOMY_CHANGE_MARK], schoolPlaces: marks[SCHOOL_PLACES_CHANGE_MARK] };
+  }
+
+  /**
+   * Every listed provider's base: the employing schools' grid references saved as of the schools' current
+   * change mark, with any schools missing from them read and the whole saved again; or, when the schools
+   * changed since (a GIAS import), all of them read afresh and saved for the other instances.
+   */
+  private async placeProviders(index: DirectoryIndex, schoolPlacesMark: string): Promise<void> {
+    const saved = await loadSchoolGrids(schoolPlacesMark);
+    if (saved) {
+      index.setSchoolGrids(saved, { replace: true });
+      if (index.schoolsWithoutGrid(index.documents()).length === 0) return;
+      await this.learnSchoolGrids(index);
+    } else {
+      index.setSchoolGrids(await gridReferencesOf(index.employingSchools()), { replace: true });
+    }
+    await saveSchoolGrids(schoolPlacesMark, index.schoolGridMap());
+  }
+
+  /** The grid references of employing schools the index does not know yet (no read when it knows them all). */
+  private async learnSchoolGrids(index: DirectoryIndex): Promise<void> {
+    index.setSchoolGrids(await gridReferencesOf(index.schoolsWithoutGrid(index.documents())));
   }
 }
 

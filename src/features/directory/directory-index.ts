@@ -6,6 +6,7 @@ import { LISTING_FIELD_FOR_KIND, type ListingTermField, type ListingTermKind } f
 import type { DirectoryDocument } from './directory-document';
 import type { QueryUnit } from './query-understanding';
 import { isStopword, normaliseWord, phraseWords, words } from '../../lib/search-text';
+import type { GridReference } from '../../lib/grid-distance';
 
 /** The listing fields that hold term slugs, with the list they come from. */
 export const TERM_FIELDS = (Object.entries(LISTING_FIELD_FOR_KIND) as [ListingTermKind, ListingTermField][]).map(
@@ -42,6 +43,8 @@ export class DirectoryIndex {
   private readonly byId = new Map<string, DirectoryDocument>();
   private readonly postings = new Map<string, Set<string>>();
   private areaNames: Set<string> | undefined;
+  /** Employing schools' grid references (null: GIAS gives none), the providers' bases for distances. */
+  private schoolGrids = new Map<string, GridReference | null>();
 
   constructor(private taxonomySnapshot: TaxonomySnapshot) {}
 
@@ -68,6 +71,36 @@ export class DirectoryIndex {
       for (const document of this.byId.values()) for (const area of document.areas) this.areaNames.add(area);
     }
     return this.areaNames;
+  }
+
+  /** The grid reference of the provider's employing school: undefined with no school or none known yet, null where GIAS gives none. */
+  baseGridOf(document: DirectoryDocument): GridReference | null | undefined {
+    return document.employingSchoolId ? this.schoolGrids.get(document.employingSchoolId) : undefined;
+  }
+
+  /** The employing schools of these documents whose grid reference the index has not been given. */
+  schoolsWithoutGrid(documents: Iterable<DirectoryDocument>): string[] {
+    const missing = new Set<string>();
+    for (const document of documents) if (document.employingSchoolId && !this.schoolGrids.has(document.employingSchoolId)) missing.add(document.employingSchoolId);
+    return [...missing];
+  }
+
+  /** Every employing school of a listed provider. */
+  employingSchools(): string[] {
+    return [...new Set([...this.byId.values()].flatMap((document) => (document.employingSchoolId ? [document.employingSchoolId] : [])))];
+  }
+
+  /** Every grid reference the index holds, by school id. */
+  schoolGridMap(): ReadonlyMap<string, GridReference | null> {
+    return this.schoolGrids;
+  }
+
+  /** Records schools' grid references (after a GIAS import, the fresh ones replace every known one). */
+  setSchoolGrids(grids: ReadonlyMap<string, GridReference | null>, options: { replace?: boolean } = {}): void {
+    if (grids.size === 0 && !options.replace) return;
+    this.version = ++lastVersion;
+    if (options.replace) this.schoolGrids = new Map(grids);
+    else for (const [id, grid] of grids) this.schoolGrids.set(id, grid);
   }
 
   addAll(documents: readonly DirectoryDocument[]): void {

@@ -2,16 +2,22 @@ import { Router } from 'express';
 import { paths } from '../../paths';
 import { csvHeaders } from '../../lib/csv';
 import { requireSignIn } from '../../web/authentication';
+import { fieldErrors } from '../../web/form-errors';
 import { canMakeShortlists } from './shortlists.service';
 import { providersCsv } from './directory-csv';
-import { searchQuerySchema, suggestQuerySchema, type SearchQuery } from './directory.schemas';
+import { searchQuerySchema, suggestQuerySchema, SUGGEST_SORTS, type SearchQuery } from './directory.schemas';
+import { FILTER_NAMES, SORT_LABELS, type DirectoryFilters } from './directory-filters';
 import type { DirectoryService, SearchRequest } from './directory.service';
-import { searchPageModel } from './search-page';
+import { distanceFields, distanceNote, searchPageModel } from './search-page';
+import { distanceRequest, searchOrigin, type SearchOrigin } from './search-origin';
 
-function searchRequest(query: SearchQuery): SearchRequest {
-  const { q, sort, page, ...filters } = query;
-  return { q, sort, page, filters };
+function searchRequest(query: SearchQuery, place: SearchOrigin): SearchRequest {
+  const filters = Object.fromEntries(FILTER_NAMES.map((name) => [name, query[name]])) as DirectoryFilters;
+  return { q: query.q, sort: query.sort, page: query.page, filters, distance: distanceRequest(place.origin, query) };
 }
+
+/** The school asked for cannot be measured from, or a distance needs a school: said next to the school's field. */
+const originErrors = (place: SearchOrigin) => (place.problem ? fieldErrors({ from: place.problem }) : undefined);
 
 /**
  * Finding support: every signed-in role may search, print and export the directory. Absolute links in
@@ -22,17 +28,23 @@ export function directoryRoutes(directory: DirectoryService, baseUrl: string): R
   router.use(paths.directory.search, requireSignIn);
 
   router.get(paths.directory.search, async (req, res) => {
-    const outcome = await directory.search(searchRequest(searchQuerySchema.parse(req.query)));
-    res.render('directory/search', {
+    const query = searchQuerySchema.parse(req.query);
+    const place = await searchOrigin(req.user!, query);
+    const outcome = await directory.search(searchRequest(query, place));
+    const errors = originErrors(place);
+    res.status(errors ? 400 : 200).render('directory/search', {
       pageTitle: outcome.q ? `${outcome.q.slice(0, 60)} – Find support` : 'Find support',
       canShortlist: canMakeShortlists(req.user!),
-      ...searchPageModel(outcome),
+      errors,
+      ...searchPageModel(outcome, place, query.within),
     });
   });
 
   router.get(paths.directory.export, async (req, res) => {
-    const results = await directory.searchAll(searchRequest(searchQuerySchema.parse(req.query)));
-    res.set(csvHeaders('support-directory-search.csv')).send(providersCsv(results, baseUrl));
+    const query = searchQuerySchema.parse(req.query);
+    const place = await searchOrigin(req.user!, query);
+    const results = await directory.searchAll(searchRequest(query, place));
+    res.set(csvHeaders('support-directory-search.csv')).send(providersCsv(results, baseUrl, { distanceFrom: place.origin?.name }));
   });
 
   router.get(paths.directory.print, async (_req, res) => {
@@ -41,13 +53,20 @@ export function directoryRoutes(directory: DirectoryService, baseUrl: string): R
 
   router.get(paths.directory.suggest, async (req, res) => {
     const query = suggestQuerySchema.parse(req.query);
+    const place = await searchOrigin(req.user!, query);
     const asked = query.need.length > 0 || query.text !== '';
-    const suggestions = asked ? await directory.suggestedSupport({ needSlugs: query.need, freeText: query.text, phase: query.phase }) : null;
+    const distance = distanceRequest(place.origin, query);
+    const suggestions = asked ? await directory.suggestedSupport({ needSlugs: query.need, freeText: query.text, phase: query.phase, distance, sort: query.sort }) : null;
     const { needs, phases } = await directory.needAndPhaseChoices();
-    res.render('directory/suggest', {
+    const errors = originErrors(place);
+    res.status(errors ? 400 : 200).render('directory/suggest', {
       pageTitle: 'Search by need',
       query,
+      errors,
       suggestions,
+      distance: distanceFields(place, query.within),
+      distanceNote: suggestions ? distanceNote({ distance }) : null,
+      sortOptions: SUGGEST_SORTS.map((sort) => ({ value: sort, text: SORT_LABELS[sort] })),
       needChoices: needs,
       phaseChoices: [{ value: '', text: 'Any phase' }, ...phases],
       canShortlist: canMakeShortlists(req.user!),

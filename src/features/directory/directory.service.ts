@@ -23,12 +23,14 @@ import type { DirectoryIndexKeeper } from './directory-index-keeper';
 import { needsMatching } from './need-matching';
 import { understandQuery } from './query-understanding';
 import { filterReasons, matchReasons, toResultView, type ResultView } from './result-view';
+import { distanceOf, distanceView, isWithin, type DistanceRequest, type ProviderDistance } from './provider-distance';
 import { MAX_QUERY_CHARACTERS } from '../../lib/search-text';
 
 /** Where the service gets the current index: the keeper in the app, an index built in memory in unit tests. */
 export type DirectorySource = Pick<DirectoryIndexKeeper, 'current' | 'now' | 'graceDays'>;
 
-export type SearchRequest = { q: string; filters: DirectoryFilters; sort: Sort; page: number };
+/** distance: the school to measure from and how far to reach, or null for no distances. */
+export type SearchRequest = { q: string; filters: DirectoryFilters; sort: Sort; page: number; distance?: DistanceRequest | null };
 
 export type FacetOption = { value: string; text: string; count: number };
 /** Per filter (FILTERS): each choice with how many results it would give; for a "yes" filter, that count. */
@@ -46,6 +48,7 @@ export type SearchOutcome = {
   suggestedNeed: { slug: string; label: string } | null;
   filters: DirectoryFilters;
   sort: Sort;
+  distance: DistanceRequest | null;
   total: number;
   page: number;
   pages: number;
@@ -53,7 +56,14 @@ export type SearchOutcome = {
   facets: Facets;
 };
 
-export type SuggestRequest = { needSlugs: readonly string[]; freeText?: string; phase?: string; limit?: number };
+export type SuggestRequest = {
+  needSlugs: readonly string[];
+  freeText?: string;
+  phase?: string;
+  limit?: number;
+  distance?: DistanceRequest | null;
+  sort?: 'relevance' | 'distance';
+};
 
 export type Suggestion = ResultView & { score: number };
 
@@ -63,7 +73,7 @@ export type SuggestOutcome = {
   results: Suggestion[];
 };
 
-type Ranked = { document: DirectoryDocument; score: number; hit?: TextHit };
+type Ranked = { document: DirectoryDocument; score: number; hit?: TextHit; distance?: ProviderDistance };
 
 const MAX_EXPORT_ROWS = 5_000;
 const byName = new Intl.Collator('en-GB');
@@ -107,8 +117,10 @@ export class DirectoryService {
     const { taxonomy } = index;
     const filters = knownFilters(request.filters, index);
     const { ranked, units, relaxed } = this.textMatches(index, request.q);
-    const facets = facetCounts(ranked, filters);
-    const matching = sortResults(applyFilters(ranked, filters), request.sort);
+    const distance = request.distance ?? null;
+    const reachable = withinReach(ranked, distance, index);
+    const facets = facetCounts(reachable, filters);
+    const matching = sortResults(applyFilters(reachable, filters), request.sort);
     const { items, page, pages } = paginate(matching, request.page);
     const exactNeed = units.some((unit) => unit.kind === 'terms' && unit.terms.some((term) => term.kind === 'need'));
     const need = request.q && !exactNeed ? needsMatching(request.q, taxonomy)[0] : undefined;
@@ -122,10 +134,11 @@ export class DirectoryService {
       suggestedNeed: need ? { slug: need.slug, label: need.label } : null,
       filters,
       sort: request.sort,
+      distance,
       total: matching.length,
       page,
       pages,
-      results: items.map((item) => this.view(item, filters, taxonomy)),
+      results: items.map((item) => this.view(item, filters, taxonomy, distance)),
       facets: facetOptions(facets, filters, taxonomy),
     };
   }
@@ -135,18 +148,20 @@ export class DirectoryService {
     const index = await this.keeper.current();
     const filters = knownFilters(request.filters, index);
     const { ranked } = this.textMatches(index, request.q);
-    return sortResults(applyFilters(ranked, filters), request.sort)
+    const distance = request.distance ?? null;
+    return sortResults(applyFilters(withinReach(ranked, distance, index), filters), request.sort)
       .slice(0, MAX_EXPORT_ROWS)
-      .map((item) => this.view(item, filters, index.taxonomy));
+      .map((item) => this.view(item, filters, index.taxonomy, distance));
   }
 
   /**
    * Providers ranked against a school's needs (its priorities, by slug, or in its own words) and its
    * phase: covering more of the needs' categories counts most, then a provider type suited to the
    * need, the right phase, the words themselves, and having days available. Impact will join the
-   * ranking when feedback exists (DirectoryDocument.impact).
+   * ranking when feedback exists (DirectoryDocument.impact). With a school to measure from, each shows
+   * its distance, a limit leaves out those further away, and they can be listed nearest first.
    */
-  async suggestedSupport({ needSlugs, freeText = '', phase, limit = 20 }: SuggestRequest): Promise<SuggestOutcome> {
+  async suggestedSupport({ needSlugs, freeText = '', phase, limit = 20, distance = null, sort = 'relevance' }: SuggestRequest): Promise<SuggestOutcome> {
     const index = await this.keeper.current();
     const { taxonomy } = index;
     const needs = uniqueNeeds([
@@ -161,6 +176,8 @@ export class DirectoryService {
     const suggestions: (Ranked & { reasons: string[] })[] = [];
     for (const document of this.listed(index)) {
       if (phaseTerm && document.phases.length > 0 && !document.phases.includes(phaseTerm.slug) && !document.phases.includes('all-through')) continue;
+      const away = distance ? distanceOf(document, distance.origin, index.baseGridOf(document)) : undefined;
+      if (distance && away && !isWithin(away, distance.within)) continue;
       const reasons: string[] = [];
       let score = 0;
       for (const need of needs) {
@@ -187,14 +204,14 @@ export class DirectoryService {
         score += 2;
         reasons.push('Has days available');
       }
-      suggestions.push({ document, score, reasons });
+      suggestions.push({ document, score, reasons, distance: away });
     }
     return {
       needs: needs.map((need) => ({ slug: need.slug, label: need.label, categories: need.categories.map((slug) => taxonomy.label('category', slug)) })),
       phase: phaseTerm ? { slug: phaseTerm.slug, label: phaseTerm.label } : null,
-      results: sortResults(suggestions, 'relevance')
+      results: sortResults(suggestions, distance ? sort : 'relevance')
         .slice(0, limit)
-        .map((item) => ({ ...toResultView(item.document, taxonomy, item.reasons), score: item.score })),
+        .map((item) => ({ ...toResultView(item.document, taxonomy, item.reasons, distanceShown(item, distance)), score: item.score })),
     };
   }
 
@@ -259,10 +276,25 @@ export class DirectoryService {
     return { ranked, units, relaxed };
   }
 
-  private view(item: Ranked, filters: DirectoryFilters, taxonomy: TaxonomySnapshot): ResultView {
+  private view(item: Ranked, filters: DirectoryFilters, taxonomy: TaxonomySnapshot, distance: DistanceRequest | null): ResultView {
     const reasons = [...matchReasons(item.document, item.hit, taxonomy), ...filterReasons(item.document, filters, taxonomy)];
-    return toResultView(item.document, taxonomy, reasons);
+    return toResultView(item.document, taxonomy, reasons, distanceShown(item, distance));
   }
+}
+
+/** Each result with its distance from the search's school, keeping those within its limit (all, without a school). */
+function withinReach(items: readonly Ranked[], distance: DistanceRequest | null, index: DirectoryIndex): Ranked[] {
+  if (!distance) return [...items];
+  const reachable: Ranked[] = [];
+  for (const item of items) {
+    const away = distanceOf(item.document, distance.origin, index.baseGridOf(item.document));
+    if (isWithin(away, distance.within)) reachable.push({ ...item, distance: away });
+  }
+  return reachable;
+}
+
+function distanceShown(item: Ranked, distance: DistanceRequest | null | undefined) {
+  return distance && item.distance ? distanceView(item.distance, distance.origin, item.document.areas) : null;
 }
 
 function uniqueNeeds(needs: TermRecord[]): TermRecord[] {

@@ -6,6 +6,7 @@ import type { TermKind } from '../taxonomy/term-kinds';
 import type { DirectoryDocument } from './directory-document';
 import { FILTER_NAMES, FILTERS, type DirectoryFilters } from './directory-filters';
 import type { TextHit } from './directory-index';
+import type { DistanceView } from './provider-distance';
 import { normaliseWord, words } from '../../lib/search-text';
 
 /** One provider as a result, shortlist entry, printed entry or CSV row shows it. */
@@ -29,6 +30,8 @@ export type ResultView = {
   impact: string | null;
   /** Why it is here: what it matched, in words a user understands. */
   reasons: string[];
+  /** How far it is from the school the search measures from, when it measures from one. */
+  distance: DistanceView | null;
 };
 
 const labels = (taxonomy: TaxonomySnapshot, kind: TermKind, slugs: readonly string[]) =>
@@ -56,7 +59,7 @@ function designationText(document: DirectoryDocument): string | null {
   return parts.join(', ');
 }
 
-export function toResultView(document: DirectoryDocument, taxonomy: TaxonomySnapshot, reasons: string[] = []): ResultView {
+export function toResultView(document: DirectoryDocument, taxonomy: TaxonomySnapshot, reasons: string[] = [], distance: DistanceView | null = null): ResultView {
   return {
     id: document.id,
     name: document.name,
@@ -80,6 +83,7 @@ export function toResultView(document: DirectoryDocument, taxonomy: TaxonomySnap
     },
     impact: document.impact ? `${document.impact.score.toFixed(1)} out of 5 (${document.impact.responses} schools)` : null,
     reasons,
+    distance,
   };
 }
 

@@ -63,7 +63,7 @@ export function shortlistsRoutes(directory: DirectoryService, baseUrl: string): 
   router.get(paths.shortlists.export(':id'), async (req: Request<{ id: string }>, res) => {
     const shortlist = await viewShortlist(req.user!, req.params.id, directory);
     const providers = shortlist.entries.flatMap((entry) => (entry.provider ? [{ ...entry.provider, note: entry.note }] : []));
-    res.set(csvHeaders(`shortlist-${shortlist.schoolUrn}.csv`)).send(providersCsv(providers, baseUrl, true));
+    res.set(csvHeaders(`shortlist-${shortlist.schoolUrn}.csv`)).send(providersCsv(providers, baseUrl, { withNotes: true }));
   });
 
   router.post(paths.shortlists.entryNote(':id', ':listingId'), async (req: Request<ShortlistParams>, res) => {

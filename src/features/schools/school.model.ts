@@ -38,6 +38,11 @@ const schoolSchema = new Schema(
       type: new Schema({ latitude: Number, longitude: Number }, { _id: false }),
       default: undefined,
     },
+    /** Where GIAS places the school on the British National Grid (metres), for straight-line distances. */
+    grid: {
+      type: new Schema({ easting: Number, northing: Number }, { _id: false }),
+      default: undefined,
+    },
     trust: { type: String, trim: true, maxlength: 200 },
     headName: { type: String, trim: true, maxlength: 200 },
     pupils: { type: Number, min: 0 },

@@ -20,6 +20,7 @@ import {
   urnOfOwnSchool,
 } from './schools.service';
 import { directoryPhaseOf } from './directory-phase';
+import type { SchoolPlace } from './school-places';
 
 type UrnRequest = Request<{ urn: string }>;
 
@@ -33,7 +34,9 @@ export type PlanSummary = { yearLabel: string; href: string; exists: boolean; ag
  * whether the school's SIP's licence to practise has lapsed. Choosing the school's SIP is the sips feature's page.
  */
 export type SchoolPageParts = {
-  directory: { suggestedSupport(request: { needSlugs: readonly string[]; freeText?: string; phase?: string; limit?: number }): Promise<unknown> };
+  directory: {
+    suggestedSupport(request: { needSlugs: readonly string[]; freeText?: string; phase?: string; limit?: number; distance?: { origin: SchoolPlace; within: null } | null }): Promise<unknown>;
+  };
   commissionSummariesFor: CaseloadCommissions;
   planSummaryFor: (user: SessionUser, schoolId: string) => Promise<PlanSummary>;
   lapsedSipLicence: (sipId: string) => Promise<string | undefined>;
@@ -105,6 +108,7 @@ async function renderSchool(parts: SchoolPageParts, req: Request, res: Response,
     freeText: plan.words,
     phase: directoryPhaseOf(page.school.phase),
     limit: 5,
+    distance: page.place ? { origin: page.place, within: null } : null,
   });
   res.render('schools/school', {
     pageTitle: page.school.name,

@@ -16,6 +16,7 @@ import { SchoolSupport, type LevelDecision } from './school-support.model';
 import { URN_PATTERN, type CapacityForm, type SchoolSearch, type SupportLevelForm } from './schools.schemas';
 import { entitlementPhrases } from './level-entitlement';
 import { currentScheme, findLevel } from './support-scheme.service';
+import { placeOf } from './school-places';
 
 export const SEARCH_PAGE_SIZE = 50;
 
@@ -72,6 +73,8 @@ export async function schoolPage(user: SessionUser, urn: string) {
   const level = current ? findLevel(scheme, current.level) : undefined;
 
   return {
+    /** Where the school is, to measure its suggested providers' distances from (null where GIAS gives no location). */
+    place: placeOf(school),
     school: {
       id: school._id.toString(),
       urn: school.urn,

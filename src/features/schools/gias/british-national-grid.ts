@@ -1,4 +1,5 @@
 import proj4 from 'proj4';
+import { isGridReference } from '../../../lib/grid-distance';
 
 // OSGB36 / British National Grid, with the standard 7-parameter Helmert shift to WGS84 (good to
 // a few metres, plenty for placing a school on a map or measuring travel distance).
@@ -12,8 +13,7 @@ export type LatLong = { latitude: number; longitude: number };
 
 /** Easting/northing in metres to latitude/longitude (WGS84, 6 decimal places), or null off the grid. */
 export function latLongFromGrid(easting: number, northing: number): LatLong | null {
-  if (!Number.isFinite(easting) || !Number.isFinite(northing)) return null;
-  if (easting < 0 || easting > 700_000 || northing < 0 || northing > 1_300_000) return null;
+  if (!isGridReference({ easting, northing })) return null;
   const [longitude, latitude] = toWgs84.forward([easting, northing]);
   const round = (value: number) => Math.round(value * 1e6) / 1e6;
   return { latitude: round(latitude!), longitude: round(longitude!) };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Types } from 'mongoose';
 import { School } from '../school.model';
+import { markSchoolPlacesChanged } from '../school-places';
 import { readGiasRecords } from './gias-reader';
 import { SKIP_REASONS, schoolFromGiasRecord, type ImportedSchool, type RowOptions, type SkipReason } from './gias-row';
 
@@ -39,6 +40,7 @@ const IMPORTED_FIELDS = [
   'address',
   'postcode',
   'location',
+  'grid',
   'trust',
   'headName',
   'pupils',
@@ -53,6 +55,7 @@ const IMPORTED_FIELDS = [
 export async function importGias(open: () => Readable, options: ImportOptions = {}): Promise<ImportReport> {
   const report = await checkGias(open, options);
   await applyGias(open, options, report);
+  if (report.created + report.updated > 0) await markSchoolPlacesChanged();
   return report;
 }
 
@@ -158,9 +161,9 @@ function factsKey(school: Partial<ImportedSchool>): string {
 function normalise(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value) && value.length === 0) return null;
+  // A location or grid reference, compared by its figures in a fixed order whatever order they were stored in.
   if (typeof value === 'object' && !(value instanceof Date) && !Array.isArray(value)) {
-    const { latitude, longitude } = value as { latitude?: number; longitude?: number };
-    return { latitude, longitude };
+    return Object.entries(value).sort(([a], [b]) => a.localeCompare(b));
   }
   return value;
 }

@@ -1,4 +1,5 @@
 import { parseDayMonthYear } from '../../../lib/dates';
+import { isGridReference, type GridReference } from '../../../lib/grid-distance';
 import type { SchoolStatus } from '../school.model';
 import { latLongFromGrid, type LatLong } from './british-national-grid';
 
@@ -69,6 +70,7 @@ export type ImportedSchool = {
   address: string[];
   postcode: string | undefined;
   location: LatLong | undefined;
+  grid: GridReference | undefined;
   trust: string | undefined;
   headName: string | undefined;
   pupils: number | undefined;
@@ -112,8 +114,8 @@ export function schoolFromGiasRecord(record: Record<string, string | undefined>,
     const text = get(column);
     return text ? (parseDayMonthYear(text) ?? undefined) : undefined;
   };
-  const easting = Number(get(COLUMN.easting));
-  const northing = Number(get(COLUMN.northing));
+  const hasGrid = !!get(COLUMN.easting) && !!get(COLUMN.northing);
+  const grid = { easting: Number(get(COLUMN.easting)), northing: Number(get(COLUMN.northing)) };
   const pupils = Number(get(COLUMN.pupils));
   const head = [get(COLUMN.headTitle), get(COLUMN.headFirstName), get(COLUMN.headLastName)].filter(Boolean).join(' ');
 
@@ -133,7 +135,8 @@ export function schoolFromGiasRecord(record: Record<string, string | undefined>,
         .map(get)
         .filter((part): part is string => !!part),
       postcode: get(COLUMN.postcode)?.toUpperCase(),
-      location: get(COLUMN.easting) && get(COLUMN.northing) ? (latLongFromGrid(easting, northing) ?? undefined) : undefined,
+      location: hasGrid ? (latLongFromGrid(grid.easting, grid.northing) ?? undefined) : undefined,
+      grid: hasGrid && isGridReference(grid) ? grid : undefined,
       trust: get(COLUMN.trust),
       headName: head || undefined,
       pupils: Number.isInteger(pupils) && pupils >= 0 && get(COLUMN.pupils) ? pupils : undefined,
