@@ -153,3 +153,16 @@ export function residentBytes(pid: number | undefined): number {
     return 0;
   }
 }
+
+/** CPU time a process has used so far (user + system), in milliseconds, from Linux's /proc (0 once it has gone). */
+export function cpuMilliseconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS_PER_SECOND = 100;

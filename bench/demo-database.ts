@@ -12,7 +12,7 @@ import { appIndexSpecs } from '../src/housekeeping';
  * A fresh embedded database in config.dataDir, with indexes and the demo data, for one benchmark run;
  * under the app's own database name, so an app started later on the same folder finds it.
  */
-export async function startDemoDatabase(config: Config): Promise<{ uri: string; stop: () => Promise<void> }> {
+export async function startDemoDatabase(config: Config): Promise<{ uri: string; pid: () => number | undefined; stop: () => Promise<void> }> {
   const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
   const database = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir, postgresqlUrl: config.ferretdb.postgresqlUrl });
   const uri = `${database.uri}${DATABASE_NAME}`;
@@ -21,6 +21,7 @@ export async function startDemoDatabase(config: Config): Promise<{ uri: string; 
   await seedDemoData();
   return {
     uri,
+    pid: database.pid,
     stop: async () => {
       await mongoose.disconnect();
       await database.stop();
