@@ -147,10 +147,11 @@ export function createApp({
   app.use(refuseWhileRestoring(pausedForRestore));
   app.use(openDataRoutes(directory, { laName: config.laName, serviceName: config.serviceName, baseUrl: config.baseUrl }));
   app.use(noStore);
-  app.use(setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure }));
+  const sessions = setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure });
+  app.use(sessions.middleware);
   app.use(saveSessionBeforeRedirect);
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
-  app.use(setUpAuthentication({ authenticate: (email, password) => authenticate(email, password, passwordChecks), findActiveUser }));
+  app.use(setUpAuthentication({ authenticate: (email, password) => authenticate(email, password, passwordChecks), findActiveUser }, sessions.store));
   app.use(resolveActingSchool({ schoolNameOf }));
   app.use(listingFormUploads(config.uploads)); // multipart: the CSRF token is in the body multer reads
   app.use(checkFormUploads(config.uploads));

@@ -6,13 +6,13 @@ import { attemptSlotIndexes, forgottenAttempts } from './features/accounts/attem
 import { trimSecurityEvents } from './features/accounts/security-events';
 import { purgeExpiredRateLimits, rateLimitIndexes } from './features/accounts/rate-limits';
 import { forgottenLockouts } from './features/accounts/sign-in-throttle';
-import { purgeExpiredSessions, sessionsIndex } from './web/session';
+import { purgeExpiredSessions, sessionsIndex, sessionUsersIndex } from './web/session';
 
 /**
  * What db/maintenance looks after in place of TTL indexes, gathered from the modules that own each
  * collection (composition root, beside app.ts and server.ts: the only place that may name them all).
  */
-export const libraryIndexes: readonly IndexSpec[] = [...rateLimitIndexes, sessionsIndex, claimsIndex, ...attemptSlotIndexes];
+export const libraryIndexes: readonly IndexSpec[] = [...rateLimitIndexes, sessionsIndex, sessionUsersIndex, claimsIndex, ...attemptSlotIndexes];
 
 /**
  * Every index the app needs: those its mongoose models declare (all registered by ./all-models) and the

@@ -1,4 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import type { DatabaseSessionStore } from './session-store';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Role, SessionUser } from './identity';
@@ -19,16 +20,31 @@ export type UserLookup = {
   findActiveUser(id: string): Promise<SessionUser | null>;
 };
 
-/** Only the user id goes into the session; the user is reloaded (and must still be active) per request. */
-export function setUpAuthentication({ authenticate, findActiveUser }: UserLookup): RequestHandler[] {
+/** Where the signed-in user is kept beside the session (web/session-store.ts). */
+export type KeptUsers = Pick<DatabaseSessionStore, 'userStoredWith' | 'keepUserWith'>;
+
+/**
+ * Only the user id goes into the session itself. The user as read from the database is kept beside it and
+ * used while nothing about them changes: any change to a user's record drops the copy kept with each of
+ * their sessions (accounts/user-sessions.ts), so a deactivation, a new role or an unlinked school takes
+ * effect on the next request, when the user is read again (and must still be active).
+ */
+export function setUpAuthentication({ authenticate, findActiveUser }: UserLookup, kept: KeptUsers): RequestHandler[] {
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
       authenticate(email, password).then((outcome) => (outcome.ok ? done(null, outcome.user) : done(null, false, { message: outcome.failure, ...outcome })), done);
     }),
   );
   passport.serializeUser<string>((user, done) => done(null, user.id));
-  passport.deserializeUser<string>((id, done) => {
-    findActiveUser(id).then((user) => done(null, user ?? false), done);
+  passport.deserializeUser<string, Request>((req, id, done) => {
+    const stored = kept.userStoredWith(req.session, id);
+    if (stored) return done(null, stored);
+    findActiveUser(id)
+      .then(async (user) => {
+        if (user) await kept.keepUserWith(req.sessionID, req.session, user);
+        done(null, user ?? false);
+      })
+      .catch(done);
   });
   return [passport.initialize(), passport.session()];
 }
