@@ -8,6 +8,8 @@ import { freeLoopbackPort } from '../src/db/embedded-ferretdb';
 import { projectRoot } from '../src/lib/project-root';
 import { paths } from '../src/paths';
 
+export type PageDatabaseUse = { requests: number; commands: number; ms: number; kinds: Record<string, number> };
+
 export type AppMemory = { rss: number; heapUsed: number; heapTotal: number; external: number };
 
 export type AppProcess = {
@@ -15,6 +17,8 @@ export type AppProcess = {
   pid: number;
   /** The app's memory as it reports it; gc first when asked (the app runs with --expose-gc). */
   memory: (options?: { gc?: boolean }) => Promise<AppMemory>;
+  /** Per page (method and path, ids as :id): requests, database commands, ms waiting for them, and commands by kind, since the start. */
+  databaseUse: () => Promise<Record<string, PageDatabaseUse>>;
   /** Writes the app's heap snapshot (reachable objects only) to the file, for a heap-snapshot comparison. */
   heapSnapshot: (file: string) => Promise<string>;
   /** The embedded FerretDB the app started (its child), if it is running. */
@@ -103,6 +107,7 @@ export async function startAppProcess(environment: Record<string, string>): Prom
     const { rss, heapUsed, heapTotal, external } = await ask<AppMemory>({ type: 'memory', gc: options.gc ?? false }, 10_000);
     return { rss, heapUsed, heapTotal, external };
   };
+  const databaseUse = async () => (await ask<{ pages: Record<string, PageDatabaseUse> }>({ type: 'database' }, 10_000)).pages;
   const heapSnapshot = async (file: string) => (await ask<{ file: string }>({ type: 'heap-snapshot', file }, 120_000)).file;
 
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -122,6 +127,7 @@ export async function startAppProcess(environment: Record<string, string>): Prom
     baseUrl,
     pid: child.pid!,
     memory,
+    databaseUse,
     heapSnapshot,
     databasePid: () => childPids(child.pid!)[0],
     output: () => output,

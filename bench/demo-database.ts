@@ -14,7 +14,7 @@ import { appIndexSpecs } from '../src/housekeeping';
  */
 export async function startDemoDatabase(config: Config): Promise<{ uri: string; pid: () => number | undefined; stop: () => Promise<void> }> {
   const binary = await ensureFerretdbBinary({ cacheDir: config.ferretdb.cacheDir, override: config.ferretdb.binary });
-  const database = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir, postgresqlUrl: config.ferretdb.postgresqlUrl });
+  const database = await startEmbeddedFerretdb({ binary, dataDir: config.dataDir, postgresqlUrl: config.ferretdb.postgresqlUrl, synchronous: config.ferretdb.synchronous });
   const uri = `${database.uri}${DATABASE_NAME}`;
   await connectDatabase(uri);
   await ensureIndexes(mongoose.connection.db!, appIndexSpecs());

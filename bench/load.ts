@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
-import { benchAppEnvironment, residentBytes, startAppProcess, type AppMemory, type AppProcess } from './app-process';
+import { benchAppEnvironment, cpuMilliseconds, residentBytes, startAppProcess, type AppMemory, type AppProcess, type PageDatabaseUse } from './app-process';
 import { startDemoDatabase } from './demo-database';
 import { addLoadPeople, type LoadPeople } from './load-people';
 import { virtualUsers, visitRepeatedly } from './load-flows';
@@ -62,6 +62,29 @@ async function writeHeapSnapshot(app: AppProcess, dir: string, label: string): P
   console.log(`  heap snapshot ${label}: ${file}`);
 }
 
+/** Where the database's share goes: the pages that send it most commands, with what they send. */
+function printDatabaseUse(pages: Record<string, PageDatabaseUse>): void {
+  const rows = Object.entries(pages).sort((a, b) => b[1].commands - a[1].commands);
+  const total = rows.reduce((sum, [, page]) => sum + page.commands, 0);
+  console.log(`\ndatabase commands by page (${total.toLocaleString('en-GB')} in all; the 12 pages sending most)`);
+  console.log(`${'page'.padEnd(40)} ${'requests'.padStart(8)} ${'commands'.padStart(8)} ${'each'.padStart(5)} ${'ms waiting each'.padStart(15)}  most sent`);
+  for (const [name, page] of rows.slice(0, 12)) {
+    const kinds = Object.entries(page.kinds)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([kind, count]) => `${kind} ${(count / page.requests).toFixed(1)}`)
+      .join(', ');
+    console.log(
+      `${name.slice(0, 40).padEnd(40)} ${String(page.requests).padStart(8)} ${String(page.commands).padStart(8)} ${(page.commands / page.requests).toFixed(1).padStart(5)} ${(page.ms / page.requests).toFixed(0).padStart(15)}  ${kinds}`,
+    );
+  }
+}
+
+function processCpuMilliseconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ssb-bench-load-'));
   const failures: string[] = [];
@@ -86,6 +109,7 @@ async function main(): Promise<void> {
     let crashed = false;
     void app.exited.then(() => (crashed = true));
     const started = Date.now();
+    const cpuAtStart = { app: cpuMilliseconds(app.pid), database: cpuMilliseconds(app.databasePid()), bench: processCpuMilliseconds() };
     const running = () => Date.now() - started < SECONDS * 1000 && !crashed;
 
     const samples: { minutes: number; memory: Measured }[] = [];
@@ -118,6 +142,17 @@ async function main(): Promise<void> {
 
     if (crashed) failures.push(`the app stopped during the run:\n${app.output()}`);
     recorder.printSummary(elapsed);
+    const requests = recorder.summary(elapsed).find((row) => row.type === 'all requests')?.count ?? 0;
+    const cpu = (label: string, used: number) => `${label} ${(used / 1000).toFixed(1)} s (${(used / Math.max(1, requests)).toFixed(1)} ms a request)`;
+    console.log(
+      `CPU time over the run (2 cores give ${(2 * elapsed).toFixed(0)} s): ` +
+        [
+          cpu('app', cpuMilliseconds(app.pid) - cpuAtStart.app),
+          cpu('FerretDB', cpuMilliseconds(app.databasePid()) - cpuAtStart.database),
+          cpu('this benchmark', processCpuMilliseconds() - cpuAtStart.bench),
+        ].join(', '),
+    );
+    if (!crashed) printDatabaseUse(await app.databaseUse());
     const errors = recorder.failures.length;
     console.log(`\nerrors (any status a browser would not expect, or no answer): ${errors}`);
     if (errors) {

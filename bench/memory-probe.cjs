@@ -1,7 +1,43 @@
 // Preloaded into the app by bench/app-process.ts (`node --require`): answers the benchmark's requests
 // for the app's own memory figures over the IPC channel (after a GC when asked), writes a heap snapshot
-// when asked, and stops the app if the benchmark goes away.
+// when asked, counts each page's database commands and the time it waited for them (asked for as
+// 'database'), and stops the app if the benchmark goes away.
 const v8 = require('node:v8');
+const http = require('node:http');
+const { AsyncLocalStorage } = require('node:async_hooks');
+
+/** Per page (method and path, ids as :id): requests, database commands, ms waiting for them, and commands by kind. */
+const pages = new Map();
+const currentPage = new AsyncLocalStorage();
+const pageOf = (req) => `${req.method} ${(req.url ?? '').split('?')[0].replace(/[0-9a-f]{24}/g, ':id').replace(/\/\d+(?=\/|$)/g, '/:n')}`;
+
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function (event, req) {
+  if (event !== 'request') return emit.apply(this, arguments);
+  const name = pageOf(req);
+  const page = pages.get(name) ?? { requests: 0, commands: 0, ms: 0, kinds: {} };
+  pages.set(name, page);
+  page.requests++;
+  return currentPage.run(page, () => emit.apply(this, arguments));
+};
+
+// Every command the driver sends goes through Connection.command (mongodb 6).
+const { Connection } = require(require.resolve('mongodb/lib/cmap/connection', { paths: [process.cwd(), __dirname] }));
+const command = Connection.prototype.command;
+Connection.prototype.command = async function (ns, cmd) {
+  const page = currentPage.getStore();
+  if (!page) return command.apply(this, arguments);
+  const started = performance.now();
+  try {
+    return await command.apply(this, arguments);
+  } finally {
+    const name = Object.keys(cmd)[0];
+    const kind = `${name} ${String(cmd[name])}`;
+    page.commands++;
+    page.ms += performance.now() - started;
+    page.kinds[kind] = (page.kinds[kind] ?? 0) + 1;
+  }
+};
 
 process.on('message', (message) => {
   if (!message) return;
@@ -9,6 +45,8 @@ process.on('message', (message) => {
     if (message.gc && typeof global.gc === 'function') global.gc();
     const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
     process.send({ type: 'memory', id: message.id, rss, heapUsed, heapTotal, external });
+  } else if (message.type === 'database') {
+    process.send({ type: 'database', id: message.id, pages: Object.fromEntries(pages) });
   } else if (message.type === 'heap-snapshot') {
     // Writing a snapshot collects garbage first, so it holds only what is still reachable.
     process.send({ type: 'heap-snapshot', id: message.id, file: v8.writeHeapSnapshot(message.file) });

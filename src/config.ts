@@ -4,6 +4,10 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
+/** How the embedded SQLite database commits: src/db/embedded-ferretdb.ts and docs/database.md explain the trade-off. */
+const sqliteSynchronousModes = ['normal', 'full'] as const;
+export type SqliteSynchronous = (typeof sqliteSynchronousModes)[number];
+
 const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
@@ -22,6 +26,7 @@ const environmentSchema = z.object({
     .optional(),
   FERRETDB_BIN: z.string().min(1).optional(),
   FERRETDB_CACHE_DIR: z.string().min(1).default(path.join(homedir(), '.cache', 'school-support-brokerage')),
+  SQLITE_SYNCHRONOUS: z.enum(sqliteSynchronousModes).default('normal'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_IDLE_MINUTES: positiveInt(24 * 60).default(30),
   COOKIE_SECURE: booleanFlag.optional(),
@@ -70,7 +75,7 @@ export type Config = {
   mongodbUri: string | undefined;
   dataDir: string;
   /** postgresqlUrl: the embedded FerretDB keeps its data on this PostgreSQL server instead of SQLite files in dataDir. */
-  ferretdb: { binary: string | undefined; cacheDir: string; postgresqlUrl: string | undefined };
+  ferretdb: { binary: string | undefined; cacheDir: string; postgresqlUrl: string | undefined; synchronous: SqliteSynchronous };
   session: { secret: string; idleMinutes: number; cookieSecure: boolean };
   trustProxy: boolean;
   logLevel: string;
@@ -140,7 +145,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
     port: e.PORT,
     mongodbUri: e.MONGODB_URI,
     dataDir,
-    ferretdb: { binary: e.FERRETDB_BIN, cacheDir: path.resolve(e.FERRETDB_CACHE_DIR), postgresqlUrl: e.FERRETDB_POSTGRESQL_URL },
+    ferretdb: { binary: e.FERRETDB_BIN, cacheDir: path.resolve(e.FERRETDB_CACHE_DIR), postgresqlUrl: e.FERRETDB_POSTGRESQL_URL, synchronous: e.SQLITE_SYNCHRONOUS },
     session: {
       secret: e.SESSION_SECRET ?? readOrCreateSecret(dataDir),
       idleMinutes: e.SESSION_IDLE_MINUTES,

@@ -34,6 +34,7 @@ export async function openDatabase(config: Config, say: (line: string) => void =
     binary,
     dataDir: config.dataDir,
     postgresqlUrl: config.ferretdb.postgresqlUrl,
+    synchronous: config.ferretdb.synchronous,
     onRestart: (attempt, error) =>
       say(error ? `The embedded database could not be restarted (attempt ${attempt}): ${error.message}` : 'The embedded database stopped unexpectedly and was restarted.'),
   });

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
+import { sqliteUrl } from '../../src/db/embedded-ferretdb';
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), 'ssb-config-'));
 
@@ -44,6 +45,14 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ DATA_DIR: dir, FERRETDB_POSTGRESQL_URL: 'mongodb://x/y' })).toThrow(/^Setting FERRETDB_POSTGRESQL_URL is invalid: must start with postgres:\/\//);
     expect(() => loadConfig({ DATA_DIR: dir, FERRETDB_POSTGRESQL_URL: 'postgresql://h/d', MONGODB_URI: 'mongodb://h/d' })).toThrow(/MONGODB_URI or FERRETDB_POSTGRESQL_URL, not both/);
+  });
+
+  it('commits SQLite with synchronous(normal) and immediate write transactions unless told full', () => {
+    const dir = dataDir();
+    expect(loadConfig({ DATA_DIR: dir }).ferretdb.synchronous).toBe('normal');
+    expect(loadConfig({ DATA_DIR: dir, SQLITE_SYNCHRONOUS: 'full' }).ferretdb.synchronous).toBe('full');
+    expect(() => loadConfig({ DATA_DIR: dir, SQLITE_SYNCHRONOUS: 'off' })).toThrow(/^Setting SQLITE_SYNCHRONOUS is invalid/);
+    expect(sqliteUrl('/data', 'full')).toBe('file:/data/?_txlock=immediate&_pragma=synchronous(full)');
   });
 
   it('requires a strong session secret in production and does not write one', () => {
