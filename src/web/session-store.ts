@@ -86,6 +86,9 @@ export class DatabaseSessionStore extends Store {
       .updateOne({ _id: sid }, update, { upsert: true })
       .then(() => {
         if (stored) Object.assign(stored, { body, lastModified: now });
+        // A session made in this request (signing in regenerates it) is saved by passport, then before the
+        // redirect, then at the end: as stored now, only a change is written again.
+        else Object.defineProperty(session, AS_STORED, { value: { body, lastModified: now, user: undefined, userMark: undefined }, enumerable: false, writable: true });
         callback();
       }, callback);
   }

@@ -6,8 +6,9 @@ import { sessionDocuments } from '../../src/web/session';
 import { DatabaseSessionStore } from '../../src/web/session-store';
 import { buildTestApp } from '../support/app';
 import { resetSignInLimits, useTestDatabase } from '../support/database';
-import { createSchool, createUser } from '../support/factories';
-import { signedInAgent } from '../support/http';
+import request from 'supertest';
+import { createSchool, createUser, TEST_PASSWORD } from '../support/factories';
+import { signedInAgent, submitForm } from '../support/http';
 
 useTestDatabase({ monitorCommands: true });
 beforeEach(resetSignInLimits);
@@ -41,6 +42,14 @@ describe('the signed-in user kept with the session', () => {
     expect(first.slice(0, 2)).toEqual(['find sessions', 'find users']);
     const next = await commandsDuring(() => agent.get(paths.help).expect(200));
     expect(next).toEqual(['find sessions']);
+  });
+
+  it('stores the new session once when signing in (passport, the redirect and the end of the request all save it)', async () => {
+    const sip = await createUser('sip');
+    const agent = request.agent(app);
+    const sent = await commandsDuring(async () => expect((await submitForm(agent, paths.signIn, { email: sip.email, password: TEST_PASSWORD })).status).toBe(302));
+    const afterTheForm = sent.slice(sent.indexOf('find sign_in_lockouts'));
+    expect(afterTheForm.filter((command) => command.endsWith(' sessions'))).toEqual(['delete sessions', 'update sessions']);
   });
 
   it('writes nothing for a redirect that leaves the session as it was', async () => {

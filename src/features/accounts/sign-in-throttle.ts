@@ -77,11 +77,12 @@ export class SignInThrottle {
     await Promise.all([this.startAfresh(email), ...this.ip.map((limiter) => limiter.reward(ip))]);
   }
 
-  /** After a password reset: the lock (if any) is lifted and the run of lockouts forgotten. */
+  /**
+   * After a password reset: the lock (if any) is lifted and the run of lockouts forgotten. Attempts are
+   * counted per period, so those counted before are no longer counted (and are purged with age).
+   */
   async startAfresh(email: string): Promise<void> {
-    const key = accountKey(email);
-    await this.forgetCounts(key);
-    await this.lockouts().replaceOne({ _id: key }, { period: newPeriod(), lockouts: 0 }, { upsert: true });
+    await this.lockouts().replaceOne({ _id: accountKey(email) }, { period: newPeriod(), lockouts: 0 }, { upsert: true });
   }
 
   /** Everything kept about this address (for an erased account). */
