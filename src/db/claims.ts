@@ -1,3 +1,4 @@
+import { MongoBulkWriteError } from 'mongodb';
 import mongoose from 'mongoose';
 import { deleteOlderThan, type IndexSpec, type PurgeTask } from './maintenance';
 
@@ -27,6 +28,30 @@ export async function claimOnce(key: string, options: { permanent?: boolean } = 
     if ((error as { code?: number }).code === 11000) return false;
     throw error;
   }
+}
+
+/** claimOnce for many keys in one write: for each key, in order, whether this caller claimed it. */
+export async function claimEach(keys: readonly string[]): Promise<boolean[]> {
+  if (keys.length === 0) return [];
+  const at = new Date();
+  try {
+    await mongoose.connection.db!
+      .collection<{ _id: string; at: Date }>(CLAIMS_COLLECTION)
+      .insertMany(keys.map((_id) => ({ _id, at })), { ordered: false });
+    return keys.map(() => true);
+  } catch (error) {
+    const refused = refusedIndexes(error);
+    if (!refused) throw error;
+    return keys.map((_, i) => !refused.has(i));
+  }
+}
+
+/** The positions of an unordered insert's documents refused as duplicates; undefined if anything else went wrong. */
+function refusedIndexes(error: unknown): Set<number> | undefined {
+  if (!(error instanceof MongoBulkWriteError)) return undefined;
+  const writeErrors = [error.writeErrors].flat();
+  if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== 11000)) return undefined;
+  return new Set(writeErrors.map((writeError) => writeError.index));
 }
 
 /** Whether a key has been claimed (and, for a claim that is released, not released yet). */

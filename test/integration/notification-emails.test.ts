@@ -1,14 +1,17 @@
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import pino from 'pino';
-import type { Mailer, MailMessage } from '../../src/features/mail/mailer';
+import { claimEach } from '../../src/db/claims';
+import { OutboxMessage } from '../../src/features/mail/outbox.model';
+import { createMailer, sendOneByOne, type Mailer, type MailMessage } from '../../src/features/mail/mailer';
 import { User } from '../../src/features/accounts/user.model';
 import { Notification } from '../../src/features/notifications/notification.model';
 import { NotificationEmails } from '../../src/features/notifications/notification-emails';
 import { notify } from '../../src/features/notifications/notifications.service';
 import { useTestDatabase } from '../support/database';
 import { createUser } from '../support/factories';
+import { testConfig } from '../support/app';
 
-useTestDatabase();
+useTestDatabase({ monitorCommands: true });
 
 const MESSAGE = { subject: 'Support requested', text: 'A school asked for support.', href: '/commissions/abc' };
 
@@ -20,6 +23,9 @@ class TestMailer implements Mailer {
   async send(message: MailMessage): Promise<void> {
     if (this.down) throw new Error('connect ECONNREFUSED');
     this.sent.push(message);
+  }
+  sendAll(messages: readonly MailMessage[]) {
+    return sendOneByOne((message) => this.send(message), messages);
   }
 }
 
@@ -85,5 +91,32 @@ describe('notification emails in bulk', () => {
     const mailer = new TestMailer();
     expect(await emailsVia(mailer).send()).toBe(210);
     expect(await Notification.countDocuments({ email: 'waiting' })).toBe(0);
+  });
+
+  it('writes a few times a batch, however many it sends: the claims, the outbox and the notifications once each', async () => {
+    const users = await Promise.all(Array.from({ length: 3 }, () => createUser('school')));
+    for (let i = 0; i < 10; i++) await notify(users.map((user) => user._id), { ...MESSAGE, subject: `Notice ${i}` });
+    const writes: string[] = [];
+    const watch = (event: { commandName: string; command: Record<string, unknown> }) => {
+      if (['insert', 'update', 'delete'].includes(event.commandName)) writes.push(`${event.commandName} ${String(event.command[event.commandName])}`);
+    };
+    mongoose.connection.getClient().on('commandStarted', watch);
+    try {
+      expect(await emailsVia(createMailer(testConfig().mail)).send()).toBe(30);
+    } finally {
+      mongoose.connection.getClient().off('commandStarted', watch);
+    }
+    expect(writes.sort()).toEqual(['insert claims', 'insert outboxmessages', 'update notifications']);
+    expect(await OutboxMessage.countDocuments({ subject: 'School support: Notice 9' })).toBe(3);
+  });
+
+  it('sends only what it claimed when another instance claimed some of the batch first', async () => {
+    const users = await Promise.all(Array.from({ length: 4 }, () => createUser('school')));
+    await notify(users.map((user) => user._id), MESSAGE);
+    const taken = await Notification.find({ recipient: { $in: [users[0]!._id, users[2]!._id] } }).lean();
+    expect(await claimEach(taken.map((notification) => `notification-email:${notification._id.toString()}:1`))).toEqual([true, true]);
+    const mailer = new TestMailer();
+    expect(await emailsVia(mailer).send()).toBe(2);
+    expect(mailer.sent.map((message) => message.to).sort()).toEqual([users[1]!.email, users[3]!.email].sort());
   });
 });

@@ -10,10 +10,23 @@ export type CommissionParties = { school: Types.ObjectId; listing: Types.ObjectI
 const isOwner = (user: SessionUser, commission: CommissionParties) => commission.owners.some((owner) => owner.toString() === user.id);
 
 /**
+ * Commissions found visible to a user: this very record (as read in this request) and this very user, so
+ * the page, its steps and its feedback ask once, not once each (each answer can cost a read).
+ */
+const foundVisible = new WeakMap<CommissionParties, SessionUser>();
+
+/**
  * A school sees its own commissions; a provider those of listings it owned when the support was asked
  * for and still owns; a SIP its caseload's; Traded Services all.
  */
 export async function canViewCommission(user: SessionUser, commission: CommissionParties): Promise<boolean> {
+  if (foundVisible.get(commission) === user) return true;
+  const visible = await visibleToRole(user, commission);
+  if (visible) foundVisible.set(commission, user);
+  return visible;
+}
+
+async function visibleToRole(user: SessionUser, commission: CommissionParties): Promise<boolean> {
   switch (user.role) {
     case 'school':
       return user.actingSchoolId === commission.school.toString();

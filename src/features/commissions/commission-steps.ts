@@ -99,10 +99,11 @@ export async function takeStep(commissionId: Types.ObjectId, version: number, pl
  * from the current version, if any, and the one before it. True when the commission itself changed.
  */
 export async function finishOpenSteps(commission: { _id: Types.ObjectId; version: number }): Promise<boolean> {
-  const [claimed, previous] = await Promise.all([
-    CommissionStep.findById(stepId(commission._id, commission.version)).lean<StepRecord>(),
-    commission.version > 0 ? CommissionStep.findById(stepId(commission._id, commission.version - 1)).lean<StepRecord>() : null,
-  ]);
+  const claimedId = stepId(commission._id, commission.version);
+  const previousId = commission.version > 0 ? stepId(commission._id, commission.version - 1) : undefined;
+  const steps = await CommissionStep.find({ _id: { $in: previousId ? [claimedId, previousId] : [claimedId] } }).lean<StepRecord[]>();
+  const claimed = steps.find((step) => step._id === claimedId);
+  const previous = steps.find((step) => step._id === previousId);
   if (previous && !previous.finished) await finish(previous);
   if (claimed) await finish(claimed);
   return Boolean(claimed);

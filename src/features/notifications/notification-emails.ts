@@ -1,11 +1,23 @@
 import type { RequestHandler } from 'express';
+import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
-import { claimOnce } from '../../db/claims';
+import { claimEach } from '../../db/claims';
 import { repeatEvery } from '../../db/repeating-work';
 import type { BackgroundWork } from '../../web/background-work';
 import { activeEmailsOf } from '../accounts/accounts.service';
 import type { Mailer } from '../mail/mailer';
 import { Notification } from './notification.model';
+
+type WaitingNotification = { _id: Types.ObjectId; recipient: Types.ObjectId; emailAttempts?: number | null; subject: string; text: string; href: string };
+
+const idsOf = (notifications: readonly WaitingNotification[]) => notifications.map((notification) => notification._id);
+
+/** The items grouped by key, in the order the keys first appear. */
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): [K, T[]][] {
+  const groups = new Map<K, T[]>();
+  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  return [...groups];
+}
 
 export type EmailDelivery = { mailer: Mailer; baseUrl: string; serviceName: string };
 
@@ -53,34 +65,39 @@ export class NotificationEmails {
     return sent;
   }
 
-  /** `more` when there may be more due than one batch took (and this one got somewhere: others' claims stop it). */
+  /**
+   * `more` when there may be more due than one batch took (and this one got somewhere: others' claims stop it).
+   * A batch is a few writes whatever its size: its claims, the messages (one write into the outbox), and the
+   * notifications marked by outcome.
+   */
   private async sendBatch(now: Date): Promise<{ sent: number; more: boolean }> {
     const waiting = await Notification.find({ email: 'waiting', emailDueAt: { $lte: now } }).sort({ emailDueAt: 1 }).limit(BATCH).lean();
     if (waiting.length === 0) return { sent: 0, more: false };
-    const addresses = await activeEmailsOf(waiting.map((notification) => notification.recipient));
-    let sent = 0;
-    let claimed = 0;
-    for (const notification of waiting) {
-      const attempt = (notification.emailAttempts ?? 0) + 1;
-      if (!(await claimOnce(`notification-email:${notification._id.toString()}:${attempt}`))) continue;
-      claimed += 1;
-      const to = addresses.get(notification.recipient.toString());
-      if (!to) {
-        // Deactivated or erased since: nobody to email.
-        await Notification.updateOne({ _id: notification._id }, { $unset: { email: 1, emailDueAt: 1, emailAttempts: 1 } });
-        continue;
-      }
-      try {
-        await this.delivery.mailer.send({ to, ...this.message(notification) });
-        await Notification.updateOne({ _id: notification._id }, { $set: { email: 'sent', emailAttempts: attempt }, $unset: { emailDueAt: 1 } });
-        sent += 1;
-      } catch (error) {
+    const attemptOf = (notification: WaitingNotification) => (notification.emailAttempts ?? 0) + 1;
+    const claimed = await claimEach(waiting.map((notification) => `notification-email:${notification._id.toString()}:${attemptOf(notification)}`));
+    const ours = waiting.filter((_, i) => claimed[i]);
+    if (ours.length === 0) return { sent: 0, more: false };
+    const addresses = await activeEmailsOf(ours.map((notification) => notification.recipient));
+    const addressOf = (notification: WaitingNotification) => addresses.get(notification.recipient.toString());
+    // Deactivated or erased since: nobody to email.
+    const nobody = ours.filter((notification) => !addressOf(notification));
+    const toSend = ours.filter((notification) => addressOf(notification));
+    const outcomes = await this.delivery.mailer.sendAll(toSend.map((notification) => ({ to: addressOf(notification)!, ...this.message(notification) })));
+    const sent = toSend.filter((_, i) => outcomes[i]!.status === 'fulfilled');
+    const failed = toSend.flatMap((notification, i) => (outcomes[i]!.status === 'rejected' ? [{ notification, error: (outcomes[i] as PromiseRejectedResult).reason }] : []));
+    await Promise.all([
+      nobody.length > 0 && Notification.updateMany({ _id: { $in: idsOf(nobody) } }, { $unset: { email: 1, emailDueAt: 1, emailAttempts: 1 } }),
+      ...groupBy(sent, attemptOf).map(([attempt, notifications]) =>
+        Notification.updateMany({ _id: { $in: idsOf(notifications) } }, { $set: { email: 'sent', emailAttempts: attempt }, $unset: { emailDueAt: 1 } }),
+      ),
+      ...failed.map(({ notification, error }) => {
+        const attempt = attemptOf(notification);
         this.logger.warn({ err: error, notification: notification._id, attempt }, 'notification email not sent');
         const retry = attempt < MAX_ATTEMPTS ? { email: 'waiting', emailDueAt: new Date(now.getTime() + RETRY_AFTER_MS * attempt) } : { email: 'failed' };
-        await Notification.updateOne({ _id: notification._id }, { $set: { ...retry, emailAttempts: attempt } });
-      }
-    }
-    return { sent, more: waiting.length === BATCH && claimed > 0 };
+        return Notification.updateOne({ _id: notification._id }, { $set: { ...retry, emailAttempts: attempt } });
+      }),
+    ]);
+    return { sent: sent.length, more: waiting.length === BATCH };
   }
 
   private message(notification: { subject: string; text: string; href: string }) {

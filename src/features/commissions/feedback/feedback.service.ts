@@ -7,6 +7,7 @@ import type { SessionUser } from '../../../web/identity';
 import { Commission, type CommissionRecord } from '../commission.model';
 import { commissionSummary } from '../commission-page';
 import { commissionVisibleTo, markEvaluated } from '../commissions.service';
+import { canViewCommission } from '../commission-access';
 import { Feedback, FeedbackEvidence, type FeedbackFields } from './feedback.model';
 import { OBJECTIVES_MET_LABELS, RATING_LABELS, RATINGS, type ObjectivesMet, type Rating } from './ratings';
 import { isPdf, type FeedbackForm } from './feedback.schemas';
@@ -75,7 +76,7 @@ const oneDecimal = (value: number) => value.toFixed(1);
 
 /** The feedback on a commission, for anyone who may see the commission. */
 export async function feedbackOnCommission(user: SessionUser, commission: CommissionRecord) {
-  await commissionVisibleTo(user, commission._id.toString());
+  if (!(await canViewCommission(user, commission))) throw new NotAllowedError();
   const feedback = await Feedback.findOne({ commission: commission._id }).lean();
   if (!feedback) return null;
   return {
