@@ -12,7 +12,7 @@ import { commissionRequestSchema, proposalSchema, reasonSchema } from './commiss
 import { planRefsSchema } from '../plans/plans.schemas';
 import { priorityForRequest } from '../plans/plan-reads';
 import { valuesFromPriority } from './plan-support';
-import { actOnCommission, commissionableListing, commissionForAction, commissionsWaitingFor, commissionVisibleTo, listCommissions, requestCommission, type ActionInput } from './commissions.service';
+import { actOnLoadedCommission, commissionableListing, commissionForAction, commissionsWaitingFor, commissionVisibleTo, listCommissions, requestCommission, type ActionInput } from './commissions.service';
 
 declare module 'express-session' {
   interface SessionData {
@@ -120,7 +120,7 @@ export function commissionsRoutes(): Router {
 
   router.post(paths.commissions.action(':id', ':action'), async (req: Request<{ id: string; action: string }>, res) => {
     const action = actionFromSlug(req.params.action);
-    await commissionForAction(req.user!, req.params.id, action);
+    const commission = await commissionForAction(req.user!, req.params.id, action);
     let input: ActionInput = {};
     if (action === 'propose_change') {
       const parsed = proposalSchema.safeParse(req.body);
@@ -131,7 +131,7 @@ export function commissionsRoutes(): Router {
       if (!parsed.success) return renderActionForm(req, res, action, formErrorsFrom(parsed.error, ['reason']));
       input = { reason: parsed.data.reason };
     }
-    const result = await actOnCommission(req.user!, req.params.id, action, input);
+    const result = await actOnLoadedCommission(req.user!, commission, action, input);
     setNotification(req, result.ok ? { type: 'success', text: 'Done. Everyone who needs to know has been told.' } : { type: 'important', text: result.message });
     res.redirect(paths.commissions.commission(req.params.id));
   });

@@ -250,7 +250,11 @@ const releaseOf = (ledger: LedgerName, key: string | null | undefined, id: strin
  * first, the holds are given back and the user is told it has moved on.
  */
 export async function actOnCommission(actor: SessionUser, commissionId: string, action: CommissionAction, input: ActionInput = {}): Promise<ActionResult> {
-  const commission = await commissionForAction(actor, commissionId, action);
+  return actOnLoadedCommission(actor, await commissionForAction(actor, commissionId, action), action, input);
+}
+
+/** actOnCommission for a commission commissionForAction has just loaded for this actor and action. */
+export async function actOnLoadedCommission(actor: SessionUser, commission: CommissionRecord, action: CommissionAction, input: ActionInput = {}): Promise<ActionResult> {
   const parties = await partiesOf(actor, commission);
   if (!canTakeAction(action, commission.status as CommissionStatus, parties)) return { ok: false, message: MOVED_ON };
 
