@@ -19,6 +19,8 @@ export type AppProcess = {
   memory: (options?: { gc?: boolean }) => Promise<AppMemory>;
   /** Per page (method and path, ids as :id): requests, database commands, ms waiting for them, and commands by kind, since the start. */
   databaseUse: () => Promise<Record<string, PageDatabaseUse>>;
+  /** How late the app's event loop has run since it started (ms): a page that blocks it delays every other. */
+  eventLoopDelay: () => Promise<{ p50: number; p99: number; max: number }>;
   /** Writes the app's heap snapshot (reachable objects only) to the file, for a heap-snapshot comparison. */
   heapSnapshot: (file: string) => Promise<string>;
   /** The embedded FerretDB the app started (its child), if it is running. */
@@ -108,6 +110,7 @@ export async function startAppProcess(environment: Record<string, string>): Prom
     return { rss, heapUsed, heapTotal, external };
   };
   const databaseUse = async () => (await ask<{ pages: Record<string, PageDatabaseUse> }>({ type: 'database' }, 10_000)).pages;
+  const eventLoopDelay = () => ask<{ p50: number; p99: number; max: number }>({ type: 'event-loop' }, 10_000);
   const heapSnapshot = async (file: string) => (await ask<{ file: string }>({ type: 'heap-snapshot', file }, 120_000)).file;
 
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -128,6 +131,7 @@ export async function startAppProcess(environment: Record<string, string>): Prom
     pid: child.pid!,
     memory,
     databaseUse,
+    eventLoopDelay,
     heapSnapshot,
     databasePid: () => childPids(child.pid!)[0],
     output: () => output,

@@ -152,7 +152,11 @@ async function main(): Promise<void> {
           cpu('this benchmark', processCpuMilliseconds() - cpuAtStart.bench),
         ].join(', '),
     );
-    if (!crashed) printDatabaseUse(await app.databaseUse());
+    if (!crashed) {
+      const delay = await app.eventLoopDelay();
+      console.log(`the app's event loop ran late by p50 ${delay.p50} ms, p99 ${delay.p99} ms, at most ${delay.max} ms`);
+      printDatabaseUse(await app.databaseUse());
+    }
     const errors = recorder.failures.length;
     console.log(`\nerrors (any status a browser would not expect, or no answer): ${errors}`);
     if (errors) {

@@ -1,10 +1,16 @@
 // Preloaded into the app by bench/app-process.ts (`node --require`): answers the benchmark's requests
 // for the app's own memory figures over the IPC channel (after a GC when asked), writes a heap snapshot
 // when asked, counts each page's database commands and the time it waited for them (asked for as
-// 'database'), and stops the app if the benchmark goes away.
+// 'database'), measures how late the event loop runs ('event-loop'), and stops the app if the benchmark
+// goes away.
 const v8 = require('node:v8');
 const http = require('node:http');
 const { AsyncLocalStorage } = require('node:async_hooks');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
+
+// A loop late by seconds also makes the driver's heartbeat time out (db/connect.ts: DATABASE_TIMEOUTS).
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 /** Per page (method and path, ids as :id): requests, database commands, ms waiting for them, and commands by kind. */
 const pages = new Map();
@@ -47,6 +53,9 @@ process.on('message', (message) => {
     process.send({ type: 'memory', id: message.id, rss, heapUsed, heapTotal, external });
   } else if (message.type === 'database') {
     process.send({ type: 'database', id: message.id, pages: Object.fromEntries(pages) });
+  } else if (message.type === 'event-loop') {
+    const ms = (ns) => Math.round(ns / 1e6);
+    process.send({ type: 'event-loop', id: message.id, p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) });
   } else if (message.type === 'heap-snapshot') {
     // Writing a snapshot collects garbage first, so it holds only what is still reachable.
     process.send({ type: 'heap-snapshot', id: message.id, file: v8.writeHeapSnapshot(message.file) });

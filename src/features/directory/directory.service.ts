@@ -78,6 +78,9 @@ type Ranked = { document: DirectoryDocument; score: number; hit?: TextHit; dista
 const MAX_EXPORT_ROWS = 5_000;
 const byName = new Intl.Collator('en-GB');
 
+/** What a suggestion matched: the needs it covers (and whether its type suits each), its text hit, phase and days. */
+type SuggestionGrounds = { needs: { need: TermRecord; covered: string[]; suitedType: boolean }[]; hit: TextHit | undefined; inPhase: boolean; hasDays: boolean };
+
 /** Finding providers: search with filters and facets, suggestions for a school's needs, print and export lists. */
 export class DirectoryService {
   /**
@@ -173,45 +176,45 @@ export class DirectoryService {
     const bestText = Math.max(0, ...[...textHits.values()].map((hit) => hit.score));
     if (needs.length === 0 && textHits.size === 0) return { needs: [], phase: phaseTerm ? { slug: phaseTerm.slug, label: phaseTerm.label } : null, results: [] };
 
-    const suggestions: (Ranked & { reasons: string[] })[] = [];
+    // Scored over the whole directory; why each matched is worded only for those shown.
+    const suggestions: (Ranked & { why: SuggestionGrounds })[] = [];
     for (const document of this.listed(index)) {
       if (phaseTerm && document.phases.length > 0 && !document.phases.includes(phaseTerm.slug) && !document.phases.includes('all-through')) continue;
       const away = distance ? distanceOf(document, distance.origin, index.baseGridOf(document)) : undefined;
       if (distance && away && !isWithin(away, distance.within)) continue;
-      const reasons: string[] = [];
       let score = 0;
+      const coveredNeeds: SuggestionGrounds['needs'] = [];
       for (const need of needs) {
         const covered = need.categories.filter((category) => document.expertise.includes(category));
         if (covered.length === 0) continue;
-        score += 10 * covered.length;
-        reasons.push(`For “${need.label}”: ${covered.map((slug) => taxonomy.label('category', slug)).join(', ')}`);
-        if (need.providerTypes.includes(document.providerType)) {
-          score += 5;
-          reasons.push(`${PROVIDER_TYPE_LABELS[document.providerType]}, a type suited to this need`);
-        }
+        const suitedType = need.providerTypes.includes(document.providerType);
+        score += 10 * covered.length + (suitedType ? 5 : 0);
+        coveredNeeds.push({ need, covered, suitedType });
       }
       const hit = textHits.get(document.id);
-      if (hit) {
-        score += (5 * hit.score) / bestText;
-        reasons.push(...matchReasons(document, hit, taxonomy));
-      }
+      if (hit) score += (5 * hit.score) / bestText;
       if (score === 0) continue;
-      if (phaseTerm && document.phases.includes(phaseTerm.slug)) {
-        score += 3;
-        reasons.push(`Works with ${phaseTerm.label.toLowerCase()} schools`);
-      }
-      if (hasCapacity(document)) {
-        score += 2;
-        reasons.push('Has days available');
-      }
-      suggestions.push({ document, score, reasons, distance: away });
+      const inPhase = phaseTerm !== undefined && document.phases.includes(phaseTerm.slug);
+      if (inPhase) score += 3;
+      const hasDays = hasCapacity(document);
+      if (hasDays) score += 2;
+      suggestions.push({ document, score, distance: away, why: { needs: coveredNeeds, hit, inPhase, hasDays } });
     }
+    const reasonsFor = ({ document, why }: (typeof suggestions)[number]) => [
+      ...why.needs.flatMap(({ need, covered, suitedType }) => [
+        `For “${need.label}”: ${covered.map((slug) => taxonomy.label('category', slug)).join(', ')}`,
+        ...(suitedType ? [`${PROVIDER_TYPE_LABELS[document.providerType]}, a type suited to this need`] : []),
+      ]),
+      ...matchReasons(document, why.hit, taxonomy),
+      ...(why.inPhase ? [`Works with ${phaseTerm!.label.toLowerCase()} schools`] : []),
+      ...(why.hasDays ? ['Has days available'] : []),
+    ];
     return {
       needs: needs.map((need) => ({ slug: need.slug, label: need.label, categories: need.categories.map((slug) => taxonomy.label('category', slug)) })),
       phase: phaseTerm ? { slug: phaseTerm.slug, label: phaseTerm.label } : null,
       results: sortResults(suggestions, distance ? sort : 'relevance')
         .slice(0, limit)
-        .map((item) => ({ ...toResultView(item.document, taxonomy, item.reasons, distanceShown(item, distance)), score: item.score })),
+        .map((item) => ({ ...toResultView(item.document, taxonomy, reasonsFor(item), distanceShown(item, distance)), score: item.score })),
     };
   }
 
