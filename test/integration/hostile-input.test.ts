@@ -5,7 +5,7 @@ import request from 'supertest';
 import { User } from '../../src/features/accounts/user.model';
 import { paths } from '../../src/paths';
 import { backgroundSettled } from '../support/app';
-import { useTestDatabase } from '../support/database';
+import { commandsSentDuring, useTestDatabase } from '../support/database';
 import { BUTTONS, FORMS, LISTING_FORMS, QUERIES, type Who } from '../support/hostile-forms';
 import { describeHostileInput, useHostileContext } from '../support/hostile-input';
 import { listRoutes } from '../support/routes';
@@ -15,17 +15,7 @@ useTestDatabase({ monitorCommands: true });
 const context = useHostileContext();
 
 /** Every command the app sends to the database while `during` runs, as Extended JSON. */
-async function commandsSentDuring(during: () => Promise<void>): Promise<string[]> {
-  const sent: string[] = [];
-  const watch = (event: { command: unknown }) => void sent.push(mongoose.mongo.BSON.EJSON.stringify(event.command as never, { relaxed: false }));
-  mongoose.connection.getClient().on('commandStarted', watch);
-  try {
-    await during();
-  } finally {
-    mongoose.connection.getClient().off('commandStarted', watch);
-  }
-  return sent;
-}
+const commandsSentAsJson = (during: () => Promise<void>) => commandsSentDuring(during, (event) => mongoose.mongo.BSON.EJSON.stringify(event.command as never, { relaxed: false }));
 const postRoutes = (routes: string[]) => routes.filter((route) => route.startsWith('POST '));
 
 describeHostileInput('hostile input', FORMS.filter((form) => !LISTING_FORMS.includes(form)), context);
@@ -56,7 +46,7 @@ describe('query parameters', () => {
   // answered a NUL in the Security events page's email filter with an error (a 500), while SQLite did not
   // mind. So this is checked on the commands sent, whatever the back end.
   it.each(QUERIES.map((query) => [query.route, query] as const))('%s answers hostile values in every parameter without crashing', async (_route, query) => {
-    const sent = await commandsSentDuring(async () => {
+    const sent = await commandsSentAsJson(async () => {
       for (const [label, value] of Object.entries(QUERY_VALUES)) {
         const response = await context.agents.get(query.as)!.get(`${query.url(context.world)}?${query.parameters.map(value).join('&')}`);
         if (![200, 302, 400, 404, 410].includes(response.status)) throw new Error(`${label}: answered ${response.status}`);
@@ -69,7 +59,7 @@ describe('query parameters', () => {
   });
 
   it('keeps NUL out of every string the app stores or looks for, however it got there', async () => {
-    const sent = await commandsSentDuring(async () => {
+    const sent = await commandsSentAsJson(async () => {
       await User.find({ email: 'a\u0000b@test.example', role: { $in: ['sip\u0000'] }, name: { $regex: 'x\u0000' } }).lean();
       await User.create({ email: 'nul\u0000@test.example', name: 'Nul\u0000 Person', role: 'sip', passwordHash: 'x' });
     });

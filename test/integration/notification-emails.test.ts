@@ -1,4 +1,4 @@
-import mongoose, { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import pino from 'pino';
 import { claimEach } from '../../src/db/claims';
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
@@ -7,7 +7,7 @@ import { User } from '../../src/features/accounts/user.model';
 import { Notification } from '../../src/features/notifications/notification.model';
 import { NotificationEmails } from '../../src/features/notifications/notification-emails';
 import { notify } from '../../src/features/notifications/notifications.service';
-import { useTestDatabase } from '../support/database';
+import { commandsSentDuring, useTestDatabase } from '../support/database';
 import { createUser } from '../support/factories';
 import { testConfig } from '../support/app';
 
@@ -96,16 +96,8 @@ describe('notification emails in bulk', () => {
   it('writes a few times a batch, however many it sends: the claims, the outbox and the notifications once each', async () => {
     const users = await Promise.all(Array.from({ length: 3 }, () => createUser('school')));
     for (let i = 0; i < 10; i++) await notify(users.map((user) => user._id), { ...MESSAGE, subject: `Notice ${i}` });
-    const writes: string[] = [];
-    const watch = (event: { commandName: string; command: Record<string, unknown> }) => {
-      if (['insert', 'update', 'delete'].includes(event.commandName)) writes.push(`${event.commandName} ${String(event.command[event.commandName])}`);
-    };
-    mongoose.connection.getClient().on('commandStarted', watch);
-    try {
-      expect(await emailsVia(createMailer(testConfig().mail)).send()).toBe(30);
-    } finally {
-      mongoose.connection.getClient().off('commandStarted', watch);
-    }
+    const sent = await commandsSentDuring(async () => expect(await emailsVia(createMailer(testConfig().mail)).send()).toBe(30));
+    const writes = sent.filter((command) => /^(insert|update|delete) /.test(command));
     expect(writes.sort()).toEqual(['insert claims', 'insert outboxmessages', 'update notifications']);
     expect(await OutboxMessage.countDocuments({ subject: 'School support: Notice 9' })).toBe(3);
   });

@@ -5,26 +5,13 @@ import { paths } from '../../src/paths';
 import { sessionDocuments } from '../../src/web/session';
 import { DatabaseSessionStore } from '../../src/web/session-store';
 import { buildTestApp } from '../support/app';
-import { resetSignInLimits, useTestDatabase } from '../support/database';
+import { commandsSentDuring, resetSignInLimits, useTestDatabase } from '../support/database';
 import request from 'supertest';
 import { createSchool, createUser, TEST_PASSWORD } from '../support/factories';
 import { signedInAgent, submitForm } from '../support/http';
 
 useTestDatabase({ monitorCommands: true });
 beforeEach(resetSignInLimits);
-
-/** The commands the app sends to the database while `during` runs, as "command collection". */
-async function commandsDuring(during: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
-  const watch = (event: { commandName: string; command: Record<string, unknown> }) => void sent.push(`${event.commandName} ${String(event.command[event.commandName])}`);
-  mongoose.connection.getClient().on('commandStarted', watch);
-  try {
-    await during();
-  } finally {
-    mongoose.connection.getClient().off('commandStarted', watch);
-  }
-  return sent;
-}
 
 const sessionsOf = (userId: string) => sessionDocuments(mongoose.connection).find({ userId }).toArray();
 
@@ -38,16 +25,16 @@ describe('the signed-in user kept with the session', () => {
     const sip = await createUser('sip');
     const agent = await signedInAgent(app, sip.email);
     // The first page also stores the session's new CSRF secret (its sign-out button is a form).
-    const first = await commandsDuring(() => agent.get(paths.help).expect(200));
+    const first = await commandsSentDuring(() => agent.get(paths.help).expect(200));
     expect(first.slice(0, 2)).toEqual(['find sessions', 'find users']);
-    const next = await commandsDuring(() => agent.get(paths.help).expect(200));
+    const next = await commandsSentDuring(() => agent.get(paths.help).expect(200));
     expect(next).toEqual(['find sessions']);
   });
 
   it('stores the new session once when signing in (passport, the redirect and the end of the request all save it)', async () => {
     const sip = await createUser('sip');
     const agent = request.agent(app);
-    const sent = await commandsDuring(async () => expect((await submitForm(agent, paths.signIn, { email: sip.email, password: TEST_PASSWORD })).status).toBe(302));
+    const sent = await commandsSentDuring(async () => expect((await submitForm(agent, paths.signIn, { email: sip.email, password: TEST_PASSWORD })).status).toBe(302));
     const afterTheForm = sent.slice(sent.indexOf('find sign_in_lockouts'));
     expect(afterTheForm.filter((command) => command.endsWith(' sessions'))).toEqual(['delete sessions', 'update sessions']);
   });
@@ -56,7 +43,7 @@ describe('the signed-in user kept with the session', () => {
     const sip = await createUser('sip');
     const agent = await signedInAgent(app, sip.email);
     await agent.get(paths.help).expect(200);
-    const sent = await commandsDuring(() => agent.get(paths.root).expect(302));
+    const sent = await commandsSentDuring(() => agent.get(paths.root).expect(302));
     expect(sent).toEqual(['find sessions']);
   });
 
@@ -133,7 +120,7 @@ describe('the signed-in user kept with the session', () => {
     const agent = await signedInAgent(app, sip.email);
     await agent.get(paths.help).expect(200);
     await sessionDocuments(mongoose.connection).updateMany({ userId: sip.id }, { $unset: { userId: true, user: true, userMark: true } });
-    for (let i = 0; i < 2; i++) expect(await commandsDuring(() => agent.get(paths.help).expect(200))).toEqual(['find sessions', 'find users', 'update sessions']);
+    for (let i = 0; i < 2; i++) expect(await commandsSentDuring(() => agent.get(paths.help).expect(200))).toEqual(['find sessions', 'find users', 'update sessions']);
     await User.updateOne({ _id: sip._id }, { $set: { active: false } });
     expect((await agent.get(paths.help)).text).not.toContain(sip.name);
   });

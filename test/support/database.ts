@@ -29,3 +29,23 @@ export async function resetSignInLimits(): Promise<void> {
   await mongoose.connection.db!.collection(RATE_LIMIT_COLLECTION).deleteMany({});
   await mongoose.connection.db!.collection(ATTEMPT_SLOTS_COLLECTION).deleteMany({});
 }
+
+type SentCommand = { commandName: string; command: Record<string, unknown> };
+
+/**
+ * What the app sends to the database while `during` runs (in a file with useTestDatabase({ monitorCommands:
+ * true })): each command as `describe` gives it, by default "command collection" ("find sessions").
+ */
+export async function commandsSentDuring<T = string>(during: () => Promise<unknown>, describe: (sent: SentCommand) => T = describeCommand as (sent: SentCommand) => T): Promise<T[]> {
+  const sent: T[] = [];
+  const watch = (event: SentCommand) => void sent.push(describe(event));
+  mongoose.connection.getClient().on('commandStarted', watch);
+  try {
+    await during();
+  } finally {
+    mongoose.connection.getClient().off('commandStarted', watch);
+  }
+  return sent;
+}
+
+const describeCommand = ({ commandName, command }: SentCommand) => `${commandName} ${String(command[commandName])}`;
