@@ -8,7 +8,7 @@ import { historyOf } from '../audit/audit.service';
 import {
   canRecommendListing,
   canRequestRecommendations,
-  ownSchoolRecommendation,
+  portraitRecommendations,
   recommendationsOfListing,
 } from './recommendations.service';
 import { schoolNameOf } from '../schools/schools.service';
@@ -90,8 +90,7 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
   const designation = values.designation as { awardedOn?: Date; expiresOn?: Date } | undefined;
   const files = await evidenceFilesOf(listing);
   const terms = await termResolver();
-  const recommendations = (await recommendationsOfListing(listing._id, canDecideListings(actor))).filter((row) => row.status === 'given');
-  const ownRecommendation = await ownSchoolRecommendation(actor, listing._id);
+  const recommendations = await portraitRecommendations(actor, listing._id);
   const id = listing._id.toString();
   const now = new Date();
   const listed = isListedInDirectory(listing, now, rules.reviewGraceDays);
@@ -123,7 +122,7 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       contact: contactShown(listing.contact),
       photoUrl: listing.photo ? paths.listings.file(id, listing.photo.toString()) : undefined,
       evidence: files.map((file) => ({ ...file, href: paths.listings.file(id, file.id) })),
-      recommendations,
+      recommendations: recommendations.given,
       lastReviewed: formatDate(listing.lastReviewedAt),
       impact: await parts.impactRows(listing._id),
       // All anyone but its owners and Traded Services learns of its checks: never dates, documents or which is missing.
@@ -133,8 +132,8 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
     // A school asks the LA for support it deploys; brokers arrange it either way.
     askTheLa: !!listing.arrangedByLa && actor.role === 'school',
     canShortlist: !showingPending && listed && parts.canMakeShortlists(actor),
-    canRecommend: canRecommendListing(actor, listing) && ownRecommendation !== 'given',
-    canWithdraw: ownRecommendation === 'given',
+    canRecommend: canRecommendListing(actor, listing) && recommendations.own !== 'given',
+    canWithdraw: recommendations.own === 'given',
   };
 }
 
