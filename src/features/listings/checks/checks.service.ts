@@ -253,7 +253,8 @@ export async function checksQueue(actor: SessionUser, dates: CheckDates, now = n
   if (!canVerifyChecks(actor)) throw new NotAllowedError();
   const [waiting, incomplete, lapsingIds] = await Promise.all([
     ProviderCheck.find({ waitingState: 'waiting' }).lean<ProviderCheckRecord[]>(),
-    Listing.find({ checksState: 'incomplete', status: 'approved' }).sort({ name: 1 }).lean<ListingRecord[]>(),
+    // The marker alone: with status beside it, SQLite may read every published listing by the status index.
+    Listing.find({ checksState: 'incomplete' }).sort({ name: 1 }).lean<ListingRecord[]>(),
     dates.listingsWithChecksLapsingBy(new Date(now.getTime() + DUE_SOON_DAYS * DAY_MS)),
   ]);
   const waitingListings = new Map((await findInOrder(Listing, [...new Set(waiting.map((record) => record.listing.toString()))])).map((listing) => [listing._id.toString(), listing]));
@@ -275,7 +276,7 @@ export async function checksQueue(actor: SessionUser, dates: CheckDates, now = n
   });
   const lapsing = (await findInOrder(Listing, lapsingIds)).filter((listing) => listing.status === 'approved' && listing.checksState === 'verified' && listing.checksLapseOn);
   const dueOrLapsed = [
-    ...incomplete.map((listing) => row(listing, 'A required check is missing', 'Not in the directory')),
+    ...incomplete.filter((listing) => listing.status === 'approved').map((listing) => row(listing, 'A required check is missing', 'Not in the directory')),
     ...lapsing.map((listing) =>
       listing.checksLapseOn! <= now
         ? row(listing, 'A check has lapsed', `Left the directory on ${formatDate(listing.checksLapseOn)}`)
