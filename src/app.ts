@@ -170,7 +170,7 @@ export function createApp({
   app.use(passwordLinksRoutes(accountLinks, throttle, { limits: new ResetRequestLimits(db, config.resetRequests.perIpPerHour), background }, passwordChecks));
   app.use(yourAccountRoutes());
   app.use(privacyRoutes(config, { forgetSignInAttempts: (email) => throttle.forget(email) }));
-  app.use(dashboardsRoutes({ rules: config.listings, reviewDates: keeper, feedbackDueDays: config.feedbackDueDays, sips: config.sips }, clock));
+  app.use(dashboardsRoutes({ rules: config.listings, directory: keeper, feedbackDueDays: config.feedbackDueDays, sips: config.sips }, clock));
   app.use(listingsRoutes(config, keeper, { impactRows: impactRowsForListing, canAskForSupport, canMakeShortlists }));
   app.use(recommendationsRoutes(config));
   app.use(checksRoutes(config.uploads));

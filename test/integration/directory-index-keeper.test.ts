@@ -117,6 +117,22 @@ describe('starting and keeping the directory index', () => {
     expect(await started.listingsDueForReview()).toEqual([lapsed._id.toString()]);
   });
 
+  it('counts the published listings, listed or hidden, from a snapshot start and after changes', async () => {
+    await createListedListing({ name: 'Listed' });
+    const overdue = await createListedListing({ name: 'Hidden: long overdue for review', reviewDueOn: new Date(Date.now() - 90 * 86_400_000) });
+    await createListedListing({ name: 'Draft', status: 'draft' });
+    await keeper().build();
+
+    const started = keeper();
+    expect(await started.build()).toMatchObject({ from: 'snapshot' });
+    expect(await started.approvedListingCount()).toBe(2);
+    await createListedListing({ name: 'Approved later' });
+    await Listing.updateOne({ _id: overdue._id }, { $set: { status: 'suspended' } });
+    expect(await started.approvedListingCount()).toBe(2);
+    await Listing.updateMany({ status: 'approved' }, { $set: { status: 'suspended' } });
+    expect(await started.approvedListingCount()).toBe(0);
+  });
+
   it('leaves a fresh snapshot after many changes, so a starting instance replays few', async () => {
     const instance = keeper();
     await instance.build();

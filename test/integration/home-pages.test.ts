@@ -1,7 +1,11 @@
 import type { Express } from 'express';
 import { DEMO_PASSWORD, seedDemoData } from '../../seed/demo-data';
+import { User } from '../../src/features/accounts/user.model';
+import { Listing } from '../../src/features/listings/listing.model';
+import { LISTING_STATUSES } from '../../src/features/listings/listing-vocabulary';
 import { OutboxMessage } from '../../src/features/mail/outbox.model';
 import { paths } from '../../src/paths';
+import { ROLE_LABELS } from '../../src/web/identity';
 import { backgroundSettled, buildTestApp } from '../support/app';
 import { createListing } from '../support/commission-factories';
 import { useTestDatabase } from '../support/database';
@@ -124,6 +128,16 @@ describe('what waits on each home page, from the demo data', () => {
       'Good-practice nominations, to invite': 'Grace Adeyemi',
       'SIPs whose licence to practise has lapsed': 'Jordan Hale',
     });
+  });
+
+  it('shows Traded Services the active users by role and the listings by status as the database counts them', async () => {
+    const { html } = await homeOf('tradedservices@demo.example', paths.dashboards.traded_services);
+    const figures = new Map([...html.matchAll(/summary-list__key">([^<]+)<\/dt>\s*<dd class="govuk-summary-list__value">(\d+)<\/dd>/g)].map((match) => [match[1]!, Number(match[2])]));
+    for (const [role, label] of Object.entries(ROLE_LABELS)) expect({ label, count: figures.get(label) }).toEqual({ label, count: await User.countDocuments({ role, active: true }) });
+    for (const status of LISTING_STATUSES) {
+      const count = await Listing.countDocuments({ status });
+      expect({ status, count: figures.get(`Listings ${status.replace('_', ' ')}`) }).toEqual({ status, count: count > 0 ? count : undefined });
+    }
   });
 
   it('shows a provider the listing whose check is due for renewal', async () => {

@@ -4,7 +4,8 @@ import { recordSecurityEvent } from './security-events';
 import { type RequestContext } from '../../web/identity';
 import type { ChangePasswordForm } from './accounts.schemas';
 import { hashNeedsUpgrade, type PasswordChecks } from './passwords';
-import { actingSchoolFor, canManageUsers, type Role, type SessionUser } from '../../web/identity';
+import { actingSchoolFor, canManageUsers, ROLES, type Role, type SessionUser } from '../../web/identity';
+import { countsBy } from '../../db/counts-by';
 import { User, type UserFields } from './user.model';
 import { endSessionsOf, signedOutElsewhere } from './user-sessions';
 
@@ -190,9 +191,10 @@ export async function userName(id: Types.ObjectId): Promise<string | undefined> 
   return (await User.findById(id, { name: 1 }).lean())?.name;
 }
 
-/** How many active users each role has. */
-export async function activeUsersWithRole(role: Role): Promise<number> {
-  return User.countDocuments({ role, active: true });
+/** How many active users each role has, in one read. */
+export async function activeUsersByRole(): Promise<Record<Role, number>> {
+  const counts = await countsBy(User, 'role', { role: { $in: [...ROLES] }, active: true });
+  return Object.fromEntries(ROLES.map((role) => [role, counts.get(role) ?? 0])) as Record<Role, number>;
 }
 
 /** Who holds this email address, if anyone: enough to decide whether to invite them or reuse the account. */

@@ -6,12 +6,12 @@ import { PROVIDER_TYPE_LABELS, type ProviderType } from '../listings/listing-voc
 import { openSchoolChoices, schoolChoicesAmong, schoolIdAndName } from '../schools/schools.service';
 import { activeTerms, resolveTerms } from '../taxonomy/taxonomy.service';
 import type { CommissionRequestForm } from './commissions.schemas';
-import { commissionsWaitingFor, costInPence, priorityOfRequest, type commissionableListing } from './commissions.service';
+import { costInPence, priorityOfRequest, type commissionableListing, type CommissionsWaiting } from './commissions.service';
 import { priorityStartingPoints, type PriorityForRequest } from '../plans/plan-reads';
 import { paths } from '../../paths';
 import { recentNotificationsFor } from '../notifications/notifications.service';
 import { schoolsInSipCaseload } from '../schools/sip-caseload';
-import { type CommissionRecord } from './commission.model';
+import type { CommissionRecord, CommissionSummaryFields } from './commission.model';
 import { FUNDING_LABELS, ROUTE_LABELS, type CommissionRoute, type FundingSource } from './commission-vocabulary';
 import { canSeeSupportLevel, partiesOf } from './commission-access';
 import {
@@ -27,7 +27,7 @@ import {
 type ListingForRequest = Awaited<ReturnType<typeof commissionableListing>>;
 
 /** A commission as a list row: the few facts a list shows. */
-export function commissionSummary(commission: CommissionRecord) {
+export function commissionSummary(commission: CommissionSummaryFields) {
   const status = commission.status as CommissionStatus;
   return {
     id: commission._id.toString(),
@@ -178,10 +178,10 @@ export async function checkAnswersRows(user: SessionUser, listing: ListingForReq
 }
 
 /** The "Waiting for you" block every role's home page shows. */
-export async function waitingForYouBlock(user: SessionUser) {
-  const [waiting, updates] = await Promise.all([commissionsWaitingFor(user, 10), recentNotificationsFor(user)]);
+export async function waitingForYouBlock(user: SessionUser, commissions: CommissionsWaiting) {
+  const updates = await recentNotificationsFor(user);
   return {
-    waiting: waiting.map(commissionSummary),
+    waiting: commissions.oldest.map(commissionSummary),
     updates: updates.map((update) => ({ subject: update.subject, href: update.href, when: formatDateTime(update.createdAt) })),
   };
 }

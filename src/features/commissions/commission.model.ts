@@ -78,3 +78,7 @@ commissionSchema.index({ createdAt: -1 });
 export type CommissionFields = InferSchemaType<typeof commissionSchema>;
 export type CommissionRecord = CommissionFields & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
 export const Commission = model('Commission', commissionSchema);
+
+/** What a list row shows of a commission (commissionSummary), for reads that need no more. */
+export const SUMMARY_FIELDS = { reference: 1, schoolName: 1, listingName: 1, days: 1, startOn: 1, status: 1 } as const;
+export type CommissionSummaryFields = Pick<CommissionRecord, '_id' | keyof typeof SUMMARY_FIELDS>;

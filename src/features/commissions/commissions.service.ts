@@ -11,7 +11,7 @@ import { currentListingIdsOf, findApprovedListing, findListingById } from '../li
 import { contributionOf, figuresChange, type ContributingFeedback } from './figures/contribution';
 import { notify, planNotice, type PlannedNotice } from '../notifications/notifications.service';
 import { schoolIdAndName } from '../schools/schools.service';
-import { Commission, type CommissionFields, type CommissionRecord } from './commission.model';
+import { Commission, SUMMARY_FIELDS, type CommissionFields, type CommissionRecord, type CommissionSummaryFields } from './commission.model';
 import { canBrokerForSchool, canRequestSupportDirectly, canViewCommission, partiesOf } from './commission-access';
 import { ACTION_LABELS, ACTIONS, canTakeAction, WAITING_FOR, type CommissionAction, type CommissionStatus, type Party } from './commission-status';
 import type { CommissionRequestForm, ProposalForm } from './commissions.schemas';
@@ -411,15 +411,15 @@ function whoseTurnMessage(commission: CommissionRecord, what: string): PlannedNo
   };
 }
 
-/** The query for the commissions a user may see. */
-export async function visibleCommissionsFilter(user: SessionUser): Promise<FilterQuery<CommissionRecord>> {
+/** The query for the commissions a user may see. ownListingIds: a provider's listings, when the page has read them already. */
+export async function visibleCommissionsFilter(user: SessionUser, ownListingIds?: readonly Types.ObjectId[]): Promise<FilterQuery<CommissionRecord>> {
   switch (user.role) {
     case 'school':
       return { school: new Types.ObjectId(user.actingSchoolId) };
     case 'provider':
       // Through the listings they own now, found by index: FerretDB reads every commission to match inside
       // `owners`. A commission's owners are its listing's, copied when it was made (canViewCommission).
-      return { listing: { $in: await currentListingIdsOf(user.id) }, owners: new Types.ObjectId(user.id) };
+      return { listing: { $in: ownListingIds ?? (await currentListingIdsOf(user.id)) }, owners: new Types.ObjectId(user.id) };
     case 'sip':
       return { school: { $in: await schoolsInSipCaseload(user.id) } };
     case 'traded_services':
@@ -443,10 +443,22 @@ export async function commissionsWaitingFor(user: SessionUser, limit = 20): Prom
   return (await Commission.find(filter).sort({ updatedAt: 1 }).limit(limit).lean()) as CommissionRecord[];
 }
 
-/** How many commissions wait for this user, for each status they can wait in. */
-export async function countCommissionsWaitingFor(user: SessionUser): Promise<{ status: CommissionStatus; count: number }[]> {
-  const visible = await visibleCommissionsFilter(user);
-  return Promise.all(statusesWaitingFor(user).map(async (status) => ({ status, count: await Commission.countDocuments({ ...visible, status }) })));
+/** What a home page shows of the commissions waiting for its user (commissionsWaitingOverview). */
+export type CommissionsWaiting = { oldest: CommissionSummaryFields[]; counts: { status: CommissionStatus; count: number }[] };
+
+/**
+ * The commissions whose next step is this user's: the oldest `limit` to list, and how many wait in each
+ * status, from one read (a commission waits on someone for days, so the waiting are few).
+ */
+export async function commissionsWaitingOverview(user: SessionUser, limit: number, ownListingIds?: readonly Types.ObjectId[]): Promise<CommissionsWaiting> {
+  const statuses = statusesWaitingFor(user);
+  if (statuses.length === 0) return { oldest: [], counts: [] };
+  const filter = { ...(await visibleCommissionsFilter(user, ownListingIds)), status: { $in: statuses } };
+  const waiting = await Commission.find(filter, SUMMARY_FIELDS).sort({ updatedAt: 1 }).lean<CommissionSummaryFields[]>();
+  return {
+    oldest: waiting.slice(0, limit),
+    counts: statuses.map((status) => ({ status, count: waiting.filter((commission) => commission.status === status).length })),
+  };
 }
 
 export async function listCommissions(user: SessionUser, limit = 200): Promise<CommissionRecord[]> {

@@ -1,31 +1,38 @@
-import { Types } from 'mongoose';
+import { LRUCache } from 'lru-cache';
 import { NotFoundError } from '../../lib/errors';
 import { paths } from '../../paths';
-import type { CommissionStatus } from '../commissions/commission-status';
-import { countCommissionsWaitingFor } from '../commissions/commissions.service';
-import { feedbackNeedingAttention } from '../commissions/feedback/feedback.service';
-import { approvalQueue, type ReviewDates } from '../listings/listing-pages.service';
-import type { ListingRules } from '../listings/listings.service';
-import { checksQueue, countListingsNeedingChecks, type CheckDates } from '../listings/checks/checks.service';
-import { recommendationsOfSchool } from '../listings/recommendations.service';
 import type { SessionUser } from '../../web/identity';
 import { ROLES, ROLE_LABELS } from '../../web/identity';
-import { activeUsersWithRole } from '../accounts/accounts.service';
-import { LRUCache } from 'lru-cache';
-import { countListingsWithStatus, listingsOwnedBy } from '../listings/listing-reads';
-import { countListingsBelowTwoRecommendations } from '../listings/recommendation-standing';
-import { LISTING_STATUSES, type ListingStatus, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
-import { countSchools, findSchoolById } from '../schools/school-reads';
-import { schoolChoicesAmong, urnOfOwnSchool, type sipCaseload } from '../schools/schools.service';
+import { activeUsersByRole } from '../accounts/accounts.service';
+import { waitingForYouBlock } from '../commissions/commission-page';
+import type { CommissionStatus } from '../commissions/commission-status';
+import { commissionsWaitingOverview, type CommissionsWaiting } from '../commissions/commissions.service';
+import { feedbackNeedingAttention } from '../commissions/feedback/feedback.service';
+import { checksQueue, countListingsNeedingChecks, type CheckDates } from '../listings/checks/checks.service';
+import type { ListingRecord } from '../listings/listing.model';
+import { approvalQueue, type ReviewDates } from '../listings/listing-pages.service';
+import { countListingsByStatus, listingsOwnedBy } from '../listings/listing-reads';
+import { LISTING_STATUSES, PROVIDER_TYPE_LABELS } from '../listings/listing-vocabulary';
+import type { ListingRules } from '../listings/listings.service';
+import { recommendationsOfSchool } from '../listings/recommendations.service';
 import { countNominationsAwaitingSchool, countNominationsToInvite } from '../nominations/nominations.service';
 import { planToAgree, termlyReviewsDue } from '../plans/plan-reads';
+import { countSchools, findSchoolById, findSchools } from '../schools/school-reads';
+import type { sipCaseload } from '../schools/schools.service';
 import { sipFeedbackOwed } from '../sips/sip-feedback.service';
 import { countLapsedLicences, ownLicenceNeedsRenewal, type SipRules } from '../sips/sips.service';
 
+/** What a school's home page reads of it: its heading, and what waits there (the plan's link, its SIP). */
+const HOME_SCHOOL_FIELDS = { name: 1, urn: 1, localAuthority: 1, phase: 1, sip: 1 } as const;
+type HomeSchool = NonNullable<Awaited<ReturnType<typeof findSchoolById>>>;
+
+/** What a home page has already read, so working out what waits reads none of it again. */
+export type HomeReads = { school?: HomeSchool; listings?: ListingRecord[]; caseload?: Awaited<ReturnType<typeof sipCaseload>> };
+
 export async function schoolDashboard(user: SessionUser) {
-  const school = user.actingSchoolId ? await findSchoolById(user.actingSchoolId) : null;
+  const school = user.actingSchoolId ? await findSchoolById(user.actingSchoolId, HOME_SCHOOL_FIELDS) : null;
   if (!school) throw new NotFoundError('This account is not linked to a school');
-  return { school: { name: school.name, urn: school.urn, localAuthority: school.localAuthority, phase: school.phase } };
+  return { school: { name: school.name, urn: school.urn, localAuthority: school.localAuthority, phase: school.phase }, reads: { school } };
 }
 
 export async function providerDashboard(user: SessionUser) {
@@ -36,42 +43,41 @@ export async function providerDashboard(user: SessionUser) {
       type: PROVIDER_TYPE_LABELS[listing.providerType],
       status: listing.status,
     })),
+    reads: { listings },
   };
 }
 
 /**
- * Counts that read most of a big collection on FerretDB (every school; the published listings: about
- * 0.5 s and 1.1 s at national scale), kept for a minute and shared by every request meanwhile. The
- * small counts (listings waiting for a decision, users by role) use an index and are always current.
+ * Counting every school reads the whole collection on FerretDB (about 0.5 s at national scale): kept for
+ * a minute and shared by every request meanwhile. The other counts use an index or the directory keeper.
  */
-const LARGE_COUNT_SECONDS = 60;
-const largeCounts = new LRUCache<'schools' | 'approved', number>({
-  max: 2,
-  ttl: LARGE_COUNT_SECONDS * 1000,
-  allowStale: true,
-  fetchMethod: (key) => (key === 'schools' ? countSchools() : countListingsWithStatus('approved')),
-});
+const SCHOOL_COUNT_SECONDS = 60;
+const schoolCount = new LRUCache<'schools', number>({ max: 1, ttl: SCHOOL_COUNT_SECONDS * 1000, allowStale: true, fetchMethod: () => countSchools() });
 
-const countListings = async (status: ListingStatus) =>
-  status === 'approved' ? ((await largeCounts.fetch('approved')) ?? 0) : countListingsWithStatus(status);
+/** The directory keeper follows every listing, so it knows how many are published without a count. */
+export type PublishedListings = { approvedListingCount(): Promise<number> };
 
-export async function tradedServicesDashboard() {
-  const [usersByRole, listingsByStatus, schools] = await Promise.all([
-    Promise.all(ROLES.map(async (role) => ({ label: ROLE_LABELS[role], count: await activeUsersWithRole(role) }))),
-    Promise.all(LISTING_STATUSES.map(async (status) => ({ status, count: await countListings(status) }))),
-    largeCounts.fetch('schools').then((count) => count ?? 0),
+const COUNTED_STATUSES = LISTING_STATUSES.filter((status) => status !== 'approved');
+
+export async function tradedServicesDashboard(published: PublishedListings) {
+  const [users, byStatus, approved, schools] = await Promise.all([
+    activeUsersByRole(),
+    countListingsByStatus(COUNTED_STATUSES),
+    published.approvedListingCount(),
+    schoolCount.fetch('schools').then((count) => count ?? 0),
   ]);
-  return { usersByRole, listingsByStatus: listingsByStatus.filter((row) => row.count > 0), schools };
+  return {
+    usersByRole: ROLES.map((role) => ({ label: ROLE_LABELS[role], count: users[role] })),
+    listingsByStatus: LISTING_STATUSES.map((status) => ({ status, count: status === 'approved' ? approved : (byStatus.get(status) ?? 0) })).filter((row) => row.count > 0),
+    schools,
+  };
 }
 
 /** One kind of thing waiting for the user: how many, and the page that lists them. */
 export type WaitingItem = { text: string; count: number; href: string };
 
 /** What the waiting lists of listings, feedback and SIP licences need from the app's settings. */
-export type WaitingSettings = { rules: ListingRules; reviewDates: ReviewDates & CheckDates; feedbackDueDays: number; sips: SipRules };
-
-/** A SIP's caseload as their home page shows it. */
-export type CaseloadRows = Awaited<ReturnType<typeof sipCaseload>>['schools'];
+export type WaitingSettings = { rules: ListingRules; directory: ReviewDates & CheckDates & PublishedListings; feedbackDueDays: number; sips: SipRules };
 
 const COMMISSIONS_WAITING: Partial<Record<CommissionStatus, string>> = {
   awaiting_school: 'Support arranged for your school, to confirm',
@@ -85,50 +91,63 @@ const COMMISSIONS_WAITING: Partial<Record<CommissionStatus, string>> = {
   awaiting_la: 'Requests for support the LA deploys, to arrange or refuse',
 };
 
-async function commissionsWaiting(user: SessionUser): Promise<WaitingItem[]> {
-  return (await countCommissionsWaitingFor(user)).map(({ status, count }) => ({ text: COMMISSIONS_WAITING[status]!, count, href: paths.commissions.list }));
+/** How many commissions a home page lists under "Waiting for you" (the counts cover them all). */
+const COMMISSIONS_LISTED = 10;
+
+/**
+ * The "Waiting for you" block of a home page: every kind of pending action with its count and where to act,
+ * the oldest commissions waiting and the recent notifications.
+ */
+export async function homeWaiting(user: SessionUser, settings: WaitingSettings, reads: HomeReads, now: Date) {
+  const commissions = await commissionsWaitingOverview(user, COMMISSIONS_LISTED, reads.listings?.map((listing) => listing._id));
+  const [block, items] = await Promise.all([waitingForYouBlock(user, commissions), waitingFor(user, settings, reads, commissions, now)]);
+  return { ...block, items };
 }
 
 /**
- * Every kind of pending action of the user's role, with its count and where to act (docs/features/dashboards.md).
- * A SIP's come from the caseload their home page already read.
+ * Every kind of pending action of the user's role, with its count and where to act (docs/features/dashboards.md),
+ * from what the page has read already where it can.
  */
-export async function waitingFor(user: SessionUser, settings: WaitingSettings, caseload: CaseloadRows = [], now = new Date()): Promise<WaitingItem[]> {
+async function waitingFor(user: SessionUser, settings: WaitingSettings, reads: HomeReads, commissions: CommissionsWaiting, now: Date): Promise<WaitingItem[]> {
   const items: WaitingItem[] = [];
+  const commissionItems = commissions.counts.map(({ status, count }) => ({ text: COMMISSIONS_WAITING[status]!, count, href: paths.commissions.list }));
   switch (user.role) {
     case 'school': {
-      const [recommendations, nominations, plan] = await Promise.all([recommendationsOfSchool(user), countNominationsAwaitingSchool(user), planToAgree(user)]);
+      const school = reads.school ?? (user.actingSchoolId ? await findSchoolById(user.actingSchoolId, HOME_SCHOOL_FIELDS) : null);
+      if (!school) break;
+      const [recommendations, nominations, plan, sipFeedback] = await Promise.all([
+        recommendationsOfSchool(user),
+        countNominationsAwaitingSchool(user),
+        planToAgree(school, now),
+        sipFeedbackOwed(user, school, now),
+      ]);
       items.push({ text: 'Requests to recommend a provider', count: recommendations.waiting.length, href: paths.recommendations.inbox });
       items.push({ text: 'Support plan to agree', count: plan.count, href: plan.href });
-      items.push(...(await commissionsWaiting(user)));
-      items.push({ text: 'Feedback on your SIP this term', count: await sipFeedbackOwed(user, now), href: paths.sips.feedback });
-      if (nominations > 0) {
-        items.push({ text: 'Good practice identified at your school: say who will lead its listing', count: nominations, href: paths.schools.goodPractice(await urnOfOwnSchool(user)) });
-      }
+      items.push(...commissionItems);
+      items.push({ text: 'Feedback on your SIP this term', count: sipFeedback, href: paths.sips.feedback });
+      items.push({ text: 'Good practice identified at your school: say who will lead its listing', count: nominations, href: paths.schools.goodPractice(school.urn) });
       break;
     }
     case 'provider':
-      items.push(...(await commissionsWaiting(user)));
-      items.push({ text: 'Listings with checks to record or renew', count: await countListingsNeedingChecks(user), href: paths.listings.own });
+      items.push(...commissionItems);
+      items.push({ text: 'Listings with checks to record or renew', count: await countListingsNeedingChecks(user, reads.listings ?? (await listingsOwnedBy(user.id)), now), href: paths.listings.own });
       break;
     case 'traded_services': {
-      const [queue, feedback, commissions, shortOfRecommendations, nominations, checks, lapsedLicences] = await Promise.all([
-        approvalQueue(user, settings.rules, settings.reviewDates),
+      const [queue, feedback, nominations, checks, lapsedLicences] = await Promise.all([
+        approvalQueue(user, settings.rules, settings.directory),
         feedbackNeedingAttention(user, settings.feedbackDueDays),
-        commissionsWaiting(user),
-        countListingsBelowTwoRecommendations(),
         countNominationsToInvite(user),
-        checksQueue(user, settings.reviewDates),
+        checksQueue(user, settings.directory),
         countLapsedLicences(settings.sips, now),
       ]);
       items.push(
         { text: 'Listings awaiting a decision', count: queue.submitted.length, href: paths.listings.queue },
-        { text: 'Live listings with fewer than two recommendations', count: shortOfRecommendations, href: paths.listings.queue },
+        { text: 'Live listings with fewer than two recommendations', count: queue.short.length, href: paths.listings.queue },
         { text: 'Changes to published listings, to review', count: queue.revisions.length, href: paths.listings.queue },
         { text: 'Listings due for review', count: queue.overdue.length, href: paths.listings.queue },
         { text: 'Provider checks to verify', count: checks.toVerify.length, href: paths.listings.queue },
         { text: 'Listings with checks due or lapsed', count: checks.dueOrLapsed.length, href: paths.listings.queue },
-        ...commissions,
+        ...commissionItems,
         { text: 'Low ratings to look into', count: feedback.lowRated.length, href: paths.feedbackAttention },
         { text: 'Feedback overdue', count: feedback.overdue.length, href: paths.feedbackAttention },
         { text: 'Good-practice nominations, to invite', count: nominations, href: paths.admin.nominations },
@@ -137,10 +156,10 @@ export async function waitingFor(user: SessionUser, settings: WaitingSettings, c
       break;
     }
     case 'sip': {
-      const open = caseload.filter((school) => !school.closed);
+      const open = (reads.caseload?.schools ?? []).filter((school) => !school.closed);
       items.push(
         { text: 'Support level reviews due for your schools', count: open.filter((school) => school.reviewOverdue).length, href: paths.schools.yourSchools },
-        { text: 'Support plans due a termly review', count: await termlyReviewsDue(user), href: paths.schools.yourSchools },
+        { text: 'Support plans due a termly review', count: await termlyReviewsDue(reads.caseload?.schoolIds ?? [], now), href: paths.schools.yourSchools },
         {
           text: 'Schools with LA-funded days and no support arranged, to broker for',
           count: open.filter((school) => (school.entitlementDays ?? 0) > 0 && school.openCommissions === 0).length,
@@ -161,13 +180,15 @@ export type OtherSchool = { id: string; name: string; waiting: number };
  * For someone linked to several schools: each school they are not acting for now, with the count its home
  * page would show, so they can see where they are needed and switch to it.
  */
-export async function otherSchoolsWaiting(user: SessionUser, settings: WaitingSettings): Promise<OtherSchool[]> {
+export async function otherSchoolsWaiting(user: SessionUser, settings: WaitingSettings, now: Date): Promise<OtherSchool[]> {
   if (user.role !== 'school' || user.schoolIds.length < 2) return [];
-  const others = await schoolChoicesAmong(user.schoolIds.filter((id) => id !== user.actingSchoolId).map((id) => new Types.ObjectId(id)));
-  return Promise.all(
+  const others = await findSchools(user.schoolIds.filter((id) => id !== user.actingSchoolId), HOME_SCHOOL_FIELDS);
+  const counted = await Promise.all(
     others.map(async (school) => {
-      const items = await waitingFor({ ...user, actingSchoolId: school.id }, settings);
-      return { id: school.id, name: school.name, waiting: items.reduce((sum, item) => sum + item.count, 0) };
+      const atSchool = { ...user, actingSchoolId: school._id.toString() };
+      const items = await waitingFor(atSchool, settings, { school }, await commissionsWaitingOverview(atSchool, 0), now);
+      return { id: school._id.toString(), name: school.name, waiting: items.reduce((sum, item) => sum + item.count, 0) };
     }),
   );
+  return counted.sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
 }

@@ -55,6 +55,8 @@ export class DirectoryIndexKeeper {
   private reviewDue = new Map<string, number>();
   /** Every published listing's moment its first required check lapses, listed or already hidden. */
   private checksLapse = new Map<string, number>();
+  /** Every published listing, listed or already hidden. */
+  private approved = new Set<string>();
   private changesSince = new Date(0);
   private lastLookAt = 0;
   private taxonomySignature = '';
@@ -104,6 +106,12 @@ export class DirectoryIndexKeeper {
       .map(([id]) => id);
   }
 
+  /** How many listings are published (listed or not), as of a look for changes no older than syncMs. */
+  async approvedListingCount(): Promise<number> {
+    await this.current();
+    return this.approved.size;
+  }
+
   /** One build or look for changes at a time; callers arriving meanwhile wait for it. */
   sync(): Promise<void> {
     const look = async () => {
@@ -136,7 +144,8 @@ export class DirectoryIndexKeeper {
     this.index = index;
     this.reviewDue = new Map();
     this.checksLapse = new Map();
-    for (const document of loaded.documents) this.noteDates(document.id, document);
+    this.approved = new Set();
+    for (const document of loaded.documents) this.noteApproved(document.id, document);
     this.taxonomySignature = signatures.taxonomy;
     this.schoolPlacesSignature = signatures.schoolPlaces;
     this.appliedSeq = loaded.seq;
@@ -174,9 +183,10 @@ export class DirectoryIndexKeeper {
         index.remove(id);
         this.reviewDue.delete(id);
         this.checksLapse.delete(id);
+        this.approved.delete(id);
       }
       for (const listing of changed) {
-        this.noteDates(listing._id.toString(), listing);
+        this.noteApproved(listing._id.toString(), listing);
         if (isListedInDirectory(listing, now, this.options.graceDays)) index.upsert(toDirectoryDocument(listing, impact.get(listing._id.toString())));
       }
     }
@@ -219,8 +229,9 @@ export class DirectoryIndexKeeper {
     this.snapshotSeq = seq;
   }
 
-  private noteDates(id: string, listing: { status: string; reviewDueOn?: Date | null; checksLapseOn?: Date | null }): void {
+  private noteApproved(id: string, listing: { status: string; reviewDueOn?: Date | null; checksLapseOn?: Date | null }): void {
     if (listing.status !== 'approved') return;
+    this.approved.add(id);
     if (listing.reviewDueOn) this.reviewDue.set(id, new Date(listing.reviewDueOn).getTime());
     if (listing.checksLapseOn) this.checksLapse.set(id, new Date(listing.checksLapseOn).getTime());
   }

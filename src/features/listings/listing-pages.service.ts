@@ -8,11 +8,11 @@ import { historyOf } from '../audit/audit.service';
 import {
   canRecommendListing,
   canRequestRecommendations,
-  ownSchoolRecommendation,
+  portraitRecommendations,
   recommendationsOfListing,
 } from './recommendations.service';
 import { schoolNameOf } from '../schools/schools.service';
-import { resolveTerms } from '../taxonomy/taxonomy.service';
+import { termResolver, type TermResolver } from '../taxonomy/taxonomy.service';
 import type { TermKind } from '../taxonomy/term-kinds';
 import { CHECK_LABELS, type CheckKind } from './checks/check-kinds';
 import { checksHoldBack, checksUpToDate } from './checks/check-status';
@@ -36,8 +36,8 @@ const TERM_FIELDS: [ReviewedField, TermKind][] = [
   ['offers', 'offer'],
 ];
 
-async function termLabels(kind: TermKind, slugs: unknown): Promise<string[]> {
-  return (await resolveTerms(kind, (slugs as string[] | undefined) ?? [])).map((term) => term.label);
+function termLabels(terms: TermResolver, kind: TermKind, slugs: unknown): string[] {
+  return terms(kind, (slugs as string[] | undefined) ?? []).map((term) => term.label);
 }
 
 const schoolName = schoolNameOf;
@@ -58,9 +58,9 @@ function rateText(values: ReviewedValues): string {
 }
 
 /** One field's value as a reader sees it, for the pen portrait and the reviewers' diff. */
-async function displayValue(field: ReviewedField, values: ReviewedValues): Promise<string> {
+async function displayValue(field: ReviewedField, values: ReviewedValues, terms: TermResolver): Promise<string> {
   const termKind = TERM_FIELDS.find(([name]) => name === field)?.[1];
-  if (termKind) return (await termLabels(termKind, values[field])).join(', ');
+  if (termKind) return termLabels(terms, termKind, values[field]).join(', ');
   switch (field) {
     case 'providerType':
       return PROVIDER_TYPE_LABELS[values.providerType as ProviderType] ?? '';
@@ -89,8 +89,8 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
   const values: ReviewedValues = showingPending ? pending!.fields : (listing as ReviewedValues);
   const designation = values.designation as { awardedOn?: Date; expiresOn?: Date } | undefined;
   const files = await evidenceFilesOf(listing);
-  const recommendations = (await recommendationsOfListing(listing._id, canDecideListings(actor))).filter((row) => row.status === 'given');
-  const ownRecommendation = await ownSchoolRecommendation(actor, listing._id);
+  const terms = await termResolver();
+  const recommendations = await portraitRecommendations(actor, listing._id);
   const id = listing._id.toString();
   const now = new Date();
   const listed = isListedInDirectory(listing, now, rules.reviewGraceDays);
@@ -111,18 +111,18 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       employingSchoolName: await schoolName(values.employingSchool),
       summary: String(values.summary ?? ''),
       experience: String(values.experience ?? ''),
-      expertise: await termLabels('category', values.expertise),
-      phases: await termLabels('phase', values.phases),
-      subjects: await termLabels('subject', values.subjects),
-      contexts: await termLabels('context', values.contexts),
-      offers: await termLabels('offer', values.offers),
+      expertise: termLabels(terms, 'category', values.expertise),
+      phases: termLabels(terms, 'phase', values.phases),
+      subjects: termLabels(terms, 'subject', values.subjects),
+      contexts: termLabels(terms, 'context', values.contexts),
+      offers: termLabels(terms, 'offer', values.offers),
       areas: (values.areas as string[] | undefined) ?? [],
       capacity: listing.capacity?.days !== undefined && listing.capacity.days !== null ? `${listing.capacity.days} days a ${listing.capacity.period}` : 'Not given',
       rate: rateText(values),
       contact: contactShown(listing.contact),
       photoUrl: listing.photo ? paths.listings.file(id, listing.photo.toString()) : undefined,
       evidence: files.map((file) => ({ ...file, href: paths.listings.file(id, file.id) })),
-      recommendations,
+      recommendations: recommendations.given,
       lastReviewed: formatDate(listing.lastReviewedAt),
       impact: await parts.impactRows(listing._id),
       // All anyone but its owners and Traded Services learns of its checks: never dates, documents or which is missing.
@@ -132,8 +132,8 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
     // A school asks the LA for support it deploys; brokers arrange it either way.
     askTheLa: !!listing.arrangedByLa && actor.role === 'school',
     canShortlist: !showingPending && listed && parts.canMakeShortlists(actor),
-    canRecommend: canRecommendListing(actor, listing) && ownRecommendation !== 'given',
-    canWithdraw: ownRecommendation === 'given',
+    canRecommend: canRecommendListing(actor, listing) && recommendations.own !== 'given',
+    canWithdraw: recommendations.own === 'given',
   };
 }
 
@@ -249,11 +249,12 @@ export async function revisionDiffPage(actor: SessionUser, id: string) {
   const pending = pendingOf(listing);
   if (!pending) return { listingId: id, name: listing.name, rows: [] as DiffRow[], submittedAt: undefined, submittedAtIso: undefined };
   const rows: DiffRow[] = [];
+  const terms = await termResolver();
   for (const field of changedReviewedFields(listing as ReviewedValues, pending.fields)) {
     rows.push({
       label: REVIEWED_FIELD_LABELS[field],
-      before: await displayValue(field, listing as ReviewedValues),
-      after: await displayValue(field, pending.fields),
+      before: await displayValue(field, listing as ReviewedValues, terms),
+      after: await displayValue(field, pending.fields, terms),
     });
   }
   return { listingId: id, name: listing.name, rows, submittedAt: formatDateTime(pending.submittedAt), submittedAtIso: new Date(pending.submittedAt).toISOString() };

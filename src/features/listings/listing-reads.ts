@@ -1,5 +1,6 @@
 import type { ProjectionType, Types } from 'mongoose';
 import type { ListingStatus } from './listing-vocabulary';
+import { countsBy } from '../../db/counts-by';
 import { Listing } from './listing.model';
 
 // Reads of listings for other features: they call these, never the Listing model (eslint/layers.mjs).
@@ -15,7 +16,10 @@ export const findListings = (ids: readonly Id[], projection?: Projection) => Lis
 export const findApprovedListings = (projection?: Projection) => Listing.find({ status: 'approved' }, projection).lean();
 /** Listings written at or after this time (the directory's fallback when a change-log entry names none). */
 export const findListingsUpdatedSince = (since: Date) => Listing.find({ updatedAt: { $gte: since } }, { _id: 1, updatedAt: 1, revision: 1 }).lean();
-export const countListingsWithStatus = (status: ListingStatus) => Listing.countDocuments({ status });
+/** How many listings are in each of these statuses, in one read. */
+export async function countListingsByStatus(statuses: readonly ListingStatus[]): Promise<Map<ListingStatus, number>> {
+  return (await countsBy(Listing, 'status', { status: { $in: [...statuses] } })) as Map<ListingStatus, number>;
+}
 
 /** Something the directory shows about this listing changed outside it (its impact ratings): the index re-reads it. */
 export async function noteListingChanged(id: Id): Promise<void> {

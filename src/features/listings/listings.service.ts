@@ -63,6 +63,7 @@ export async function editableListing(user: SessionUser, id: string): Promise<Li
 }
 
 export async function evidenceFilesOf(listing: Pick<ListingRecord, 'evidence'>) {
+  if (!listing.evidence?.length) return [];
   const files = await StoredFile.find({ _id: { $in: listing.evidence } }, { filename: 1, size: 1 }).lean();
   return files.map((file) => ({ id: file._id.toString(), filename: file.filename, sizeKb: Math.ceil(file.size / 1024) }));
 }

@@ -71,11 +71,6 @@ export async function listingsBelowTwoRecommendations(): Promise<ListingRecord[]
     .sort((a, b) => (a.recommendationsShortSince?.getTime() ?? 0) - (b.recommendationsShortSince?.getTime() ?? 0));
 }
 
-/** How many are on the queue, for Traded Services' home page. */
-export async function countListingsBelowTwoRecommendations(): Promise<number> {
-  return (await listingsBelowTwoRecommendations()).length;
-}
-
 /**
  * Marks the live listings whose recommendations lapsed because a recommending school closed (the GIAS
  * import records closures). Run by the maintenance timer; returns how many listings it marked.

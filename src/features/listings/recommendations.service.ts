@@ -159,21 +159,33 @@ export function statusShownToAsker(status: RecommendationStatus): Recommendation
  * Traded Services (revealDecliners) see which schools declined; the owner sees them as not answered yet.
  */
 export async function recommendationsOfListing(listingId: Types.ObjectId, revealDecliners: boolean): Promise<ListingRecommendationRow[]> {
-  const rows = await Recommendation.find({ listing: listingId })
+  return (await recommendationRowsOf(listingId)).map((row) => shownRow(row, revealDecliners));
+}
+
+/** What the pen portrait shows: the recommendations given, and the signed-in school's own answer, from one read. */
+export async function portraitRecommendations(actor: SessionUser, listingId: Types.ObjectId): Promise<{ given: ListingRecommendationRow[]; own?: RecommendationStatus }> {
+  const rows = await recommendationRowsOf(listingId);
+  const ownSchool = actor.role === 'school' ? actor.actingSchoolId : undefined;
+  const own = ownSchool ? rows.find((row) => row.school?._id.toString() === ownSchool) : undefined;
+  return { given: rows.filter((row) => row.status === 'given').map((row) => shownRow(row, true)), own: own?.status as RecommendationStatus | undefined };
+}
+
+const recommendationRowsOf = (listingId: Types.ObjectId) =>
+  Recommendation.find({ listing: listingId })
     .sort({ createdAt: 1 })
-    .populate<{ school: { name: string } | null }>('school', 'name')
+    .populate<{ school: { _id: Types.ObjectId; name: string } | null }>('school', 'name')
     .lean();
-  return rows.map((row) => {
-    const status = row.status as RecommendationStatus;
-    const hidden = !revealDecliners && status === 'declined';
-    return {
-      schoolName: row.school?.name ?? 'A school',
-      status: revealDecliners ? status : statusShownToAsker(status),
-      statement: row.statement ?? undefined,
-      workSeen: row.workSeen ?? undefined,
-      answeredAt: hidden ? undefined : (row.answeredAt ?? undefined),
-    };
-  });
+
+function shownRow(row: Awaited<ReturnType<typeof recommendationRowsOf>>[number], revealDecliners: boolean): ListingRecommendationRow {
+  const status = row.status as RecommendationStatus;
+  const hidden = !revealDecliners && status === 'declined';
+  return {
+    schoolName: row.school?.name ?? 'A school',
+    status: revealDecliners ? status : statusShownToAsker(status),
+    statement: row.statement ?? undefined,
+    workSeen: row.workSeen ?? undefined,
+    answeredAt: hidden ? undefined : (row.answeredAt ?? undefined),
+  };
 }
 
 /** For each of these listings, the schools that recommend it, in the order they did: one read for them all. */
@@ -190,9 +202,3 @@ export async function recommendingSchoolsOf(listingIds: readonly Types.ObjectId[
   return schools;
 }
 
-/** The signed-in school's own record for this listing, if any. */
-export async function ownSchoolRecommendation(actor: SessionUser, listingId: Types.ObjectId): Promise<RecommendationStatus | undefined> {
-  if (actor.role !== 'school' || !actor.actingSchoolId) return undefined;
-  const row = await Recommendation.findOne({ listing: listingId, school: new Types.ObjectId(actor.actingSchoolId) }).lean();
-  return row ? (row.status as RecommendationStatus) : undefined;
-}

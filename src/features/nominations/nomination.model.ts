@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 
 /**
@@ -27,7 +28,7 @@ const nominationSchema = new Schema(
   { timestamps: true },
 );
 
-nominationSchema.index({ school: 1, createdAt: -1 });
+nominationSchema.index(...scalarIndex({ school: 1, createdAt: -1 }));
 nominationSchema.index({ invitedAt: 1 });
 
 export type NominationFields = InferSchemaType<typeof nominationSchema>;

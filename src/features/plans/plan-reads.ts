@@ -114,17 +114,13 @@ export async function priorityNeedsOfSchools(schoolIds: readonly Types.ObjectId[
 }
 
 /** For a school's home page: this year's plan, if it waits for the school to agree it (a count of 0 or 1, and where it is). */
-export async function planToAgree(user: SessionUser, now = new Date()): Promise<{ count: number; href: string }> {
-  const school = user.role === 'school' && user.actingSchoolId ? await findSchoolById(user.actingSchoolId, { urn: 1 }) : null;
-  if (!school) return { count: 0, href: '' };
+export async function planToAgree(school: { _id: Types.ObjectId; urn: string }, now = new Date()): Promise<{ count: number; href: string }> {
   const plan = await SupportPlan.findOne({ school: school._id, academicYear: academicYearFor(now) }, { version: 1, agreed: 1, priorities: 1 }).lean<SupportPlanRecord>();
   return { count: plan && awaitsAgreement(plan) ? 1 : 0, href: paths.plans.plan(school.urn) };
 }
 
-/** For a SIP's home page: this year's plans in their caseload with milestones and no review yet this term. */
-export async function termlyReviewsDue(user: SessionUser, now = new Date()): Promise<number> {
-  if (user.role !== 'sip') return 0;
-  const caseload = await schoolsInSipCaseload(user.id);
+/** For a SIP's home page: this year's plans in their caseload (the schools' ids, as the page read them) with milestones and no review yet this term. */
+export async function termlyReviewsDue(caseload: readonly Types.ObjectId[], now = new Date()): Promise<number> {
   if (caseload.length === 0) return 0;
   const plans = await SupportPlan.find({ school: { $in: caseload }, academicYear: academicYearFor(now) }, { milestones: 1 }).lean<SupportPlanRecord[]>();
   const withMilestones = plans.filter((plan) => plan.milestones.length > 0);

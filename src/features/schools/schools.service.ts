@@ -289,6 +289,7 @@ export async function sipCaseload(user: SessionUser, commissionSummariesFor: Cas
   ]);
   const supportBySchool = new Map(supports.map((support) => [support.school.toString(), support.current]));
   return {
+    schoolIds: ids,
     schools: schools.map((school) => {
       const current = supportBySchool.get(school._id.toString());
       const commission = commissions.get(school._id.toString());

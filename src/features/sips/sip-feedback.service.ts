@@ -62,10 +62,8 @@ export async function giveSipFeedback(user: SessionUser, form: SipFeedbackForm, 
 }
 
 /** 1 when the head's school has a SIP and has not given this term's feedback, else 0: for their "Waiting for you". */
-export async function sipFeedbackOwed(user: SessionUser, now: Date): Promise<number> {
-  if (user.role !== 'school' || !user.actingSchoolId) return 0;
-  const school = await findSchoolById(user.actingSchoolId, { sip: 1 });
-  if (!school || !canGiveSipFeedback(user, school)) return 0;
+export async function sipFeedbackOwed(user: SessionUser, school: { _id: Types.ObjectId; sip?: unknown }, now: Date): Promise<number> {
+  if (!canGiveSipFeedback(user, school)) return 0;
   return (await SipFeedback.exists({ school: school._id, term: termFor(now).key })) ? 0 : 1;
 }
 

@@ -29,19 +29,29 @@ export async function termChoices(kind: TermKind): Promise<{ value: string; text
   return (await activeTerms(kind)).map((term) => ({ value: term.slug, text: term.label }));
 }
 
+/** Resolves slugs of any list against one reading of the taxonomy (see resolveTerms). */
+export type TermResolver = (kind: TermKind, slugs: readonly string[]) => Term[];
+
+/** For a page that resolves several lists: the taxonomy's change mark is read once, not once per list. */
+export async function termResolver(): Promise<TermResolver> {
+  const taxonomy = await currentTaxonomy();
+  return (kind, slugs) => {
+    const resolved = new Map<string, Term>();
+    for (const slug of slugs) {
+      const term = taxonomy.resolve(kind, slug);
+      if (term) resolved.set(term.slug, toTerm(term));
+    }
+    return [...resolved.values()];
+  };
+}
+
 /**
  * Maps slugs (possibly of retired or merged terms) to what they mean now: a merged term resolves to
  * the term it was merged into, so old references keep working.
  */
 export async function resolveTerms(kind: TermKind, slugs: readonly string[]): Promise<Term[]> {
   if (slugs.length === 0) return [];
-  const taxonomy = await currentTaxonomy();
-  const resolved = new Map<string, Term>();
-  for (const slug of slugs) {
-    const term = taxonomy.resolve(kind, slug);
-    if (term) resolved.set(term.slug, toTerm(term));
-  }
-  return [...resolved.values()];
+  return (await termResolver())(kind, slugs);
 }
 
 /** True when every slug is an active term of this list (for validating submitted forms). */

@@ -8,7 +8,7 @@ import type { SessionUser } from '../../../web/identity';
 import { recordAudit } from '../../audit/audit.service';
 import { notify } from '../../notifications/notifications.service';
 import { canDecideListings, canManageListing, isOwnerOf, type AccessFacts } from '../listing-access';
-import { Listing, listingsOwnedBy, type ListingRecord } from '../listing.model';
+import { Listing, type ListingRecord } from '../listing.model';
 import type { PreparedFile } from '../listing-uploads';
 import { PROVIDER_TYPE_LABELS, type ProviderType } from '../listing-vocabulary';
 import { findListing } from '../listings.service';
@@ -253,7 +253,8 @@ export async function checksQueue(actor: SessionUser, dates: CheckDates, now = n
   if (!canVerifyChecks(actor)) throw new NotAllowedError();
   const [waiting, incomplete, lapsingIds] = await Promise.all([
     ProviderCheck.find({ waitingState: 'waiting' }).lean<ProviderCheckRecord[]>(),
-    Listing.find({ checksState: 'incomplete', status: 'approved' }).sort({ name: 1 }).lean<ListingRecord[]>(),
+    // The marker alone: with status beside it, SQLite may read every published listing by the status index.
+    Listing.find({ checksState: 'incomplete' }).sort({ name: 1 }).lean<ListingRecord[]>(),
     dates.listingsWithChecksLapsingBy(new Date(now.getTime() + DUE_SOON_DAYS * DAY_MS)),
   ]);
   const waitingListings = new Map((await findInOrder(Listing, [...new Set(waiting.map((record) => record.listing.toString()))])).map((listing) => [listing._id.toString(), listing]));
@@ -275,7 +276,7 @@ export async function checksQueue(actor: SessionUser, dates: CheckDates, now = n
   });
   const lapsing = (await findInOrder(Listing, lapsingIds)).filter((listing) => listing.status === 'approved' && listing.checksState === 'verified' && listing.checksLapseOn);
   const dueOrLapsed = [
-    ...incomplete.map((listing) => row(listing, 'A required check is missing', 'Not in the directory')),
+    ...incomplete.filter((listing) => listing.status === 'approved').map((listing) => row(listing, 'A required check is missing', 'Not in the directory')),
     ...lapsing.map((listing) =>
       listing.checksLapseOn! <= now
         ? row(listing, 'A check has lapsed', `Left the directory on ${formatDate(listing.checksLapseOn)}`)
@@ -285,23 +286,21 @@ export async function checksQueue(actor: SessionUser, dates: CheckDates, now = n
   return { toVerify, dueOrLapsed };
 }
 
-/** How many of this provider's listings have a required check to record or renew (missing, returned, lapsed or due), none waiting. */
-export async function countListingsNeedingChecks(actor: SessionUser, now = new Date()): Promise<number> {
-  if (actor.role !== 'provider') return 0;
-  const listings = (await listingsOwnedBy(actor.id)).filter((listing) => canRecordChecks(actor, listing));
-  const requirements = await currentRequirements();
-  let count = 0;
-  for (const listing of listings) {
-    const kinds = requiredKindsFor(requirements, listing.providerType);
-    if (kinds.length === 0) continue;
-    const records = await checkRecordsOf(listing._id);
-    const needs = kinds.some((kind) => {
-      const { status, waiting } = checkStatusOf(kind, records.get(kind), requirements.accepted, now);
+/** How many of a provider's own listings have a required check to record or renew (missing, returned, lapsed or due), none waiting. */
+export async function countListingsNeedingChecks(actor: SessionUser, ownListings: readonly ListingRecord[], now = new Date()): Promise<number> {
+  const listings = ownListings.filter((listing) => canRecordChecks(actor, listing));
+  if (actor.role !== 'provider' || listings.length === 0) return 0;
+  const [requirements, records] = await Promise.all([
+    currentRequirements(),
+    ProviderCheck.find({ listing: { $in: listings.map((listing) => listing._id) } }).lean<ProviderCheckRecord[]>(),
+  ]);
+  const recordOf = new Map(records.map((record) => [`${record.listing.toString()}:${record.kind}`, record]));
+  return listings.filter((listing) =>
+    requiredKindsFor(requirements, listing.providerType).some((kind) => {
+      const { status, waiting } = checkStatusOf(kind, recordOf.get(`${listing._id.toString()}:${kind}`), requirements.accepted, now);
       return !waiting && status !== 'current';
-    });
-    if (needs) count++;
-  }
-  return count;
+    }),
+  ).length;
 }
 
 /**
