@@ -1,5 +1,6 @@
 import { BSON, type Db, type Document } from 'mongodb';
 import mongoose from 'mongoose';
+import { isScalarIndexName } from './scalar-index';
 
 /**
  * The one owner of every index: the app at start-up (with src/housekeeping.ts's appIndexSpecs()), `npm run
@@ -94,10 +95,14 @@ export async function ensureIndexes(db: Db, specs: readonly IndexSpec[]): Promis
         present++;
         continue;
       }
-      if (existing.some((index) => sameKey(index.key as Record<string, unknown>, spec.key) && Boolean(index.unique) === Boolean(spec.unique))) {
+      const sameUnderAnotherName = existing.find((index) => sameKey(index.key as Record<string, unknown>, spec.key) && Boolean(index.unique) === Boolean(spec.unique));
+      if (sameUnderAnotherName && !isScalarIndexName(spec.name)) {
         present++; // the same index under another name (made by hand, or by an older version): it does the job
         continue;
       }
+      // Our FerretDB build uses an index for equality only under a *_scalar name (scalar-index.ts), so one
+      // an older version built under another name is built again under this one.
+      if (sameUnderAnotherName) await db.collection(collection).dropIndex(sameUnderAnotherName.name as string);
       if (spec.unique) {
         const problems = await uniqueKeyProblems(db, spec);
         if (problems.length) {

@@ -6,6 +6,8 @@ import type { IndexDirection, IndexOptions } from 'mongoose';
  * but _id. Only for fields that never hold an array: SQL equality does not look inside arrays, so a
  * document whose field is an array containing the value would be missed. MongoDB ignores the name.
  */
+export const isScalarIndexName = (name: string) => name.endsWith('_scalar');
+
 export function scalarIndex(fields: Record<string, IndexDirection>, options: IndexOptions = {}): [Record<string, IndexDirection>, IndexOptions] {
   const name = `${Object.entries(fields)
     .map(([field, direction]) => `${field}_${String(direction)}`)

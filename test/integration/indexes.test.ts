@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { ensureIndexes, IndexError } from '../../src/db/indexes';
+import { ensureIndexes, IndexError, type IndexSpec } from '../../src/db/indexes';
 import { appIndexSpecs } from '../../src/housekeeping';
 import { useTestDatabase } from '../support/database';
 
@@ -20,6 +20,18 @@ describe('indexes', () => {
   it('builds one that went missing, and only that one', async () => {
     await db().collection('schools').dropIndex('urn_1');
     expect((await ensureIndexes(db(), appIndexSpecs())).created).toEqual(['schools.urn_1']);
+  });
+
+  it('takes the same index under another name as present, but builds a *_scalar one again under its name (FerretDB answers by the name)', async () => {
+    const collection = db().collection('renamed_indexes');
+    await collection.createIndex({ a: 1 }, { name: 'by_hand' });
+    await collection.createIndex({ b: 1 }, { name: 'b_1' });
+    const wanted: IndexSpec[] = [
+      { collection: 'renamed_indexes', key: { a: 1 }, name: 'a_1' },
+      { collection: 'renamed_indexes', key: { b: 1 }, name: 'b_1_scalar' },
+    ];
+    expect(await ensureIndexes(db(), wanted)).toEqual({ created: ['renamed_indexes.b_1_scalar'], present: 1 });
+    expect((await collection.indexes()).map((index) => index.name).sort()).toEqual(['_id_', 'b_1_scalar', 'by_hand']);
   });
 
   it('refuses to start on an index that exists with another definition, saying what to do', async () => {
