@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freeLoopbackPort } from '../src/db/embedded-ferretdb';
+import { SERVER_NODE_FLAGS } from '../src/lib/node-flags';
 import { projectRoot } from '../src/lib/project-root';
 import { paths } from '../src/paths';
 
@@ -69,7 +70,7 @@ export async function startAppProcess(environment: Record<string, string>): Prom
   const port = await freeLoopbackPort();
   // BENCH_CPU_PROFILE_DIR=dir writes the app's CPU profile there (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--expose-gc', '--require', PROBE, SERVER], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, '--expose-gc', '--require', PROBE, SERVER], {
     env: { ...process.env, ...environment, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

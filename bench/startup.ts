@@ -6,12 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freeLoopbackPort } from '../src/db/embedded-ferretdb';
+import { SERVER_NODE_FLAGS } from '../src/lib/node-flags';
 import { projectRoot } from '../src/lib/project-root';
 
 async function timeToFirstPage(dataDir: string): Promise<number> {
   const port = await freeLoopbackPort();
   const started = performance.now();
-  const app = spawn(process.execPath, [path.join(projectRoot, 'dist', 'src', 'server.js')], {
+  const app = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(projectRoot, 'dist', 'src', 'server.js')], {
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
