@@ -106,12 +106,8 @@ export function commissionsRoutes(): Router {
 
   router.get(paths.commissions.commission(':id'), async (req: Request<{ id: string }>, res) => {
     const commission = await commissionVisibleTo(req.user!, req.params.id);
-    res.render('commissions/commission', {
-      pageTitle: `Commission ${commission.reference}`,
-      commission: await commissionPage(req.user!, commission),
-      feedback: await feedbackOnCommission(req.user!, commission),
-      backLink: paths.commissions.list,
-    });
+    const [page, feedback] = await Promise.all([commissionPage(req.user!, commission), feedbackOnCommission(req.user!, commission)]);
+    res.render('commissions/commission', { pageTitle: `Commission ${commission.reference}`, commission: page, feedback, backLink: paths.commissions.list });
   });
 
   router.get(paths.commissions.action(':id', ':action'), async (req: Request<{ id: string; action: string }>, res) => {

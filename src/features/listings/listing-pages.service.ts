@@ -88,9 +88,14 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
   const showingPending = wantPending && Boolean(pending) && canManageListing(actor, listing);
   const values: ReviewedValues = showingPending ? pending!.fields : (listing as ReviewedValues);
   const designation = values.designation as { awardedOn?: Date; expiresOn?: Date } | undefined;
-  const files = await evidenceFilesOf(listing);
-  const terms = await termResolver();
-  const recommendations = await portraitRecommendations(actor, listing._id);
+  // Read side by side: the page waits for the slowest read, not for their sum.
+  const [files, terms, recommendations, employingSchoolName, impact] = await Promise.all([
+    evidenceFilesOf(listing),
+    termResolver(),
+    portraitRecommendations(actor, listing._id),
+    schoolName(values.employingSchool),
+    parts.impactRows(listing._id),
+  ]);
   const id = listing._id.toString();
   const now = new Date();
   const listed = isListedInDirectory(listing, now, rules.reviewGraceDays);
@@ -108,7 +113,7 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       designationAwarded: formatDate(designation?.awardedOn),
       designationExpires: formatDate(designation?.expiresOn),
       organisation: values.organisation ? String(values.organisation) : undefined,
-      employingSchoolName: await schoolName(values.employingSchool),
+      employingSchoolName,
       summary: String(values.summary ?? ''),
       experience: String(values.experience ?? ''),
       expertise: termLabels(terms, 'category', values.expertise),
@@ -124,7 +129,7 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       evidence: files.map((file) => ({ ...file, href: paths.listings.file(id, file.id) })),
       recommendations: recommendations.given,
       lastReviewed: formatDate(listing.lastReviewedAt),
-      impact: await parts.impactRows(listing._id),
+      impact,
       // All anyone but its owners and Traded Services learns of its checks: never dates, documents or which is missing.
       checksUpToDate: checksUpToDate(listing, now),
     },
