@@ -9,7 +9,9 @@ import { askForPasswordReset, backgroundSettled, buildTestApp, testClock } from 
 import { resetSignInLimits, useTestDatabase } from '../support/database';
 import { createUser, TEST_PASSWORD } from '../support/factories';
 import { csrfTokenFrom, submitForm } from '../support/http';
+import mongoose from 'mongoose';
 import pino from 'pino';
+import { SignInThrottle } from '../../src/features/accounts/sign-in-throttle';
 
 useTestDatabase();
 beforeEach(resetSignInLimits);
@@ -175,4 +177,13 @@ describe('counting across app instances', () => {
     expect(statuses.filter((status) => status === 429)).toHaveLength(20);
     expect(await SecurityEvent.countDocuments({ type: 'account_locked', subject: user._id })).toBe(1);
   }, 60_000);
+
+  it('starts an account afresh from many sign-ins at once (one login shared by a school office) without an error', async () => {
+    // Each success replaces the account's lockout record with an upsert; upserts of one _id at once can meet a duplicate key.
+    const throttle = new SignInThrottle(mongoose.connection.db!, { maxFailuresPerAccount: 10, maxFailuresPerIp: 1000, lockoutMinutes: 15, maxLockoutMinutes: 60 });
+    for (let round = 0; round < 30; round++) {
+      const email = `shared.${round}@school.example`;
+      await expect(Promise.all(Array.from({ length: 20 }, () => throttle.succeeded('127.0.0.1', email)))).resolves.toHaveLength(20);
+    }
+  });
 });

@@ -82,7 +82,7 @@ export class SignInThrottle {
    * counted per period, so those counted before are no longer counted (and are purged with age).
    */
   async startAfresh(email: string): Promise<void> {
-    await this.lockouts().replaceOne({ _id: accountKey(email) }, { period: newPeriod(), lockouts: 0 }, { upsert: true });
+    await this.putState(accountKey(email), { period: newPeriod(), lockouts: 0 });
   }
 
   /** Everything kept about this address (for an erased account). */
@@ -96,13 +96,26 @@ export class SignInThrottle {
     const number = nextLockoutNumber(state, now, this.limits.maxLockoutMinutes * 60_000);
     const lockedUntil = new Date(now.getTime() + lockoutMinutes(number, this.limits.lockoutMinutes, this.limits.maxLockoutMinutes) * 60_000);
     if (!(await claimOnce(`sign-in-lockout:${key}:${period}`))) return { allowed: false, by: 'account', lockedUntil };
-    await this.lockouts().replaceOne({ _id: key }, { period: newPeriod(), lockouts: number, lockedUntil }, { upsert: true });
+    await this.putState(key, { period: newPeriod(), lockouts: number, lockedUntil });
     return { allowed: false, by: 'account', lockedUntil, startedLockout: number };
   }
 
   private async forgetCounts(key: string): Promise<void> {
     const state = await this.lockouts().findOne({ _id: key });
     await this.account.forget(`${key}:${state?.period ?? FIRST_PERIOD}`);
+  }
+
+  /**
+   * Replaces the account's record, or adds it. Two upserts of one _id at once (one login shared by a school
+   * office) can both find nothing and one insert fail on the duplicate _id, on FerretDB and MongoDB alike:
+   * the record is there by then, so once more replaces it.
+   */
+  private async putState(key: string, state: Omit<LockoutState, '_id'>): Promise<void> {
+    const put = () => this.lockouts().replaceOne({ _id: key }, state, { upsert: true });
+    await put().catch((error: unknown) => {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      return put();
+    });
   }
 
   private lockouts() {
