@@ -125,7 +125,8 @@ async function waitingFor(user: SessionUser, settings: WaitingSettings, reads: H
       items.push({ text: 'Support plan to agree', count: plan.count, href: plan.href });
       items.push(...commissionItems);
       items.push({ text: 'Feedback on your SIP this term', count: sipFeedback, href: paths.sips.feedback });
-      items.push({ text: 'Good practice identified at your school: say who will lead its listing', count: nominations, href: paths.schools.goodPractice(school.urn) });
+      // Shown only when there is one: most schools are never nominated.
+      if (nominations > 0) items.push({ text: 'Good practice identified at your school: say who will lead its listing', count: nominations, href: paths.schools.goodPractice(school.urn) });
       break;
     }
     case 'provider':
