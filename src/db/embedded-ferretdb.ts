@@ -22,6 +22,17 @@ export function sqliteUrl(dataDir: string, synchronous: SqliteSynchronous): stri
   return `file:${dataDir}/?_txlock=immediate&_pragma=synchronous(${synchronous})`;
 }
 
+/**
+ * The embedded FerretDB's environment. GOGC=200 (unless GOGC is set): Go collects garbage half as often.
+ * FerretDB allocates for every command it decodes and answers. Measured with bench:search against the
+ * default (100): its CPU a request fell from 0.83–0.86 to 0.63 ms for a signed-in page and from 4.4–4.7 to
+ * 3.6 ms for a pen portrait. The price: its heap may grow to about three times what it holds, not two.
+ * The PostgreSQL URL may hold a password: in the environment, not the arguments (which `ps` shows).
+ */
+export function ferretdbEnvironment(environment: NodeJS.ProcessEnv, postgresqlUrl: string | undefined): NodeJS.ProcessEnv {
+  return { GOGC: '200', ...environment, FERRETDB_POSTGRESQL_URL: postgresqlUrl ?? '' };
+}
+
 export type EmbeddedDatabase = { uri: string; port: number; pid: () => number | undefined; stop: () => Promise<void> };
 
 const READY_TIMEOUT_MS = 30_000;
@@ -45,8 +56,7 @@ export async function startEmbeddedFerretdb(options: {
   onRestart?: (attempt: number, error?: Error) => void;
 }): Promise<EmbeddedDatabase> {
   let storage: string[];
-  // The PostgreSQL URL may hold a password: in the child's environment, not its arguments (which `ps` shows).
-  const env = { ...process.env, FERRETDB_POSTGRESQL_URL: options.postgresqlUrl ?? '' };
+  const env = ferretdbEnvironment(process.env, options.postgresqlUrl);
   if (options.postgresqlUrl) {
     storage = ['--handler=postgresql'];
   } else {

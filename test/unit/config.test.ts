@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
-import { sqliteUrl } from '../../src/db/embedded-ferretdb';
+import { ferretdbEnvironment, sqliteUrl } from '../../src/db/embedded-ferretdb';
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), 'ssb-config-'));
 
@@ -53,6 +53,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dir, SQLITE_SYNCHRONOUS: 'full' }).ferretdb.synchronous).toBe('full');
     expect(() => loadConfig({ DATA_DIR: dir, SQLITE_SYNCHRONOUS: 'off' })).toThrow(/^Setting SQLITE_SYNCHRONOUS is invalid/);
     expect(sqliteUrl('/data', 'full')).toBe('file:/data/?_txlock=immediate&_pragma=synchronous(full)');
+  });
+
+  it('starts the embedded FerretDB collecting garbage less often unless GOGC is set, with the PostgreSQL URL in its environment', () => {
+    expect(ferretdbEnvironment({ PATH: '/bin' }, undefined)).toEqual({ PATH: '/bin', GOGC: '200', FERRETDB_POSTGRESQL_URL: '' });
+    expect(ferretdbEnvironment({ GOGC: '100' }, 'postgres://db/x')).toEqual({ GOGC: '100', FERRETDB_POSTGRESQL_URL: 'postgres://db/x' });
   });
 
   it('requires a strong session secret in production and does not write one', () => {
