@@ -41,7 +41,7 @@ describe('the commands each busy page sends', () => {
   });
 
   it.each([
-    ['the pen portrait, to a school', 'head.oakfield@demo.example', () => penPortrait, 7],
+    ['the pen portrait, to a school', 'head.oakfield@demo.example', () => penPortrait, 6],
     ['the provider home', 'provider@demo.example', () => paths.dashboards.provider, 7],
     ['the school home', 'head.riverside@demo.example', () => paths.dashboards.school, 10],
     ['the SIP home', 'sip@demo.example', () => paths.dashboards.sip, 9],

@@ -89,11 +89,10 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
   const values: ReviewedValues = showingPending ? pending!.fields : (listing as ReviewedValues);
   const designation = values.designation as { awardedOn?: Date; expiresOn?: Date } | undefined;
   // Read side by side: the page waits for the slowest read, not for their sum.
-  const [files, terms, recommendations, employingSchoolName, impact] = await Promise.all([
+  const [files, terms, recommendations, impact] = await Promise.all([
     evidenceFilesOf(listing),
     termResolver(),
-    portraitRecommendations(actor, listing._id),
-    schoolName(values.employingSchool),
+    portraitRecommendations(actor, listing._id, values.employingSchool as Types.ObjectId | null | undefined),
     parts.impactRows(listing._id),
   ]);
   const id = listing._id.toString();
@@ -113,7 +112,7 @@ export async function penPortraitPage(actor: SessionUser, listing: ListingRecord
       designationAwarded: formatDate(designation?.awardedOn),
       designationExpires: formatDate(designation?.expiresOn),
       organisation: values.organisation ? String(values.organisation) : undefined,
-      employingSchoolName,
+      employingSchoolName: recommendations.employingSchoolName,
       summary: String(values.summary ?? ''),
       experience: String(values.experience ?? ''),
       expertise: termLabels(terms, 'category', values.expertise),

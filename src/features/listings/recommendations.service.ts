@@ -159,24 +159,40 @@ export function statusShownToAsker(status: RecommendationStatus): Recommendation
  * Traded Services (revealDecliners) see which schools declined; the owner sees them as not answered yet.
  */
 export async function recommendationsOfListing(listingId: Types.ObjectId, revealDecliners: boolean): Promise<ListingRecommendationRow[]> {
-  return (await recommendationRowsOf(listingId)).map((row) => shownRow(row, revealDecliners));
+  return (await recommendationRowsOf(listingId)).rows.map((row) => shownRow(row, revealDecliners));
 }
 
-/** What the pen portrait shows: the recommendations given, and the signed-in school's own answer, from one read. */
-export async function portraitRecommendations(actor: SessionUser, listingId: Types.ObjectId): Promise<{ given: ListingRecommendationRow[]; own?: RecommendationStatus }> {
-  const rows = await recommendationRowsOf(listingId);
+/**
+ * What the pen portrait shows: the recommendations given, the signed-in school's own answer, and the name of
+ * the listing's employing school, named with the recommending schools in the same read.
+ */
+export async function portraitRecommendations(
+  actor: SessionUser,
+  listingId: Types.ObjectId,
+  employingSchool: Types.ObjectId | null | undefined,
+): Promise<{ given: ListingRecommendationRow[]; own?: RecommendationStatus; employingSchoolName?: string }> {
+  const { rows, names } = await recommendationRowsOf(listingId, employingSchool ? [employingSchool] : []);
   const ownSchool = actor.role === 'school' ? actor.actingSchoolId : undefined;
   const own = ownSchool ? rows.find((row) => row.school?._id.toString() === ownSchool) : undefined;
-  return { given: rows.filter((row) => row.status === 'given').map((row) => shownRow(row, true)), own: own?.status as RecommendationStatus | undefined };
+  return {
+    given: rows.filter((row) => row.status === 'given').map((row) => shownRow(row, true)),
+    own: own?.status as RecommendationStatus | undefined,
+    employingSchoolName: employingSchool ? names.get(employingSchool.toString()) : undefined,
+  };
 }
 
-const recommendationRowsOf = (listingId: Types.ObjectId) =>
-  Recommendation.find({ listing: listingId })
-    .sort({ createdAt: 1 })
-    .populate<{ school: { _id: Types.ObjectId; name: string } | null }>('school', 'name')
-    .lean();
+/** A listing's recommendations in the order they were asked for, with their schools' names and those of alsoNamed: two reads. */
+async function recommendationRowsOf(listingId: Types.ObjectId, alsoNamed: readonly Types.ObjectId[] = []) {
+  const rows = await Recommendation.find({ listing: listingId }).sort({ createdAt: 1 }).lean();
+  const ids = [...rows.flatMap((row) => (row.school ? [row.school] : [])), ...alsoNamed];
+  const names = new Map(ids.length > 0 ? (await findSchools(ids, { name: 1 })).map((school) => [school._id.toString(), school.name]) : []);
+  return {
+    rows: rows.map((row) => ({ ...row, school: row.school ? { _id: row.school, name: names.get(row.school.toString()) } : null })),
+    names,
+  };
+}
 
-function shownRow(row: Awaited<ReturnType<typeof recommendationRowsOf>>[number], revealDecliners: boolean): ListingRecommendationRow {
+function shownRow(row: Awaited<ReturnType<typeof recommendationRowsOf>>['rows'][number], revealDecliners: boolean): ListingRecommendationRow {
   const status = row.status as RecommendationStatus;
   const hidden = !revealDecliners && status === 'declined';
   return {
