@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { termsKey, understandQuery, type QueryUnit } from '../../src/features/directory/query-understanding';
 import { DirectoryService, type SearchOutcome, type SearchRequest } from '../../src/features/directory/directory.service';
-import { NO_FILTERS, facetCounts, sortResults, type DirectoryFilters } from '../../src/features/directory/directory-filters';
+import { NO_FILTERS, SORTS, facetCounts, firstInOrder, sortResults, type DirectoryFilters } from '../../src/features/directory/directory-filters';
 import { needsMatching } from '../../src/features/directory/need-matching';
 import { queryWords } from '../../src/lib/search-text';
 import { defaultTaxonomy, directoryDocument, inMemorySource } from '../support/directory';
@@ -187,6 +187,21 @@ describe('ordering results', () => {
       { document: directoryDocument({ name: 'Cheap', dailyRatePence: 30_000 }), score: 0 },
     ];
     expect(sortResults(items, 'rate').map((item) => item.document.name)).toEqual(['Funded', 'Cheap', 'Dear', 'Unknown']);
+  });
+
+  it('takes the first few in order without sorting the rest, exactly as a full sort would, ties in their original order', () => {
+    // Few distinct values, so most comparisons tie and the tie-breaks (and the original order) decide.
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      document: directoryDocument({ name: `Provider ${(i * 7) % 13}`, capacity: i % 3 ? { days: (i * 5) % 4, period: 'term' as const } : null, dailyRatePence: i % 5 ? 10_000 * (i % 4) : null }),
+      score: (i * 11) % 3,
+      tag: i,
+    }));
+    for (const sort of SORTS) {
+      for (const count of [1, 20, 60, 149, 150, 400]) {
+        const expected = sortResults([...items], sort).slice(0, count).map((item) => item.tag);
+        expect(firstInOrder(items, sort, count).map((item) => item.tag)).toEqual(expected);
+      }
+    }
   });
 
   it('counts facets only over results passing the other filters', () => {

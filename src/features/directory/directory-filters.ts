@@ -141,21 +141,51 @@ const ORDERS: Record<Sort, ((a: Ranked, b: Ranked) => number)[]> = {
   rate: [byRate, (a, b) => b.score - a.score, byName],
 };
 
-export function sortResults<T extends Ranked>(items: T[], sort: Sort): T[] {
+const comparatorOf = (sort: Sort) => {
   const comparators = ORDERS[sort];
-  return items.sort((a, b) => {
+  return (a: Ranked, b: Ranked) => {
     for (const compare of comparators) {
       const result = compare(a, b);
       if (result !== 0) return result;
     }
     return 0;
-  });
+  };
+};
+
+export function sortResults<T extends Ranked>(items: T[], sort: Sort): T[] {
+  return items.sort(comparatorOf(sort));
+}
+
+/**
+ * The first `count` items in the order of `sort`, as sortResults(items).slice(0, count) gives them (ties in
+ * their original order), without sorting the rest: a page of 20 from thousands of matches compares each
+ * match with the page kept so far instead of sorting them all.
+ */
+export function firstInOrder<T extends Ranked>(items: readonly T[], sort: Sort, count: number): T[] {
+  if (count * 2 >= items.length) return sortResults([...items], sort).slice(0, count);
+  const compare = comparatorOf(sort);
+  const kept: T[] = [];
+  for (const item of items) {
+    if (kept.length === count && compare(item, kept[count - 1]!) >= 0) continue;
+    // After every kept item it does not come before, so equal items stay in their original order.
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compare(item, kept[middle]!) < 0) high = middle;
+      else low = middle + 1;
+    }
+    kept.splice(low, 0, item);
+    if (kept.length > count) kept.pop();
+  }
+  return kept;
 }
 
 export const PAGE_SIZE = 20;
 
-export function paginate<T>(items: readonly T[], page: number, size = PAGE_SIZE): { items: T[]; page: number; pages: number } {
+/** One page of the items in the order of `sort` (the last page when asked for one beyond it). */
+export function sortedPage<T extends Ranked>(items: readonly T[], sort: Sort, page: number, size = PAGE_SIZE): { items: T[]; page: number; pages: number } {
   const pages = Math.max(1, Math.ceil(items.length / size));
   const current = Math.min(Math.max(1, page), pages);
-  return { items: items.slice((current - 1) * size, current * size), page: current, pages };
+  return { items: firstInOrder(items, sort, current * size).slice((current - 1) * size), page: current, pages };
 }

@@ -7,8 +7,8 @@ import { hasCapacity, type DirectoryDocument } from './directory-document';
 import {
   applyFilters,
   facetCounts,
-  paginate,
-  sortResults,
+  firstInOrder,
+  sortedPage,
   FILTER_NAMES,
   FILTERS,
   type DirectoryFilters,
@@ -123,8 +123,8 @@ export class DirectoryService {
     const distance = request.distance ?? null;
     const reachable = withinReach(ranked, distance, index);
     const facets = facetCounts(reachable, filters);
-    const matching = sortResults(applyFilters(reachable, filters), request.sort);
-    const { items, page, pages } = paginate(matching, request.page);
+    const matching = applyFilters(reachable, filters);
+    const { items, page, pages } = sortedPage(matching, request.sort, request.page);
     const exactNeed = units.some((unit) => unit.kind === 'terms' && unit.terms.some((term) => term.kind === 'need'));
     const need = request.q && !exactNeed ? needsMatching(request.q, taxonomy)[0] : undefined;
     return {
@@ -152,9 +152,7 @@ export class DirectoryService {
     const filters = knownFilters(request.filters, index);
     const { ranked } = this.textMatches(index, request.q);
     const distance = request.distance ?? null;
-    return sortResults(applyFilters(withinReach(ranked, distance, index), filters), request.sort)
-      .slice(0, MAX_EXPORT_ROWS)
-      .map((item) => this.view(item, filters, index.taxonomy, distance));
+    return firstInOrder(applyFilters(withinReach(ranked, distance, index), filters), request.sort, MAX_EXPORT_ROWS).map((item) => this.view(item, filters, index.taxonomy, distance));
   }
 
   /**
@@ -212,9 +210,7 @@ export class DirectoryService {
     return {
       needs: needs.map((need) => ({ slug: need.slug, label: need.label, categories: need.categories.map((slug) => taxonomy.label('category', slug)) })),
       phase: phaseTerm ? { slug: phaseTerm.slug, label: phaseTerm.label } : null,
-      results: sortResults(suggestions, distance ? sort : 'relevance')
-        .slice(0, limit)
-        .map((item) => ({ ...toResultView(item.document, taxonomy, reasonsFor(item), distanceShown(item, distance)), score: item.score })),
+      results: firstInOrder(suggestions, distance ? sort : 'relevance', limit).map((item) => ({ ...toResultView(item.document, taxonomy, reasonsFor(item), distanceShown(item, distance)), score: item.score })),
     };
   }
 
