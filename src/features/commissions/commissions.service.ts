@@ -435,12 +435,15 @@ function statusesWaitingFor(user: SessionUser): CommissionStatus[] {
   return (Object.keys(WAITING_FOR) as CommissionStatus[]).filter((status) => WAITING_FOR[status] === side);
 }
 
+/** The query for the commissions whose next step is this user's; null when their role never has one. */
+async function waitingFilter(user: SessionUser, statuses: CommissionStatus[], ownListingIds?: readonly Types.ObjectId[]): Promise<FilterQuery<CommissionRecord> | null> {
+  return statuses.length === 0 ? null : { ...(await visibleCommissionsFilter(user, ownListingIds)), status: { $in: statuses } };
+}
+
 /** Commissions whose next step is this user's. */
 export async function commissionsWaitingFor(user: SessionUser, limit = 20): Promise<CommissionRecord[]> {
-  const statuses = statusesWaitingFor(user);
-  if (statuses.length === 0) return [];
-  const filter = { ...(await visibleCommissionsFilter(user)), status: { $in: statuses } };
-  return (await Commission.find(filter).sort({ updatedAt: 1 }).limit(limit).lean()) as CommissionRecord[];
+  const filter = await waitingFilter(user, statusesWaitingFor(user));
+  return filter ? ((await Commission.find(filter).sort({ updatedAt: 1 }).limit(limit).lean()) as CommissionRecord[]) : [];
 }
 
 /** What a home page shows of the commissions waiting for its user (commissionsWaitingOverview). */
@@ -452,8 +455,8 @@ export type CommissionsWaiting = { oldest: CommissionSummaryFields[]; counts: { 
  */
 export async function commissionsWaitingOverview(user: SessionUser, limit: number, ownListingIds?: readonly Types.ObjectId[]): Promise<CommissionsWaiting> {
   const statuses = statusesWaitingFor(user);
-  if (statuses.length === 0) return { oldest: [], counts: [] };
-  const filter = { ...(await visibleCommissionsFilter(user, ownListingIds)), status: { $in: statuses } };
+  const filter = await waitingFilter(user, statuses, ownListingIds);
+  if (!filter) return { oldest: [], counts: [] };
   const waiting = await Commission.find(filter, SUMMARY_FIELDS).sort({ updatedAt: 1 }).lean<CommissionSummaryFields[]>();
   return {
     oldest: waiting.slice(0, limit),
