@@ -11,6 +11,9 @@ import { paths } from '../src/paths';
 
 export type PageDatabaseUse = { requests: number; commands: number; ms: number; kinds: Record<string, number> };
 
+/** FerretDB's explain of one shape of command the pages sent: SQLite's plan for its read (does it scan the table?). */
+export type QueryPlan = { shape: string; count: number; pages: string[]; scans?: boolean; plan?: string; sortPushdown?: boolean | null; error?: string };
+
 export type AppMemory = { rss: number; heapUsed: number; heapTotal: number; external: number };
 
 export type AppProcess = {
@@ -22,6 +25,8 @@ export type AppProcess = {
   databaseUse: () => Promise<Record<string, PageDatabaseUse>>;
   /** How late the app's event loop has run since it started (ms): a page that blocks it delays every other. */
   eventLoopDelay: () => Promise<{ p50: number; p99: number; max: number }>;
+  /** One command of each shape the pages sent, explained by the database, most sent first. */
+  queryPlans: () => Promise<QueryPlan[]>;
   /** Writes the app's heap snapshot (reachable objects only) to the file, for a heap-snapshot comparison. */
   heapSnapshot: (file: string) => Promise<string>;
   /** The embedded FerretDB the app started (its child), if it is running. */
@@ -112,6 +117,7 @@ export async function startAppProcess(environment: Record<string, string>): Prom
   };
   const databaseUse = async () => (await ask<{ pages: Record<string, PageDatabaseUse> }>({ type: 'database' }, 10_000)).pages;
   const eventLoopDelay = () => ask<{ p50: number; p99: number; max: number }>({ type: 'event-loop' }, 10_000);
+  const queryPlans = () => ask<{ plans: QueryPlan[] }>({ type: 'query-plans' }, 60_000).then((answer) => answer.plans);
   const heapSnapshot = async (file: string) => (await ask<{ file: string }>({ type: 'heap-snapshot', file }, 120_000)).file;
 
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -133,6 +139,7 @@ export async function startAppProcess(environment: Record<string, string>): Prom
     memory,
     databaseUse,
     eventLoopDelay,
+    queryPlans,
     heapSnapshot,
     databasePid: () => childPids(child.pid!)[0],
     output: () => output,

@@ -7,12 +7,15 @@
 // and the app's memory at start and end. Exits 1 when a response was unexpected, the app died, a role's
 // usual write never happened, or (soak) its heap kept growing. BENCH_HEAP_SNAPSHOT_DIR=dir writes the
 // app's heap snapshots there after the first minute, 20 s before the end and after the run (compare two
-// with bench/heap-diff.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
+// with bench/heap-diff.ts). BENCH_FERRETDB_PROFILE=file writes a CPU profile of the embedded FerretDB over
+// 30 s after the ramp (read it with `go tool pprof -top dist/ferretdb-binary file`, the binary from
+// FERRETDB_CACHE_DIR).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
-import { benchAppEnvironment, cpuMilliseconds, residentBytes, startAppProcess, type AppMemory, type AppProcess, type PageDatabaseUse } from './app-process';
+import { freeLoopbackPort } from '../src/db/embedded-ferretdb';
+import { benchAppEnvironment, cpuMilliseconds, residentBytes, startAppProcess, type AppMemory, type AppProcess, type PageDatabaseUse, type QueryPlan } from './app-process';
 import { startDemoDatabase } from './demo-database';
 import { addLoadPeople, type LoadPeople } from './load-people';
 import { virtualUsers, visitRepeatedly } from './load-flows';
@@ -28,6 +31,8 @@ const RAMP_SECONDS = 20;
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
 const SAMPLE_EVERY_MS = 30_000;
 const SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+const FERRETDB_PROFILE = process.env.BENCH_FERRETDB_PROFILE;
+const FERRETDB_PROFILE_SECONDS = 30;
 const ROLE_SHARES = { school: 45, sip: 25, provider: 20, traded_services: 10 };
 const MB = 1024 * 1024;
 /** One write per role that a run should always reach (none would mean, say, providers who see no commissions). */
@@ -80,6 +85,23 @@ function printDatabaseUse(pages: Record<string, PageDatabaseUse>): void {
   }
 }
 
+/** FerretDB's CPU profile over the given seconds, from the Go profiler it serves when FERRETDB_PPROF_ADDR is set. */
+async function saveFerretdbProfile(address: string, seconds: number, file: string): Promise<void> {
+  const response = await fetch(`http://${address}/debug/pprof/profile?seconds=${seconds}`);
+  if (!response.ok) throw new Error(`FerretDB's profiler answered ${response.status}`);
+  writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+  console.log(`  FerretDB CPU profile over ${seconds} s: ${file}`);
+}
+
+/** The shapes of command for which SQLite reads the whole table (FerretDB then filters every document). */
+function printScans(plans: QueryPlan[]): void {
+  const explained = plans.filter((plan) => plan.plan !== undefined);
+  const scans = explained.filter((plan) => plan.scans);
+  console.log(`\ncommands that read a whole collection (SQLite's plan, from FerretDB's explain): ${scans.length} of the ${explained.length} shapes explained, sent this often`);
+  if (!explained.length) console.log('  (this database gives no SQLite plan: only the embedded FerretDB on SQLite does)');
+  for (const plan of scans) console.log(`  ${String(plan.count).padStart(6)}  ${plan.shape}  (${plan.pages.slice(0, 3).join(', ')}${plan.pages.length > 3 ? ', …' : ''})`);
+}
+
 function processCpuMilliseconds(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -92,7 +114,8 @@ async function main(): Promise<void> {
   try {
     const people = await prepare(dataDir);
     console.log('Starting the app (node dist/src/server.js, NODE_ENV=production) on that data ...');
-    app = await startAppProcess(benchAppEnvironment(dataDir));
+    const pprofAddress = FERRETDB_PROFILE ? `127.0.0.1:${await freeLoopbackPort()}` : undefined;
+    app = await startAppProcess(benchAppEnvironment(dataDir, pprofAddress ? { FERRETDB_PPROF_ADDR: pprofAddress } : {}));
     const atStart = await measureMemory(app);
     console.log(describeMemory('memory at start', atStart));
 
@@ -129,6 +152,10 @@ async function main(): Promise<void> {
         ]
       : [];
 
+    const ferretdbProfile =
+      pprofAddress && FERRETDB_PROFILE
+        ? new Promise((resolve) => setTimeout(resolve, RAMP_SECONDS * 1000)).then(() => saveFerretdbProfile(pprofAddress, FERRETDB_PROFILE_SECONDS, FERRETDB_PROFILE))
+        : undefined;
     await Promise.all(
       users.map(async (user, i) => {
         await new Promise((resolve) => setTimeout(resolve, (i * RAMP_SECONDS * 1000) / users.length));
@@ -136,6 +163,7 @@ async function main(): Promise<void> {
       }),
     );
     const elapsed = (Date.now() - started) / 1000;
+    await ferretdbProfile;
     clearInterval(sampler);
     for (const timer of snapshotTimers) clearTimeout(timer);
     await pool.close();
@@ -156,6 +184,7 @@ async function main(): Promise<void> {
       const delay = await app.eventLoopDelay();
       console.log(`the app's event loop ran late by p50 ${delay.p50} ms, p99 ${delay.p99} ms, at most ${delay.max} ms`);
       printDatabaseUse(await app.databaseUse());
+      printScans(await app.queryPlans());
     }
     const errors = recorder.failures.length;
     console.log(`\nerrors (any status a browser would not expect, or no answer): ${errors}`);

@@ -1,8 +1,9 @@
 // Preloaded into the app by bench/app-process.ts (`node --require`): answers the benchmark's requests
 // for the app's own memory figures over the IPC channel (after a GC when asked), writes a heap snapshot
 // when asked, counts each page's database commands and the time it waited for them (asked for as
-// 'database'), measures how late the event loop runs ('event-loop'), and stops the app if the benchmark
-// goes away.
+// 'database'), measures how late the event loop runs ('event-loop'), asks FerretDB to explain one command
+// of each shape it was sent ('query-plans': which of them read a whole collection), and stops the app if
+// the benchmark goes away.
 const v8 = require('node:v8');
 const http = require('node:http');
 const { AsyncLocalStorage } = require('node:async_hooks');
@@ -14,6 +15,7 @@ loopDelay.enable();
 
 /** Per page (method and path, ids as :id): requests, database commands, ms waiting for them, and commands by kind. */
 const pages = new Map();
+const pageNames = new WeakMap();
 const currentPage = new AsyncLocalStorage();
 const pageOf = (req) => `${req.method} ${(req.url ?? '').split('?')[0].replace(/[0-9a-f]{24}/g, ':id').replace(/\/\d+(?=\/|$)/g, '/:n')}`;
 
@@ -23,9 +25,50 @@ http.Server.prototype.emit = function (event, req) {
   const name = pageOf(req);
   const page = pages.get(name) ?? { requests: 0, commands: 0, ms: 0, kinds: {} };
   pages.set(name, page);
+  pageNames.set(page, name);
   page.requests++;
   return currentPage.run(page, () => emit.apply(this, arguments));
 };
+
+/** One command of each shape (kind, filter fields and operators, sort), with how often pages sent that shape. */
+const shapes = new Map();
+const shapeOf = (value) => {
+  if (Array.isArray(value)) return value.length ? [shapeOf(value[0])] : [];
+  if (value && typeof value === 'object' && value.constructor === Object) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shapeOf(inner)]));
+  }
+  return value?._bsontype ?? typeof value;
+};
+const EXPLAINABLE = new Set(['find', 'aggregate', 'count']);
+function noteShape(name, cmd, page) {
+  if (!EXPLAINABLE.has(name)) return;
+  const key = JSON.stringify([name, cmd[name], shapeOf(cmd.filter ?? cmd.query ?? cmd.pipeline), cmd.sort ?? null]);
+  const known = shapes.get(key);
+  if (known) {
+    known.count++;
+    known.pages.add(pageNames.get(page));
+  } else shapes.set(key, { count: 1, pages: new Set([pageNames.get(page)]), command: { ...cmd, lsid: undefined, $clusterTime: undefined, $db: undefined } });
+}
+
+/**
+ * FerretDB's explain of each shape: SQLite's plan for the read it makes (a SCAN of the table reads every
+ * document, for the handler to filter; a SEARCH uses an index) and whether the sort was done in SQL.
+ */
+async function queryPlans() {
+  const mongoose = require(require.resolve('mongoose', { paths: [process.cwd(), __dirname] }));
+  const plans = [];
+  for (const [shape, { count, pages: sentBy, command }] of shapes) {
+    const cmd = Object.fromEntries(Object.entries(command).filter(([, value]) => value !== undefined));
+    try {
+      const explained = await mongoose.connection.db.command({ explain: cmd, verbosity: 'queryPlanner' });
+      const steps = explained.queryPlanner?.Plan ?? [];
+      plans.push({ shape, count, pages: [...sentBy], scans: steps.some((step) => /detail=SCAN /.test(step)), plan: steps.map((step) => step.replace(/^.*detail=/, '')).join('; '), sortPushdown: explained.sortPushdown ?? null });
+    } catch (error) {
+      plans.push({ shape, count, pages: [...sentBy], error: String(error.message ?? error) });
+    }
+  }
+  return plans.sort((a, b) => b.count - a.count);
+}
 
 // Every command the driver sends goes through Connection.command (mongodb 6).
 const { Connection } = require(require.resolve('mongodb/lib/cmap/connection', { paths: [process.cwd(), __dirname] }));
@@ -42,6 +85,7 @@ Connection.prototype.command = async function (ns, cmd) {
     page.commands++;
     page.ms += performance.now() - started;
     page.kinds[kind] = (page.kinds[kind] ?? 0) + 1;
+    noteShape(name, cmd, page);
   }
 };
 
@@ -56,6 +100,8 @@ process.on('message', (message) => {
   } else if (message.type === 'event-loop') {
     const ms = (ns) => Math.round(ns / 1e6);
     process.send({ type: 'event-loop', id: message.id, p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) });
+  } else if (message.type === 'query-plans') {
+    void queryPlans().then((plans) => process.send({ type: 'query-plans', id: message.id, plans }));
   } else if (message.type === 'heap-snapshot') {
     // Writing a snapshot collects garbage first, so it holds only what is still reachable.
     process.send({ type: 'heap-snapshot', id: message.id, file: v8.writeHeapSnapshot(message.file) });

@@ -27,6 +27,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof" // profiles on FERRETDB_PPROF_ADDR, for benchmarks only
 	"net/url"
 	"os"
 	"os/signal"
@@ -222,6 +224,16 @@ func main() {
 	f, err := ferretdb.New(config)
 	if err != nil {
 		fail("%s", err)
+	}
+
+	// FERRETDB_PPROF_ADDR=127.0.0.1:6060 serves Go's profiles (/debug/pprof/) there, so a benchmark can
+	// see where FerretDB's CPU goes (npm run bench:load with BENCH_FERRETDB_PROFILE). Unset, nothing listens.
+	if addr := os.Getenv("FERRETDB_PPROF_ADDR"); addr != "" {
+		go func() {
+			if err := http.ListenAndServe(addr, nil); err != nil {
+				logger.Warn("pprof listener stopped", "error", err)
+			}
+		}()
 	}
 
 	if *watchStdin {

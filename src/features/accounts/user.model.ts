@@ -6,7 +6,7 @@ import { ROLES } from '../../web/identity';
 
 const userSchema = new Schema(
   {
-    email: { type: String, required: true, unique: true, lowercase: true, trim: true, maxlength: 254 },
+    email: { type: String, required: true, lowercase: true, trim: true, maxlength: 254 },
     name: { type: String, required: true, trim: true, maxlength: 100 },
     role: { type: String, required: true, enum: ROLES },
     // A school user's schools: one, or several for someone who works across schools (a trust's school-improvement
@@ -24,6 +24,7 @@ const userSchema = new Schema(
   { timestamps: true },
 );
 
+userSchema.index(...scalarIndex({ email: 1 }, { unique: true }));
 userSchema.index(...scalarIndex({ role: 1, name: 1 }));
 
 /** What a session keeps of its user (web/session-store.ts): a change to any of these is seen on the next request. */

@@ -1,5 +1,6 @@
 import '../../db/mongoose-setup';
 import { Schema, model, type Model, type Types } from 'mongoose';
+import { scalarIndex } from '../../db/scalar-index';
 
 /**
  * Committed days per key, in two ledgers: a listing's capacity per capacity period, and a school's
@@ -44,7 +45,7 @@ const ledgerSchema = new Schema<LedgerEntry>(
   },
   { versionKey: false },
 );
-ledgerSchema.index({ key: 1, seq: -1 });
+ledgerSchema.index(...scalarIndex({ key: 1, seq: -1 }));
 
 export const CapacityLedger: Ledger = model<LedgerEntry>('CapacityLedger', ledgerSchema, 'capacity_ledger');
 export const EntitlementLedger: Ledger = model<LedgerEntry>('EntitlementLedger', ledgerSchema, 'entitlement_ledger');

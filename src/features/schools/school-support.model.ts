@@ -1,4 +1,5 @@
 import '../../db/mongoose-setup';
+import { scalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 /** One decision about a school's support level: who set it, when, why, and when to look again. */
@@ -21,12 +22,13 @@ const levelDecisionSchema = new Schema(
  */
 const schoolSupportSchema = new Schema(
   {
-    school: { type: Schema.Types.ObjectId, ref: 'School', required: true, unique: true },
+    school: { type: Schema.Types.ObjectId, ref: 'School', required: true },
     current: { type: levelDecisionSchema, required: true },
     history: { type: [levelDecisionSchema], default: [] },
   },
   { timestamps: true },
 );
+schoolSupportSchema.index(...scalarIndex({ school: 1 }, { unique: true }));
 
 export type LevelDecision = InferSchemaType<typeof levelDecisionSchema>;
 export type SchoolSupportFields = InferSchemaType<typeof schoolSupportSchema>;

@@ -23,7 +23,7 @@ export const OPEN_STATUSES: SchoolStatus[] = ['open', 'proposed_to_close'];
  */
 const schoolSchema = new Schema(
   {
-    urn: { type: String, required: true, unique: true, match: /^\d{6}$/ },
+    urn: { type: String, required: true, match: /^\d{6}$/ },
     name: { type: String, required: true, trim: true, maxlength: 200 },
     localAuthority: { type: String, trim: true, maxlength: 100 },
     laCode: { type: String, trim: true, maxlength: 10 },
@@ -79,6 +79,7 @@ const schoolSchema = new Schema(
   { timestamps: true },
 );
 
+schoolSchema.index(...scalarIndex({ urn: 1 }, { unique: true }));
 schoolSchema.index({ name: 1 });
 schoolSchema.index(...scalarIndex({ sip: 1, name: 1 }));
 schoolSchema.index(...scalarIndex({ status: 1, name: 1 }));

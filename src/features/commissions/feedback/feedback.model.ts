@@ -13,7 +13,7 @@ const rating = { type: Number, required: true, min: 1, max: 5 };
 /** A school's impact feedback on one completed commission: one per commission (the unique index says so). */
 const feedbackSchema = new Schema(
   {
-    commission: { type: Schema.Types.ObjectId, ref: 'Commission', required: true, unique: true },
+    commission: { type: Schema.Types.ObjectId, ref: 'Commission', required: true },
     listing: { type: Schema.Types.ObjectId, ref: 'Listing', required: true },
     school: { type: Schema.Types.ObjectId, ref: 'School', required: true },
     givenBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
@@ -30,6 +30,7 @@ const feedbackSchema = new Schema(
   },
   { timestamps: true },
 );
+feedbackSchema.index(...scalarIndex({ commission: 1 }, { unique: true }));
 feedbackSchema.index(...scalarIndex({ listing: 1 }));
 feedbackSchema.index({ createdAt: -1 });
 
