@@ -3,7 +3,7 @@ import { User } from '../src/features/accounts/user.model';
 import { AuditEntry } from '../src/features/audit/audit.model';
 import { Commission } from '../src/features/commissions/commission.model';
 import type { CommissionAction, CommissionStatus } from '../src/features/commissions/commission-status';
-import { Feedback } from '../src/features/commissions/feedback/feedback.model';
+import { attentionFor, Feedback } from '../src/features/commissions/feedback/feedback.model';
 import { Listing } from '../src/features/listings/listing.model';
 import { School } from '../src/features/schools/school.model';
 import { academicYearFor, termFor } from '../src/lib/academic-calendar';
@@ -132,6 +132,7 @@ export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>
             categories: demo.categories,
             termKey: commission.termKey,
             ratings: { quality, impact, value, recommend },
+            attention: attentionFor({ quality, impact, value, recommend }),
             whatChanged: demo.whatChanged,
           },
         },

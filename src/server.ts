@@ -17,6 +17,7 @@ import { DirectoryIndexKeeper } from './features/directory/directory-index-keepe
 import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
 import { convertSingleSchoolLinks } from './features/accounts/school-links-conversion';
 import { markWaitingRevisionsOnce } from './features/listings/revision-markers';
+import { markLowRatedFeedbackOnce } from './features/commissions/feedback/low-rating-markers';
 import { scheduleClosedSchoolCheck } from './features/listings/recommendation-standing';
 import { scheduleCheckReminders } from './features/listings/checks/check-reminders';
 import { scheduleRetentionPurge } from './features/privacy/retention.service';
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
   await prepareFigures((line) => console.log(line));
   await ensureOwnershipRecorded(() => Listing.find({}, { owners: 1 }).lean());
   await markWaitingRevisionsOnce();
+  await markLowRatedFeedbackOnce();
 
   const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
   await directoryIndex.build();

@@ -149,7 +149,7 @@ async function waitingFor(user: SessionUser, settings: WaitingSettings, reads: H
         { text: 'Provider checks to verify', count: checks.toVerify.length, href: paths.listings.queue },
         { text: 'Listings with checks due or lapsed', count: checks.dueOrLapsed.length, href: paths.listings.queue },
         ...commissionItems,
-        { text: 'Low ratings to look into', count: feedback.lowRated.length, href: paths.feedbackAttention },
+        { text: 'Low ratings to look into', count: feedback.lowRatedCount, href: paths.feedbackAttention },
         { text: 'Feedback overdue', count: feedback.overdue.length, href: paths.feedbackAttention },
         { text: 'Good-practice nominations, to invite', count: nominations, href: paths.admin.nominations },
         { text: 'SIPs whose licence to practise has lapsed', count: lapsedLicences, href: paths.sips.list },

@@ -2,7 +2,7 @@ import '../../../db/mongoose-setup';
 import { scalarIndex } from '../../../db/scalar-index';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
-import { OBJECTIVES_MET } from './ratings';
+import { OBJECTIVES_MET, isLowRated } from './ratings';
 
 export { RATING_LABELS, RATINGS } from './ratings';
 export type { Rating } from './ratings';
@@ -27,12 +27,21 @@ const feedbackSchema = new Schema(
     objectivesMet: { type: String, enum: OBJECTIVES_MET },
     whatChanged: { type: String, required: true, maxlength: 3000 },
     evidence: { type: Schema.Types.ObjectId, ref: 'FeedbackEvidence' },
+    // 'low_rating' when the ratings average below 3 (set from them on every save), so Traded Services'
+    // list of feedback needing attention finds it by an index instead of reading every feedback record.
+    attention: { type: String, enum: ['low_rating'] },
   },
   { timestamps: true },
 );
+/** The attention marker feedback with these ratings carries (writes that skip validation set it with this). */
+export const attentionFor = (ratings: Parameters<typeof isLowRated>[0]) => (isLowRated(ratings) ? ('low_rating' as const) : undefined);
+feedbackSchema.pre('validate', function () {
+  this.attention = this.ratings ? attentionFor(this.ratings) : undefined;
+});
 feedbackSchema.index(...scalarIndex({ commission: 1 }, { unique: true }));
 feedbackSchema.index(...scalarIndex({ listing: 1 }));
 feedbackSchema.index({ createdAt: -1 });
+feedbackSchema.index(...scalarIndex({ attention: 1 }));
 
 /** An evidence PDF, kept in the database (FerretDB has no GridFS), no larger than UPLOAD_MAX_DOCUMENT_MB. */
 const evidenceSchema = new Schema({

@@ -9,12 +9,11 @@ import { commissionSummary } from '../commission-page';
 import { commissionVisibleTo, markEvaluated } from '../commissions.service';
 import { canViewCommission } from '../commission-access';
 import { Feedback, FeedbackEvidence, type FeedbackFields } from './feedback.model';
-import { OBJECTIVES_MET_LABELS, RATING_LABELS, RATINGS, type ObjectivesMet, type Rating } from './ratings';
+import { averageRating, OBJECTIVES_MET_LABELS, RATING_LABELS, RATINGS, type ObjectivesMet, type Rating } from './ratings';
 import { isPdf, type FeedbackForm } from './feedback.schemas';
 
 /** Ratings are shown on a pen portrait only once this many different schools have responded. */
 export const MIN_SCHOOLS_FOR_SUMMARY = 3;
-const LOW_RATING = 3;
 
 const ALREADY_GIVEN = 'Feedback has already been given for this commission';
 
@@ -128,20 +127,24 @@ export function canSeeFeedbackNeedingAttention(user: SessionUser): boolean {
 }
 
 /** Traded Services' queue: feedback averaging below 3, and completed commissions whose feedback is overdue. */
+/** The low-rated feedback Traded Services' list shows, most recent first (the count covers it all). */
+const LOW_RATED_LISTED = 200;
+
 export async function feedbackNeedingAttention(user: SessionUser, dueDays: number, now = new Date()) {
   if (!canSeeFeedbackNeedingAttention(user)) throw new NotAllowedError();
   const dueBefore = new Date(now.getTime() - dueDays * 24 * 60 * 60 * 1000);
-  const [recent, overdue] = await Promise.all([
-    Feedback.find({}, { commission: 1, ratings: 1 }).sort({ createdAt: -1 }).limit(2000).lean(),
+  const [lowRated, overdue] = await Promise.all([
+    Feedback.find({ attention: 'low_rating' }, { commission: 1, ratings: 1, createdAt: 1 }).lean(),
     Commission.find({ status: 'completed', completedAt: { $lt: dueBefore } }).sort({ completedAt: 1 }).limit(200).lean(),
   ]);
-  const low = recent
-    .map((feedback) => ({ commission: feedback.commission, average: average(RATINGS.map((rating) => feedback.ratings[rating])) }))
-    .filter((feedback) => feedback.average < LOW_RATING);
-  const lowCommissions = await Commission.find({ _id: { $in: low.map((feedback) => feedback.commission) } }).lean();
-  const averageOf = new Map(low.map((feedback) => [feedback.commission.toString(), feedback.average]));
+  const recent = lowRated.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, LOW_RATED_LISTED);
+  const averageOf = new Map(recent.map((feedback) => [feedback.commission.toString(), averageRating(feedback.ratings)]));
+  const position = new Map(recent.map((feedback, i) => [feedback.commission.toString(), i]));
+  const lowCommissions = (await Commission.find({ _id: { $in: recent.map((feedback) => feedback.commission) } }).lean()) as CommissionRecord[];
+  lowCommissions.sort((a, b) => position.get(a._id.toString())! - position.get(b._id.toString())!);
   return {
-    lowRated: (lowCommissions as CommissionRecord[]).map((commission) => ({ ...commissionSummary(commission), average: oneDecimal(averageOf.get(commission._id.toString()) ?? 0) })),
+    lowRatedCount: lowRated.length,
+    lowRated: lowCommissions.map((commission) => ({ ...commissionSummary(commission), average: oneDecimal(averageOf.get(commission._id.toString()) ?? 0) })),
     overdue: (overdue as CommissionRecord[]).map((commission) => ({ ...commissionSummary(commission), completedOn: formatDate(commission.completedAt!) })),
   };
 }

@@ -8,6 +8,11 @@ export const RATING_LABELS: Record<Rating, string> = {
   recommend: 'Would recommend',
 };
 
+/** Feedback whose four ratings average below 3 is "low": Traded Services look into it. */
+const LOW_AVERAGE = 3;
+export const averageRating = (ratings: Record<Rating, number>) => RATINGS.reduce((sum, rating) => sum + ratings[rating], 0) / RATINGS.length;
+export const isLowRated = (ratings: Record<Rating, number>) => averageRating(ratings) < LOW_AVERAGE;
+
 /** How far the support met the objectives agreed for it: asked beside the objectives on the feedback form. */
 export const OBJECTIVES_MET = ['met', 'partly', 'not_met'] as const;
 export type ObjectivesMet = (typeof OBJECTIVES_MET)[number];
