@@ -253,6 +253,25 @@ describe('recent searches', () => {
     expect((await service.search(request({ q: 'maths' }))).total).toBe(first.total);
   });
 
+  it('matches the same words once for each filter, sort or page of them, and for suggestions, until the directory changes', async () => {
+    const { index, source } = inMemorySource([...primaryMaths, secondaryMaths]);
+    const service = new DirectoryService(source);
+    const matched = jest.spyOn(index, 'search');
+    const bySort = await service.search(request({ q: 'maths', sort: 'name' }));
+    const primaryOnly = await service.search(request({ q: 'maths', filters: { ...NO_FILTERS, phase: ['primary'] } }));
+    expect(matched).toHaveBeenCalledTimes(1);
+    expect(bySort.total).toBe(3);
+    expect(primaryOnly.total).toBe(2);
+
+    await service.suggestedSupport({ needSlugs: [], freeText: 'maths' });
+    await service.suggestedSupport({ needSlugs: [], freeText: 'maths', phase: 'secondary' });
+    expect(matched).toHaveBeenCalledTimes(2);
+
+    index.remove(secondaryMaths.id);
+    expect((await service.search(request({ q: 'maths', sort: 'name' }))).total).toBe(2);
+    expect(matched).toHaveBeenCalledTimes(3);
+  });
+
   // A page nobody can be served again must not stay in memory: at national scale each is about 25 KB, and
   // kept until 500 newer ones pushed them out they made the heap grow through a whole soak (bench:load).
   it('lets go of pages of the directory as it was before a change', async () => {

@@ -74,6 +74,7 @@ export type SuggestOutcome = {
 };
 
 type Ranked = { document: DirectoryDocument; score: number; hit?: TextHit; distance?: ProviderDistance };
+type TextMatches = { ranked: Ranked[]; units: ReturnType<typeof understandQuery>; relaxed: boolean };
 
 const MAX_EXPORT_ROWS = 5_000;
 const byName = new Intl.Collator('en-GB');
@@ -91,7 +92,14 @@ export class DirectoryService {
    * 25 KB, so left in place they filled the heap for as long as the cache took to reach its limit.
    */
   private readonly recentSearches = new LRUCache<string, SearchOutcome>({ max: 500, ttl: 30_000, ttlAutopurge: true });
-  private recentSearchesVersion: number | undefined;
+  /**
+   * What recent words matched, for the same words searched again with other filters, another sort, page or
+   * school to measure from (each a search of its own above): matching the words is half a search's work.
+   * Bounded by the matches held (a common word matches thousands), and emptied with the searches.
+   */
+  private readonly recentTextMatches = new LRUCache<string, TextMatches>({ max: 500, maxSize: 200_000, sizeCalculation: (matches) => 1 + matches.ranked.length, ttl: 30_000, ttlAutopurge: true });
+  private readonly recentTextHits = new LRUCache<string, Map<string, TextHit>>({ max: 500, maxSize: 200_000, sizeCalculation: (hits) => 1 + hits.size, ttl: 30_000, ttlAutopurge: true });
+  private recentVersion: number | undefined;
 
   constructor(private readonly keeper: DirectorySource) {}
 
@@ -102,12 +110,20 @@ export class DirectoryService {
     return [...index.documents()].filter((document) => isListedInDirectory(document, now, this.keeper.graceDays));
   }
 
-  async search(request: SearchRequest): Promise<SearchOutcome> {
+  /** The current index, with what was remembered of an earlier one forgotten. */
+  private async currentIndex(): Promise<DirectoryIndex> {
     const index = await this.keeper.current();
-    if (index.version !== this.recentSearchesVersion) {
+    if (index.version !== this.recentVersion) {
       this.recentSearches.clear();
-      this.recentSearchesVersion = index.version;
+      this.recentTextMatches.clear();
+      this.recentTextHits.clear();
+      this.recentVersion = index.version;
     }
+    return index;
+  }
+
+  async search(request: SearchRequest): Promise<SearchOutcome> {
+    const index = await this.currentIndex();
     const key = JSON.stringify(request);
     const recent = this.recentSearches.get(key);
     if (recent) return recent;
@@ -148,7 +164,7 @@ export class DirectoryService {
 
   /** Every result of a search in order (up to MAX_EXPORT_ROWS), for CSV export. */
   async searchAll(request: Omit<SearchRequest, 'page'>): Promise<ResultView[]> {
-    const index = await this.keeper.current();
+    const index = await this.currentIndex();
     const filters = knownFilters(request.filters, index);
     const { ranked } = this.textMatches(index, request.q);
     const distance = request.distance ?? null;
@@ -163,20 +179,25 @@ export class DirectoryService {
    * its distance, a limit leaves out those further away, and they can be listed nearest first.
    */
   async suggestedSupport({ needSlugs, freeText = '', phase, limit = 20, distance = null, sort = 'relevance' }: SuggestRequest): Promise<SuggestOutcome> {
-    const index = await this.keeper.current();
+    const index = await this.currentIndex();
     const { taxonomy } = index;
     const needs = uniqueNeeds([
       ...needSlugs.map((slug) => taxonomy.resolve('need', slug)).filter((need): need is TermRecord => need !== undefined),
       ...needsMatching(freeText, taxonomy),
     ]);
     const phaseTerm = phase ? taxonomy.resolve('phase', phase) : undefined;
-    const textHits = freeText.trim() ? index.search(understandQuery(freeText, taxonomy), 'any') : new Map<string, TextHit>();
+    const textHits = freeText.trim() ? this.anyWordHits(index, freeText) : new Map<string, TextHit>();
     const bestText = Math.max(0, ...[...textHits.values()].map((hit) => hit.score));
     if (needs.length === 0 && textHits.size === 0) return { needs: [], phase: phaseTerm ? { slug: phaseTerm.slug, label: phaseTerm.label } : null, results: [] };
 
     // Scored over the whole directory; why each matched is worded only for those shown.
     const suggestions: (Ranked & { why: SuggestionGrounds })[] = [];
+    // Only a provider with one of the needs' categories or a text hit can score: the others are passed over
+    // before any work (a distance most of all) is done for them.
+    const needCategories = new Set(needs.flatMap((need) => need.categories));
     for (const document of this.listed(index)) {
+      const hit = textHits.get(document.id);
+      if (!hit && !document.expertise.some((category) => needCategories.has(category))) continue;
       if (phaseTerm && document.phases.length > 0 && !document.phases.includes(phaseTerm.slug) && !document.phases.includes('all-through')) continue;
       const away = distance ? distanceOf(document, distance.origin, index.baseGridOf(document)) : undefined;
       if (distance && away && !isWithin(away, distance.within)) continue;
@@ -189,7 +210,6 @@ export class DirectoryService {
         score += 10 * covered.length + (suitedType ? 5 : 0);
         coveredNeeds.push({ need, covered, suitedType });
       }
-      const hit = textHits.get(document.id);
       if (hit) score += (5 * hit.score) / bestText;
       if (score === 0) continue;
       const inPhase = phaseTerm !== undefined && document.phases.includes(phaseTerm.slug);
@@ -256,8 +276,20 @@ export class DirectoryService {
     for (const document of index.documents()) if (isListedInDirectory(document, now, this.keeper.graceDays)) yield document;
   }
 
+  private anyWordHits(index: DirectoryIndex, text: string): Map<string, TextHit> {
+    let hits = this.recentTextHits.get(text);
+    if (!hits) this.recentTextHits.set(text, (hits = index.search(understandQuery(text, index.taxonomy), 'any')));
+    return hits;
+  }
+
+  private textMatches(index: DirectoryIndex, q: string): TextMatches {
+    let matches = this.recentTextMatches.get(q);
+    if (!matches) this.recentTextMatches.set(q, (matches = this.matchText(index, q)));
+    return matches;
+  }
+
   /** All listed providers when there is no query; otherwise those matching every word, or failing that any. */
-  private textMatches(index: DirectoryIndex, q: string) {
+  private matchText(index: DirectoryIndex, q: string): TextMatches {
     const units = understandQuery(q, index.taxonomy);
     if (units.length === 0) return { ranked: [...this.listed(index)].map((document) => ({ document, score: 0 })), units, relaxed: false };
     let hits = index.search(units, 'all');
