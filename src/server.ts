@@ -18,6 +18,7 @@ import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
 import { convertSingleSchoolLinks } from './features/accounts/school-links-conversion';
 import { markWaitingRevisionsOnce } from './features/listings/revision-markers';
 import { markLowRatedFeedbackOnce } from './features/commissions/feedback/low-rating-markers';
+import { countSchoolsAhead } from './features/dashboards/dashboards.service';
 import { scheduleClosedSchoolCheck } from './features/listings/recommendation-standing';
 import { scheduleCheckReminders } from './features/listings/checks/check-reminders';
 import { scheduleRetentionPurge } from './features/privacy/retention.service';
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
 
   const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
   await directoryIndex.build();
+  countSchoolsAhead((error) => logger.warn({ err: error }, 'Counting the schools for the Traded Services home failed'));
   // `npm run restore` may replace the data under us: answer "being restored" meanwhile, then reload the directory.
   const restoreWatch = new RestoreWatch(db, {
     logger,

@@ -54,6 +54,15 @@ export async function providerDashboard(user: SessionUser) {
 const SCHOOL_COUNT_SECONDS = 60;
 const schoolCount = new LRUCache<'schools', number>({ max: 1, ttl: SCHOOL_COUNT_SECONDS * 1000, allowStale: true, fetchMethod: () => countSchools() });
 
+/**
+ * Counts the schools once at start, so the first Traded Services home after it (and every visit made
+ * while that count ran, seconds at national scale) does not wait for it; later counts are refreshed
+ * behind the figure shown (allowStale).
+ */
+export function countSchoolsAhead(onError: (error: unknown) => void): void {
+  schoolCount.fetch('schools').catch(onError);
+}
+
 /** The directory keeper follows every listing, so it knows how many are published without a count. */
 export type PublishedListings = { approvedListingCount(): Promise<number> };
 
