@@ -49,6 +49,26 @@ describe('impact feedback', () => {
     listingId = (await createListing([new Types.ObjectId(provider.id)], { capacity: { days: 50, period: 'year' } })).id as string;
   });
 
+  // Several people can act for one school: a colleague who opened the form before the feedback went in
+  // (found by bench:load at 300 users as a 403) is told it has been given, and loses nothing of theirs.
+  it('sends a colleague who asks for the form, or sends it, after the feedback is in back to the commission, saying so', async () => {
+    const school = await sessionUserFor('school');
+    const colleague = await sessionUserFor('school', { schools: [new Types.ObjectId(school.actingSchoolId!)] });
+    const id = await completedCommission(school, provider, listingId);
+    const colleagueAgent = await signedInAgent(app, colleague.email);
+    const form = await colleagueAgent.get(paths.commissions.feedback(id)).expect(200);
+    expect((await giveFeedback(school, id, { ...ratings(4), whatChanged: 'Given first' }, undefined)).ok).toBe(true);
+
+    const sent = await colleagueAgent.post(paths.commissions.feedback(id)).field('_csrf', csrfTokenFrom(form.text)).field('quality', '2').field('whatChanged', 'Given second');
+    expect(sent.headers.location).toBe(paths.commissions.commission(id));
+    const asked = await colleagueAgent.get(paths.commissions.feedback(id));
+    expect(asked.headers.location).toBe(paths.commissions.commission(id));
+    const page = await colleagueAgent.get(paths.commissions.commission(id)).expect(200);
+    expect(page.text).toContain('Feedback has already been given for this commission');
+    expect(await Feedback.countDocuments({ commission: id })).toBe(1);
+    expect((await Feedback.findOne({ commission: id }).lean())!.whatChanged).toBe('Given first');
+  });
+
   it('is given by the school with a PDF, evaluates the commission, and is shown to the provider', async () => {
     const school = await sessionUserFor('school');
     const id = await completedCommission(school, provider, listingId);
@@ -66,7 +86,9 @@ describe('impact feedback', () => {
     const sent = await postFeedback(schoolAgent, id, answers, { bytes: PDF, name: 'results.pdf' });
     expect(sent.headers.location).toBe(paths.commissions.commission(id));
     expect((await Commission.findById(id).lean())!.status).toBe('evaluated');
-    expect((await schoolAgent.get(paths.commissions.feedback(id))).status).toBe(403);
+    // Given already: the form sends them back to the commission, saying so (not "no permission").
+    const again = await schoolAgent.get(paths.commissions.feedback(id));
+    expect(again.headers.location).toBe(paths.commissions.commission(id));
 
     const providerAgent = await signedInAgent(app, provider.email);
     const page = await providerAgent.get(paths.commissions.commission(id));

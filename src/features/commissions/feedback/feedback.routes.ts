@@ -9,7 +9,7 @@ import { boundedMultipart, isUploadRefusal, refusalStatus } from '../../../web/u
 import { commissionSummary } from '../commission-page';
 import { OBJECTIVES_MET, OBJECTIVES_MET_LABELS, RATING_LABELS, RATINGS } from './ratings';
 import { feedbackSchema } from './feedback.schemas';
-import { commissionAwaitingFeedback, evidenceFor, feedbackNeedingAttention, giveFeedback } from './feedback.service';
+import { commissionAwaitingFeedback, evidenceFor, FeedbackAlreadyGivenError, feedbackNeedingAttention, giveFeedback } from './feedback.service';
 
 const FIELD_ORDER = ['objectivesMet', ...RATINGS, 'whatChanged', 'evidence'];
 
@@ -18,10 +18,21 @@ const FIELD_ORDER = ['objectivesMet', ...RATINGS, 'whatChanged', 'evidence'];
  * which needs the body's `_csrf` field, and after the checks that this is a school user whose commission
  * awaits feedback: nobody else makes the app read a body. Too large a file gets the "too large" page.
  */
+/** A colleague gave the feedback first: back to the commission, saying so, instead of "no permission". */
+function toCommissionIfGiven(req: Request, res: Response, error: unknown): void {
+  if (!(error instanceof FeedbackAlreadyGivenError)) throw error;
+  setNotification(req, { type: 'important', text: error.message });
+  res.redirect(paths.commissions.commission((req.params as { id: string }).id));
+}
+
 export function parseFeedbackUpload(maxDocumentBytes: number): RequestHandler[] {
   const upload = boundedMultipart({ fields: 20, files: 1, fileBytes: maxDocumentBytes }, multer.memoryStorage()).single('evidence');
-  const mayGiveFeedback: RequestHandler = async (req, _res, next) => {
-    await commissionAwaitingFeedback(req.user!, (req.params as { id: string }).id);
+  const mayGiveFeedback: RequestHandler = async (req, res, next) => {
+    try {
+      await commissionAwaitingFeedback(req.user!, (req.params as { id: string }).id);
+    } catch (error) {
+      return toCommissionIfGiven(req, res, error);
+    }
     next();
   };
   const parse: RequestHandler = (req, res, next) => {
@@ -33,17 +44,13 @@ export function parseFeedbackUpload(maxDocumentBytes: number): RequestHandler[] 
 export function feedbackRoutes(config: { feedbackDueDays: number; maxDocumentBytes: number }): Router {
   const router = Router();
 
-  router.get(paths.commissions.feedback(':id'), requireSignIn, async (req: Request<{ id: string }>, res) => renderForm(req, res, config.maxDocumentBytes));
+  router.get(paths.commissions.feedback(':id'), requireSignIn, async (req: Request<{ id: string }>, res) =>
+    renderForm(req, res, config.maxDocumentBytes).catch((error: unknown) => toCommissionIfGiven(req, res, error)),
+  );
 
-  router.post(paths.commissions.feedback(':id'), requireSignIn, async (req: Request<{ id: string }>, res) => {
-    const parsed = feedbackSchema.safeParse(req.body);
-    if (!parsed.success) return renderForm(req, res, config.maxDocumentBytes, formErrorsFrom(parsed.error, FIELD_ORDER));
-    const upload = req.file && req.file.size > 0 ? { filename: req.file.originalname, bytes: req.file.buffer } : undefined;
-    const result = await giveFeedback(req.user!, req.params.id, parsed.data, upload);
-    if (!result.ok) return renderForm(req, res, config.maxDocumentBytes, fieldErrors({ [result.field]: result.message }, FIELD_ORDER));
-    setNotification(req, { type: 'success', text: 'Thank you. Your feedback has been sent to the provider and the LA.' });
-    res.redirect(paths.commissions.commission(req.params.id));
-  });
+  router.post(paths.commissions.feedback(':id'), requireSignIn, async (req: Request<{ id: string }>, res) =>
+    sendFeedback(req, res, config.maxDocumentBytes).catch((error: unknown) => toCommissionIfGiven(req, res, error)),
+  );
 
   router.get(paths.commissions.evidence(':id'), requireSignIn, async (req: Request<{ id: string }>, res) => {
     const evidence = await evidenceFor(req.user!, req.params.id);
@@ -56,6 +63,17 @@ export function feedbackRoutes(config: { feedbackDueDays: number; maxDocumentByt
   });
 
   return router;
+}
+
+/** The feedback form sent: stored, or shown again with what is wrong. */
+async function sendFeedback(req: Request<{ id: string }>, res: Response, maxDocumentBytes: number): Promise<void> {
+  const parsed = feedbackSchema.safeParse(req.body);
+  if (!parsed.success) return renderForm(req, res, maxDocumentBytes, formErrorsFrom(parsed.error, FIELD_ORDER));
+  const upload = req.file && req.file.size > 0 ? { filename: req.file.originalname, bytes: req.file.buffer } : undefined;
+  const result = await giveFeedback(req.user!, req.params.id, parsed.data, upload);
+  if (!result.ok) return renderForm(req, res, maxDocumentBytes, fieldErrors({ [result.field]: result.message }, FIELD_ORDER));
+  setNotification(req, { type: 'success', text: 'Thank you. Your feedback has been sent to the provider and the LA.' });
+  res.redirect(paths.commissions.commission(req.params.id));
 }
 
 async function renderForm(req: Request<{ id: string }>, res: Response, maxDocumentBytes: number, errors?: FormErrors): Promise<void> {

@@ -25,8 +25,20 @@ export function canGiveFeedback(user: SessionUser, commission: CommissionRecord)
   return user.role === 'school' && user.actingSchoolId === commission.school.toString() && commission.status === 'completed';
 }
 
+/**
+ * The school's own feedback form asked for once its feedback is in: given by a colleague a moment before
+ * (several people can act for one school), not a matter of permission.
+ */
+export class FeedbackAlreadyGivenError extends Error {
+  constructor() {
+    super(ALREADY_GIVEN);
+  }
+}
+
 export async function commissionAwaitingFeedback(user: SessionUser, commissionId: string): Promise<CommissionRecord> {
   const commission = await commissionVisibleTo(user, commissionId);
+  const itsSchool = user.role === 'school' && user.actingSchoolId === commission.school.toString();
+  if (itsSchool && commission.status === 'evaluated') throw new FeedbackAlreadyGivenError();
   if (!canGiveFeedback(user, commission)) throw new NotAllowedError();
   return commission;
 }
