@@ -63,9 +63,20 @@ const commissionSchema = new Schema(
     entitlementApproved: { type: Boolean, default: false },
     completedAt: { type: Date },
     feedbackReminderSentAt: { type: Date },
+    // The month it was made ('2026-12', UTC), set when it is saved: Traded Services' list of the most recent
+    // commissions reads month by month through this field's index (FerretDB cannot sort or limit in SQLite,
+    // so a list by createdAt read every commission ever made).
+    createdMonth: { type: String, match: /^\d{4}-\d{2}$/ },
   },
   { timestamps: true },
 );
+
+/** '2026-12' for a date in December 2026 (UTC). */
+export const monthOf = (date: Date) => date.toISOString().slice(0, 7);
+
+commissionSchema.pre('validate', function () {
+  this.createdMonth ??= monthOf(this.createdAt ?? this._id.getTimestamp());
+});
 
 commissionSchema.index(...scalarIndex({ school: 1, createdAt: -1 }));
 commissionSchema.index({ owners: 1, createdAt: -1 });
@@ -74,6 +85,7 @@ commissionSchema.index(...scalarIndex({ status: 1, completedAt: 1 }));
 commissionSchema.index(...scalarIndex({ termKey: 1 }));
 commissionSchema.index(...scalarIndex({ plan: 1 }));
 commissionSchema.index({ createdAt: -1 });
+commissionSchema.index(...scalarIndex({ createdMonth: 1 }));
 
 export type CommissionFields = InferSchemaType<typeof commissionSchema>;
 export type CommissionRecord = CommissionFields & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };

@@ -7,6 +7,7 @@ import type { SessionUser } from '../../web/identity';
 import { activeUserIds } from '../accounts/accounts.service';
 import { recordAudit } from '../audit/audit.service';
 import { Feedback } from './feedback/feedback.model';
+import { mostRecentCommissions } from './recent-commissions';
 import { currentListingIdsOf, findApprovedListing, findListingById } from '../listings/listing-reads';
 import { contributionOf, figuresChange, type ContributingFeedback } from './figures/contribution';
 import { notify, planNotice, type PlannedNotice } from '../notifications/notifications.service';
@@ -464,6 +465,8 @@ export async function commissionsWaitingOverview(user: SessionUser, limit: numbe
   };
 }
 
+/** The commissions the user may see, most recent first: Traded Services see every school's. */
 export async function listCommissions(user: SessionUser, limit = 200): Promise<CommissionRecord[]> {
+  if (user.role === 'traded_services') return mostRecentCommissions(limit);
   return (await Commission.find(await visibleCommissionsFilter(user)).sort({ createdAt: -1 }).limit(limit).lean()) as CommissionRecord[];
 }
