@@ -114,13 +114,8 @@ async function main(): Promise<void> {
   if (config.seedDemoData && (await seedDemoDataIfEmpty())) {
     console.log('Loaded demo data into an empty database (accounts are listed in the README).');
   }
-  const converted = await convertSingleSchoolLinks();
-  if (converted > 0) console.log(`Moved ${converted} school users' school into their list of schools.`);
+  await upgradeOlderData();
   await prepareFigures((line) => console.log(line));
-  await ensureOwnershipRecorded(() => Listing.find({}, { owners: 1 }).lean());
-  await markWaitingRevisionsOnce();
-  await markLowRatedFeedbackOnce();
-  await markCommissionMonthsOnce();
 
   const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
   await directoryIndex.build();
@@ -129,7 +124,7 @@ async function main(): Promise<void> {
   const restoreWatch = new RestoreWatch(db, {
     logger,
     onRestored: async () => {
-      await convertSingleSchoolLinks(); // a backup from before users could work across schools
+      await upgradeOlderData(); // a backup an older version made
       await directoryIndex.build();
     },
   });
@@ -147,6 +142,20 @@ async function main(): Promise<void> {
     console.error(`Could not listen on port ${config.port}: ${error.message}`);
     void shutDown(1);
   });
+}
+
+/**
+ * Brings data an older version wrote up to what this one reads, at start and after `npm run restore` has
+ * replaced the data. Each step does nothing on data already up to date (the markers remember, in claims
+ * that backups keep, that they ran).
+ */
+async function upgradeOlderData(): Promise<void> {
+  const converted = await convertSingleSchoolLinks();
+  if (converted > 0) console.log(`Moved ${converted} school users' school into their list of schools.`);
+  await ensureOwnershipRecorded(() => Listing.find({}, { owners: 1 }).lean());
+  await markWaitingRevisionsOnce();
+  await markLowRatedFeedbackOnce();
+  await markCommissionMonthsOnce();
 }
 
 void main().catch((error: unknown) => {

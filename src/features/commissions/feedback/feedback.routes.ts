@@ -13,11 +13,6 @@ import { commissionAwaitingFeedback, evidenceFor, FeedbackAlreadyGivenError, fee
 
 const FIELD_ORDER = ['objectivesMet', ...RATINGS, 'whatChanged', 'evidence'];
 
-/**
- * Parses the feedback form's multipart body (with its one optional PDF). Mounted before the CSRF check,
- * which needs the body's `_csrf` field, and after the checks that this is a school user whose commission
- * awaits feedback: nobody else makes the app read a body. Too large a file gets the "too large" page.
- */
 /** A colleague gave the feedback first: back to the commission, saying so, instead of "no permission". */
 function toCommissionIfGiven(req: Request, res: Response, error: unknown): void {
   if (!(error instanceof FeedbackAlreadyGivenError)) throw error;
@@ -25,6 +20,11 @@ function toCommissionIfGiven(req: Request, res: Response, error: unknown): void 
   res.redirect(paths.commissions.commission((req.params as { id: string }).id));
 }
 
+/**
+ * Parses the feedback form's multipart body (with its one optional PDF). Mounted before the CSRF check,
+ * which needs the body's `_csrf` field, and after the checks that this is a school user whose commission
+ * awaits feedback: nobody else makes the app read a body. Too large a file gets the "too large" page.
+ */
 export function parseFeedbackUpload(maxDocumentBytes: number): RequestHandler[] {
   const upload = boundedMultipart({ fields: 20, files: 1, fileBytes: maxDocumentBytes }, multer.memoryStorage()).single('evidence');
   const mayGiveFeedback: RequestHandler = async (req, res, next) => {
