@@ -12,7 +12,7 @@ import { paths } from '../src/paths';
 export type PageDatabaseUse = { requests: number; commands: number; ms: number; kinds: Record<string, number> };
 
 /** FerretDB's explain of one shape of command the pages sent: SQLite's plan for its read (does it scan the table?). */
-export type QueryPlan = { shape: string; count: number; pages: string[]; scans?: boolean; plan?: string; sortPushdown?: boolean | null; error?: string };
+export type QueryPlan = { shape: string; count: number; pages: string[]; scans?: boolean; plan?: string; sortPushdown?: boolean | null; msAlone?: number; error?: string };
 
 export type AppMemory = { rss: number; heapUsed: number; heapTotal: number; external: number };
 

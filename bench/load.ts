@@ -19,6 +19,7 @@ import { benchAppEnvironment, cpuMilliseconds, residentBytes, startAppProcess, t
 import { startDemoDatabase } from './demo-database';
 import { addLoadPeople, type LoadPeople } from './load-people';
 import { virtualUsers, visitRepeatedly } from './load-flows';
+import { machineSpeedMs } from './machine-speed';
 import { growthPerMinute } from './memory-trend';
 import { loadNationalDataset } from './national-dataset';
 import { connectionPool, Recorder, Visitor } from './visitor';
@@ -102,6 +103,18 @@ function printScans(plans: QueryPlan[]): void {
   for (const plan of scans) console.log(`  ${String(plan.count).padStart(6)}  ${plan.shape}  (${plan.pages.slice(0, 3).join(', ')}${plan.pages.length > 3 ? ', …' : ''})`);
 }
 
+/** The shapes that cost the database most: each timed alone after the load, times how often pages sent it. */
+function printCostliestShapes(plans: QueryPlan[]): void {
+  const timed = plans.filter((plan) => plan.msAlone !== undefined).sort((a, b) => b.count * b.msAlone! - a.count * a.msAlone!);
+  console.log('\nthe commands that cost the database most (one of each shape timed alone after the load, times how often it was sent)');
+  console.log(`${'sent'.padStart(6)} ${'ms alone'.padStart(8)} ${'total s'.padStart(7)}  shape (pages)`);
+  for (const plan of timed.slice(0, 15)) {
+    console.log(
+      `${String(plan.count).padStart(6)} ${plan.msAlone!.toFixed(2).padStart(8)} ${((plan.count * plan.msAlone!) / 1000).toFixed(1).padStart(7)}  ${plan.shape}  (${plan.pages.slice(0, 3).join(', ')}${plan.pages.length > 3 ? ', …' : ''})`,
+    );
+  }
+}
+
 function processCpuMilliseconds(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -127,6 +140,7 @@ async function main(): Promise<void> {
       `\n${users.length} virtual users (${roles}) for ${SECONDS} s${SOAK ? ' (soak)' : ''}, started over the first ${RAMP_SECONDS} s, each pausing 0–${(2 * THINK_MS) / 1000} s after each step ...`,
     );
 
+    console.log(`this machine's speed before the run: a fixed piece of work took ${machineSpeedMs().toFixed(0)} ms (compare runs by it; smaller is faster)`);
     const recorder = new Recorder();
     const pool = connectionPool(app.baseUrl, users.length);
     let crashed = false;
@@ -184,7 +198,9 @@ async function main(): Promise<void> {
       const delay = await app.eventLoopDelay();
       console.log(`the app's event loop ran late by p50 ${delay.p50} ms, p99 ${delay.p99} ms, at most ${delay.max} ms`);
       printDatabaseUse(await app.databaseUse());
-      printScans(await app.queryPlans());
+      const plans = await app.queryPlans();
+      printScans(plans);
+      printCostliestShapes(plans);
     }
     const errors = recorder.failures.length;
     console.log(`\nerrors (any status a browser would not expect, or no answer): ${errors}`);
