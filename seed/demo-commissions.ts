@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { User } from '../src/features/accounts/user.model';
 import { AuditEntry } from '../src/features/audit/audit.model';
-import { Commission, monthOf } from '../src/features/commissions/commission.model';
+import { Commission, createdAtKeyOf } from '../src/features/commissions/commission.model';
 import type { CommissionAction, CommissionStatus } from '../src/features/commissions/commission-status';
 import { attentionFor, Feedback } from '../src/features/commissions/feedback/feedback.model';
 import { Listing } from '../src/features/listings/listing.model';
@@ -98,7 +98,7 @@ export async function seedDemoCommissions(schoolIds: Map<string, Types.ObjectId>
           status: demo.status,
           statusReason: demo.reason,
           version: demo.steps.length,
-          createdMonth: monthOf(new Date()),
+          createdAtKey: createdAtKeyOf(new Date()),
           completedAt: demo.steps.includes('confirm_completion') ? new Date(startOn.getTime() + 30 * 86_400_000) : undefined,
         },
       },

@@ -18,7 +18,7 @@ import { ensureOwnershipRecorded } from './features/listings/listing-ownership';
 import { convertSingleSchoolLinks } from './features/accounts/school-links-conversion';
 import { markWaitingRevisionsOnce } from './features/listings/revision-markers';
 import { markLowRatedFeedbackOnce } from './features/commissions/feedback/low-rating-markers';
-import { markCommissionMonthsOnce } from './features/commissions/recent-commissions';
+import { markCommissionCreatedKeysOnce } from './features/commissions/recent-commissions';
 import { countSchoolsAhead } from './features/dashboards/dashboards.service';
 import { scheduleClosedSchoolCheck } from './features/listings/recommendation-standing';
 import { scheduleCheckReminders } from './features/listings/checks/check-reminders';
@@ -155,7 +155,7 @@ async function upgradeOlderData(): Promise<void> {
   await ensureOwnershipRecorded(() => Listing.find({}, { owners: 1 }).lean());
   await markWaitingRevisionsOnce();
   await markLowRatedFeedbackOnce();
-  await markCommissionMonthsOnce();
+  await markCommissionCreatedKeysOnce();
 }
 
 void main().catch((error: unknown) => {

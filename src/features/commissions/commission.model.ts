@@ -1,5 +1,5 @@
 import '../../db/mongoose-setup';
-import { scalarIndex } from '../../db/scalar-index';
+import { scalarIndex, sortableScalarIndex } from '../../db/scalar-index';
 import { Schema, model, type InferSchemaType, type Types } from 'mongoose';
 import { COMMISSION_STATUSES } from './commission-status';
 import { FUNDING_SOURCES, ROUTES } from './commission-vocabulary';
@@ -63,19 +63,21 @@ const commissionSchema = new Schema(
     entitlementApproved: { type: Boolean, default: false },
     completedAt: { type: Date },
     feedbackReminderSentAt: { type: Date },
-    // The month it was made ('2026-12', UTC), set when it is saved: Traded Services' list of the most recent
-    // commissions reads month by month through this field's index (FerretDB cannot sort or limit in SQLite,
-    // so a list by createdAt read every commission ever made).
-    createdMonth: { type: String, match: /^\d{4}-\d{2}$/ },
+    // When it was made as an ISO string, set when it is saved: Traded Services' list of the most recent
+    // commissions sorts by it (our FerretDB build sorts and limits in SQLite only by such a string field's
+    // index, so a list by createdAt read every commission ever made).
+    createdAtKey: { type: String, match: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/ },
   },
   { timestamps: true },
 );
 
-/** '2026-12' for a date in December 2026 (UTC). */
-export const monthOf = (date: Date) => date.toISOString().slice(0, 7);
+/** What createdAtKey holds for a commission made at `date` (or, without one, when its _id was made). */
+export const createdAtKeyOf = (date: Date) => date.toISOString();
 
 commissionSchema.pre('validate', function () {
-  this.createdMonth ??= monthOf(this.createdAt ?? this._id.getTimestamp());
+  // Timestamps are set after validation, so a new commission's createdAt is set here, for the key to match it.
+  if (this.isNew) this.createdAt ??= new Date();
+  this.createdAtKey ??= createdAtKeyOf(this.createdAt ?? this._id.getTimestamp());
 });
 
 commissionSchema.index(...scalarIndex({ school: 1, createdAt: -1 }));
@@ -85,7 +87,7 @@ commissionSchema.index(...scalarIndex({ status: 1, completedAt: 1 }));
 commissionSchema.index(...scalarIndex({ termKey: 1 }));
 commissionSchema.index(...scalarIndex({ plan: 1 }));
 commissionSchema.index({ createdAt: -1 });
-commissionSchema.index(...scalarIndex({ createdMonth: 1 }));
+commissionSchema.index(...sortableScalarIndex('createdAtKey', -1));
 
 export type CommissionFields = InferSchemaType<typeof commissionSchema>;
 export type CommissionRecord = CommissionFields & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
