@@ -62,20 +62,32 @@ const CommissionStep = model('CommissionStep', stepSchema, 'commission_steps');
 
 export const stepId = (commissionId: Types.ObjectId, version: number) => `${commissionId.toString()}:${version}`;
 
-/** Does whatever of the step is not done yet; each part is idempotent. */
-async function finish(step: StepRecord): Promise<void> {
+/**
+ * Does whatever of the step is not done yet; each part is idempotent. Parts that do not depend on each
+ * other are written side by side (a step waits for the slowest, not for their sum): the history entry
+ * with the figures, before the commission changes; the holds given back with the notification, after.
+ * `justClaimed`: the step was claimed this moment, so the commission is still at its version.
+ */
+async function finish(step: StepRecord, justClaimed = false): Promise<void> {
   const { id, ...history } = step.history;
-  await recordAuditOnce(id, step.at, history);
-  // Only while the commission has not moved on: once it has, these figures may be folded and gone.
-  if (step.figures && (await Commission.findById(step.commission, { version: 1 }).lean())?.version === step.version) {
-    await recordFiguresChange(step._id, step.commission, step.version + 1, JSON.parse(step.figures) as FiguresChange);
-  }
+  await Promise.all([recordAuditOnce(id, step.at, history), recordFigures(step, justClaimed)]);
   const update: Record<string, unknown> = { $set: { ...step.change.set, version: step.version + 1 } };
   if (step.change.unset.length) update.$unset = Object.fromEntries(step.change.unset.map((field) => [field, 1]));
   await Commission.updateOne({ _id: step.commission, version: step.version }, update);
-  for (const release of step.releases ?? []) await giveBackHold(LEDGERS[release.ledger], release.key, release.id);
-  await sendNoticeOnce(step.notice);
+  await Promise.all([giveBack(step.releases ?? []), sendNoticeOnce(step.notice)]);
   await CommissionStep.updateOne({ _id: step._id }, { $set: { finished: true } });
+}
+
+/** The step's change to the report figures, only while the commission has not moved on: once it has, they may be folded and gone. */
+async function recordFigures(step: StepRecord, justClaimed: boolean): Promise<void> {
+  if (!step.figures) return;
+  if (!justClaimed && (await Commission.findById(step.commission, { version: 1 }).lean())?.version !== step.version) return;
+  await recordFiguresChange(step._id, step.commission, step.version + 1, JSON.parse(step.figures) as FiguresChange);
+}
+
+/** One at a time: two holds may be on the same ledger key, whose entries follow one another. */
+async function giveBack(releases: readonly HoldRef[]): Promise<void> {
+  for (const release of releases) await giveBackHold(LEDGERS[release.ledger], release.key, release.id);
 }
 
 /**
@@ -90,7 +102,7 @@ export async function takeStep(commissionId: Types.ObjectId, version: number, pl
     if ((error as { code?: number }).code !== 11000) throw error;
     return { taken: false, winner: await CommissionStep.findById(step._id).lean<StepRecord>() };
   }
-  await finish(step);
+  await finish(step, true);
   return { taken: true };
 }
 

@@ -50,19 +50,18 @@ export type RequestResult = { ok: true; id: string; reference: string } | { ok: 
 /** A school asks for support (direct), or a SIP or Traded Services arranges it for a school (brokered). */
 export async function requestCommission(actor: SessionUser, form: CommissionRequestForm): Promise<RequestResult> {
   const direct = canRequestSupportDirectly(actor);
-  const listing = await commissionableListing(form.listing);
+  // Reads that do not depend on each other go side by side: the request waits for the slowest, not their sum.
+  const [listing, school] = await Promise.all([commissionableListing(form.listing), schoolForRequest(actor, form.school)]);
   // A school asking for support the LA deploys asks the LA: Traded Services arrange it, then it goes on as brokered.
   const askingTheLa = direct && !!listing.arrangedByLa;
-  const school = await schoolForRequest(actor, form.school);
   if (!school) {
     if (direct) throw new NotFoundError('This account is not linked to a school');
     return { ok: false, field: 'school', message: 'Select the school the support is for' };
   }
   if (!direct && !(await canBrokerForSchool(actor, school.id))) throw new NotAllowedError();
-  const priority = await priorityOfRequest(actor, form);
+  const [priority, entitlement] = await Promise.all([priorityOfRequest(actor, form), entitlementForSchool(school.id)]);
   if (priority && priority.schoolId !== school.id) return { ok: false, field: 'school', message: 'That priority is in another school’s plan: select that school' };
 
-  const entitlement = await entitlementForSchool(school.id);
   const funding = listing.fundedByLa ? 'la' : form.funding;
   const id = new Types.ObjectId();
   const fields: NewCommission & { _id: Types.ObjectId } = {
