@@ -31,6 +31,8 @@ export type AppProcess = {
   heapSnapshot: (file: string) => Promise<string>;
   /** The embedded FerretDB the app started (its child), if it is running. */
   databasePid: () => number | undefined;
+  /** The app's own processes: the one started, and its workers when WEB_CONCURRENCY is above 1. */
+  appPids: () => number[];
   /** The last lines the app wrote (its log at LOG_LEVEL, and anything on stderr), for reports of what went wrong. */
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -141,7 +143,8 @@ export async function startAppProcess(environment: Record<string, string>): Prom
     eventLoopDelay,
     queryPlans,
     heapSnapshot,
-    databasePid: () => childPids(child.pid!)[0],
+    databasePid: () => childPids(child.pid!).find((pid) => !runsServer(pid)),
+    appPids: () => [child.pid!, ...childPids(child.pid!).filter(runsServer)],
     output: () => output,
     exited,
     alive: () => child.exitCode === null && child.signalCode === null,
@@ -150,6 +153,15 @@ export async function startAppProcess(environment: Record<string, string>): Prom
       await exited;
     },
   };
+}
+
+/** Whether a process runs the app (a worker of it does; its FerretDB does not). */
+function runsServer(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(SERVER);
+  } catch {
+    return false;
+  }
 }
 
 /** A process's children, from Linux's /proc. */

@@ -9,7 +9,9 @@
 // app's heap snapshots there after the first minute, 20 s before the end and after the run (compare two
 // with bench/heap-diff.ts). BENCH_FERRETDB_PROFILE=file writes a CPU profile of the embedded FerretDB over
 // 30 s after the ramp (read it with `go tool pprof -top dist/ferretdb-binary file`, the binary from
-// FERRETDB_CACHE_DIR).
+// FERRETDB_CACHE_DIR). WEB_CONCURRENCY=2 runs the app with two workers (the app's CPU is then theirs and
+// its first process's); the app's memory, event loop and database use are then the first process's, which
+// serves no requests, so those are measured with one process.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,6 +32,8 @@ const USERS = Number(process.env.BENCH_USERS ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (SOAK ? 300 : 60));
 const RAMP_SECONDS = 20;
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
+/** The app's WEB_CONCURRENCY, passed on from this environment. */
+const WORKERS = Number(process.env.WEB_CONCURRENCY ?? 1);
 const SAMPLE_EVERY_MS = 30_000;
 const SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT_DIR;
 const FERRETDB_PROFILE = process.env.BENCH_FERRETDB_PROFILE;
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
   let app: AppProcess | undefined;
   try {
     const people = await prepare(dataDir);
+    console.log(`this machine's speed before the run: a fixed piece of work took ${machineSpeedMs().toFixed(0)} ms (compare runs by it; smaller is faster)`);
     console.log('Starting the app (node dist/src/server.js, NODE_ENV=production) on that data ...');
     const pprofAddress = FERRETDB_PROFILE ? `127.0.0.1:${await freeLoopbackPort()}` : undefined;
     app = await startAppProcess(benchAppEnvironment(dataDir, pprofAddress ? { FERRETDB_PPROF_ADDR: pprofAddress } : {}));
@@ -140,13 +145,13 @@ async function main(): Promise<void> {
       `\n${users.length} virtual users (${roles}) for ${SECONDS} s${SOAK ? ' (soak)' : ''}, started over the first ${RAMP_SECONDS} s, each pausing 0–${(2 * THINK_MS) / 1000} s after each step ...`,
     );
 
-    console.log(`this machine's speed before the run: a fixed piece of work took ${machineSpeedMs().toFixed(0)} ms (compare runs by it; smaller is faster)`);
     const recorder = new Recorder();
     const pool = connectionPool(app.baseUrl, users.length);
     let crashed = false;
     void app.exited.then(() => (crashed = true));
     const started = Date.now();
-    const cpuAtStart = { app: cpuMilliseconds(app.pid), database: cpuMilliseconds(app.databasePid()), bench: processCpuMilliseconds() };
+    const appCpu = () => app!.appPids().reduce((sum, pid) => sum + cpuMilliseconds(pid), 0);
+    const cpuAtStart = { app: appCpu(), database: cpuMilliseconds(app.databasePid()), bench: processCpuMilliseconds() };
     const running = () => Date.now() - started < SECONDS * 1000 && !crashed;
 
     const samples: { minutes: number; memory: Measured }[] = [];
@@ -189,12 +194,13 @@ async function main(): Promise<void> {
     console.log(
       `CPU time over the run (2 cores give ${(2 * elapsed).toFixed(0)} s): ` +
         [
-          cpu('app', cpuMilliseconds(app.pid) - cpuAtStart.app),
+          cpu(WORKERS > 1 ? `app (${WORKERS} workers)` : 'app', appCpu() - cpuAtStart.app),
           cpu('FerretDB', cpuMilliseconds(app.databasePid()) - cpuAtStart.database),
           cpu('this benchmark', processCpuMilliseconds() - cpuAtStart.bench),
         ].join(', '),
     );
-    if (!crashed) {
+    if (WORKERS > 1) console.log('(with workers, the memory figures are the first process\'s; the event loop, the database use by page and the reads that scan are measured with WEB_CONCURRENCY=1)');
+    else if (!crashed) {
       const delay = await app.eventLoopDelay();
       console.log(`the app's event loop ran late by p50 ${delay.p50} ms, p99 ${delay.p99} ms, at most ${delay.max} ms`);
       printDatabaseUse(await app.databaseUse());

@@ -15,6 +15,7 @@ const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must start with mongodb:// or mongodb+srv://')
@@ -72,6 +73,8 @@ export const settings: ReadonlyArray<{ name: string; defaultValue: unknown }> = 
 export type Config = {
   env: 'development' | 'production' | 'test';
   port: number;
+  /** Processes serving requests (app-workers.ts): one Node process runs its JavaScript on one core. */
+  webConcurrency: number;
   mongodbUri: string | undefined;
   dataDir: string;
   /** postgresqlUrl: the embedded FerretDB keeps its data on this PostgreSQL server instead of SQLite files in dataDir. */
@@ -143,6 +146,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
   return {
     env: e.NODE_ENV,
     port: e.PORT,
+    webConcurrency: e.WEB_CONCURRENCY,
     mongodbUri: e.MONGODB_URI,
     dataDir,
     ferretdb: { binary: e.FERRETDB_BIN, cacheDir: path.resolve(e.FERRETDB_CACHE_DIR), postgresqlUrl: e.FERRETDB_POSTGRESQL_URL, synchronous: e.SQLITE_SYNCHRONOUS },

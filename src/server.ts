@@ -1,6 +1,8 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import mongoose from 'mongoose';
 import { createApp } from './app';
+import { startAppWorkers, type AppWorkers } from './app-workers';
 import { ConfigError, loadConfig, type Config } from './config';
 import { connectAtStart } from './db/connect';
 import { ensureIndexes } from './db/indexes';
@@ -27,6 +29,7 @@ import { Listing } from './features/listings/listing.model';
 import { scheduleFigureFolding } from './features/commissions/figures/figure-folding';
 import { prepareFigures } from './features/commissions/figures/figure-rebuild';
 import { ensureDefaultTaxonomy } from './features/taxonomy/taxonomy.service';
+import type { Logger } from 'pino';
 import { createLogger } from './web/logging';
 import { seedDemoDataIfEmpty } from '../seed/demo-data';
 
@@ -42,13 +45,17 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  // WEB_CONCURRENCY above 1: this first process opens the database, does the start-up work once and runs
+  // the scheduled jobs; its workers (this program again, node:cluster) serve the requests.
+  const role: 'single' | 'primary' | 'worker' = config.webConcurrency <= 1 ? 'single' : cluster.isPrimary ? 'primary' : 'worker';
 
   // Filled in as start-up proceeds, so a shutdown at any point stops exactly what has started.
-  const running: { database?: OpenDatabase; server?: Server; stopTimers?: () => void } = {};
+  const running: { database?: OpenDatabase; server?: Server; workers?: AppWorkers; stopTimers?: () => void } = {};
   let stopping = false;
   const shutDown = async (exitCode: number) => {
     if (stopping) return;
     stopping = true;
+    await running.workers?.stop();
     running.stopTimers?.();
     await new Promise((resolve) => (running.server ? running.server.close(resolve) : resolve(undefined)));
     await mongoose.disconnect().catch(() => undefined);
@@ -73,15 +80,69 @@ async function main(): Promise<void> {
   });
   mongoose.connection.on('reconnected', () => logger.warn('the database is reachable again'));
   const db = mongoose.connection.db!;
+  const mailer = createMailer(config.mail);
+  const notificationEmails = new NotificationEmails({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName }, logger);
+  if (role !== 'worker') {
+    const started = await startOnce(config, logger, notificationEmails);
+    if (!started) return shutDown(1);
+    running.stopTimers = started.stopTimers;
+  }
+  if (role === 'primary') {
+    running.workers = startAppWorkers(config.webConcurrency, {
+      // The database this process opened: a worker never starts one of its own.
+      env: { MONGODB_URI: running.database.uri },
+      logger,
+      ready: () => console.log(`${config.serviceName} is running at http://localhost:${config.port} (${config.webConcurrency} workers)`),
+      failed: () => {
+        console.error('The app workers keep stopping as soon as they start: stopping.');
+        void shutDown(1);
+      },
+    });
+    return;
+  }
+
+  const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
+  await directoryIndex.build();
+  countSchoolsAhead((error) => logger.warn({ err: error }, 'Counting the schools for the Traded Services home failed'));
+  // `npm run restore` may replace the data under us: answer "being restored" meanwhile, then reload the directory.
+  const restoreWatch = new RestoreWatch(db, {
+    logger,
+    onRestored: async () => {
+      await upgradeOlderData(); // a backup an older version made
+      await directoryIndex.build();
+    },
+  });
+  await restoreWatch.start();
+  const stopTimers = running.stopTimers;
+  running.stopTimers = () => {
+    restoreWatch.stop();
+    stopTimers?.();
+  };
+  const app = createApp({ config, logger, connection: mongoose.connection, directoryIndex, mailer, notificationEmails });
+  running.server = app.listen(config.port, () => {
+    if (role === 'single') console.log(`${config.serviceName} is running at http://localhost:${config.port}`);
+  });
+  running.server.on('error', (error) => {
+    console.error(`Could not listen on port ${config.port}: ${error.message}`);
+    void shutDown(1);
+  });
+}
+
+/**
+ * What one process does at start for the whole app, however many serve requests: refuses to start on a
+ * restore left unfinished, builds indexes, starts the scheduled jobs, and brings the data up to date.
+ * Null when it may not start (said why).
+ */
+async function startOnce(config: Config, logger: Logger, notificationEmails: NotificationEmails): Promise<{ stopTimers: () => void } | null> {
+  const db = mongoose.connection.db!;
   try {
     const unfinished = unfinishedRestore(await readRestoreState(db));
     if (unfinished) throw new Error(unfinished);
     const indexes = await ensureIndexes(db, appIndexSpecs());
     if (indexes.created.length) console.log(`Built ${indexes.created.length} database indexes (${indexes.present} were there already).`);
   } catch (error) {
-    // Not started: say why, and stop the embedded database cleanly.
     console.error(error instanceof Error ? error.message : error);
-    return shutDown(1);
+    return null;
   }
   const stopPurge = schedulePurge(
     db,
@@ -92,13 +153,11 @@ async function main(): Promise<void> {
   const stopLicenceReminders = scheduleLicenceReminders(config.sips.licenceReminderDays, logger);
   const stopFolding = scheduleFigureFolding(logger);
   const stopHoldRelease = scheduleAbandonedHoldRelease(logger);
-  const mailer = createMailer(config.mail);
-  const notificationEmails = new NotificationEmails({ mailer, baseUrl: config.baseUrl, serviceName: config.serviceName }, logger);
   const stopEmails = scheduleNotificationEmails(notificationEmails, logger);
   const stopClosedSchoolCheck = scheduleClosedSchoolCheck(logger);
   const stopCheckReminders = scheduleCheckReminders(logger);
   const stopRetentionPurge = scheduleRetentionPurge(config.retention, logger);
-  running.stopTimers = () => {
+  const stopTimers = () => {
     stopEmails();
     stopPurge();
     stopReminders();
@@ -116,32 +175,7 @@ async function main(): Promise<void> {
   }
   await upgradeOlderData();
   await prepareFigures((line) => console.log(line));
-
-  const directoryIndex = new DirectoryIndexKeeper({ graceDays: config.listings.reviewGraceDays, syncMs: config.directory.syncMs, logger });
-  await directoryIndex.build();
-  countSchoolsAhead((error) => logger.warn({ err: error }, 'Counting the schools for the Traded Services home failed'));
-  // `npm run restore` may replace the data under us: answer "being restored" meanwhile, then reload the directory.
-  const restoreWatch = new RestoreWatch(db, {
-    logger,
-    onRestored: async () => {
-      await upgradeOlderData(); // a backup an older version made
-      await directoryIndex.build();
-    },
-  });
-  await restoreWatch.start();
-  const stopTimers = running.stopTimers;
-  running.stopTimers = () => {
-    restoreWatch.stop();
-    stopTimers();
-  };
-  const app = createApp({ config, logger, connection: mongoose.connection, directoryIndex, mailer, notificationEmails });
-  running.server = app.listen(config.port, () => {
-    console.log(`${config.serviceName} is running at http://localhost:${config.port}`);
-  });
-  running.server.on('error', (error) => {
-    console.error(`Could not listen on port ${config.port}: ${error.message}`);
-    void shutDown(1);
-  });
+  return { stopTimers };
 }
 
 /**

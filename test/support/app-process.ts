@@ -3,7 +3,7 @@ import { freeLoopbackPort } from '../../src/db/embedded-ferretdb';
 import { projectRoot } from '../../src/lib/project-root';
 import { paths } from '../../src/paths';
 
-export type RunningApp = { baseUrl: string; output: () => string; stop: () => Promise<void> };
+export type RunningApp = { baseUrl: string; pid: number; output: () => string; stop: () => Promise<number | null> };
 
 const children = new Set<ChildProcess>();
 afterAll(() => {
@@ -23,7 +23,7 @@ export async function startApp(environment: Record<string, string>, timeoutMs = 
   const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-6000));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -41,11 +41,14 @@ export async function startApp(environment: Record<string, string>, timeoutMs = 
   }
   return {
     baseUrl,
+    pid: child.pid!,
     output: () => output,
+    /** Asks the app to stop as an operator would, and gives its exit code. */
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      const code = await exited;
       children.delete(child);
+      return code;
     },
   };
 }
