@@ -14,11 +14,31 @@ const marks = () => mongoose.connection.db!.collection<ChangeMark>(COLLECTION);
  */
 export async function markChanged(key: string): Promise<void> {
   await marks().updateOne({ _id: key }, { $set: { mark: randomUUID(), at: new Date() } }, { upsert: true });
+  recentlyRead.delete(key);
 }
 
 /** The latest mark, or '' before the first change. */
 export async function changeMark(key: string): Promise<string> {
   return (await marks().findOne({ _id: key }))?.mark ?? '';
+}
+
+const recentlyRead = new Map<string, { mark: Promise<string>; at: number }>();
+
+/**
+ * The latest mark as read at most maxAgeMs ago (callers meanwhile share one read), for a check made on
+ * every request: another instance's change shows within maxAgeMs, and a change made through this process
+ * (markChanged) at once.
+ */
+export function recentChangeMark(key: string, maxAgeMs: number): Promise<string> {
+  const known = recentlyRead.get(key);
+  if (known && Date.now() - known.at < maxAgeMs) return known.mark;
+  const mark = changeMark(key);
+  const entry = { mark, at: Date.now() };
+  recentlyRead.set(key, entry);
+  mark.catch(() => {
+    if (recentlyRead.get(key) === entry) recentlyRead.delete(key);
+  });
+  return mark;
 }
 
 /** Several marks in one read, by key ('' for a key never marked). */

@@ -1,5 +1,5 @@
 import { phraseWords } from '../../lib/search-text';
-import { changeMark } from '../../db/change-marks';
+import { recentChangeMark } from '../../db/change-marks';
 import { TaxonomyTerm } from './taxonomy.model';
 import { TAXONOMY_CHANGE_MARK, type TermKind } from './term-kinds';
 
@@ -86,12 +86,16 @@ function key(kind: TermKind, slug: string): string {
 
 let cached: { mark: string; snapshot: Promise<TaxonomySnapshot> } | undefined;
 
+/** How old the taxonomy's change mark may be: a change another instance makes shows within this. */
+const MARK_RECHECK_MS = 1_000;
+
 /**
- * The taxonomy as it is now, read from the database only when its change mark has moved: one read
- * by _id per call instead of reading every term (pages resolve several lists each).
+ * The taxonomy as it is now, read from the database only when its change mark has moved: the mark is
+ * read by _id at most once a second (a change made through this process shows at once), instead of every
+ * term on every call (pages resolve several lists each).
  */
 export async function currentTaxonomy(): Promise<TaxonomySnapshot> {
-  const mark = await changeMark(TAXONOMY_CHANGE_MARK);
+  const mark = await recentChangeMark(TAXONOMY_CHANGE_MARK, MARK_RECHECK_MS);
   if (cached?.mark !== mark) {
     const snapshot = loadTaxonomySnapshot();
     cached = { mark, snapshot };
