@@ -40,10 +40,28 @@ const shapeOf = (value) => {
   return value?._bsontype ?? typeof value;
 };
 const EXPLAINABLE = new Set(['find', 'aggregate', 'count']);
+/**
+ * FerretDB explains reads only; a write finds its documents with its filter as a read does, so it is
+ * explained as that read (the first statement of an update or delete).
+ */
+const READ_OF_WRITE = {
+  findAndModify: (cmd) => cmd.query,
+  update: (cmd) => cmd.updates?.[0]?.q,
+  delete: (cmd) => cmd.deletes?.[0]?.q,
+};
 function noteShape(name, cmd, page) {
-  if (!EXPLAINABLE.has(name)) return;
+  const readOf = READ_OF_WRITE[name];
+  if (readOf) {
+    const filter = readOf(cmd);
+    if (filter) noteRead(`${name} as find`, { find: cmd[name], filter }, page);
+    return;
+  }
+  if (EXPLAINABLE.has(name)) noteRead(name, cmd, page);
+}
+function noteRead(name, cmd, page) {
   const sort = cmd.sort instanceof Map ? Object.fromEntries(cmd.sort) : cmd.sort;
-  const key = JSON.stringify([name, cmd[name], shapeOf(cmd.filter ?? cmd.query ?? cmd.pipeline), sort ?? null]);
+  const kind = Object.keys(cmd)[0];
+  const key = JSON.stringify([name, cmd[kind], shapeOf(cmd.filter ?? cmd.query ?? cmd.pipeline), sort ?? null]);
   const known = shapes.get(key);
   if (known) {
     known.count++;

@@ -8,7 +8,8 @@ export const RATE_LIMIT_COLLECTION = 'rate_limits';
 
 /** rate-limiter-flexible's own indexes would include a TTL index, so they are turned off and these made instead. */
 export const rateLimitIndexes: IndexSpec[] = [
-  { collection: RATE_LIMIT_COLLECTION, key: { key: 1 }, name: 'key_1', unique: true },
+  // _scalar: our FerretDB build finds `{ key }` (every sign-in's count) through this index (scalar-index.ts).
+  { collection: RATE_LIMIT_COLLECTION, key: { key: 1 }, name: 'key_1_scalar', unique: true },
   { collection: RATE_LIMIT_COLLECTION, key: { expire: 1 }, name: 'expire_1' },
 ];
 export const purgeExpiredRateLimits: PurgeTask = deleteOlderThan('rateLimits', RATE_LIMIT_COLLECTION, 'expire', (now) => now);
