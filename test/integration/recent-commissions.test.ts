@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { Commission, createdAtKeyOf } from '../../src/features/commissions/commission.model';
+import { Commission, createdAtKeyOf, SUMMARY_FIELDS } from '../../src/features/commissions/commission.model';
 import { listCommissions } from '../../src/features/commissions/commissions.service';
 import { markCommissionCreatedKeysOnce, mostRecentCommissions } from '../../src/features/commissions/recent-commissions';
 import { createListing, requestAs, sessionUserFor } from '../support/commission-factories';
@@ -47,9 +47,11 @@ describe('the most recent commissions', () => {
     expect(sent.filter(Boolean)).toEqual([JSON.stringify({ find: 'commissions', filter: {}, sort: { createdAtKey: -1 }, limit: 4 })]);
   });
 
-  it('gives Traded Services all of them when there are few', async () => {
+  it('gives Traded Services all of them when there are few, with what a list row shows', async () => {
     const tradedServices = await sessionUserFor('traded_services');
-    expect(ids(await listCommissions(tradedServices))).toEqual(newestFirst());
+    const rows = await listCommissions(tradedServices);
+    expect(ids(rows)).toEqual(newestFirst());
+    expect(Object.keys(rows[0]!).sort()).toEqual(['_id', ...Object.keys(SUMMARY_FIELDS)].sort());
   });
 
   it('marks commissions made before the key existed, once', async () => {

@@ -440,10 +440,10 @@ async function waitingFilter(user: SessionUser, statuses: CommissionStatus[], ow
   return statuses.length === 0 ? null : { ...(await visibleCommissionsFilter(user, ownListingIds)), status: { $in: statuses } };
 }
 
-/** Commissions whose next step is this user's. */
-export async function commissionsWaitingFor(user: SessionUser, limit = 20): Promise<CommissionRecord[]> {
+/** Commissions whose next step is this user's, as a list row shows them. */
+export async function commissionsWaitingFor(user: SessionUser, limit = 20): Promise<CommissionSummaryFields[]> {
   const filter = await waitingFilter(user, statusesWaitingFor(user));
-  return filter ? ((await Commission.find(filter).sort({ updatedAt: 1 }).limit(limit).lean()) as CommissionRecord[]) : [];
+  return filter ? await Commission.find(filter, SUMMARY_FIELDS).sort({ updatedAt: 1 }).limit(limit).lean<CommissionSummaryFields[]>() : [];
 }
 
 /** What a home page shows of the commissions waiting for its user (commissionsWaitingOverview). */
@@ -465,7 +465,7 @@ export async function commissionsWaitingOverview(user: SessionUser, limit: numbe
 }
 
 /** The commissions the user may see, most recent first: Traded Services see every school's. */
-export async function listCommissions(user: SessionUser, limit = 200): Promise<CommissionRecord[]> {
+export async function listCommissions(user: SessionUser, limit = 200): Promise<CommissionSummaryFields[]> {
   if (user.role === 'traded_services') return mostRecentCommissions(limit);
-  return (await Commission.find(await visibleCommissionsFilter(user)).sort({ createdAt: -1 }).limit(limit).lean()) as CommissionRecord[];
+  return Commission.find(await visibleCommissionsFilter(user), SUMMARY_FIELDS).sort({ createdAt: -1 }).limit(limit).lean<CommissionSummaryFields[]>();
 }

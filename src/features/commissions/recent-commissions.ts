@@ -1,15 +1,16 @@
 import { claimOnce, isClaimed } from '../../db/claims';
-import { Commission, createdAtKeyOf, type CommissionRecord } from './commission.model';
+import { Commission, createdAtKeyOf, SUMMARY_FIELDS, type CommissionSummaryFields } from './commission.model';
 
 /** Updates per round trip when older commissions are marked. */
 const UPDATES_PER_WRITE = 500;
 
 /**
- * The `limit` commissions made most recently, newest first, through the createdAtKey index: our FerretDB
- * build reads just those from SQLite (a sort by createdAt would read every commission ever made).
+ * The `limit` commissions made most recently, newest first, as a list row shows them, through the
+ * createdAtKey index: our FerretDB build reads just those from SQLite (a sort by createdAt would read
+ * every commission ever made).
  */
-export async function mostRecentCommissions(limit: number): Promise<CommissionRecord[]> {
-  return (await Commission.find({}).sort({ createdAtKey: -1 }).limit(limit).lean()) as CommissionRecord[];
+export async function mostRecentCommissions(limit: number): Promise<CommissionSummaryFields[]> {
+  return Commission.find({}, SUMMARY_FIELDS).sort({ createdAtKey: -1 }).limit(limit).lean<CommissionSummaryFields[]>();
 }
 
 const MARKED = 'commissions:created-keys-marked';
