@@ -131,6 +131,9 @@ export function createApp({
   app.set('views', path.join(projectRoot, 'views'));
   app.set('view engine', 'ejs');
   app.set('view cache', true);
+  // Templates include partials by paths from views/ ('/partials/csrf'): EJS looks a relative include up on
+  // disk (a stat) every time a page is drawn, one from this root it does not.
+  app.set('view options', { root: path.join(projectRoot, 'views') });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.set('query parser', parseQueryString);
