@@ -42,7 +42,8 @@ describe(`the app with two workers (${testBackend()})`, () => {
 
   it('starts the database once and two workers, which share sign-ins and forms', async () => {
     app = await startApp(environment, 120_000);
-    expect(app.output()).toMatch(/is running at http:\/\/localhost:\d+ \(2 workers\)/);
+    // The first worker to listen answers before the second listens; the first process says so once both do.
+    await waitFor('both workers listening', () => /is running at http:\/\/localhost:\d+ \(2 workers\)/.test(app.output()));
     expect(app.output().match(/Starting the embedded database/g)?.length ?? 0).toBeLessThanOrEqual(1);
     expect(workerPids(app.pid)).toHaveLength(2);
 
