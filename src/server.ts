@@ -89,8 +89,8 @@ async function main(): Promise<void> {
   }
   if (role === 'primary') {
     running.workers = startAppWorkers(config.webConcurrency, {
-      // The database this process opened: a worker never starts one of its own.
-      env: { MONGODB_URI: running.database.uri },
+      // The database this process opened (or was given): a worker never starts one of its own.
+      env: { MONGODB_URI: running.database.uri, FERRETDB_POSTGRESQL_URL: '' },
       logger,
       ready: () => console.log(`${config.serviceName} is running at http://localhost:${config.port} (${config.webConcurrency} workers)`),
       failed: () => {
