@@ -12,8 +12,9 @@ export type AppWorkers = { stop: () => Promise<void> };
 /**
  * Runs `count` copies of this program as workers sharing the port (node:cluster), for WEB_CONCURRENCY: one
  * Node process runs its JavaScript on one core, so on a machine with more this is how the app uses them.
- * `env` is added to each worker's environment. Says `ready` once, when every worker listens. A worker that stops unexpectedly is replaced; if workers
- * keep stopping soon after they start, `failed` is called instead (the app cannot serve).
+ * `env` is added to each worker's environment. Says `ready` once, when every worker listens. A worker that
+ * stops unexpectedly is replaced; if workers keep stopping soon after they start, `failed` is called
+ * instead (the app cannot serve).
  */
 export function startAppWorkers(count: number, options: { env: Record<string, string>; logger: Logger; ready: () => void; failed: () => void }): AppWorkers {
   let stopping = false;
