@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { freeLoopbackPort } from '../src/db/embedded-ferretdb';
+import { freeLoopbackPort } from '../src/lib/free-loopback-port';
 import { SERVER_NODE_FLAGS } from '../src/lib/node-flags';
 import { projectRoot } from '../src/lib/project-root';
 import { paths } from '../src/paths';

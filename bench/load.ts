@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
-import { freeLoopbackPort } from '../src/db/embedded-ferretdb';
+import { freeLoopbackPort } from '../src/lib/free-loopback-port';
 import { benchAppEnvironment, cpuMilliseconds, residentBytes, startAppProcess, type AppMemory, type AppProcess, type PageDatabaseUse, type QueryPlan } from './app-process';
 import { startDemoDatabase } from './demo-database';
 import { addLoadPeople, type LoadPeople } from './load-people';

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freeLoopbackPort } from '../src/db/embedded-ferretdb';
+import { freeLoopbackPort } from '../src/lib/free-loopback-port';
 import { SERVER_NODE_FLAGS } from '../src/lib/node-flags';
 import { projectRoot } from '../src/lib/project-root';
 

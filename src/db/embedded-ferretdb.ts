@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { SqliteSynchronous } from '../config';
@@ -33,25 +33,35 @@ export function ferretdbEnvironment(environment: NodeJS.ProcessEnv, postgresqlUr
   return { GOGC: '200', ...environment, FERRETDB_POSTGRESQL_URL: postgresqlUrl ?? '' };
 }
 
-export type EmbeddedDatabase = { uri: string; port: number; pid: () => number | undefined; stop: () => Promise<void> };
+export type EmbeddedDatabase = { uri: string; socket: string; pid: () => number | undefined; stop: () => Promise<void> };
 
 const READY_TIMEOUT_MS = 30_000;
 const RESTART_DELAYS_MS = [500, 1_000, 2_000, 5_000, 10_000];
 
-type LaunchOptions = { binary: string; storage: string[]; env: NodeJS.ProcessEnv; port: number; logLevel: string };
+type LaunchOptions = { binary: string; storage: string[]; env: NodeJS.ProcessEnv; socket: string; logLevel: string };
+
+/** The driver's URI for a server on a Unix domain socket: the path, percent-encoded, as the host. */
+export function socketUri(socket: string): string {
+  return `mongodb://${encodeURIComponent(socket)}/`;
+}
 
 /**
- * Starts FerretDB on a free loopback port and resolves once it answers a ping: on SQLite files under
- * dataDir, or, given postgresqlUrl, on that PostgreSQL database (created if missing; dataDir is then
- * not used). If it dies while the app runs, it is started again on the same port (the driver
- * reconnects by itself). The child watches its stdin, so it stops if this process dies abruptly.
+ * Starts FerretDB and resolves once it answers a ping: on SQLite files under dataDir, or, given
+ * postgresqlUrl, on that PostgreSQL database (created if missing; dataDir is then not used). If it dies
+ * while the app runs, it is started again on the same socket (the driver reconnects by itself). The child
+ * watches its stdin, so it stops if this process dies abruptly.
+ *
+ * It listens on a Unix domain socket, not a TCP port: in a folder of its own that only this user may open
+ * (FerretDB asks for no password, and a loopback port is open to every user of the machine), and each
+ * command costs both sides less than through the kernel's TCP stack (measured: about a tenth less CPU a
+ * command in the app and in FerretDB). socket: where (a new private folder in the temporary folder unless given).
  */
 export async function startEmbeddedFerretdb(options: {
   binary: string;
   dataDir: string;
   postgresqlUrl?: string | undefined;
   synchronous?: SqliteSynchronous;
-  port?: number;
+  socket?: string;
   logLevel?: string;
   onRestart?: (attempt: number, error?: Error) => void;
 }): Promise<EmbeddedDatabase> {
@@ -68,7 +78,7 @@ export async function startEmbeddedFerretdb(options: {
     binary: options.binary,
     storage,
     env,
-    port: options.port ?? (await freeLoopbackPort()),
+    socket: options.socket ?? path.join(mkdtempSync(path.join(tmpdir(), 'ssb-db-')), 'ferretdb.sock'),
     // On PostgreSQL, FerretDB logs every refused insert at ERROR (each claim that loses, a duplicate _id, is
     // one: the app's normal way of deciding who wins); its own failures, such as a panic, are logged above that.
     logLevel: options.logLevel ?? (options.postgresqlUrl ? 'ERROR+1' : 'error'),
@@ -96,18 +106,20 @@ export async function startEmbeddedFerretdb(options: {
   superviseExit(child);
 
   return {
-    uri: `mongodb://127.0.0.1:${launch.port}/`,
-    port: launch.port,
+    uri: socketUri(launch.socket),
+    socket: launch.socket,
     pid: () => child.pid,
-    stop: () => {
+    stop: async () => {
       stopping = true;
-      return stopChild(child);
+      await stopChild(child);
+      if (!options.socket) rmSync(path.dirname(launch.socket), { recursive: true, force: true });
     },
   };
 }
 
-async function launchUntilReady({ binary, storage, env, port, logLevel }: LaunchOptions): Promise<ChildProcess> {
-  const child = spawn(binary, [`--listen-addr=127.0.0.1:${port}`, ...storage, `--log-level=${logLevel}`], {
+async function launchUntilReady({ binary, storage, env, socket, logLevel }: LaunchOptions): Promise<ChildProcess> {
+  rmSync(socket, { force: true }); // left behind by a FerretDB that was killed: it would refuse to listen there
+  const child = spawn(binary, ['--listen-addr=', `--listen-unix=${socket}`, ...storage, `--log-level=${logLevel}`], {
     env,
     stdio: ['pipe', 'inherit', 'pipe'],
   });
@@ -117,24 +129,12 @@ async function launchUntilReady({ binary, storage, env, port, logLevel }: Launch
     process.stderr.write(chunk);
   });
   try {
-    await waitUntilAnswering(`mongodb://127.0.0.1:${port}/`, child, () => stderr);
+    await waitUntilAnswering(socketUri(socket), child, () => stderr);
     return child;
   } catch (error) {
     await stopChild(child);
     throw error;
   }
-}
-
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function waitUntilAnswering(uri: string, child: ChildProcess, stderr: () => string): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -25,7 +25,23 @@ describe('the embedded database', () => {
     await second.stop();
   });
 
-  it('starts again on the same port if it dies while the app runs', async () => {
+  it('listens only on a socket in a folder of its own that other users cannot open, removed when it stops', async () => {
+    const database = await startEmbeddedFerretdb({ binary: process.env.FERRETDB_BIN_RESOLVED!, dataDir: mkdtempSync(path.join(tmpdir(), 'ssb-socket-')) });
+    const folder = path.dirname(database.socket);
+    expect(database.uri).toBe(`mongodb://${encodeURIComponent(database.socket)}/`);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(statSync(database.socket).isSocket()).toBe(true);
+    const listening = readFileSync('/proc/net/tcp', 'utf8') + readFileSync('/proc/net/tcp6', 'utf8');
+    const ownSockets = readdirSync(`/proc/${database.pid()}/fd`).flatMap((fd) => /^socket:\[(\d+)\]$/.exec(readlinkOrEmpty(`/proc/${database.pid()}/fd/${fd}`))?.[1] ?? []);
+    // No TCP socket of FerretDB's is in the LISTEN state (0A).
+    const tcpListening = listening.split('\n').filter((line) => line.split(/\s+/)[4] === '0A').map((line) => line.split(/\s+/)[10]);
+    expect(ownSockets.length).toBeGreaterThan(0);
+    expect(ownSockets.filter((inode) => tcpListening.includes(inode))).toEqual([]);
+    await database.stop();
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  it('starts again on the same socket if it dies while the app runs', async () => {
     const restarts: number[] = [];
     const database = await startEmbeddedFerretdb({
       binary: process.env.FERRETDB_BIN_RESOLVED!,
@@ -87,23 +103,31 @@ describe('the embedded database', () => {
     const app = spawn(process.execPath, ['--import', 'tsx', fixture, process.env.FERRETDB_BIN_RESOLVED!, mkdtempSync(path.join(tmpdir(), 'ssb-crash-'))], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const port = await new Promise<number>((resolve) => {
+    const socket = await new Promise<string>((resolve) => {
       app.stdout!.on('data', (chunk: Buffer) => {
-        const match = /PORT (\d+)/.exec(chunk.toString());
-        if (match) resolve(Number(match[1]));
+        const match = /SOCKET (\S+)/.exec(chunk.toString());
+        if (match) resolve(match[1]!);
       });
     });
-    expect(await accepts(port)).toBe(true);
+    expect(await accepts(socket)).toBe(true);
     app.kill('SIGKILL');
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && (await accepts(port))) await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await accepts(port)).toBe(false);
+    while (Date.now() < deadline && (await accepts(socket))) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await accepts(socket)).toBe(false);
   }, 30_000);
 });
 
-function accepts(port: number): Promise<boolean> {
+function readlinkOrEmpty(link: string): string {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return '';
+  }
+}
+
+function accepts(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(socketPath);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freeLoopbackPort } from '../../src/db/embedded-ferretdb';
+import { freeLoopbackPort } from '../../src/lib/free-loopback-port';
 import { projectRoot } from '../../src/lib/project-root';
 import { paths } from '../../src/paths';
 

@@ -145,7 +145,8 @@ func fail(format string, args ...any) {
 }
 
 func main() {
-	listenAddr := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
+	listenAddr := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on; empty for none")
+	listenUnix := flag.String("listen-unix", "", "Unix domain socket to listen on (a path); empty for none")
 	handler := flag.String("handler", "sqlite", "storage: sqlite or postgresql")
 	sqliteURL := flag.String("sqlite-url", "file:./data/", "SQLite directory URI (--handler=sqlite); must end with /")
 	// The URL may hold a password: the app passes it in the environment, which other users of the
@@ -208,7 +209,7 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	config := &ferretdb.Config{
-		Listener: ferretdb.ListenerConfig{TCP: *listenAddr},
+		Listener: ferretdb.ListenerConfig{TCP: *listenAddr, Unix: *listenUnix},
 		Logger:   logger,
 		Handler:  *handler,
 	}
