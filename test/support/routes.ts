@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 
-type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+type Layer = { route?: { path: string | string[]; methods: Record<string, boolean> }; handle?: { stack?: Layer[]; router?: { stack?: Layer[] } } };
 
 /** Every route the app serves, as "METHOD /path/:param", read from Express's own router. */
 export function listRoutes(app: Express): string[] {
@@ -12,7 +12,8 @@ export function listRoutes(app: Express): string[] {
           .filter((method) => method !== '_all')
           .flatMap((method) => routePaths.map((routePath) => `${method.toUpperCase()} ${routePath}`));
       }
-      return layer.handle?.stack ? walk(layer.handle.stack) : [];
+      const router = layer.handle?.router ?? layer.handle; // a feature's router behind its gate (web/enter-by-first-segment.ts)
+      return router?.stack ? walk(router.stack) : [];
     });
   return [...new Set(walk((app as unknown as { router: { stack: Layer[] } }).router.stack))].sort();
 }
