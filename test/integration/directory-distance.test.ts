@@ -117,6 +117,22 @@ describe('distance from a school', () => {
     });
   });
 
+  it('measures the same search from each school asked, one after the other, without a limit or nearest first', async () => {
+    // Without a limit or nearest first, the school decides only the distances shown: the second search shares the
+    // first's work, and must show its own school's distances, not the first's.
+    const fromOakfield = await sip.get(paths.directory.search).query({ q: 'maths', from: '700001' });
+    const fromWestfield = await sip.get(paths.directory.search).query({ q: 'maths', from: '700002' });
+    const fromOakfieldAgain = await sip.get(paths.directory.search).query({ q: 'maths', from: '700001' });
+    expect(resultNamesIn(fromWestfield.text)).toEqual(resultNamesIn(fromOakfield.text));
+    expect(new Map(cards(fromOakfield.text)).get('Far maths AST')).toBe('9.6 miles from Oakfield Primary School');
+    expect(new Map(cards(fromWestfield.text)).get('Far maths AST')).toBe('2.4 miles from Westfield Academy');
+    expect(new Map(cards(fromWestfield.text)).get('Oakfield maths SLE')).toBe('12.0 miles from Westfield Academy');
+    expect(fromWestfield.text).toContain('Distances are straight-line distances from Westfield Academy');
+    expect(cards(fromOakfieldAgain.text)).toEqual(cards(fromOakfield.text));
+    const suggested = await sip.get(paths.directory.suggest).query({ need: 'ks2-maths-progress-below-national', from: '700002' });
+    expect(new Map(cards(suggested.text)).get('Near maths SLE')).toBe('10.5 miles from Westfield Academy');
+  });
+
   it('measures from a school user’s own school unless they name another', async () => {
     const own = await school.get(paths.directory.search).query({ sort: 'distance' });
     expect(cards(own.text)[0]).toEqual(['Far maths AST', '2.4 miles from Westfield Academy']);

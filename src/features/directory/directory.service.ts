@@ -124,12 +124,16 @@ export class DirectoryService {
 
   async search(request: SearchRequest): Promise<SearchOutcome> {
     const index = await this.currentIndex();
-    const key = JSON.stringify(request);
-    const recent = this.recentSearches.get(key);
-    if (recent) return recent;
-    const outcome = this.searchIndex(index, request);
-    this.recentSearches.set(key, outcome);
-    return outcome;
+    const distance = request.distance ?? null;
+    // Which providers a page holds, in what order, depends on the school measured from only with a distance
+    // limit or nearest first. Otherwise the search is done (and kept) without it, and only the page's results
+    // are measured: the same words and filters asked from another school share the work.
+    const placeDecides = distance !== null && placeDecidesResults(distance, request.sort);
+    const shared = placeDecides ? request : { ...request, distance: null };
+    const key = JSON.stringify(shared);
+    let outcome = this.recentSearches.get(key);
+    if (!outcome) this.recentSearches.set(key, (outcome = this.searchIndex(index, shared)));
+    return distance && !placeDecides ? measuredFrom(outcome, distance, index) : outcome;
   }
 
   private searchIndex(index: DirectoryIndex, request: SearchRequest): SearchOutcome {
@@ -199,7 +203,8 @@ export class DirectoryService {
       const hit = textHits.get(document.id);
       if (!hit && !document.expertise.some((category) => needCategories.has(category))) continue;
       if (phaseTerm && document.phases.length > 0 && !document.phases.includes(phaseTerm.slug) && !document.phases.includes('all-through')) continue;
-      const away = distance ? distanceOf(document, distance.origin, index.baseGridOf(document)) : undefined;
+      // Measured here only when it decides which are shown; otherwise only those shown are measured, below.
+      const away = distance && placeDecidesResults(distance, sort) ? distanceOf(document, distance.origin, index.baseGridOf(document)) : undefined;
       if (distance && away && !isWithin(away, distance.within)) continue;
       let score = 0;
       const coveredNeeds: SuggestionGrounds['needs'] = [];
@@ -230,7 +235,10 @@ export class DirectoryService {
     return {
       needs: needs.map((need) => ({ slug: need.slug, label: need.label, categories: need.categories.map((slug) => taxonomy.label('category', slug)) })),
       phase: phaseTerm ? { slug: phaseTerm.slug, label: phaseTerm.label } : null,
-      results: firstInOrder(suggestions, distance ? sort : 'relevance', limit).map((item) => ({ ...toResultView(item.document, taxonomy, reasonsFor(item), distanceShown(item, distance)), score: item.score })),
+      results: firstInOrder(suggestions, distance ? sort : 'relevance', limit).map((item) => {
+        const measured = distance && !item.distance ? { ...item, distance: distanceOf(item.document, distance.origin, index.baseGridOf(item.document)) } : item;
+        return { ...toResultView(item.document, taxonomy, reasonsFor(item), distanceShown(measured, distance)), score: item.score };
+      }),
     };
   }
 
@@ -322,6 +330,20 @@ function withinReach(items: readonly Ranked[], distance: DistanceRequest | null,
     if (isWithin(away, distance.within)) reachable.push({ ...item, distance: away });
   }
   return reachable;
+}
+
+/** A distance limit, or nearest first, decides which providers are shown; otherwise distances are only shown. */
+function placeDecidesResults(distance: DistanceRequest, sort: Sort): boolean {
+  return distance.within !== null || sort === 'distance';
+}
+
+/** A search done without a school to measure from, with its page's results measured from this one. */
+function measuredFrom(outcome: SearchOutcome, distance: DistanceRequest, index: DirectoryIndex): SearchOutcome {
+  const results = outcome.results.map((result) => {
+    const document = index.get(result.id);
+    return document ? { ...result, distance: distanceView(distanceOf(document, distance.origin, index.baseGridOf(document)), distance.origin, document.areas) } : result;
+  });
+  return { ...outcome, distance, results };
 }
 
 function distanceShown(item: Ranked, distance: DistanceRequest | null | undefined) {
