@@ -129,8 +129,12 @@ describe('distance from a school', () => {
     expect(new Map(cards(fromWestfield.text)).get('Oakfield maths SLE')).toBe('12.0 miles from Westfield Academy');
     expect(fromWestfield.text).toContain('Distances are straight-line distances from Westfield Academy');
     expect(cards(fromOakfieldAgain.text)).toEqual(cards(fromOakfield.text));
-    const suggested = await sip.get(paths.directory.suggest).query({ need: 'ks2-maths-progress-below-national', from: '700002' });
-    expect(new Map(cards(suggested.text)).get('Near maths SLE')).toBe('10.5 miles from Westfield Academy');
+    const need = 'ks2-maths-progress-below-national';
+    const suggestedNearOakfield = await sip.get(paths.directory.suggest).query({ need, from: '700001' });
+    const suggestedNearWestfield = await sip.get(paths.directory.suggest).query({ need, from: '700002' });
+    expect(resultNamesIn(suggestedNearWestfield.text)).toEqual(resultNamesIn(suggestedNearOakfield.text));
+    expect(new Map(cards(suggestedNearOakfield.text)).get('Near maths SLE')).toBe('1.5 miles from Oakfield Primary School');
+    expect(new Map(cards(suggestedNearWestfield.text)).get('Near maths SLE')).toBe('10.5 miles from Westfield Academy');
   });
 
   it('measures from a school user’s own school unless they name another', async () => {

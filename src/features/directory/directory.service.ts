@@ -99,6 +99,8 @@ export class DirectoryService {
    */
   private readonly recentTextMatches = new LRUCache<string, TextMatches>({ max: 500, maxSize: 200_000, sizeCalculation: (matches) => 1 + matches.ranked.length, ttl: 30_000, ttlAutopurge: true });
   private readonly recentTextHits = new LRUCache<string, Map<string, TextHit>>({ max: 500, maxSize: 200_000, sizeCalculation: (hits) => 1 + hits.size, ttl: 30_000, ttlAutopurge: true });
+  /** Recent suggestions, as recentSearches: for a school's page visited again, or another with the same needs and phase. */
+  private readonly recentSuggestions = new LRUCache<string, SuggestOutcome>({ max: 500, ttl: 30_000, ttlAutopurge: true });
   private recentVersion: number | undefined;
 
   constructor(private readonly keeper: DirectorySource) {}
@@ -115,6 +117,7 @@ export class DirectoryService {
     const index = await this.keeper.current();
     if (index.version !== this.recentVersion) {
       this.recentSearches.clear();
+      this.recentSuggestions.clear();
       this.recentTextMatches.clear();
       this.recentTextHits.clear();
       this.recentVersion = index.version;
@@ -133,7 +136,7 @@ export class DirectoryService {
     const key = JSON.stringify(shared);
     let outcome = this.recentSearches.get(key);
     if (!outcome) this.recentSearches.set(key, (outcome = this.searchIndex(index, shared)));
-    return distance && !placeDecides ? measuredFrom(outcome, distance, index) : outcome;
+    return distance && !placeDecides ? { ...outcome, distance, results: measuredFrom(outcome.results, distance, index) } : outcome;
   }
 
   private searchIndex(index: DirectoryIndex, request: SearchRequest): SearchOutcome {
@@ -182,8 +185,19 @@ export class DirectoryService {
    * ranking when feedback exists (DirectoryDocument.impact). With a school to measure from, each shows
    * its distance, a limit leaves out those further away, and they can be listed nearest first.
    */
-  async suggestedSupport({ needSlugs, freeText = '', phase, limit = 20, distance = null, sort = 'relevance' }: SuggestRequest): Promise<SuggestOutcome> {
+  async suggestedSupport(request: SuggestRequest): Promise<SuggestOutcome> {
     const index = await this.currentIndex();
+    const distance = request.distance ?? null;
+    // As for a search: the school decides which are suggested only with a limit or nearest first.
+    const placeDecides = distance !== null && placeDecidesResults(distance, request.sort ?? 'relevance');
+    const shared = placeDecides ? request : { ...request, distance: null };
+    const key = JSON.stringify(shared);
+    let outcome = this.recentSuggestions.get(key);
+    if (!outcome) this.recentSuggestions.set(key, (outcome = this.suggestFromIndex(index, shared)));
+    return distance && !placeDecides ? { ...outcome, results: measuredFrom(outcome.results, distance, index) } : outcome;
+  }
+
+  private suggestFromIndex(index: DirectoryIndex, { needSlugs, freeText = '', phase, limit = 20, distance = null, sort = 'relevance' }: SuggestRequest): SuggestOutcome {
     const { taxonomy } = index;
     const needs = uniqueNeeds([
       ...needSlugs.map((slug) => taxonomy.resolve('need', slug)).filter((need): need is TermRecord => need !== undefined),
@@ -203,8 +217,7 @@ export class DirectoryService {
       const hit = textHits.get(document.id);
       if (!hit && !document.expertise.some((category) => needCategories.has(category))) continue;
       if (phaseTerm && document.phases.length > 0 && !document.phases.includes(phaseTerm.slug) && !document.phases.includes('all-through')) continue;
-      // Measured here only when it decides which are shown; otherwise only those shown are measured, below.
-      const away = distance && placeDecidesResults(distance, sort) ? distanceOf(document, distance.origin, index.baseGridOf(document)) : undefined;
+      const away = distance ? distanceOf(document, distance.origin, index.baseGridOf(document)) : undefined;
       if (distance && away && !isWithin(away, distance.within)) continue;
       let score = 0;
       const coveredNeeds: SuggestionGrounds['needs'] = [];
@@ -235,10 +248,7 @@ export class DirectoryService {
     return {
       needs: needs.map((need) => ({ slug: need.slug, label: need.label, categories: need.categories.map((slug) => taxonomy.label('category', slug)) })),
       phase: phaseTerm ? { slug: phaseTerm.slug, label: phaseTerm.label } : null,
-      results: firstInOrder(suggestions, distance ? sort : 'relevance', limit).map((item) => {
-        const measured = distance && !item.distance ? { ...item, distance: distanceOf(item.document, distance.origin, index.baseGridOf(item.document)) } : item;
-        return { ...toResultView(item.document, taxonomy, reasonsFor(item), distanceShown(measured, distance)), score: item.score };
-      }),
+      results: firstInOrder(suggestions, distance ? sort : 'relevance', limit).map((item) => ({ ...toResultView(item.document, taxonomy, reasonsFor(item), distanceShown(item, distance)), score: item.score })),
     };
   }
 
@@ -337,13 +347,12 @@ function placeDecidesResults(distance: DistanceRequest, sort: Sort): boolean {
   return distance.within !== null || sort === 'distance';
 }
 
-/** A search done without a school to measure from, with its page's results measured from this one. */
-function measuredFrom(outcome: SearchOutcome, distance: DistanceRequest, index: DirectoryIndex): SearchOutcome {
-  const results = outcome.results.map((result) => {
+/** Results found without a school to measure from, each measured from this one. */
+function measuredFrom<T extends ResultView>(results: readonly T[], distance: DistanceRequest, index: DirectoryIndex): T[] {
+  return results.map((result) => {
     const document = index.get(result.id);
     return document ? { ...result, distance: distanceView(distanceOf(document, distance.origin, index.baseGridOf(document)), distance.origin, document.areas) } : result;
   });
-  return { ...outcome, distance, results };
 }
 
 function distanceShown(item: Ranked, distance: DistanceRequest | null | undefined) {
