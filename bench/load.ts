@@ -11,7 +11,8 @@
 // 30 s after the ramp (read it with `go tool pprof -top dist/ferretdb-binary file`, the binary from
 // FERRETDB_CACHE_DIR). WEB_CONCURRENCY=2 runs the app with two workers (the app's CPU is then theirs and
 // its first process's); the app's memory, event loop and database use are then the first process's, which
-// serves no requests, so those are measured with one process.
+// serves no requests, so those are measured with one process. BENCH_COMMANDS=0 runs the app without the
+// count of database commands by page, which costs it CPU of its own (AsyncLocalStorage on every promise).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,8 @@ const WORKERS = Number(process.env.WEB_CONCURRENCY ?? 1);
 const SAMPLE_EVERY_MS = 30_000;
 const SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT_DIR;
 const FERRETDB_PROFILE = process.env.BENCH_FERRETDB_PROFILE;
+/** BENCH_COMMANDS=0: the app runs without the probe's count of commands by page (bench/memory-probe.cjs), which costs CPU of its own. */
+const COUNT_COMMANDS = process.env.BENCH_COMMANDS !== '0';
 const FERRETDB_PROFILE_SECONDS = 30;
 const ROLE_SHARES = { school: 45, sip: 25, provider: 20, traded_services: 10 };
 const MB = 1024 * 1024;
@@ -203,10 +206,12 @@ async function main(): Promise<void> {
     else if (!crashed) {
       const delay = await app.eventLoopDelay();
       console.log(`the app's event loop ran late by p50 ${delay.p50} ms, p99 ${delay.p99} ms, at most ${delay.max} ms`);
-      printDatabaseUse(await app.databaseUse());
-      const plans = await app.queryPlans();
-      printScans(plans);
-      printCostliestShapes(plans);
+      if (COUNT_COMMANDS) {
+        printDatabaseUse(await app.databaseUse());
+        const plans = await app.queryPlans();
+        printScans(plans);
+        printCostliestShapes(plans);
+      } else console.log('(BENCH_COMMANDS=0: the database commands by page, the reads that scan and the costliest commands were not counted)');
     }
     const errors = recorder.failures.length;
     console.log(`\nerrors (any status a browser would not expect, or no answer): ${errors}`);

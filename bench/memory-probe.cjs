@@ -19,8 +19,12 @@ const pageNames = new WeakMap();
 const currentPage = new AsyncLocalStorage();
 const pageOf = (req) => `${req.method} ${(req.url ?? '').split('?')[0].replace(/[0-9a-f]{24}/g, ':id').replace(/\/\d+(?=\/|$)/g, '/:n')}`;
 
+// Counting commands by page costs the app CPU of its own (AsyncLocalStorage follows every promise, and every
+// command is wrapped): BENCH_COMMANDS=0 measures the app without it, and the benchmark then prints neither.
+const COUNT_COMMANDS = process.env.BENCH_COMMANDS !== '0';
+
 const emit = http.Server.prototype.emit;
-http.Server.prototype.emit = function (event, req) {
+if (COUNT_COMMANDS) http.Server.prototype.emit = function (event, req) {
   if (event !== 'request') return emit.apply(this, arguments);
   const name = pageOf(req);
   const page = pages.get(name) ?? { requests: 0, commands: 0, ms: 0, kinds: {} };
@@ -110,7 +114,7 @@ async function timeAlone(db, cmd) {
 // Every command the driver sends goes through Connection.command (mongodb 6).
 const { Connection } = require(require.resolve('mongodb/lib/cmap/connection', { paths: [process.cwd(), __dirname] }));
 const command = Connection.prototype.command;
-Connection.prototype.command = async function (ns, cmd) {
+if (COUNT_COMMANDS) Connection.prototype.command = async function (ns, cmd) {
   const page = currentPage.getStore();
   if (!page) return command.apply(this, arguments);
   const started = performance.now();
