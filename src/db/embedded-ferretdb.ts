@@ -74,16 +74,22 @@ export async function startEmbeddedFerretdb(options: {
     mkdirSync(dataDir, { recursive: true });
     storage = ['--handler=sqlite', `--sqlite-url=${sqliteUrl(dataDir, options.synchronous ?? 'normal')}`];
   }
+  // A private folder for the socket unless the caller names one; removed when the database stops or fails to start.
+  const ownSocketFolder = options.socket ? undefined : mkdtempSync(path.join(tmpdir(), 'ssb-db-'));
+  const removeOwnSocketFolder = () => ownSocketFolder && rmSync(ownSocketFolder, { recursive: true, force: true });
   const launch: LaunchOptions = {
     binary: options.binary,
     storage,
     env,
-    socket: options.socket ?? path.join(mkdtempSync(path.join(tmpdir(), 'ssb-db-')), 'ferretdb.sock'),
+    socket: options.socket ?? path.join(ownSocketFolder!, 'ferretdb.sock'),
     // On PostgreSQL, FerretDB logs every refused insert at ERROR (each claim that loses, a duplicate _id, is
     // one: the app's normal way of deciding who wins); its own failures, such as a panic, are logged above that.
     logLevel: options.logLevel ?? (options.postgresqlUrl ? 'ERROR+1' : 'error'),
   };
-  let child = await launchUntilReady(launch);
+  let child = await launchUntilReady(launch).catch((error: unknown) => {
+    removeOwnSocketFolder();
+    throw error;
+  });
   let stopping = false;
 
   const superviseExit = (exited: ChildProcess) => {
@@ -112,7 +118,7 @@ export async function startEmbeddedFerretdb(options: {
     stop: async () => {
       stopping = true;
       await stopChild(child);
-      if (!options.socket) rmSync(path.dirname(launch.socket), { recursive: true, force: true });
+      removeOwnSocketFolder();
     },
   };
 }

@@ -4,7 +4,7 @@ import { useTestDatabase } from '../support/database';
 
 useTestDatabase();
 
-type AppLayer = { handle: { segments?: ReadonlySet<string> | null; name: string } };
+type AppLayer = { handle: { segments?: ReadonlySet<string> | null } };
 
 /** The app's feature routers are each entered only by the paths they serve (web/enter-by-first-segment.ts). */
 describe('the feature routers of the app', () => {

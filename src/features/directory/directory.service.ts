@@ -127,16 +127,29 @@ export class DirectoryService {
 
   async search(request: SearchRequest): Promise<SearchOutcome> {
     const index = await this.currentIndex();
+    const outcome = this.keptAcrossSchools(this.recentSearches, index, request, (shared) => this.searchIndex(index, shared));
+    return request.distance ? { ...outcome, distance: request.distance } : outcome;
+  }
+
+  /**
+   * A search's or suggestion's outcome, kept for half a minute. Which providers come out, in what order,
+   * depends on the school measured from only with a distance limit or nearest first; otherwise it is worked
+   * out (and kept) without the school and only the results shown are measured from it, so the same words,
+   * needs and filters asked from another school share the work.
+   */
+  private keptAcrossSchools<R extends { distance?: DistanceRequest | null; sort?: Sort }, O extends { results: ResultView[] }>(
+    kept: LRUCache<string, O>,
+    index: DirectoryIndex,
+    request: R,
+    work: (request: R) => O,
+  ): O {
     const distance = request.distance ?? null;
-    // Which providers a page holds, in what order, depends on the school measured from only with a distance
-    // limit or nearest first. Otherwise the search is done (and kept) without it, and only the page's results
-    // are measured: the same words and filters asked from another school share the work.
-    const placeDecides = distance !== null && placeDecidesResults(distance, request.sort);
-    const shared = placeDecides ? request : { ...request, distance: null };
+    const placeDecides = distance !== null && placeDecidesResults(distance, request.sort ?? 'relevance');
+    const shared = placeDecides ? request : ({ ...request, distance: null } as R);
     const key = JSON.stringify(shared);
-    let outcome = this.recentSearches.get(key);
-    if (!outcome) this.recentSearches.set(key, (outcome = this.searchIndex(index, shared)));
-    return distance && !placeDecides ? { ...outcome, distance, results: measuredFrom(outcome.results, distance, index) } : outcome;
+    let outcome = kept.get(key);
+    if (!outcome) kept.set(key, (outcome = work(shared)));
+    return distance && !placeDecides ? { ...outcome, results: measuredFrom(outcome.results, distance, index) } : outcome;
   }
 
   private searchIndex(index: DirectoryIndex, request: SearchRequest): SearchOutcome {
@@ -187,14 +200,7 @@ export class DirectoryService {
    */
   async suggestedSupport(request: SuggestRequest): Promise<SuggestOutcome> {
     const index = await this.currentIndex();
-    const distance = request.distance ?? null;
-    // As for a search: the school decides which are suggested only with a limit or nearest first.
-    const placeDecides = distance !== null && placeDecidesResults(distance, request.sort ?? 'relevance');
-    const shared = placeDecides ? request : { ...request, distance: null };
-    const key = JSON.stringify(shared);
-    let outcome = this.recentSuggestions.get(key);
-    if (!outcome) this.recentSuggestions.set(key, (outcome = this.suggestFromIndex(index, shared)));
-    return distance && !placeDecides ? { ...outcome, results: measuredFrom(outcome.results, distance, index) } : outcome;
+    return this.keptAcrossSchools(this.recentSuggestions, index, request, (shared) => this.suggestFromIndex(index, shared));
   }
 
   private suggestFromIndex(index: DirectoryIndex, { needSlugs, freeText = '', phase, limit = 20, distance = null, sort = 'relevance' }: SuggestRequest): SuggestOutcome {
