@@ -60,7 +60,7 @@ import { healthCheck } from './web/health';
 import { setUpPageLocals, setUpUserLocals } from './web/locals';
 import { setUpRequestLogging } from './web/logging';
 import { noStore, setUpSecurityHeaders } from './web/security-headers';
-import { saveSessionBeforeRedirect } from './web/flash';
+import { saveSessionBeforeRedirect, setUpNotifications } from './web/flash';
 import { setUpSession } from './web/session';
 import { COMMISSION_TEXT_LIMITS } from './features/commissions/commissions.schemas';
 import { FEEDBACK_TEXT_LIMITS } from './features/commissions/feedback/feedback.schemas';
@@ -154,6 +154,7 @@ export function createApp({
   const sessions = setUpSession({ connection, secret: config.session.secret, idleMinutes: config.session.idleMinutes, secure: config.session.cookieSecure });
   app.use(sessions.middleware);
   app.use(saveSessionBeforeRedirect);
+  app.use(setUpNotifications({ secret: config.session.secret }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   app.use(setUpAuthentication({ authenticate: (email, password) => authenticate(email, password, passwordChecks), findActiveUser }, sessions.store));
   app.use(resolveActingSchool({ schoolNameOf }));

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { SqliteSynchronous } from '../config';
+import { makeSocketFolder, removeAbandonedSocketFolders, SOCKET_NAME } from './socket-folders';
 
 /**
  * The SQLite URL FerretDB opens each database with.
@@ -74,14 +74,16 @@ export async function startEmbeddedFerretdb(options: {
     mkdirSync(dataDir, { recursive: true });
     storage = ['--handler=sqlite', `--sqlite-url=${sqliteUrl(dataDir, options.synchronous ?? 'normal')}`];
   }
-  // A private folder for the socket unless the caller names one; removed when the database stops or fails to start.
-  const ownSocketFolder = options.socket ? undefined : mkdtempSync(path.join(tmpdir(), 'ssb-db-'));
+  // A private folder for the socket unless the caller names one; removed when the database stops or fails to
+  // start, and by a later start if this process is killed outright.
+  if (!options.socket) void removeAbandonedSocketFolders().catch(() => undefined);
+  const ownSocketFolder = options.socket ? undefined : makeSocketFolder();
   const removeOwnSocketFolder = () => ownSocketFolder && rmSync(ownSocketFolder, { recursive: true, force: true });
   const launch: LaunchOptions = {
     binary: options.binary,
     storage,
     env,
-    socket: options.socket ?? path.join(ownSocketFolder!, 'ferretdb.sock'),
+    socket: options.socket ?? path.join(ownSocketFolder!, SOCKET_NAME),
     // On PostgreSQL, FerretDB logs every refused insert at ERROR (each claim that loses, a duplicate _id, is
     // one: the app's normal way of deciding who wins); its own failures, such as a panic, are logged above that.
     logLevel: options.logLevel ?? (options.postgresqlUrl ? 'ERROR+1' : 'error'),

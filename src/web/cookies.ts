@@ -1,3 +1,4 @@
+import { NOTICE_COOKIE, NOTICE_COOKIE_MINUTES } from './flash';
 import { RETURN_COOKIE, RETURN_COOKIE_MINUTES } from './return-path';
 import { SESSION_COOKIE } from './session';
 
@@ -18,6 +19,11 @@ export function essentialCookies(sessionIdleMinutes: number): CookieDescription[
       name: RETURN_COOKIE,
       purpose: 'Remembers the page you asked for before signing in, so you are taken back to it afterwards.',
       expires: `After ${RETURN_COOKIE_MINUTES} minutes, or as soon as you sign in`,
+    },
+    {
+      name: NOTICE_COOKIE,
+      purpose: 'Carries a one-off message, such as "Your request has been sent", to the next page you see after sending a form.',
+      expires: `As soon as that page is shown, or after ${NOTICE_COOKIE_MINUTES} minutes`,
     },
   ];
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { requestCookie } from './request-cookies';
 
 /**
  * Where a signed-out visitor was going, kept in a short-lived cookie of its own rather than the session,
@@ -15,18 +16,10 @@ export function rememberReturnPath(req: Request, res: Response): void {
 
 /** The remembered path, if it is a safe one, forgetting it. */
 export function takeReturnPath(req: Request, res: Response): string | undefined {
-  const stored = req
-    .get('cookie')
-    ?.split(/;\s*/)
-    .find((pair) => pair.startsWith(`${RETURN_COOKIE}=`))
-    ?.slice(RETURN_COOKIE.length + 1);
+  const stored = requestCookie(req, RETURN_COOKIE);
   if (stored === undefined) return undefined;
   res.clearCookie(RETURN_COOKIE, { path: '/' });
-  try {
-    return safeReturnPath(decodeURIComponent(stored));
-  } catch {
-    return undefined;
-  }
+  return safeReturnPath(stored);
 }
 
 /** A path we may redirect to after sign-in: local, absolute, and not protocol-relative. */
