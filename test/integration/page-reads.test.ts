@@ -43,6 +43,8 @@ describe('the commands each busy page sends', () => {
   it.each([
     ['the pen portrait, to a school', 'head.oakfield@demo.example', () => penPortrait, 6],
     ['the provider home', 'provider@demo.example', () => paths.dashboards.provider, 7],
+    // Before: 37, two reads in turn for each of the demo provider's 17 listings.
+    ['the provider’s own listings', 'provider@demo.example', () => paths.listings.own, 5],
     ['the school home', 'head.riverside@demo.example', () => paths.dashboards.school, 10],
     ['the SIP home', 'sip@demo.example', () => paths.dashboards.sip, 9],
     ['the Traded Services home', 'tradedservices@demo.example', () => paths.dashboards.traded_services, 18],

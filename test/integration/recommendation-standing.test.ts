@@ -109,4 +109,26 @@ describe('the two-school rule after approval', () => {
       await School.updateOne({ _id: schools[0] }, { $set: { status: 'open' }, $unset: { closedOn: 1 } });
     }
   });
+
+  it('shows on the provider’s own list each listing’s recommendations that count: not its own school’s, a closed school’s or a withdrawn one', async () => {
+    const [open, closed] = [await createSchool(), await createSchool({ status: 'closed' })];
+    const draft = (name: string, employingSchool?: Types.ObjectId) =>
+      Listing.create({ name, providerType: 'sle', summary: 'Maths coaching.', owners: [owner], status: 'draft', revision: 0, ...(employingSchool ? { employingSchool } : {}) });
+    const [counted, uncounted] = [await draft('Jo Counted, SLE', schools[2]), await draft('Jo Uncounted, SLE', schools[2])];
+    const recommend = (listing: Types.ObjectId, school: Types.ObjectId, status = 'given') =>
+      Recommendation.create({ listing, school, status, statement: 'Good.', workSeen: '2025', answeredAt: new Date() });
+    await Promise.all([
+      recommend(counted._id, open._id),
+      recommend(counted._id, schools[0]!),
+      recommend(counted._id, schools[2]!),
+      recommend(uncounted._id, schools[2]!),
+      recommend(uncounted._id, closed._id),
+      recommend(uncounted._id, schools[1]!, 'withdrawn'),
+    ]);
+
+    const page = (await agents.provider!.get(paths.listings.own).expect(200)).text;
+    const rowOf = (name: string) => page.split(name)[1]!.split('</tr>')[0]!;
+    expect(rowOf('Jo Counted, SLE')).toContain('2 of 2 recommendations');
+    expect(rowOf('Jo Uncounted, SLE')).toContain('0 of 2 recommendations');
+  });
 });

@@ -23,7 +23,7 @@ import { isListedInDirectory, reviewStateOf, type ReviewState } from './listing-
 import { Listing, listingsOwnedBy, type ListingRecord } from './listing.model';
 import { listingsBelowTwoRecommendations } from './recommendation-standing';
 import { DESIGNATED_TYPES, LISTING_STATUS_LABELS, PROVIDER_TYPE_LABELS, type ProviderType } from './listing-vocabulary';
-import { evidenceFilesOf, findListing, RECOMMENDATIONS_NEEDED, standingRecommendationCount, type ListingRules } from './listings.service';
+import { evidenceFilesOf, findListing, RECOMMENDATIONS_NEEDED, standingRecommendationCount, standingRecommendationCounts, type ListingRules } from './listings.service';
 
 type PendingRevision = { fields: ReviewedValues; changed: ReviewedField[]; submittedAt: Date };
 const pendingOf = (listing: ListingRecord) => listing.pendingRevision as PendingRevision | undefined;
@@ -185,19 +185,17 @@ export type OwnListingRow = { id: string; name: string; typeLabel: string; statu
 export async function listingsOfOwner(actor: SessionUser): Promise<OwnListingRow[]> {
   if (actor.role !== 'provider') throw new NotAllowedError();
   const listings = await listingsOwnedBy(actor.id);
-  const rows: OwnListingRow[] = [];
-  for (const listing of listings) {
-    rows.push({
-      id: listing._id.toString(),
-      name: listing.name,
-      typeLabel: PROVIDER_TYPE_LABELS[listing.providerType],
-      statusLabel: LISTING_STATUS_LABELS[listing.status],
-      recommendations: `${Math.min(await standingRecommendationCount(listing), RECOMMENDATIONS_NEEDED)} of ${RECOMMENDATIONS_NEEDED} recommendations`,
-      revisionPending: Boolean(listing.pendingRevision),
-      checksNeeded: checksHoldBack(listing, new Date()),
-    });
-  }
-  return rows;
+  const standing = await standingRecommendationCounts(listings);
+  const now = new Date();
+  return listings.map((listing) => ({
+    id: listing._id.toString(),
+    name: listing.name,
+    typeLabel: PROVIDER_TYPE_LABELS[listing.providerType],
+    statusLabel: LISTING_STATUS_LABELS[listing.status],
+    recommendations: `${Math.min(standing.get(listing._id.toString()) ?? 0, RECOMMENDATIONS_NEEDED)} of ${RECOMMENDATIONS_NEEDED} recommendations`,
+    revisionPending: Boolean(listing.pendingRevision),
+    checksNeeded: checksHoldBack(listing, now),
+  }));
 }
 
 export type QueueRow = { id: string; name: string; typeLabel: string; statusLabel: string; since: string; reviewDueOn: string; reviewState: ReviewState };

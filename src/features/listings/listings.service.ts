@@ -214,11 +214,26 @@ export async function updateListing(actor: SessionUser, id: string, form: Listin
  * recommendation lapses) and is not the provider's own (one per school by index).
  */
 export async function standingRecommendationCount(listing: Pick<ListingRecord, '_id' | 'employingSchool'>): Promise<number> {
-  const given = await Recommendation.find(
-    { listing: listing._id, status: 'given', ...(listing.employingSchool ? { school: { $ne: listing.employingSchool } } : {}) },
-    { school: 1 },
-  ).lean();
-  return (await openSchoolIdsAmong(given.map((row) => row.school))).length;
+  return (await standingRecommendationCounts([listing])).get(listing._id.toString()) ?? 0;
+}
+
+/**
+ * standingRecommendationCount for several listings, in two reads whatever their number: the recommendations
+ * given to any of them, then which of the recommending schools are open.
+ */
+export async function standingRecommendationCounts(listings: readonly Pick<ListingRecord, '_id' | 'employingSchool'>[]): Promise<Map<string, number>> {
+  if (listings.length === 0) return new Map();
+  const given = await Recommendation.find({ listing: { $in: listings.map((listing) => listing._id) }, status: 'given' }, { listing: 1, school: 1 }).lean();
+  const open = new Set((await openSchoolIdsAmong(given.map((row) => row.school))).map(String));
+  const employing = new Map(listings.map((listing) => [listing._id.toString(), listing.employingSchool?.toString()]));
+  const counts = new Map(listings.map((listing) => [listing._id.toString(), 0]));
+  for (const row of given) {
+    const listing = row.listing.toString();
+    const school = row.school.toString();
+    // A provider's own school does not count towards its two.
+    if (school !== employing.get(listing) && open.has(school)) counts.set(listing, (counts.get(listing) ?? 0) + 1);
+  }
+  return counts;
 }
 
 export type SubmitResult = { ok: true } | { ok: false; message: string };
