@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DEMO_PASSWORD } from '../seed/demo-data';
 import { paths } from '../src/paths';
+import { SESSION_COOKIE } from '../src/web/session';
 
 /** Signs a demo user in through the real form (of an app, or of one running at a URL) and returns the session cookie for autocannon to send. */
 export async function sessionCookie(app: Parameters<typeof request.agent>[0] | string, email: string): Promise<string> {
@@ -8,5 +9,6 @@ export async function sessionCookie(app: Parameters<typeof request.agent>[0] | s
   const page = await agent.get(paths.signIn);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
   const response = await agent.post(paths.signIn).type('form').send({ email, password: DEMO_PASSWORD, _csrf: csrf });
-  return ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
+  const cookies = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
+  return cookies.find((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`))!.split(';')[0]!;
 }

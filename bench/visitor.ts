@@ -85,8 +85,32 @@ function urlEncoded(form: Form): string {
   return params.toString();
 }
 
+/** The cookies a browser keeps from Set-Cookie headers, by name: a cookie set empty, or expired, is dropped. */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  take(setCookies: readonly string[]): void {
+    for (const setCookie of setCookies) {
+      const [pair = '', ...attributes] = setCookie.split(/;\s*/);
+      const name = pair.slice(0, pair.indexOf('='));
+      const expired = attributes.some((attribute) => /^max-age=0$/i.test(attribute) || (/^expires=/i.test(attribute) && Date.parse(attribute.slice(8)) <= Date.now()));
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, pair);
+    }
+  }
+
+  clear(): void {
+    this.cookies.clear();
+  }
+
+  /** The Cookie header to send, or undefined when there is none. */
+  get header(): string | undefined {
+    return this.cookies.size > 0 ? [...this.cookies.values()].join('; ') : undefined;
+  }
+}
+
 export class Visitor {
-  private cookie = '';
+  private readonly cookies = new CookieJar();
   private lastPage = '';
   private authenticated = false;
   private running: () => boolean = () => true;
@@ -144,7 +168,7 @@ export class Visitor {
 
   /** Signs in through the sign-in form and lands on the home page, as a browser does. True when it worked. */
   async signIn(email: string, password = DEMO_PASSWORD): Promise<boolean> {
-    this.cookie = '';
+    this.cookies.clear();
     await this.get('GET /sign-in', paths.signIn);
     const response = await this.post('POST /sign-in', paths.signIn, { email, password });
     if (response.status !== 302 || !response.location) return false;
@@ -154,7 +178,7 @@ export class Visitor {
 
   async signOut(): Promise<void> {
     await this.post('POST /sign-out', paths.signOut, {}, 'GET /sign-in');
-    this.cookie = '';
+    this.cookies.clear();
     this.authenticated = false;
   }
 
@@ -175,7 +199,7 @@ export class Visitor {
         path,
         method,
         headers: {
-          ...(this.cookie ? { cookie: this.cookie } : {}),
+          ...(this.cookies.header ? { cookie: this.cookies.header } : {}),
           ...(payload ? { 'content-type': payload.contentType } : {}),
         },
         body: payload?.body,
@@ -184,8 +208,7 @@ export class Visitor {
       });
       const body = await response.body.text();
       const ms = performance.now() - started;
-      const setCookie = ([] as string[]).concat(response.headers['set-cookie'] ?? [])[0];
-      if (setCookie) this.cookie = setCookie.split(';')[0]!;
+      this.cookies.take(([] as string[]).concat(response.headers['set-cookie'] ?? []));
       const location = response.headers.location as string | undefined;
       if (method === 'GET' && response.statusCode === 200) this.lastPage = body;
       const ok = expected.includes(response.statusCode);
